@@ -1,0 +1,113 @@
+import CLeptonica
+import Foundation
+
+/// Measures reading speed on a set of files: median time per document and per page for each
+/// format, and OCR throughput with one thread against several.
+public struct Benchmark: Sendable {
+    /// Median timings of one format.
+    public struct FormatResult: Sendable, Encodable {
+        public var format: String
+        public var documents: Int
+        public var pages: Int
+        public var medianMsPerDocument: Double
+        public var medianMsPerPage: Double
+    }
+
+    /// OCR throughput of the same page set with 1 and with `threads` threads.
+    public struct OCRScaling: Sendable, Encodable {
+        public var file: String
+        public var pages: Int
+        public var threads: Int
+        public var msPerPageOneThread: Double
+        public var pagesPerSecondOneThread: Double
+        public var pagesPerSecondThreads: Double
+        public var speedup: Double
+    }
+
+    /// The whole report.
+    public struct Report: Sendable, Encodable {
+        public var formats: [FormatResult]
+        public var ocr: OCRScaling?
+        public var errors: [String]
+    }
+
+    public let files: [String]
+    public let repeats: Int
+    public let threads: Int
+
+    public init(files: [String], repeats: Int = 5, threads: Int = 2) {
+        self.files = files
+        self.repeats = max(1, repeats)
+        self.threads = max(1, threads)
+    }
+
+    public func run() -> Report {
+        let reader = DocumentReader(ocr: OCREnginePool(maxEngines: threads))
+        var perFormat: [String: (docs: [Double], pages: [Double], pageCount: Int)] = [:]
+        var errors: [String] = []
+        var ocrCandidate: (path: String, pages: Int)? = nil
+        for file in files {
+            var times: [Double] = []
+            var document: Document? = nil
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                do {
+                    document = try reader.read(path: file)
+                } catch {
+                    errors.append("\(file): \(error)")
+                    break
+                }
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            guard let doc = document, !times.isEmpty else { continue }
+            let key = doc.source.format.rawValue + (doc.pages.contains { $0.origin == .ocr } && doc.source.format == .pdf ? " (scanned)" : "")
+            let median = Self.median(times)
+            let pageCount = max(doc.pages.count, 1)
+            var entry = perFormat[key] ?? ([], [], 0)
+            entry.docs.append(median)
+            entry.pages.append(median / Double(pageCount))
+            entry.pageCount += pageCount
+            perFormat[key] = entry
+            if doc.source.format.isImage, doc.pages.count == 1, ocrCandidate == nil || doc.pages[0].width > 2000 {
+                ocrCandidate = (file, 1)
+            }
+        }
+        let formats = perFormat.keys.sorted().map { key in
+            let e = perFormat[key]!
+            return FormatResult(format: key, documents: e.docs.count, pages: e.pageCount,
+                                medianMsPerDocument: Self.round(Self.median(e.docs)),
+                                medianMsPerPage: Self.round(Self.median(e.pages)))
+        }
+        let scaling = ocrCandidate.flatMap { ocrScaling(path: $0.path) }
+        return Report(formats: formats, ocr: scaling, errors: errors)
+    }
+
+    /// Recognises the same image `4 × threads` times on one thread, then spread over `threads`.
+    private func ocrScaling(path: String) -> OCRScaling? {
+        let pool = OCREnginePool(maxEngines: threads)
+        let reader = DocumentReader(ocr: pool)
+        guard (try? reader.read(path: path)) != nil else { return nil }  // warm every code path
+        let jobs = 4 * threads
+        let serialStart = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<jobs { _ = try? reader.read(path: path) }
+        let serial = Double(DispatchTime.now().uptimeNanoseconds - serialStart) / 1e9
+        // Create the other engines before timing, as a long-running process would have them.
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in _ = try? reader.read(path: path) }
+        let parallelStart = DispatchTime.now().uptimeNanoseconds
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in _ = try? reader.read(path: path) }
+        let parallel = Double(DispatchTime.now().uptimeNanoseconds - parallelStart) / 1e9
+        return OCRScaling(file: path, pages: jobs, threads: threads,
+                          msPerPageOneThread: Self.round(serial / Double(jobs) * 1000),
+                          pagesPerSecondOneThread: Self.round(Double(jobs) / serial),
+                          pagesPerSecondThreads: Self.round(Double(jobs) / parallel),
+                          speedup: Self.round(serial / parallel))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    static func round(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+}

@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+
+/// Reads any supported file into a `Document`: detects the format from the content, then
+/// hands the bytes to that format's reader, within the limits and the time budget.
+public struct DocumentReader: Sendable {
+    public var limits: ReaderLimits
+    /// Deskew images and rendered pages before OCR (leptonica's skew search; skipped when
+    /// no confident skew is found).
+    public var deskew: Bool
+    /// The OCR engines this reader shares across threads.
+    public let ocr: OCREnginePool
+
+    public init(limits: ReaderLimits = .default, deskew: Bool = false, ocr: OCREnginePool = OCREnginePool()) {
+        self.limits = limits
+        self.deskew = deskew
+        self.ocr = ocr
+    }
+
+    /// Reads the file at `path`.
+    public func read(path: String) throws(DocRouteError) -> Document {
+        let url = URL(fileURLWithPath: path)
+        let size: Int
+        do {
+            let values = try url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
+            guard values.isRegularFile == true else { throw DocRouteError.io("\(path) is not a regular file") }
+            size = values.fileSize ?? 0
+        } catch let e as DocRouteError {
+            throw e
+        } catch {
+            throw .io("\(path): \(error.localizedDescription)")
+        }
+        if size > limits.maxFileBytes {
+            throw .limitExceeded("file is \(size) bytes (cap \(limits.maxFileBytes))")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .io("\(path): \(error.localizedDescription)")
+        }
+        return try read(data: data, path: path)
+    }
+
+    /// Reads a file whose whole content is `data`; `path` is recorded as its source.
+    public func read(data: Data, path: String) throws(DocRouteError) -> Document {
+        if data.count > limits.maxFileBytes {
+            throw .limitExceeded("file is \(data.count) bytes (cap \(limits.maxFileBytes))")
+        }
+        let format = try FormatDetector(limits: limits).detect(data)
+        let deadline = Deadline(seconds: limits.maxSeconds)
+        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline)
+        let content: ReadContent
+        switch format {
+        case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)
+        case .docx: content = try DOCXReader(limits: limits, deadline: deadline).read(data)
+        case .xlsx: content = try XLSXReader(limits: limits, deadline: deadline).read(data)
+        case .png, .jpeg, .tiff:
+            content = try ImageReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data, format: format)
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let source = Document.Source(path: path, sha256: digest, format: format, bytes: data.count)
+        return Document(source: source, pages: content.pages, tables: content.tables, warnings: content.warnings)
+    }
+}

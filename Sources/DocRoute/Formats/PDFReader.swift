@@ -1,0 +1,194 @@
+import CLeptonica
+import CPoppler
+import Foundation
+
+/// Reads a PDF with poppler-glib: each page's text layer in poppler's reading order with one
+/// box per word (PDF points, origin top left). A page without a text layer is rendered with
+/// cairo (at `ReaderLimits.renderDPI`, lowered to fit `maxPixels`) and recognised by
+/// Tesseract; its page is marked `ocr` and its boxes are converted to points as well.
+///
+/// A PDF that needs a password to open is a typed `encrypted` error; one with only an owner
+/// password (an empty user password) is read.
+struct PDFReader {
+    let limits: ReaderLimits
+    let deadline: Deadline
+    let recognizer: PageRecognizer
+
+    func read(_ data: Data) throws(DocRouteError) -> ReadContent {
+        let bytes: OpaquePointer? = data.withUnsafeBytes { raw in g_bytes_new(raw.baseAddress, gsize(raw.count)) }
+        defer { g_bytes_unref(bytes) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
+            defer { docroute_g_error_free(error) }
+            if let e = error?.pointee, e.domain == poppler_error_quark(), e.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+                throw .encrypted("PDF needs a password to open")
+            }
+            let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unreadable"
+            throw .corrupt("PDF cannot be opened: \(message)")
+        }
+        defer { docroute_g_object_unref(UnsafeMutableRawPointer(document)) }
+
+        let count = Int(poppler_document_get_n_pages(document))
+        if count > limits.maxPages { throw .limitExceeded("PDF has \(count) pages (cap \(limits.maxPages))") }
+        if count <= 0 { throw .corrupt("PDF has no pages") }
+        var pages: [Page] = []
+        var warnings: [String] = []
+        for i in 0..<count {
+            try deadline.check()
+            guard let page = poppler_document_get_page(document, Int32(i)) else {
+                warnings.append("page \(i + 1) cannot be loaded; left empty")
+                pages.append(Page(index: i, width: 0, height: 0, unit: .pt, origin: .textLayer, words: []))
+                continue
+            }
+            defer { docroute_g_object_unref(UnsafeMutableRawPointer(page)) }
+            var width = 0.0, height = 0.0
+            poppler_page_get_size(page, &width, &height)
+            let words = textLayer(page)
+            if !words.isEmpty {
+                pages.append(Page(index: i, width: width, height: height, unit: .pt, origin: .textLayer, words: words))
+            } else {
+                let (ocrPage, notes) = try recognise(page, index: i, width: width, height: height)
+                pages.append(ocrPage)
+                warnings += notes
+            }
+        }
+        return ReadContent(pages: pages, tables: [], warnings: warnings)
+    }
+
+    /// The page's text-layer words with their boxes, lines and blocks.
+    private func textLayer(_ page: OpaquePointer) -> [TextSpan] {
+        guard let cText = poppler_page_get_text(page) else { return [] }
+        defer { g_free(cText) }
+        let text = String(cString: cText)
+        guard text.contains(where: { !$0.isWhitespace }) else { return [] }
+        var rects: UnsafeMutablePointer<PopplerRectangle>? = nil
+        var n: guint = 0
+        let hasLayout = poppler_page_get_text_layout(page, &rects, &n) != 0
+        defer { g_free(rects) }
+        let scalars = Array(text.unicodeScalars)
+        // poppler gives one rectangle per Unicode scalar of the page text.
+        let boxesUsable = hasLayout && Int(n) == scalars.count
+
+        var words: [TextSpan] = []
+        var current = String.UnicodeScalarView()
+        var box: Box? = nil
+        var line = 0
+        func flush() {
+            guard !current.isEmpty else { return }
+            words.append(TextSpan(text: String(current), box: box, confidence: nil, line: line, block: 0,
+                                  order: words.count))
+            current = String.UnicodeScalarView()
+            box = nil
+        }
+        for (i, s) in scalars.enumerated() {
+            if s == "\n" {
+                flush()
+                line += 1
+            } else if s.properties.isWhitespace {
+                flush()
+            } else {
+                current.append(s)
+                if boxesUsable, let r = rects?[i] {
+                    let b = Box(x0: r.x1, y0: r.y1, x1: r.x2, y1: r.y2)
+                    box = box.map { $0.union(b) } ?? b
+                }
+            }
+        }
+        flush()
+        renumberLines(&words)
+        assignBlocks(&words)
+        return words
+    }
+
+    /// Makes line indices dense (blank lines in poppler's text leave gaps).
+    private func renumberLines(_ words: inout [TextSpan]) {
+        var map: [Int: Int] = [:]
+        for i in words.indices {
+            let l = words[i].line
+            if map[l] == nil { map[l] = map.count }
+            words[i].line = map[l]!
+        }
+    }
+
+    /// Groups lines into blocks: a new block starts where the vertical gap to the previous
+    /// line exceeds its height, or where the text jumps up (a new column).
+    private func assignBlocks(_ words: inout [TextSpan]) {
+        var block = 0
+        var previous: Box? = nil
+        var start = 0
+        while start < words.count {
+            var end = start
+            var lineBox: Box? = nil
+            while end < words.count && words[end].line == words[start].line {
+                if let b = words[end].box { lineBox = lineBox.map { $0.union(b) } ?? b }
+                end += 1
+            }
+            if let p = previous, let l = lineBox {
+                let gap = l.y0 - p.y1
+                if gap > max(p.height, 1) * 0.9 || l.y1 < p.y0 { block += 1 }
+            }
+            for k in start..<end { words[k].block = block }
+            if lineBox != nil { previous = lineBox }
+            start = end
+        }
+    }
+
+    /// Renders a page without a text layer and recognises it.
+    private func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double) throws(DocRouteError)
+        -> (Page, [String]) {
+        guard width > 0, height > 0, width.isFinite, height.isFinite else {
+            return (Page(index: index, width: 0, height: 0, unit: .pt, origin: .ocr, words: []),
+                    ["page \(index + 1) has no size; not rendered"])
+        }
+        var warnings: [String] = []
+        var scale = limits.renderDPI / 72
+        let cap = (Double(limits.maxPixels) / (width * height)).squareRoot()
+        if cap < scale {
+            scale = cap
+            warnings.append(String(format: "page %d rendered at %.0f dpi to stay under the pixel cap", index + 1, scale * 72))
+        }
+        let pw = Int32(min((width * scale).rounded(.up), 32_000))
+        let ph = Int32(min((height * scale).rounded(.up), 32_000))
+        guard pw >= 8, ph >= 8 else {
+            return (Page(index: index, width: width, height: height, unit: .pt, origin: .ocr, words: []),
+                    warnings + ["page \(index + 1) is too small to recognise"])
+        }
+        guard let pix = render(page, scale: scale, width: pw, height: ph) else {
+            throw .corrupt("page \(index + 1) cannot be rendered")
+        }
+        defer { Leptonica.destroy(pix) }
+        try deadline.check()
+        let (ocrPage, notes) = try recognizer.page(pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
+                                                   width: width, height: height, unit: .pt)
+        return (ocrPage, warnings + notes)
+    }
+
+    /// The page drawn on white at `scale` pixels per point, as a 32 bpp leptonica image.
+    private func render(_ page: OpaquePointer, scale: Double, width: Int32, height: Int32) -> UnsafeMutablePointer<PIX>? {
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else { return nil }
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else { return nil }
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        cairo_scale(cr, scale, scale)
+        poppler_page_render(page, cr)
+        cairo_destroy(cr)
+        cairo_surface_flush(surface)
+        guard let src = cairo_image_surface_get_data(surface), let pix = pixCreate(width, height, 32) else { return nil }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let dst = pixGetData(pix)!
+        let wpl = Int(pixGetWpl(pix))
+        // cairo RGB24 is 0x00RRGGBB per native word; leptonica 32 bpp is 0xRRGGBBAA.
+        for y in 0..<Int(height) {
+            let srcRow = UnsafeRawPointer(src + y * stride).assumingMemoryBound(to: UInt32.self)
+            let dstRow = dst + y * wpl
+            for x in 0..<Int(width) { dstRow[x] = srcRow[x] << 8 }
+        }
+        pixSetXRes(pix, Int32((scale * 72).rounded()))
+        pixSetYRes(pix, Int32((scale * 72).rounded()))
+        return pix
+    }
+
+    /// The poppler library version.
+    static var version: String { String(cString: poppler_get_version()) }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Caps on untrusted input. Exceeding one gives `DocRouteError.limitExceeded` (or `.timeout`)
+/// for that document only.
+public struct ReaderLimits: Sendable, Hashable {
+    /// Largest input file read at all.
+    public var maxFileBytes: Int = 512 << 20
+    /// Most pages (PDF pages, TIFF frames, XLSX sheets) in one document.
+    public var maxPages: Int = 2_000
+    /// Most pixels of one image or rendered page (width × height). Rendered PDF pages are
+    /// scaled down to fit; raster images above it are refused.
+    public var maxPixels: Int = 120_000_000
+    /// Wall-clock budget for reading one document (checked between pages and inside OCR).
+    public var maxSeconds: Double = 120
+    /// Largest uncompressed size of one ZIP entry that DocRoute reads.
+    public var zipMaxEntryBytes: Int = 64 << 20
+    /// Largest uncompressed size of all the ZIP entries read from one package.
+    public var zipMaxTotalBytes: Int = 256 << 20
+    /// Largest compression ratio (uncompressed / compressed) of an entry above 1 MiB.
+    public var zipMaxRatio: Double = 200
+    /// Most entries in one ZIP package.
+    public var zipMaxEntries: Int = 20_000
+    /// Most cells in one workbook, and most words of one DOCX body.
+    public var maxCells: Int = 2_000_000
+    /// Resolution at which PDF pages without a text layer are rendered for OCR.
+    public var renderDPI: Double = 300
+
+    public init() {}
+
+    /// The limits used unless a caller sets others.
+    public static let `default` = ReaderLimits()
+}
+
+/// A point in time after which reading a document gives up with `DocRouteError.timeout`.
+struct Deadline: Sendable {
+    let start: Date
+    let seconds: Double
+
+    init(seconds: Double) {
+        self.start = Date()
+        self.seconds = seconds
+    }
+
+    var remaining: Double { seconds - Date().timeIntervalSince(start) }
+
+    func check() throws(DocRouteError) {
+        if remaining <= 0 { throw .timeout(seconds: seconds) }
+    }
+}

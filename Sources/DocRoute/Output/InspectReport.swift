@@ -1,0 +1,57 @@
+import CLibXML2
+import Foundation
+
+/// What `docroute inspect` prints for one file: its detected format and document model, or
+/// the typed error that reading it gave.
+public struct InspectReport: Sendable, Encodable {
+    /// A typed error as it appears in JSON output.
+    public struct ErrorInfo: Sendable, Encodable, Hashable {
+        public var code: String
+        public var message: String
+
+        public init(_ error: DocRouteError) {
+            code = error.code
+            message = error.description
+        }
+    }
+
+    public var path: String
+    public var format: DocumentFormat?
+    public var document: Document?
+    public var error: ErrorInfo?
+    public var timingsMs: Double
+
+    /// Reads `path` with `reader` and reports the outcome; never throws.
+    public init(path: String, reader: DocumentReader) {
+        self.path = path
+        let start = Date()
+        do {
+            let doc = try reader.read(path: path)
+            document = doc
+            format = doc.source.format
+        } catch {
+            self.error = ErrorInfo(error)
+        }
+        timingsMs = (Date().timeIntervalSince(start) * 1_000_000).rounded() / 1000
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, document, error, timingsMs = "read_ms"
+    }
+
+    /// The report as one line of JSON (or indented, when `pretty`).
+    public func json(pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{\"path\":\"\(path)\",\"error\":{\"code\":\"encoding\"}}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Versions of DocRoute and of the libraries that read documents.
+public enum Versions {
+    public static let docroute = "0.1.0"
+    public static var tesseract: String { OCREnginePool.tesseractVersion }
+    public static var poppler: String { PDFReader.version }
+    public static var libxml2: String { LIBXML_DOTTED_VERSION }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import DocRoute
+
+/// The `docroute` command line: thin commands over the DocRoute library.
+@main
+struct DocRouteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docroute",
+        abstract: "Extract named fields from copy-heavy documents (PDF, DOCX, XLSX, PNG, JPEG, TIFF).",
+        version: Versions.docroute,
+        subcommands: [InspectCommand.self, BenchCommand.self]
+    )
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import DocRoute
+import Foundation
+
+/// `docroute inspect FILE…`: the detected format and document model of each file, as JSON.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print each file's detected format and document model (or its typed error) as JSON, one object per line."
+    )
+
+    @Argument(help: "Files or folders (folders are walked recursively, hidden files skipped).")
+    var paths: [String]
+
+    @Flag(help: "Indent the JSON.")
+    var pretty = false
+
+    @Flag(help: "Deskew images and scanned pages before OCR.")
+    var deskew = false
+
+    @Option(help: "Seconds allowed per document.")
+    var timeout: Double = ReaderLimits.default.maxSeconds
+
+    @Option(help: "Documents read in parallel.")
+    var jobs: Int = 1
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        var limits = ReaderLimits.default
+        limits.maxSeconds = timeout
+        let reader = DocumentReader(limits: limits, deskew: deskew, ocr: OCREnginePool(maxEngines: jobs))
+        let files = FileWalker.expand(paths)
+        // A file that cannot be read is a JSON error object, not a failed command: the exit
+        // status is 0 once every file has been reported.
+        for report in InspectRunner(reader: reader, jobs: jobs).run(files) {
+            print(report.json(pretty: pretty))
+        }
+    }
+}

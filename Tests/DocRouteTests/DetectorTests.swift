@@ -1,0 +1,9 @@
+import Foundation
+import Testing
+@testable import DocRoute
+
+@Suite struct PlaceholderTests {
+    @Test func emptyIsTyped() {
+        #expect(throws: DocRouteError.emptyFile) { try FormatDetector().detect(Data()) }
+    }
+}
