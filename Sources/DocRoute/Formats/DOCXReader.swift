@@ -11,14 +11,14 @@ struct DOCXReader {
     let limits: ReaderLimits
     let deadline: Deadline
 
-    func read(_ data: Data) throws(DocRouteError) -> ReadContent {
-        let package = try OOXMLPackage(data: data, limits: limits)
+    func read(_ data: Data, url: URL?) throws(DocRouteError) -> ReadContent {
+        let package = try OOXMLPackage(data: data, url: url, limits: limits)
         let mainPart = (try? package.mainPart()).flatMap { $0 }.flatMap { package.contains($0) ? $0 : nil }
             ?? "word/document.xml"
         guard let tree = try package.xml(mainPart), let root = tree.root, let body = root.child("body") else {
             throw .corrupt("DOCX has no readable document body (\(mainPart))")
         }
-        var state = State(layout: NativeTextLayout(maxWords: limits.maxCells))
+        var state = State(layout: NativeTextLayout(limits: limits))
         let rels = (try? package.relationships(of: mainPart)) ?? [:]
         let sortedRels = rels.values.sorted { $0.target < $1.target }
         var warnings: [String] = []

@@ -39,22 +39,26 @@ public struct DocumentReader: Sendable {
         } catch {
             throw .io("\(path): \(error.localizedDescription)")
         }
-        return try read(data: data, path: path)
+        return try read(data: data, path: path, url: url)
     }
 
     /// Reads a file whose whole content is `data`; `path` is recorded as its source.
     public func read(data: Data, path: String) throws(DocRouteError) -> Document {
+        try read(data: data, path: path, url: nil)
+    }
+
+    private func read(data: Data, path: String, url: URL?) throws(DocRouteError) -> Document {
         if data.count > limits.maxFileBytes {
             throw .limitExceeded("file is \(data.count) bytes (cap \(limits.maxFileBytes))")
         }
-        let format = try FormatDetector(limits: limits).detect(data)
+        let format = try FormatDetector(limits: limits).detect(data, url: url)
         let deadline = Deadline(seconds: limits.maxSeconds)
         let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline)
         let content: ReadContent
         switch format {
         case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)
-        case .docx: content = try DOCXReader(limits: limits, deadline: deadline).read(data)
-        case .xlsx: content = try XLSXReader(limits: limits, deadline: deadline).read(data)
+        case .docx: content = try DOCXReader(limits: limits, deadline: deadline).read(data, url: url)
+        case .xlsx: content = try XLSXReader(limits: limits, deadline: deadline).read(data, url: url)
         case .png, .jpeg, .tiff:
             content = try ImageReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data, format: format)
         }

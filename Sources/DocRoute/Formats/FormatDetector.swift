@@ -13,8 +13,9 @@ public struct FormatDetector: Sendable {
         self.limits = limits
     }
 
-    /// The format of the file whose full content is `data`.
-    public func detect(_ data: Data) throws(DocRouteError) -> DocumentFormat {
+    /// The format of the file whose full content is `data`; `url`, when given, is that file
+    /// (ZIP packages are then opened from it rather than from a temporary copy).
+    public func detect(_ data: Data, url: URL? = nil) throws(DocRouteError) -> DocumentFormat {
         if data.isEmpty { throw .emptyFile }
         let head = [UInt8](data.prefix(1024))
         func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
@@ -28,7 +29,7 @@ public struct FormatDetector: Sendable {
         // PDF readers accept the header anywhere in the first 1024 bytes.
         if head.firstRange(of: Array("%PDF-".utf8)) != nil { return .pdf }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
-            return try detectZip(data)
+            return try detectZip(data, url: url)
         }
         if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             throw .unsupportedFormat(kind: CompoundFile.describe(data))
@@ -36,14 +37,8 @@ public struct FormatDetector: Sendable {
         throw .unsupportedFormat(kind: Self.describeOther(head))
     }
 
-    private func detectZip(_ data: Data) throws(DocRouteError) -> DocumentFormat {
-        let package: OOXMLPackage
-        do {
-            package = try OOXMLPackage(data: data, limits: limits)
-        } catch .corrupt {
-            throw .corrupt("ZIP archive whose directory cannot be read")
-        }
-        return try package.detectFormat()
+    private func detectZip(_ data: Data, url: URL?) throws(DocRouteError) -> DocumentFormat {
+        try OOXMLPackage(data: data, url: url, limits: limits).detectFormat()
     }
 
     /// A name for content that is none of the supported formats.

@@ -4,9 +4,14 @@ struct NativeTextLayout {
     private(set) var words: [TextSpan] = []
     private var line = -1
     private var block = -1
+    private var textBytes = 0
     let maxWords: Int
+    let maxTextBytes: Int
 
-    init(maxWords: Int) { self.maxWords = maxWords }
+    init(limits: ReaderLimits) {
+        maxWords = limits.maxCells
+        maxTextBytes = limits.maxTextBytes
+    }
 
     /// Starts a new block (paragraph, cell); the next text starts a new line too.
     mutating func beginBlock() { block += 1 }
@@ -21,6 +26,10 @@ struct NativeTextLayout {
             for token in tokens {
                 if words.count >= maxWords {
                     throw .limitExceeded("more than \(maxWords) words or cells in one document")
+                }
+                textBytes += token.utf8.count
+                if textBytes > maxTextBytes {
+                    throw .limitExceeded("more than \(maxTextBytes) bytes of text in one document")
                 }
                 words.append(TextSpan(text: String(token), box: nil, confidence: nil,
                                       line: line, block: block, order: words.count))

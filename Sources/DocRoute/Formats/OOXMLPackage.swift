@@ -10,11 +10,31 @@ final class OOXMLPackage {
     /// Uncompressed bytes read so far from this package.
     private var bytesRead = 0
 
-    init(data: Data, limits: ReaderLimits) throws(DocRouteError) {
+    /// A temporary copy of the package, when it was given as bytes rather than a file.
+    private let temporaryFile: URL?
+
+    /// Opens the package in the file at `url`, or, when `url` is nil, in `data`.
+    ///
+    /// ZIPFoundation's in-memory archive traps on some malformed offsets (a negative range in
+    /// `MemoryFile.readData`), which would take the whole process down; its file-backed
+    /// archive reads with `fread` and reports the same damage as an error. So bytes without a
+    /// file are written to a temporary file first.
+    init(data: Data, url: URL?, limits: ReaderLimits) throws(DocRouteError) {
         self.limits = limits
+        var fileURL = url
+        if fileURL == nil {
+            let tmp = FileManager.default.temporaryDirectory
+                .appendingPathComponent("docroute-\(UUID().uuidString).zip")
+            do { try data.write(to: tmp) } catch { throw .io("cannot write a temporary copy: \(error.localizedDescription)") }
+            fileURL = tmp
+            temporaryFile = tmp
+        } else {
+            temporaryFile = nil
+        }
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Archive(url: fileURL!, accessMode: .read)
         } catch {
+            if let t = temporaryFile { try? FileManager.default.removeItem(at: t) }
             throw .corrupt("ZIP archive whose directory cannot be read")
         }
         var map: [String: Entry] = [:]
@@ -29,6 +49,10 @@ final class OOXMLPackage {
             if map[key] == nil { map[key] = entry }
         }
         entries = map
+    }
+
+    deinit {
+        if let t = temporaryFile { try? FileManager.default.removeItem(at: t) }
     }
 
     private static func normalise(_ path: String) -> String {

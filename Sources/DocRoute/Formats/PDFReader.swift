@@ -73,6 +73,7 @@ struct PDFReader {
         var current = String.UnicodeScalarView()
         var box: Box? = nil
         var line = 0
+        var previousBox: Box? = nil
         func flush() {
             guard !current.isEmpty else { return }
             words.append(TextSpan(text: String(current), box: box, confidence: nil, line: line, block: 0,
@@ -87,17 +88,29 @@ struct PDFReader {
             } else if s.properties.isWhitespace {
                 flush()
             } else {
-                current.append(s)
                 if boxesUsable, let r = rects?[i] {
                     let b = Box(x0: r.x1, y0: r.y1, x1: r.x2, y1: r.y2)
+                    // poppler puts no space between chunks drawn apart on one line (table
+                    // cells): a horizontal gap, a step back or a vertical jump ends a word.
+                    if let p = previousBox, !current.isEmpty, Self.separates(p, b) { flush() }
                     box = box.map { $0.union(b) } ?? b
+                    previousBox = b
                 }
+                current.append(s)
             }
         }
         flush()
         renumberLines(&words)
         assignBlocks(&words)
         return words
+    }
+
+    /// Whether two consecutive glyph boxes on one text line belong to different words.
+    static func separates(_ a: Box, _ b: Box) -> Bool {
+        let height = max(a.height, b.height, 1)
+        let gap = b.x0 - a.x1
+        let verticalOverlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+        return gap > 0.25 * height || b.x1 < a.x0 || verticalOverlap < 0.3 * height
     }
 
     /// Makes line indices dense (blank lines in poppler's text leave gaps).
@@ -142,7 +155,7 @@ struct PDFReader {
         }
         var warnings: [String] = []
         var scale = limits.renderDPI / 72
-        let cap = (Double(limits.maxPixels) / (width * height)).squareRoot()
+        let cap = (Double(limits.maxRenderPixels) / (width * height)).squareRoot()
         if cap < scale {
             scale = cap
             warnings.append(String(format: "page %d rendered at %.0f dpi to stay under the pixel cap", index + 1, scale * 72))

@@ -7,9 +7,12 @@ public struct ReaderLimits: Sendable, Hashable {
     public var maxFileBytes: Int = 512 << 20
     /// Most pages (PDF pages, TIFF frames, XLSX sheets) in one document.
     public var maxPages: Int = 2_000
-    /// Most pixels of one image or rendered page (width × height). Rendered PDF pages are
-    /// scaled down to fit; raster images above it are refused.
+    /// Most pixels of one raster image frame (width × height); larger images are refused
+    /// before they are decoded.
     public var maxPixels: Int = 120_000_000
+    /// Most pixels of a PDF page rendered for OCR (about A3 at 300 dpi); larger pages are
+    /// rendered at a lower resolution to fit.
+    public var maxRenderPixels: Int = 20_000_000
     /// Wall-clock budget for reading one document (checked between pages and inside OCR).
     public var maxSeconds: Double = 120
     /// Largest uncompressed size of one ZIP entry that DocRoute reads.
@@ -22,6 +25,9 @@ public struct ReaderLimits: Sendable, Hashable {
     public var zipMaxEntries: Int = 20_000
     /// Most cells in one workbook, and most words of one DOCX body.
     public var maxCells: Int = 2_000_000
+    /// Most bytes (UTF-8) of text in one document, counted over words and cells: a short
+    /// shared string referenced by every cell of a sheet cannot grow into gigabytes.
+    public var maxTextBytes: Int = 64 << 20
     /// Resolution at which PDF pages without a text layer are rendered for OCR.
     public var renderDPI: Double = 300
 

@@ -12,8 +12,8 @@ struct XLSXReader {
     let limits: ReaderLimits
     let deadline: Deadline
 
-    func read(_ data: Data) throws(DocRouteError) -> ReadContent {
-        let package = try OOXMLPackage(data: data, limits: limits)
+    func read(_ data: Data, url: URL?) throws(DocRouteError) -> ReadContent {
+        let package = try OOXMLPackage(data: data, url: url, limits: limits)
         let workbookPart = (try? package.mainPart()).flatMap { $0 }.flatMap { package.contains($0) ? $0 : nil }
             ?? "xl/workbook.xml"
         guard let tree = try package.xml(workbookPart), let workbook = tree.root else {
@@ -32,6 +32,7 @@ struct XLSXReader {
         var pages: [Page] = []
         var tables: [Table] = []
         var cellBudget = limits.maxCells
+        var textBudget = limits.maxTextBytes
         let sheets = workbook.child("sheets")?.children.filter { $0.is("sheet") } ?? []
         if sheets.count > limits.maxPages {
             throw .limitExceeded("workbook has \(sheets.count) sheets (cap \(limits.maxPages))")
@@ -61,8 +62,8 @@ struct XLSXReader {
             guard let root = sheetTree.root else { continue }
             let index = pages.count
             let table = try readSheet(root, page: index, name: name, strings: strings, dateStyles: dateStyles,
-                                      date1904: date1904, budget: &cellBudget)
-            var layout = NativeTextLayout(maxWords: limits.maxCells)
+                                      date1904: date1904, budget: &cellBudget, textBudget: &textBudget)
+            var layout = NativeTextLayout(limits: limits)
             for cell in table.cells where !cell.text.isEmpty {
                 layout.beginBlock()
                 try layout.add(cell.text.replacingOccurrences(of: "\n", with: " "), line: cell.row)
@@ -272,7 +273,7 @@ struct XLSXReader {
     }
 
     private func readSheet(_ root: XMLElement, page: Int, name: String, strings: [String], dateStyles: [Int: DateKind],
-                           date1904: Bool, budget: inout Int) throws(DocRouteError) -> Table {
+                           date1904: Bool, budget: inout Int, textBudget: inout Int) throws(DocRouteError) -> Table {
         var cells: [Cell] = []
         var position: [Int64: Int] = [:]   // row << 20 | column → index in cells
         var nextRow = 0
@@ -293,6 +294,8 @@ struct XLSXReader {
                 }
                 budget -= 1
                 if budget < 0 { throw .limitExceeded("more than \(limits.maxCells) cells in one workbook") }
+                textBudget -= text.utf8.count
+                if textBudget < 0 { throw .limitExceeded("more than \(limits.maxTextBytes) bytes of cell text in one workbook") }
                 let formula = c.child("f").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
                 position[Int64(rc.row) << 20 | Int64(rc.column)] = cells.count
                 cells.append(Cell(row: rc.row, column: rc.column, text: text, kind: kind, formula: formula))
