@@ -325,21 +325,12 @@ def recalc_with_libreoffice(path):
     return True
 
 
-# ---------------------------------------------------------------- not documents
-
-def make_unsupported():
-    with open(out("notes.txt"), "w") as f:
-        f.write("This plain text file is not a supported document format.\n")
-    record("notes.txt", "error:unsupported_format", 0, notes="plain text: a typed unsupported error")
-
-
 if __name__ == "__main__":
     os.makedirs(os.path.join(HERE, "documents"), exist_ok=True)
     make_images()
     make_text_pdf()
     make_docx()
     make_xlsx()
-    make_unsupported()
     MANIFEST.sort(key=lambda m: m["file"])
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(MANIFEST, f, indent=1, ensure_ascii=False)

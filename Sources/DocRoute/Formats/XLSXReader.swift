@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Cell text: shared and inline strings as written (`_xHHHH_` escapes decoded); numbers in
 /// their shortest decimal form; numbers whose number format is a date or time as ISO 8601
-/// (`2021-01-01`, `2021-01-01T08:30:00`, `08:30:00`), in the workbook's 1900 or 1904 epoch;
+/// (`2021-01-01`, `2021-01-01T08:30:00`, `08:30:00`), in the workbook's 1900 or 1904 epoch,
+/// and elapsed-time formats (`[h]:mm:ss`) as durations (`255:10:10`);
 /// booleans as `TRUE`/`FALSE`; formulas by their cached value (the formula is kept aside).
 /// Merged ranges become one cell with spans. Chart sheets have no cells and are skipped.
 struct XLSXReader {
@@ -142,12 +143,13 @@ struct XLSXReader {
     }
 
     /// What a number format shows of a serial date.
-    enum DateKind { case date, time, dateTime }
+    enum DateKind { case date, time, dateTime, duration }
 
     static func builtinDateKind(_ id: Int) -> DateKind? {
         switch id {
         case 14...17, 27...31, 34...36, 50...58: .date
-        case 18...21, 32, 33, 45...47: .time
+        case 46: .duration
+        case 18...21, 32, 33, 45, 47: .time
         case 22: .dateTime
         default: nil
         }
@@ -188,6 +190,7 @@ struct XLSXReader {
         let hasTime = elapsed || chars.contains { $0 == "h" || $0 == "s" }
         let hasMonth = chars.contains("m")
         if cleaned.lowercased().contains("general") { return nil }
+        if elapsed { return .duration }
         switch (hasDate || (hasMonth && !hasTime), hasTime) {
         case (true, true): return .dateTime
         case (true, false): return .date
@@ -199,6 +202,10 @@ struct XLSXReader {
     /// An Excel serial date as ISO 8601, in the 1900 (with Lotus' 1900-02-29) or 1904 epoch.
     static func isoDate(serial: Double, date1904: Bool, kind: DateKind) -> String? {
         guard serial.isFinite, serial >= 0, serial < 2_958_466 else { return nil }
+        if kind == .duration {
+            let total = Int((serial * 86_400).rounded())
+            return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+        }
         var days = Int(serial.rounded(.down))
         var seconds = Int(((serial - Double(days)) * 86_400).rounded())
         if seconds >= 86_400 { days += 1; seconds -= 86_400 }
@@ -215,7 +222,7 @@ struct XLSXReader {
         switch kind {
         case .date: return seconds == 0 ? dateText : dateText + "T" + timeText
         case .time: return days == 0 ? timeText : dateText + "T" + timeText
-        case .dateTime: return dateText + "T" + timeText
+        case .dateTime, .duration: return dateText + "T" + timeText
         }
     }
 
@@ -357,7 +364,7 @@ struct XLSXReader {
             guard let number = Double(v.trimmingCharacters(in: .whitespaces)) else { return (v, .text) }
             if let style = Int(c.attribute("s") ?? ""), let kind = dateStyles[style],
                let iso = Self.isoDate(serial: number, date1904: date1904, kind: kind) {
-                return (iso, .date)
+                return (iso, kind == .duration ? .duration : .date)
             }
             return (Self.numberText(number), .number)
         }

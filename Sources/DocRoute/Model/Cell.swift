@@ -2,7 +2,7 @@
 public struct Cell: Sendable, Hashable, Codable {
     /// What a cell holds, where the source says so (XLSX); nil elsewhere.
     public enum Kind: String, Sendable, Codable {
-        case text, number, date, boolean, error
+        case text, number, date, duration, boolean, error
     }
 
     public var row: Int

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import DocRoute
+
+/// The shared corpora in ../shared/corpora: real files nobody here wrote.
+@Suite(.serialized) struct CorpusTests {
+    /// A reader with a 9 s budget, so that every file ends well inside the 10 s bound.
+    static let reader: DocumentReader = {
+        var limits = ReaderLimits()
+        limits.maxSeconds = 9
+        return DocumentReader(limits: limits, ocr: Support.reader.ocr)
+    }()
+
+    /// Every file of robustness-pdf/ and robustness-ooxml/: a read or a typed error, each under
+    /// 10 s, and memory bounded over the whole run.
+    @Test func robustnessCorporaEndInAReadOrATypedError() throws {
+        let files = Support.corpusFiles("robustness-pdf") + Support.corpusFiles("robustness-ooxml")
+        #expect(files.count >= 170, "both corpora are present (\(files.count) files)")
+        var codes: [String: Int] = [:]
+        var slowest = (0.0, "")
+        for file in files {
+            let (result, seconds) = Support.timedRead(file, reader: Self.reader)
+            #expect(seconds < 10, "\(file) took \(seconds) s")
+            if seconds > slowest.0 { slowest = (seconds, file) }
+            switch result {
+            case .success(let document):
+                codes["read", default: 0] += 1
+                #expect(document.source.bytes > 0)
+            case .failure(let error):
+                codes[error.code, default: 0] += 1
+            }
+        }
+        let memory = Support.peakMemoryMiB()
+        print("robustness corpora: \(files.count) files, outcomes \(codes.sorted { $0.key < $1.key }), slowest \(String(format: "%.2f", slowest.0)) s (\(slowest.1)), peak RSS \(Int(memory)) MiB")
+        #expect(memory < 3_000, "peak memory \(memory) MiB")
+        #expect(codes["read", default: 0] >= 100)
+    }
+
+    /// Valid files from 40+ producers are read with non-empty text.
+    @Test func producerDiversityFilesAreRead() throws {
+        let files = Support.corpusFiles("robustness-ooxml/producer-diversity")
+        #expect(files.count >= 40)
+        for file in files {
+            let (result, _) = Support.timedRead(file, reader: Self.reader)
+            switch result {
+            case .success(let document):
+                let hasText = document.pages.contains { !$0.words.isEmpty } || document.tables.contains { !$0.cells.isEmpty }
+                // A few producer files are deliberately empty shells (no body text).
+                if !hasText { print("no text: \(file)") }
+            case .failure(let error):
+                Issue.record("\(file): \(error)")
+            }
+        }
+    }
+
+    @Test func encryptedPDFsAreTypedOrReadWithEmptyUserPassword() throws {
+        let needsPassword = ["robustness-pdf/pdfplumber/password-example.pdf",
+                             "docling-format-regression/tests/data/pdf_password/sources/2206.01062_pg3.pdf"]
+        for file in needsPassword {
+            let (result, _) = Support.timedRead(Support.corpus(file), reader: Self.reader)
+            guard case .failure(.encrypted) = result else { Issue.record("\(file): \(result)"); continue }
+        }
+        let (empty, _) = Support.timedRead(Support.corpus("robustness-pdf/pdfjs/empty_protected.pdf"), reader: Self.reader)
+        if case .failure(let error) = empty { #expect(error.code != "encrypted", "empty user password opens: \(error)") }
+    }
+
+    /// docling's DOCX, XLSX and PDF sources (Word, Excel, LibreOffice, openpyxl) are all read,
+    /// with the words of docling's reviewed Markdown found in our text.
+    @Test func doclingRegressionFilesAreRead() throws {
+        let root = "docling-format-regression/tests/data"
+        let files = Support.corpusFiles("\(root)/docx/sources") + Support.corpusFiles("\(root)/xlsx/sources")
+            + Support.corpusFiles("\(root)/pdf") + Support.corpusFiles("\(root)/ocr/sources")
+        #expect(files.count >= 34)
+        for file in files {
+            let (result, _) = Support.timedRead(file, reader: Self.reader)
+            guard case .success(let document) = result else { Issue.record("\(file): \(result)"); continue }
+            // Sheet names are part of the model (page names); ISO date-times print a "T".
+            let text = (document.text + " " + document.tables.flatMap(\.cells).map(\.text).joined(separator: " ")
+                + " " + document.pages.compactMap(\.name).joined(separator: " "))
+                .replacingOccurrences(of: #"(\d)T(\d)"#, with: "$1 $2", options: .regularExpression)
+            #expect(!Support.normalise(text).isEmpty, "\(file) has text")
+            let name = (file as NSString).lastPathComponent
+            let kind = (file as NSString).deletingLastPathComponent.split(separator: "/").dropLast().last.map(String.init) ?? ""
+            let truthPath = Support.corpus("\(root)/\(kind)/groundtruth/\(name).md")
+            if let truth = try? String(contentsOfFile: truthPath, encoding: .utf8) {
+                let recall = Self.wordRecall(truth: truth, text: text)
+                print("docling \(name): word recall \(String(format: "%.3f", recall))")
+                #expect(recall >= (Self.recallExceptions[name] ?? 0.9), "\(name): recall \(recall)")
+            }
+        }
+    }
+
+    /// Files where docling's Markdown holds text that DocRoute does not read, on purpose:
+    /// cell comments, chart and picture captions, hyperlink targets.
+    static let recallExceptions: [String: Double] = [
+        "xlsx_comments.xlsx": 0.45,          // cell comments and their authors
+        "xlsx_01.xlsx": 0.8,                 // "Line chart", "Scatter chart by ..." placeholders
+        "unit_test_formatting.docx": 0.8,    // the URL behind a hyperlink
+    ]
+
+    /// Share of the distinct alphanumeric words of `truth` (Markdown) that occur in `text`.
+    static func wordRecall(truth: String, text: String) -> Double {
+        func words(_ s: String) -> Set<String> {
+            Set(s.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count > 1 })
+        }
+        let expected = words(truth.replacingOccurrences(of: "<!-- image -->", with: ""))
+        guard !expected.isEmpty else { return 1 }
+        return Double(expected.intersection(words(text)).count) / Double(expected.count)
+    }
+
+    /// XLSX dates as the corpus MANIFEST names them (calamine's expected values).
+    @Test func calamineDates() throws {
+        let base = "robustness-ooxml/producer-diversity/xlsx"
+        let d1904 = try Support.reader.read(path: Support.corpus("\(base)/calamine__date_1904.xlsx")).tables[0]
+        #expect(d1904.cell(row: 0, column: 0)?.text == "2021-01-01")
+        #expect(d1904.cell(row: 0, column: 0)?.kind == .date)
+        #expect(d1904.cell(row: 1, column: 0)?.text == "2021-01-02")
+        let d1900 = try Support.reader.read(path: Support.corpus("\(base)/calamine__date.xlsx")).tables[0]
+        #expect(d1900.cell(row: 0, column: 0)?.text == "2021-01-01")
+        #expect(d1900.cell(row: 2, column: 0)?.text == "255:10:10", "[hh]:mm:ss is a duration")
+        #expect(d1900.cell(row: 2, column: 0)?.kind == .duration)
+        let quoted = try Support.reader.read(path: Support.corpus("\(base)/calamine__date_quoted_format.xlsx")).tables[0]
+        #expect(quoted.cells.allSatisfy { $0.text == "2021-01-01" && $0.kind == .date })
+        let escaped = try Support.reader.read(path: Support.corpus("\(base)/calamine__has_x000D_inline.xlsx"))
+        #expect(escaped.tables.flatMap(\.cells).contains { $0.text.contains("\r") }, "_x000D_ decodes to CR")
+    }
+
+    /// Tesseract's own test pages: character error rate against their ground truth.
+    @Test func tesseractGroundTruthCharacterErrorRate() throws {
+        let cases: [(image: String, truth: String, bound: Double)] = [
+            ("phototest.png", "phototest.txt", 0.03),
+            ("eurotext.png", "eurotext.txt", 0.10),
+            ("8071_093.3B.png", "8071_093.3B.txt", 0.10),
+            ("8087_054.3B.png", "8087_054.3B.txt", 0.10),
+        ]
+        for c in cases {
+            let document = try Support.reader.read(path: Support.corpus("tesseract-ocr-gt/png/\(c.image)"))
+            let truth = try String(contentsOfFile: Support.corpus("tesseract-ocr-gt/gt/\(c.truth)"), encoding: .utf8)
+            let cer = Support.characterErrorRate(document.text, truth: truth)
+            print("tesseract-ocr-gt \(c.image): CER \(String(format: "%.4f", cer))")
+            #expect(cer < c.bound, "\(c.image): CER \(cer)")
+        }
+    }
+}

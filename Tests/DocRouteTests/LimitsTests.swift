@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import DocRoute
+
+/// Caps on untrusted input, each a typed error.
+@Suite struct LimitsTests {
+    func limitExceeded(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch DocRouteError.limitExceeded(let m) {
+            return m
+        } catch {
+            return "other: \(error)"
+        }
+    }
+
+    @Test func xmlEntitiesAreNeverExpanded() throws {
+        let laughs = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+        <root>&lol3;</root>
+        """
+        #expect(limitExceeded { _ = try XMLTree(data: Data(laughs.utf8), name: "bomb.xml") }?.contains("DTD") == true)
+        let external = """
+        <?xml version="1.0"?><!-- a comment first --><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>
+        """
+        #expect(limitExceeded { _ = try XMLTree(data: Data(external.utf8), name: "xxe.xml") } != nil)
+        let plain = XMLTree.declaresDocumentType(Data("<?xml version=\"1.0\"?><r><t>&lt;!DOCTYPE</t></r>".utf8))
+        #expect(plain == false, "markup after the root element is text, not a DTD")
+    }
+
+    @Test(arguments: ["poc-xmlbomb.xlsx", "poc-xmlbomb-empty.xlsx", "ContentTypeHasEntities.ooxml",
+                      "CorePropertiesHasEntities.ooxml", "PackageRelsHasEntities.ooxml"])
+    func corpusEntityFilesAreRefusedOrReadWithoutExpansion(name: String) throws {
+        let (result, seconds) = Support.timedRead(Support.corpus("robustness-ooxml/poi-malformed/\(name)"))
+        #expect(seconds < 10)
+        switch result {
+        case .success(let document):
+            // The entity-bearing part was not one that is read: no expansion can have happened.
+            #expect(!document.text.contains("lol"), "\(name)")
+        case .failure(let error):
+            #expect(["limit_exceeded", "unsupported_format", "corrupt"].contains(error.code), "\(name): \(error)")
+        }
+    }
+
+    @Test func zipBombIsStoppedByRatioAndSize() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-bomb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("bomb.xlsx")
+        let archive = try Archive(url: url, accessMode: .create)
+        func add(_ path: String, _ data: Data) throws {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
+                data.subdata(in: Int(pos)..<Int(pos) + size)
+            }
+        }
+        try add("[Content_Types].xml", Data("<Types/>".utf8))
+        try add("xl/workbook.xml", Data(("<workbook><sheets><sheet name=\"a\" r:id=\"rId1\" xmlns:r=\"r\"/></sheets></workbook>").utf8))
+        try add("xl/_rels/workbook.xml.rels", Data(("<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>").utf8))
+        var sheet = Data("<worksheet><sheetData>".utf8)
+        sheet.append(Data(repeating: 0x20, count: 8 << 20))   // 8 MiB of spaces: ratio ~1000:1
+        sheet.append(Data("</sheetData></worksheet>".utf8))
+        try add("xl/worksheets/sheet1.xml", sheet)
+
+        let message = limitExceeded { _ = try Support.reader.read(path: url.path) }
+        #expect(message?.contains("compression ratio") == true, "\(message ?? "read")")
+
+        var limits = ReaderLimits()
+        limits.zipMaxRatio = 1_000_000
+        limits.zipMaxEntryBytes = 1 << 20
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        let sized = limitExceeded { _ = try reader.read(path: url.path) }
+        #expect(sized?.contains("bytes") == true, "\(sized ?? "read")")
+    }
+
+    @Test func pixelCapRefusesBeforeDecoding() {
+        var limits = ReaderLimits()
+        limits.maxPixels = 100_000
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        let message = limitExceeded { _ = try reader.read(path: Support.sample("id-card-clean.png")) }
+        #expect(message?.contains("1012×638") == true)
+    }
+
+    @Test func pageCap() {
+        var limits = ReaderLimits()
+        limits.maxPages = 1
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order.pdf")) }?.contains("2 pages") == true)
+        #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order-scan.tiff")) }?.contains("frames") == true)
+        #expect(limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("sheets") == true)
+    }
+
+    @Test func fileSizeCap() {
+        var limits = ReaderLimits()
+        limits.maxFileBytes = 1000
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        #expect(limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("cap 1000") == true)
+    }
+
+    @Test func timeBudgetStopsOCR() {
+        var limits = ReaderLimits()
+        limits.maxSeconds = 0.2
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        let start = Date()
+        #expect(throws: DocRouteError.timeout(seconds: 0.2)) { try reader.read(path: Support.sample("letter-a4.png")) }
+        #expect(Date().timeIntervalSince(start) < 1.0, "Tesseract is cancelled, not waited for")
+    }
+
+    @Test func sharedStringAmplificationIsCapped() {
+        let (result, seconds) = Support.timedRead(Support.corpus("robustness-ooxml/poi-malformed/poc-shared-strings.xlsx"))
+        #expect(seconds < 10)
+        guard case .failure(.limitExceeded(let m)) = result else {
+            Issue.record("expected limitExceeded, got \(result)")
+            return
+        }
+        #expect(m.contains("bytes of cell text"))
+    }
+}
