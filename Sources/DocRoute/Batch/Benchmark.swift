@@ -24,9 +24,18 @@ public struct Benchmark: Sendable {
         public var speedup: Double
     }
 
+    /// Median OCR time of one recognised file, per page, with how much text it holds.
+    public struct OCRFile: Sendable, Encodable {
+        public var file: String
+        public var pages: Int
+        public var wordsPerPage: Int
+        public var medianMsPerPage: Double
+    }
+
     /// The whole report.
     public struct Report: Sendable, Encodable {
         public var formats: [FormatResult]
+        public var ocrFiles: [OCRFile]
         public var ocr: OCRScaling?
         public var errors: [String]
     }
@@ -46,6 +55,7 @@ public struct Benchmark: Sendable {
         var perFormat: [String: (docs: [Double], pages: [Double], pageCount: Int)] = [:]
         var errors: [String] = []
         var ocrCandidate: (path: String, pages: Int)? = nil
+        var ocrFiles: [OCRFile] = []
         for file in files {
             var times: [Double] = []
             var document: Document? = nil
@@ -68,6 +78,11 @@ public struct Benchmark: Sendable {
             entry.pages.append(median / Double(pageCount))
             entry.pageCount += pageCount
             perFormat[key] = entry
+            if doc.pages.contains(where: { $0.origin == .ocr }) {
+                let words = doc.pages.reduce(0) { $0 + $1.words.count }
+                ocrFiles.append(OCRFile(file: file, pages: pageCount, wordsPerPage: words / pageCount,
+                                        medianMsPerPage: Self.round(median / Double(pageCount))))
+            }
             if doc.source.format.isImage, doc.pages.count == 1, ocrCandidate == nil || doc.pages[0].width > 2000 {
                 ocrCandidate = (file, 1)
             }
@@ -79,7 +94,7 @@ public struct Benchmark: Sendable {
                                 medianMsPerPage: Self.round(Self.median(e.pages)))
         }
         let scaling = ocrCandidate.flatMap { ocrScaling(path: $0.path) }
-        return Report(formats: formats, ocr: scaling, errors: errors)
+        return Report(formats: formats, ocrFiles: ocrFiles, ocr: scaling, errors: errors)
     }
 
     /// Recognises the same image `4 × threads` times on one thread, then spread over `threads`.
