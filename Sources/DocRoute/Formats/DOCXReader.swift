@@ -13,8 +13,7 @@ struct DOCXReader {
 
     func read(_ data: Data, url: URL?) throws(DocRouteError) -> ReadContent {
         let package = try OOXMLPackage(data: data, url: url, limits: limits)
-        let mainPart = (try? package.mainPart()).flatMap { $0 }.flatMap { package.contains($0) ? $0 : nil }
-            ?? "word/document.xml"
+        let mainPart = package.mainPart(or: "word/document.xml")
         guard let tree = try package.xml(mainPart), let root = tree.root, let body = root.child("body") else {
             throw .corrupt("DOCX has no readable document body (\(mainPart))")
         }

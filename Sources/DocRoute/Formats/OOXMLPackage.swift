@@ -155,6 +155,12 @@ final class OOXMLPackage {
         return rels.values.first { $0.kind == "officeDocument" }?.target
     }
 
+    /// The main part if the package relationships name one that exists, else `fallback`.
+    func mainPart(or fallback: String) -> String {
+        if let main = (try? mainPart()) ?? nil, contains(main) { return main }
+        return fallback
+    }
+
     /// DOCX or XLSX, from the package's parts; a typed error for any other ZIP.
     func detectFormat() throws(DocRouteError) -> DocumentFormat {
         guard contains("[Content_Types].xml") else {

@@ -15,8 +15,7 @@ struct XLSXReader {
 
     func read(_ data: Data, url: URL?) throws(DocRouteError) -> ReadContent {
         let package = try OOXMLPackage(data: data, url: url, limits: limits)
-        let workbookPart = (try? package.mainPart()).flatMap { $0 }.flatMap { package.contains($0) ? $0 : nil }
-            ?? "xl/workbook.xml"
+        let workbookPart = package.mainPart(or: "xl/workbook.xml")
         guard let tree = try package.xml(workbookPart), let workbook = tree.root else {
             throw .corrupt("XLSX has no readable workbook part (\(workbookPart))")
         }
@@ -318,16 +317,29 @@ struct XLSXReader {
             let key = Int64(a.row) << 20 | Int64(a.column)
             let index: Int
             if let i = position[key] { index = i } else {
+                budget -= 1
+                if budget < 0 { throw .limitExceeded("more than \(limits.maxCells) cells in one workbook") }
                 index = cells.count
                 cells.append(Cell(row: a.row, column: a.column, text: ""))
                 position[key] = index
             }
             cells[index].rowSpan = b.row - a.row + 1
             cells[index].columnSpan = b.column - a.column + 1
-            for (k, i) in position where i != index {
-                let rr = Int(k >> 20), cc = Int(k & 0xFFFFF)
-                if rr >= a.row && rr <= b.row && cc >= a.column && cc <= b.column { covered.insert(i) }
+            // Walk whichever is smaller: the merged rectangle or the sheet's cells.
+            let area = (b.row - a.row + 1) * (b.column - a.column + 1)
+            if area <= position.count {
+                for rr in a.row...b.row {
+                    for cc in a.column...b.column {
+                        if let i = position[Int64(rr) << 20 | Int64(cc)], i != index { covered.insert(i) }
+                    }
+                }
+            } else {
+                for (k, i) in position where i != index {
+                    let rr = Int(k >> 20), cc = Int(k & 0xFFFFF)
+                    if rr >= a.row && rr <= b.row && cc >= a.column && cc <= b.column { covered.insert(i) }
+                }
             }
+            try deadline.check()
         }
         if !covered.isEmpty {
             cells = cells.enumerated().filter { !covered.contains($0.offset) }.map(\.element)

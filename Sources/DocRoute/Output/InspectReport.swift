@@ -43,7 +43,9 @@ public struct InspectReport: Sendable, Encodable {
     public func json(pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{\"path\":\"\(path)\",\"error\":{\"code\":\"encoding\"}}" }
+        // A broken file can carry NaN or infinite coordinates; they must not lose the record.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = (try? encoder.encode(self)) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }
