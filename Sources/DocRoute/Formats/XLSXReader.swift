@@ -298,8 +298,7 @@ struct XLSXReader {
                 guard let (text, kind) = cellValue(c, strings: strings, dateStyles: dateStyles, date1904: date1904) else {
                     continue
                 }
-                budget -= 1
-                if budget < 0 { throw .limitExceeded("more than \(limits.maxCells) cells in one workbook") }
+                try spendCell(&budget)
                 textBudget -= text.utf8.count
                 if textBudget < 0 { throw .limitExceeded("more than \(limits.maxTextBytes) bytes of cell text in one workbook") }
                 let formula = c.child("f").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
@@ -317,8 +316,7 @@ struct XLSXReader {
             let key = Int64(a.row) << 20 | Int64(a.column)
             let index: Int
             if let i = position[key] { index = i } else {
-                budget -= 1
-                if budget < 0 { throw .limitExceeded("more than \(limits.maxCells) cells in one workbook") }
+                try spendCell(&budget)
                 index = cells.count
                 cells.append(Cell(row: a.row, column: a.column, text: ""))
                 position[key] = index
@@ -348,6 +346,12 @@ struct XLSXReader {
         let rows = cells.map { $0.row + $0.rowSpan }.max() ?? 0
         let columns = cells.map { $0.column + $0.columnSpan }.max() ?? 0
         return Table(page: page, name: name, rowCount: rows, columnCount: columns, cells: cells)
+    }
+
+    /// Counts one more cell against the workbook's cap.
+    private func spendCell(_ budget: inout Int) throws(DocRouteError) {
+        budget -= 1
+        if budget < 0 { throw .limitExceeded("more than \(limits.maxCells) cells in one workbook") }
     }
 
     /// A cell's display text and kind, or nil for a cell with no value.

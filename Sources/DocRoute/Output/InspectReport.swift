@@ -13,6 +13,11 @@ public struct InspectReport: Sendable, Encodable {
             code = error.code
             message = error.description
         }
+
+        init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     public var path: String
@@ -45,8 +50,17 @@ public struct InspectReport: Sendable, Encodable {
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         // A broken file can carry NaN or infinite coordinates; they must not lose the record.
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        if let data = try? encoder.encode(self) { return String(decoding: data, as: UTF8.self) }
+        // Never an empty line: the path and an encoding error still make one record.
+        var fallback = InspectReport(path: path, error: ErrorInfo(code: "encoding", message: "the document model could not be encoded as JSON"))
+        fallback.timingsMs = timingsMs
+        return (try? encoder.encode(fallback)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    private init(path: String, error: ErrorInfo) {
+        self.path = path
+        self.error = error
+        self.timingsMs = 0
     }
 }
 
