@@ -17,8 +17,8 @@ public struct DocumentReader: Sendable {
         self.ocr = ocr
     }
 
-    /// Reads the file at `path`.
-    public func read(path: String) throws(DocRouteError) -> Document {
+    /// Reads the file at `path`; time spent in OCR is added to `clock`.
+    public func read(path: String, clock: OCRClock? = nil) throws(DocRouteError) -> Document {
         let url = URL(fileURLWithPath: path)
         let size: Int
         do {
@@ -39,21 +39,21 @@ public struct DocumentReader: Sendable {
         } catch {
             throw .io("\(path): \(error.localizedDescription)")
         }
-        return try read(data: data, path: path, url: url)
+        return try read(data: data, path: path, url: url, clock: clock)
     }
 
     /// Reads a file whose whole content is `data`; `path` is recorded as its source.
-    public func read(data: Data, path: String) throws(DocRouteError) -> Document {
-        try read(data: data, path: path, url: nil)
+    public func read(data: Data, path: String, clock: OCRClock? = nil) throws(DocRouteError) -> Document {
+        try read(data: data, path: path, url: nil, clock: clock)
     }
 
-    private func read(data: Data, path: String, url: URL?) throws(DocRouteError) -> Document {
+    private func read(data: Data, path: String, url: URL?, clock: OCRClock?) throws(DocRouteError) -> Document {
         if data.count > limits.maxFileBytes {
             throw .limitExceeded("file is \(data.count) bytes (cap \(limits.maxFileBytes))")
         }
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         let deadline = Deadline(seconds: limits.maxSeconds)
-        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline)
+        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline, clock: clock)
         let content: ReadContent
         switch format {
         case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)

@@ -7,6 +7,7 @@ struct PageRecognizer {
     let pool: OCREnginePool
     let deskew: Bool
     let deadline: Deadline
+    var clock: OCRClock? = nil
 
     /// Recognises `pix` taken at `dpi`. Word boxes are multiplied by `boxScale` (1 for image
     /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`.
@@ -26,8 +27,10 @@ struct PageRecognizer {
             }
         }
         try deadline.check()
-        let words = try pool.withEngine { engine throws(DocRouteError) in
-            try engine.recognize(source, dpi: Int(dpi.rounded()), deadline: deadline)
+        let words = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
+            try pool.withEngine { engine throws(DocRouteError) in
+                try engine.recognize(source, dpi: Int(dpi.rounded()), deadline: deadline)
+            }
         }
         let spans = words.enumerated().map { i, w in
             TextSpan(text: w.text, box: boxScale == 1 ? w.box : w.box.scaled(by: boxScale),

@@ -1,0 +1,211 @@
+import Foundation
+
+/// Field-level precision, recall and F1 of a pipeline against labelled documents, by kind of
+/// document, by field and by strategy, with latency per kind. `docroute eval` prints it; CI
+/// gates on it.
+///
+/// A predicted field counts when it is valid; it is correct when its value equals the truth
+/// after normalisation (whitespace collapsed; numbers compared as numbers). A wrong value is
+/// both a false positive and a false negative. Truth fields the pipeline does not define are
+/// not scored (a truth file can serve several pipelines); `ignoredFields` lists them.
+public struct Evaluation: Sendable, Encodable {
+    /// One expected record: a file (relative to the evaluated folder), a register row, and values.
+    public struct Truth: Sendable, Decodable {
+        public var file: String
+        public var row: Int?
+        public var fields: [String: FieldValue]
+    }
+
+    /// Counts and the scores derived from them.
+    public struct Score: Sendable, Encodable, Hashable {
+        public var truePositives = 0
+        public var falsePositives = 0
+        public var falseNegatives = 0
+
+        public var precision: Double {
+            truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
+        }
+        public var recall: Double {
+            truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
+        }
+        public var f1: Double {
+            let p = precision, r = recall
+            return p + r == 0 ? 0 : 2 * p * r / (p + r)
+        }
+
+        enum CodingKeys: String, CodingKey { case tp, fp, fn, precision, recall, f1 }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(truePositives, forKey: .tp)
+            try c.encode(falsePositives, forKey: .fp)
+            try c.encode(falseNegatives, forKey: .fn)
+            try c.encode((precision * 10000).rounded() / 10000, forKey: .precision)
+            try c.encode((recall * 10000).rounded() / 10000, forKey: .recall)
+            try c.encode((f1 * 10000).rounded() / 10000, forKey: .f1)
+        }
+    }
+
+    /// Latency of the documents of one kind, in milliseconds.
+    public struct Latency: Sendable, Encodable, Hashable {
+        public var documents: Int
+        public var medianMs: Double
+        public var p95Ms: Double
+        /// Per page (images and scans: per OCR'd page).
+        public var medianMsPerPage: Double
+
+        enum CodingKeys: String, CodingKey {
+            case documents, medianMs = "median_ms", p95Ms = "p95_ms", medianMsPerPage = "median_ms_per_page"
+        }
+    }
+
+    /// A field whose prediction differs from the truth.
+    public struct Mismatch: Sendable, Encodable, Hashable {
+        public var file: String
+        public var row: Int?
+        public var field: String
+        public var expected: String?
+        public var predicted: String?
+        public var strategy: StrategyName?
+        public var reason: String?
+    }
+
+    public var pipeline: String
+    public var documents: Int
+    public var records: Int
+    public var overall = Score()
+    public var byKind: [String: Score] = [:]
+    public var byField: [String: Score] = [:]
+    /// Predicted values per strategy: true positives and false positives (recall is not a
+    /// property of a strategy).
+    public var byStrategy: [String: Score] = [:]
+    public var latency: [String: Latency] = [:]
+    public var mismatches: [Mismatch] = []
+    /// Files named in the truth whose records were missing, or failed.
+    public var failedFiles: [String] = []
+    /// Truth fields that are not fields of the pipeline.
+    public var ignoredFields: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
+             latency, mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields"
+    }
+
+    /// Reads `truth.jsonl` (one `Truth` per line).
+    public static func loadTruth(path: String) throws -> [Truth] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let decoder = JSONDecoder()
+        var out: [Truth] = []
+        for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                out.append(try decoder.decode(Truth.self, from: Data(line.utf8)))
+            } catch {
+                throw DocRouteError.corrupt("\(path):\(n + 1): not a truth record (\(error))")
+            }
+        }
+        return out
+    }
+
+    /// Runs `runner` over the files the truth names (relative to `directory`) and scores the records.
+    public static func run(directory: String, truth: [Truth], runner: BatchRunner) -> Evaluation {
+        let files = Array(Set(truth.map(\.file))).sorted()
+        let paths = files.map { (directory as NSString).appendingPathComponent($0) }
+        let results = runner.run(paths)
+        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec)
+    }
+
+    /// Scores `results[i]` (the records of `files[i]`) against `truth`.
+    static func score(files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec) -> Evaluation {
+        var e = Evaluation(pipeline: pipeline.name, documents: files.count, records: 0)
+        let types = Dictionary(uniqueKeysWithValues: pipeline.fields.map { ($0.name, $0.type) })
+        var recordsByKey: [String: Record] = [:]
+        var kindOf: [String: String] = [:]
+        var times: [String: [(Double, Int)]] = [:]
+        for (file, records) in zip(files, results) {
+            for r in records {
+                recordsByKey[key(file, r.source.row)] = r
+                e.records += 1
+            }
+            let first = records.first
+            let kind = first.map(kind(of:)) ?? "unknown"
+            kindOf[file] = kind
+            if let first { times[kind, default: []].append((first.timingsMs.total, max(first.source.pages ?? 1, 1))) }
+            if first == nil || first?.status == .failed { e.failedFiles.append(file) }
+        }
+        let defined = Set(pipeline.fields.map(\.name))
+        e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).sorted()
+        for t in truth {
+            let record = recordsByKey[key(t.file, t.row)]
+            let kind = kindOf[t.file] ?? "unknown"
+            let names = Set(t.fields.keys).intersection(defined).union(record?.fields.filter { $0.value.valid }.map(\.key) ?? [])
+            for name in names.sorted() {
+                let expected = t.fields[name]
+                let predictedField = record?.fields[name]
+                let predicted = predictedField?.valid == true ? predictedField?.value : nil
+                var s = Score()
+                switch (expected, predicted) {
+                case let (x?, y?):
+                    if same(x, y, type: types[name] ?? .text) { s.truePositives = 1 } else { s.falsePositives = 1; s.falseNegatives = 1 }
+                case (_?, nil): s.falseNegatives = 1
+                case (nil, _?): s.falsePositives = 1
+                case (nil, nil): continue
+                }
+                e.overall.add(s)
+                e.byKind[kind, default: Score()].add(s)
+                e.byField[name, default: Score()].add(s)
+                if predicted != nil, let strategy = predictedField?.strategy {
+                    var p = s
+                    p.falseNegatives = 0
+                    e.byStrategy[strategy.rawValue, default: Score()].add(p)
+                }
+                if s.truePositives == 0 {
+                    e.mismatches.append(Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
+                                                 predicted: predicted?.description ?? predictedField?.raw,
+                                                 strategy: predictedField?.strategy, reason: predictedField?.reason))
+                }
+            }
+        }
+        for (kind, list) in times {
+            let totals = list.map(\.0).sorted()
+            let perPage = list.map { $0.0 / Double($0.1) }.sorted()
+            e.latency[kind] = Latency(documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
+                                      medianMsPerPage: round3(median(perPage)))
+        }
+        return e
+    }
+
+    /// `docx`, `xlsx`, `pdf` (text layer), `scanned` (PDF read by OCR), `png`, `jpeg`, `tiff`.
+    static func kind(of record: Record) -> String {
+        guard let format = record.source.format else { return "failed" }
+        if format == .pdf && record.versions.tesseract != nil { return "scanned" }
+        return format.rawValue
+    }
+
+    static func key(_ file: String, _ row: Int?) -> String { row.map { "\(file)#\($0)" } ?? file }
+
+    static func same(_ a: FieldValue, _ b: FieldValue, type: FieldType) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x == y
+        case let (.number(x), .string(s)), let (.string(s), .number(x)): return Decimal(string: s) == x
+        case let (.string(x), .string(y)):
+            if type == .mrz { return x.filter { !$0.isWhitespace } == y.filter { !$0.isWhitespace } }
+            return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
+        }
+    }
+
+    static func median(_ sorted: [Double]) -> Double { percentile(sorted, 0.5) }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let i = min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))
+        return sorted[i]
+    }
+
+    static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}
+
+extension Evaluation.Score {
+    mutating func add(_ o: Evaluation.Score) {
+        truePositives += o.truePositives; falsePositives += o.falsePositives; falseNegatives += o.falseNegatives
+    }
+}

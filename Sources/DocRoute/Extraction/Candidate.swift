@@ -1,0 +1,46 @@
+/// A printed text a strategy proposes as a field's value, with where it was copied from and
+/// how sure the strategy is; the router validates candidates in order and keeps the first valid one.
+public struct Candidate: Sendable, Hashable {
+    /// The text as printed (verbatim copy of words or a cell).
+    public var text: String
+    /// 0-based page index, when known.
+    public var page: Int?
+    public var box: Box?
+    /// 0...1: label or template match quality times OCR confidence.
+    public var confidence: Double
+    /// The text was recognised by OCR (and may hold OCR's typical confusions).
+    public var ocr: Bool
+
+    public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false) {
+        self.text = text; self.page = page; self.box = box; self.confidence = confidence; self.ocr = ocr
+    }
+
+    init(_ run: WordRun, quality: Double) {
+        self.init(text: run.text, page: run.page, box: run.box, confidence: quality * run.confidence,
+                  ocr: run.words.contains { $0.confidence != nil })
+    }
+}
+
+/// What a strategy proposes for each field, best first.
+public typealias CandidateSet = [String: [Candidate]]
+
+/// One of the three ways of filling fields; each reads only the document model.
+protocol ExtractionStrategy: Sendable {
+    var name: StrategyName { get }
+    /// Candidates for `fields` (only those asked for), best first per field.
+    func candidates(for fields: [FieldSpec], in context: ExtractionContext) -> CandidateSet
+}
+
+/// The document and what is derived from it once, shared by the strategies.
+struct ExtractionContext: Sendable {
+    let document: Document
+    let layout: TextLayout
+    /// Every field of the pipeline (strategies are asked for some of them).
+    let allFields: [FieldSpec]
+
+    init(document: Document, fields: [FieldSpec]) {
+        self.document = document
+        layout = TextLayout(document)
+        allFields = fields
+    }
+}

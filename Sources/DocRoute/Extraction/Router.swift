@@ -1,0 +1,186 @@
+/// Fills a pipeline's fields from one document: picks the strategy order from the format and
+/// what the document shows, then, field by field, keeps the first candidate that validates;
+/// fields still empty go on to the next strategy.
+public struct Router: Sendable {
+    /// The fields of one record, and how they were found.
+    public struct Extraction: Sendable {
+        public var fields: [String: Record.Field]
+        public var template: String?
+        public var route: Record.Route
+        /// Set for register rows.
+        public var sheet: String?
+        public var row: Int?
+    }
+
+    public let spec: PipelineSpec
+    let validators: [String: FieldValidator]
+    /// A template matching at least this well puts replacement first on pages without native tables.
+    static let strongTemplate = 0.85
+
+    public init(spec: PipelineSpec) {
+        self.spec = spec
+        var v: [String: FieldValidator] = [:]
+        for f in spec.fields {
+            v[f.name] = FieldValidator(field: f, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
+        }
+        validators = v
+    }
+
+    /// One extraction per record: one for a document, or one per row of a register table.
+    public func extract(_ document: Document) -> [Extraction] {
+        if !document.tables.isEmpty {
+            let rows = RegisterTable.rows(in: document, fields: spec.fields)
+            if !rows.isEmpty {
+                return rows.map { row in
+                    var state = FillState(fields: spec.fields)
+                    fill(&state, with: row.candidates, strategy: .table)
+                    let route = Record.Route(order: [.table], strategies: [.table],
+                                             reason: "register table: one record per row below the header")
+                    return Extraction(fields: state.result(spec.fields), template: nil, route: route, sheet: row.sheet, row: row.row)
+                }
+            }
+        }
+        let context = ExtractionContext(document: document, fields: spec.fields)
+        let kind = Self.kind(of: document)
+        var matches: [TemplateMatch]? = nil
+        func templateMatches() -> [TemplateMatch] {
+            if let matches { return matches }
+            let m = TemplateAligner(spec.templates, format: document.source.format).align(context.layout)
+            matches = m
+            return m
+        }
+        let (order, reason) = routeOrder(kind: kind, document: document, templates: templateMatches)
+        var state = FillState(fields: spec.fields)
+        var ran: [StrategyName] = []
+        var usedTemplate: String? = nil
+        for name in order {
+            let pending = spec.fields.filter { state.filled[$0.name] == nil }
+            guard !pending.isEmpty else { break }
+            ran.append(name)
+            let candidates: CandidateSet
+            switch name {
+            case .table: candidates = TableStrategy().candidates(for: pending, in: context)
+            case .replacement:
+                let strategy = ReplacementStrategy(matches: templateMatches())
+                candidates = strategy.candidates(for: pending, in: context)
+            case .direct: candidates = DirectStrategy().candidates(for: pending, in: context)
+            }
+            let filled = fill(&state, with: candidates, strategy: name, only: pending)
+            if name == .replacement, !filled.isEmpty {
+                // The template whose placeholders gave the values.
+                usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
+            }
+        }
+        let route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
+        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route)]
+    }
+
+    /// Confidence kept by a value repaired from OCR confusions.
+    static let repairFactor = 0.85
+
+    /// An OCR'd candidate that fails only because of OCR's usual confusions (O/0, I/1, ...):
+    /// the one value its variants validate to, for fields whose pattern or check can tell;
+    /// nil when none or several different values validate.
+    func repaired(_ c: Candidate, validator: FieldValidator) -> ValidatedValue? {
+        let field = validator.field
+        guard c.ocr, field.pattern != nil || field.check != nil || field.type == .date || field.type == .number
+                || field.type == .integer || field.type == .money else { return nil }
+        let text = FieldValidator.clean(c.text)
+        guard text.count <= 64 else { return nil }
+        // The smallest change that validates wins; two different values at that size mean the
+        // reading cannot be repaired.
+        for tier in OCRConfusions.variants(of: text) {
+            var found: ValidatedValue? = nil
+            for variant in tier {
+                guard case .success(let v) = validator.validate(variant) else { continue }
+                if let f = found, f.value != v.value { return nil }
+                found = v
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
+    /// `docx`, `xlsx`, `pdf` (with a text layer), `scanned` (PDF read by OCR), `png`, `jpeg`, `tiff`.
+    static func kind(of document: Document) -> String {
+        let f = document.source.format
+        if f == .pdf && !document.pages.isEmpty && document.pages.allSatisfy({ $0.origin == .ocr }) { return "scanned" }
+        return f.rawValue
+    }
+
+    func routeOrder(kind: String, document: Document, templates: () -> [TemplateMatch]) -> ([StrategyName], String) {
+        let isImage = ["png", "jpeg", "tiff"].contains(kind)
+        if let o = spec.routing.byKind[kind] { return (o, "pipeline routing for \(kind)") }
+        if isImage, let o = spec.routing.byKind["image"] { return (o, "pipeline routing for images") }
+        if let o = spec.routing.order { return (o, "pipeline routing order") }
+        if kind == "docx" || kind == "xlsx" {
+            return ([.table, .replacement, .direct],
+                    document.tables.isEmpty ? "\(kind): no native table, labels in text first" : "\(kind): native tables first")
+        }
+        let source = kind == "pdf" ? "text layer" : "OCR"
+        if !spec.templates.isEmpty, let best = templates().first, best.score >= Self.strongTemplate {
+            return ([.replacement, .table, .direct],
+                    "\(kind) (\(source)): template \(best.id) matches \(String(format: "%.2f", best.score)), replacement first")
+        }
+        return ([.table, .replacement, .direct], "\(kind) (\(source)): labels and columns first")
+    }
+
+    /// Validates candidates in order; the first valid one fills the field. Returns the fields filled.
+    @discardableResult
+    func fill(_ state: inout FillState, with candidates: CandidateSet, strategy: StrategyName, only: [FieldSpec]? = nil) -> [String] {
+        var filled: [String] = []
+        for field in only ?? spec.fields where state.filled[field.name] == nil {
+            state.tried[field.name, default: []].append(strategy)
+            guard let validator = validators[field.name] else { continue }
+            for c in candidates[field.name] ?? [] {
+                switch validator.validate(c.text) {
+                case .success(let v):
+                    state.filled[field.name] = Record.Field(
+                        value: v.value, raw: v.raw, currency: v.currency, confidence: min(1, max(0, c.confidence)),
+                        strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+                    filled.append(field.name)
+                case .failure(let f):
+                    if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
+                    guard let v = repaired(c, validator: validator) else { continue }
+                    // The value as the field's rules say it must read; `raw` keeps what OCR saw.
+                    state.filled[field.name] = Record.Field(
+                        value: v.value, raw: FieldValidator.clean(c.text), currency: v.currency,
+                        confidence: min(1, max(0, c.confidence * Self.repairFactor)),
+                        strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+                    filled.append(field.name)
+                }
+                break
+            }
+        }
+        return filled
+    }
+}
+
+/// What has been filled so far for one record.
+struct FillState {
+    var filled: [String: Record.Field] = [:]
+    var failures: [String: (Candidate, ValidationFailure, StrategyName)] = [:]
+    var tried: [String: [StrategyName]] = [:]
+
+    init(fields: [FieldSpec]) {}
+
+    /// Every pipeline field: filled ones, invalid ones with the first failure, missing ones.
+    func result(_ fields: [FieldSpec]) -> [String: Record.Field] {
+        var out: [String: Record.Field] = [:]
+        for f in fields {
+            let tried = self.tried[f.name] ?? []
+            if var field = filled[f.name] {
+                field.tried = tried
+                out[f.name] = field
+            } else if let (c, failure, strategy) = failures[f.name] {
+                out[f.name] = Record.Field(value: nil, raw: FieldValidator.clean(c.text, multiline: f.type == .mrz),
+                                           confidence: 0, strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box,
+                                           valid: false, reason: failure.reason, tried: tried)
+            } else {
+                out[f.name] = Record.Field(value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil,
+                                           valid: false, reason: "not found", tried: tried)
+            }
+        }
+        return out
+    }
+}

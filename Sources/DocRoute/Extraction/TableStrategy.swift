@@ -1,0 +1,138 @@
+/// The **table** strategy: the document as key/value pairs. A field's value is the cell right
+/// of (or below) a cell holding one of its labels, in native DOCX/XLSX tables; and in PDF and
+/// OCR pages, the words after `Label:` on its line, in the next column, or below the label.
+struct TableStrategy: ExtractionStrategy {
+    let name = StrategyName.table
+
+    func candidates(for fields: [FieldSpec], in context: ExtractionContext) -> CandidateSet {
+        // Every field's labels mark where values end, even for fields already filled.
+        let matcher = LabelMatcher(fields: context.allFields)
+        let wanted = Set(fields.map(\.name))
+        var out: [String: [(Candidate, Int)]] = [:]
+        var order = 0
+        func add(_ field: String, _ c: Candidate) {
+            guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+            out[field, default: []].append((c, order)); order += 1
+        }
+        for table in context.document.tables {
+            nativePairs(table, matcher: matcher, add: add)
+        }
+        layoutPairs(context.layout, matcher: matcher, add: add)
+        // Best first; among equals, the first found (tables before lines, top before bottom).
+        return out.mapValues { list in
+            list.sorted { $0.0.confidence != $1.0.confidence ? $0.0.confidence > $1.0.confidence : $0.1 < $1.1 }.map(\.0)
+        }
+    }
+
+    // MARK: native tables
+
+    func nativePairs(_ table: Table, matcher: LabelMatcher, add: (String, Candidate) -> Void) {
+        let grid = TableGrid(table)
+        for cell in table.cells where cell.kind == nil || cell.kind == .text {
+            guard let (field, quality) = matcher.matchWhole(cell.text) else { continue }
+            // Right: the next non-empty cell of the row, unless it is another label.
+            var column = cell.column + cell.columnSpan
+            while column < table.columnCount, let next = grid.cell(covering: cell.row, column) {
+                if next.text.trimmingCharacters(in: .whitespaces).isEmpty { column = next.column + next.columnSpan; continue }
+                if matcher.matchWhole(next.text) == nil {
+                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality))
+                }
+                break
+            }
+            // Below: the cell under the label, unless it is another label.
+            if let below = grid.cell(covering: cell.row + cell.rowSpan, cell.column),
+               !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil {
+                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95))
+            }
+        }
+    }
+
+    // MARK: lines of words
+
+    func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, add: (String, Candidate) -> Void) {
+        let lines = layout.lines
+        let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
+        for (li, line) in lines.enumerated() {
+            let ms = matches[li]
+            for (k, m) in ms.enumerated() {
+                let nextStart = k + 1 < ms.count ? ms[k + 1].start : line.words.count
+                let segmentEnd = line.segmentEnd(containing: m.end - 1)
+                // `Label: value` (or `Label value`) within the label's own segment.
+                let inlineEnd = min(nextStart, segmentEnd)
+                if m.end < inlineEnd {
+                    add(m.field, Candidate(WordRun(words: Array(line.words[m.end..<inlineEnd]), page: line.page), quality: m.quality))
+                } else if segmentEnd < line.words.count, !ms.contains(where: { $0.start == segmentEnd }) {
+                    // The next column of the same line.
+                    let end = min(nextStart, line.segmentEnd(containing: segmentEnd))
+                    add(m.field, Candidate(WordRun(words: Array(line.words[segmentEnd..<end]), page: line.page), quality: m.quality * 0.97))
+                }
+                if let below = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches) {
+                    add(m.field, Candidate(below, quality: m.quality * 0.95))
+                }
+            }
+        }
+    }
+
+    /// The words under a label: in the closest line below, within the label's column (from
+    /// the label's left edge to the next column's start on the label's line).
+    func valueBelow(label m: LabelMatcher.Match, index k: Int, lineIndex li: Int, lines: [TextLayout.Line],
+                    matches: [[LabelMatcher.Match]]) -> WordRun? {
+        let line = lines[li]
+        guard li + 1 < lines.count else { return nil }
+        let labelWords = line.words[m.start..<m.end]
+        guard let labelBox = WordRun(words: Array(labelWords), page: line.page).box else {
+            // No geometry: a label alone on its line takes the whole next line.
+            guard m.start == 0, m.end == line.words.count else { return nil }
+            let next = lines[li + 1]
+            guard next.page == line.page, matches[li + 1].isEmpty else { return nil }
+            return WordRun(words: next.words, page: next.page)
+        }
+        let h = max(line.height, 1)
+        // The column ends where the next segment of the label's line starts.
+        let segmentEnd = line.segmentEnd(containing: m.end - 1)
+        let columnEnd = segmentEnd < line.words.count ? line.words[segmentEnd].box!.x0 : Double.infinity
+        let columnStart = labelBox.x0 - h
+        for j in (li + 1)..<lines.count {
+            let next = lines[j]
+            guard next.page == line.page, let nb = next.box else { break }
+            if nb.y0 < labelBox.y1 - h * 0.3 { continue } // a line beside, not below
+            if nb.y0 - labelBox.y1 > 2.5 * h { break }
+            let taken = Set(matches[j].flatMap { $0.start..<$0.end })
+            var picked: [TextSpan] = []
+            var hitLabel = false
+            for (wi, w) in next.words.enumerated() {
+                guard let b = w.box else { continue }
+                let centre = (b.x0 + b.x1) / 2
+                guard centre >= columnStart, centre < columnEnd else { continue }
+                if taken.contains(wi) { hitLabel = true; break }
+                picked.append(w)
+            }
+            if hitLabel { return nil }
+            if !picked.isEmpty { return WordRun(words: picked, page: next.page) }
+        }
+        return nil
+    }
+}
+
+/// Constant-time cell lookup by position, spans included.
+struct TableGrid {
+    let table: Table
+    private var index: [Int: Int] = [:]
+
+    init(_ table: Table) {
+        self.table = table
+        let columns = max(table.columnCount, 1)
+        for (i, c) in table.cells.enumerated() {
+            for r in c.row..<(c.row + max(c.rowSpan, 1)) {
+                for col in c.column..<(c.column + max(c.columnSpan, 1)) where col < columns {
+                    index[r * columns + col] = i
+                }
+            }
+        }
+    }
+
+    func cell(covering row: Int, _ column: Int) -> Cell? {
+        guard row >= 0, column >= 0, column < max(table.columnCount, 1) else { return nil }
+        return index[row * max(table.columnCount, 1) + column].map { table.cells[$0] }
+    }
+}

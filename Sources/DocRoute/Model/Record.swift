@@ -1,0 +1,197 @@
+import Foundation
+
+/// The output of a pipeline for one document (or one register row): each field's value with
+/// its provenance, the status, the route taken, timings, typed errors and versions.
+public struct Record: Sendable, Hashable, Codable {
+    /// The input the record describes.
+    public struct Source: Sendable, Hashable, Codable {
+        public var path: String
+        public var sha256: String?
+        public var format: DocumentFormat?
+        public var pages: Int?
+        public var bytes: Int?
+        /// For a register row: the sheet (table) name and its 1-based row number.
+        public var sheet: String?
+        public var row: Int?
+
+        public init(path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
+                    bytes: Int? = nil, sheet: String? = nil, row: Int? = nil) {
+            self.path = path; self.sha256 = sha256; self.format = format; self.pages = pages
+            self.bytes = bytes; self.sheet = sheet; self.row = row
+        }
+    }
+
+    /// The outcome for the document as a whole.
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Every required field is valid.
+        case ok
+        /// A required field is missing or invalid (or no field was found at all).
+        case partial
+        /// Every required field is valid but one has a confidence below the pipeline's threshold.
+        case needsReview = "needs_review"
+        /// The document could not be read; `errors` says why.
+        case failed
+    }
+
+    /// One field: the normalised value, the printed text, and where and how it was found.
+    public struct Field: Sendable, Hashable, Codable {
+        /// nil when no valid value was found.
+        public var value: FieldValue?
+        /// The text as printed (for an invalid value: the best candidate that failed).
+        public var raw: String?
+        /// ISO 4217 code of a `money` value, when printed.
+        public var currency: String?
+        public var confidence: Double
+        /// The strategy that produced `value` (or the failing `raw`).
+        public var strategy: StrategyName?
+        /// 1-based page number.
+        public var page: Int?
+        public var box: Box?
+        public var valid: Bool
+        /// Why the field has no valid value.
+        public var reason: String?
+        /// Strategies that were asked for this field, in order.
+        public var tried: [StrategyName]
+
+        public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
+                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, tried: [StrategyName]) {
+            self.value = value; self.raw = raw; self.currency = currency; self.confidence = confidence
+            self.strategy = strategy; self.page = page; self.box = box; self.valid = valid
+            self.reason = reason; self.tried = tried
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case value, raw, currency, confidence, strategy, page, box, valid, reason, tried
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(value, forKey: .value) // null when absent: every pipeline field appears
+            try c.encodeIfPresent(raw, forKey: .raw)
+            try c.encodeIfPresent(currency, forKey: .currency)
+            try c.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
+            try c.encodeIfPresent(strategy, forKey: .strategy)
+            try c.encodeIfPresent(page, forKey: .page)
+            try c.encodeIfPresent(box, forKey: .box)
+            try c.encode(valid, forKey: .valid)
+            try c.encodeIfPresent(reason, forKey: .reason)
+            try c.encode(tried, forKey: .tried)
+        }
+    }
+
+    /// The strategies run for the document, and why in that order.
+    public struct Route: Sendable, Hashable, Codable {
+        /// The order chosen for this document.
+        public var order: [StrategyName]
+        /// The strategies that actually ran (a strategy is skipped once every field is filled).
+        public var strategies: [StrategyName]
+        public var reason: String
+        /// Best template match score, when the pipeline has templates and they were compared.
+        public var templateScore: Double?
+        public var llmCalls: Int
+
+        public init(order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil, llmCalls: Int = 0) {
+            self.order = order; self.strategies = strategies; self.reason = reason
+            self.templateScore = templateScore; self.llmCalls = llmCalls
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(order, forKey: .order)
+            try c.encode(strategies, forKey: .strategies)
+            try c.encode(reason, forKey: .reason)
+            try c.encodeIfPresent(templateScore.map { ($0 * 1000).rounded() / 1000 }, forKey: .templateScore)
+            try c.encode(llmCalls, forKey: .llmCalls)
+        }
+    }
+
+    /// Milliseconds spent per stage; `read` includes `ocr`.
+    public struct Timings: Sendable, Hashable, Codable {
+        public var read: Double
+        public var ocr: Double
+        public var extract: Double
+        public var total: Double
+
+        public init(read: Double = 0, ocr: Double = 0, extract: Double = 0, total: Double = 0) {
+            self.read = read; self.ocr = ocr; self.extract = extract; self.total = total
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            for (k, v) in [(CodingKeys.read, read), (.ocr, ocr), (.extract, extract), (.total, total)] {
+                try c.encode((v * 1000).rounded() / 1000, forKey: k)
+            }
+        }
+    }
+
+    /// A typed error: a stable code and a message.
+    public struct ErrorInfo: Sendable, Hashable, Codable {
+        public var code: String
+        public var message: String
+
+        public init(code: String, message: String) { self.code = code; self.message = message }
+        public init(_ error: DocRouteError) { self.init(code: error.code, message: error.description) }
+    }
+
+    /// What produced the record.
+    public struct VersionInfo: Sendable, Hashable, Codable {
+        public var docroute: String
+        public var tesseract: String?
+        public var llmModel: String?
+
+        public init(docroute: String, tesseract: String?, llmModel: String?) {
+            self.docroute = docroute; self.tesseract = tesseract; self.llmModel = llmModel
+        }
+
+        enum CodingKeys: String, CodingKey { case docroute, tesseract, llmModel = "llm_model" }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(docroute, forKey: .docroute)
+            try c.encode(tesseract, forKey: .tesseract)
+            try c.encode(llmModel, forKey: .llmModel)
+        }
+    }
+
+    public var source: Source
+    public var pipeline: String
+    /// The template whose placeholders filled at least one field.
+    public var template: String?
+    public var status: Status
+    public var fields: [String: Field]
+    public var route: Route
+    public var timingsMs: Timings
+    public var errors: [ErrorInfo]
+    /// What the reader worked around (skipped parts, deskewed pages, ...).
+    public var warnings: [String]
+    public var versions: VersionInfo
+
+    public init(source: Source, pipeline: String, template: String? = nil, status: Status, fields: [String: Field],
+                route: Route, timingsMs: Timings, errors: [ErrorInfo] = [], warnings: [String] = [], versions: VersionInfo) {
+        self.source = source; self.pipeline = pipeline; self.template = template; self.status = status
+        self.fields = fields; self.route = route; self.timingsMs = timingsMs; self.errors = errors
+        self.warnings = warnings; self.versions = versions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, pipeline, template, status, fields, route, timingsMs = "timings_ms", errors, warnings, versions
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(pipeline, forKey: .pipeline)
+        try c.encode(template, forKey: .template)
+        try c.encode(status, forKey: .status)
+        try c.encode(fields, forKey: .fields)
+        try c.encode(route, forKey: .route)
+        try c.encode(timingsMs, forKey: .timingsMs)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(versions, forKey: .versions)
+    }
+}

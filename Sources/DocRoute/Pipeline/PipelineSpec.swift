@@ -1,0 +1,165 @@
+import Foundation
+
+/// A document type as data: its fields (labels, types, patterns, checks), optional templates,
+/// routing and LLM settings. Loaded from one YAML file in `Pipelines/`.
+public struct PipelineSpec: Sendable {
+    public var name: String
+    public var description: String?
+    /// Day/month order of all-numeric dates, unless a field says otherwise.
+    public var dateOrder: DateNormalizer.Order
+    /// The decimal separator assumed for ambiguous numbers ("1,234").
+    public var decimalSeparator: Character
+    public var fields: [FieldSpec]
+    public var templates: [TemplateSpec]
+    public var routing: RoutingSpec
+    /// Absent: no LLM is ever called.
+    public var llm: LLMSpec?
+    /// A document whose required field has a confidence below this gets status `needs_review`.
+    public var reviewBelow: Double
+    /// The file the spec was read from (empty for specs built in code).
+    public var file: String
+
+    public init(name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
+                dateOrder: DateNormalizer.Order = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
+                reviewBelow: Double = 0.5, description: String? = nil, file: String = "") {
+        self.name = name; self.fields = fields; self.templates = templates; self.routing = routing
+        self.dateOrder = dateOrder; self.decimalSeparator = decimalSeparator; self.llm = llm
+        self.reviewBelow = reviewBelow; self.description = description; self.file = file
+    }
+}
+
+/// One named field of a document type and how to recognise and validate its value.
+public struct FieldSpec: Sendable {
+    public var name: String
+    /// How the field's label is printed on documents (synonyms, other languages).
+    public var labels: [String]
+    public var type: FieldType
+    /// A regular expression the whole value must match; the direct strategy also searches
+    /// the document text for it.
+    public var pattern: FieldPattern?
+    public var required: Bool
+    public var check: FieldCheck?
+    /// For `enum` fields: each canonical value with the spellings that mean it.
+    public var values: [EnumValue]
+    /// Overrides the pipeline's date order for this field.
+    public var dateOrder: DateNormalizer.Order?
+    /// What the field holds, in words (shown to an LLM).
+    public var description: String?
+
+    public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
+                required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
+                dateOrder: DateNormalizer.Order? = nil, description: String? = nil) {
+        self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
+        self.required = required; self.check = check; self.values = values
+        self.dateOrder = dateOrder; self.description = description
+    }
+}
+
+/// The kinds of value a field can hold; each has its own normalisation.
+public enum FieldType: String, Sendable, CaseIterable {
+    /// Text as printed (whitespace collapsed).
+    case text
+    /// A calendar date, normalised to ISO 8601.
+    case date
+    /// A decimal number.
+    case number
+    /// A whole number.
+    case integer
+    /// A decimal amount, with its currency when printed.
+    case money
+    /// One of a fixed set of values, each with synonyms.
+    case `enum`
+    /// An ICAO 9303 machine-readable zone (2 or 3 lines).
+    case mrz
+}
+
+/// Check-digit validation a field can ask for.
+public enum FieldCheck: String, Sendable, CaseIterable {
+    /// ICAO 9303: every check digit of a machine-readable zone, or a document number printed
+    /// with its check digit as the last character.
+    case icao9303
+    /// ISO 13616 IBAN, mod 97.
+    case iban
+    /// The Luhn mod 10 check.
+    case luhn
+}
+
+/// A canonical enum value and the spellings that mean it ("F": "Female", "W", "Weiblich").
+public struct EnumValue: Sendable, Hashable {
+    public var value: String
+    public var synonyms: [String]
+
+    public init(_ value: String, synonyms: [String] = []) {
+        self.value = value; self.synonyms = synonyms
+    }
+}
+
+/// A field's regular expression, compiled once. `NSRegularExpression` is immutable and safe
+/// to share between threads.
+public struct FieldPattern: @unchecked Sendable {
+    public let source: String
+    /// Matches the whole value.
+    let anchored: NSRegularExpression
+    /// Finds the pattern inside text, not inside a longer word.
+    let searching: NSRegularExpression
+
+    public init(_ source: String) throws {
+        self.source = source
+        anchored = try NSRegularExpression(pattern: "^(?:\(source))$")
+        searching = try NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}])(?:\(source))(?![\\p{L}\\p{N}])")
+    }
+
+    public func matchesWhole(_ s: String) -> Bool {
+        anchored.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+}
+
+/// Fixed text of a known layout with `{{field}}` placeholders, for the replacement strategy.
+public struct TemplateSpec: Sendable {
+    public var id: String
+    public var text: String
+    /// Formats the template applies to (empty: all).
+    public var formats: [DocumentFormat]
+
+    public init(id: String, text: String, formats: [DocumentFormat] = []) {
+        self.id = id; self.text = text; self.formats = formats
+    }
+}
+
+/// The three ways a field can be filled, cheapest first.
+public enum StrategyName: String, Sendable, Codable, CaseIterable, Hashable {
+    case table, replacement, direct
+}
+
+/// Strategy order: one default and overrides by kind of document.
+public struct RoutingSpec: Sendable {
+    /// Used for every document whose kind has no override; nil: DocRoute's format-aware default.
+    public var order: [StrategyName]?
+    /// Overrides keyed by document kind: `docx`, `xlsx`, `pdf` (text layer), `scanned`
+    /// (PDF without text layer), `image` (any image), or an image format (`png`, `jpeg`, `tiff`).
+    public var byKind: [String: [StrategyName]]
+
+    public init(order: [StrategyName]? = nil, byKind: [String: [StrategyName]] = [:]) {
+        self.order = order; self.byKind = byKind
+    }
+
+    static let kinds: Set<String> = ["docx", "xlsx", "pdf", "scanned", "image", "png", "jpeg", "tiff"]
+}
+
+/// The optional LLM backend of a pipeline (used by the LLM strategies).
+public struct LLMSpec: Sendable, Hashable {
+    /// Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:8080/v1`.
+    public var url: String
+    public var model: String
+    /// Name of the environment variable holding the API key (never the key itself).
+    public var apiKeyEnv: String?
+    public var timeoutSeconds: Double
+    public var maxConcurrency: Int
+    public var retries: Int
+
+    public init(url: String, model: String, apiKeyEnv: String? = nil, timeoutSeconds: Double = 60,
+                maxConcurrency: Int = 2, retries: Int = 2) {
+        self.url = url; self.model = model; self.apiKeyEnv = apiKeyEnv
+        self.timeoutSeconds = timeoutSeconds; self.maxConcurrency = maxConcurrency; self.retries = retries
+    }
+}

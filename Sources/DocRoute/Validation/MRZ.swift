@@ -1,0 +1,110 @@
+/// A machine-readable zone (ICAO 9303 TD1, TD2 or TD3) split into its fields, with every
+/// check digit verified.
+public struct MRZ: Sendable, Hashable {
+    /// The three ICAO 9303 layouts.
+    public enum Layout: String, Sendable {
+        /// ID-card size: 3 lines of 30 characters.
+        case td1
+        /// 2 lines of 36 characters.
+        case td2
+        /// Passport: 2 lines of 44 characters.
+        case td3
+    }
+
+    public var layout: Layout
+    public var lines: [String]
+    public var documentCode: String
+    public var issuingState: String
+    public var documentNumber: String
+    /// YYMMDD as printed.
+    public var birthDate: String
+    public var sex: String
+    /// YYMMDD as printed.
+    public var expiryDate: String
+    public var nationality: String
+    public var surname: String
+    public var givenNames: String
+    /// Names of the check digits that do not verify ("document_number", "birth_date",
+    /// "expiry_date", "personal_number", "composite"); empty when the zone is valid.
+    public var failedChecks: [String]
+
+    public var isValid: Bool { failedChecks.isEmpty }
+
+    /// Parses `text` (lines separated by newlines; spaces inside lines are dropped). Returns nil
+    /// when the lines do not have a TD1, TD2 or TD3 shape.
+    public init?(_ text: String) {
+        let lines = text.split(whereSeparator: \.isNewline)
+            .map { $0.filter { $0 != " " } }
+            .filter { !$0.isEmpty }
+        guard lines.allSatisfy({ $0.allSatisfy { c in c.isASCII && (c.isUppercase || c.isNumber || c == "<") } })
+        else { return nil }
+        let a = lines.map { Array($0) }
+        func s(_ line: Int, _ from: Int, _ to: Int) -> String { String(a[line][from..<to]) }
+        var failed: [String] = []
+        func verify(_ name: String, _ field: String, _ digit: Character) {
+            if CheckDigits.icao(field).map({ Character(String($0)) }) != digit { failed.append(name) }
+        }
+        switch (a.count, a.first?.count) {
+        case (3, 30) where a[1].count == 30 && a[2].count == 30:
+            layout = .td1
+            documentCode = s(0, 0, 2); issuingState = s(0, 2, 5)
+            var number = s(0, 5, 14)
+            if a[0][14] == "<" {
+                // A long document number continues in the optional data, its check digit last.
+                let rest = s(0, 15, 30).prefix { $0 != "<" }
+                if let check = rest.last {
+                    number += rest.dropLast()
+                    verify("document_number", number, check)
+                } else {
+                    failed.append("document_number")
+                }
+            } else {
+                verify("document_number", number, a[0][14])
+            }
+            documentNumber = number.replacingOccurrences(of: "<", with: "")
+            birthDate = s(1, 0, 6); verify("birth_date", birthDate, a[1][6])
+            sex = s(1, 7, 8)
+            expiryDate = s(1, 8, 14); verify("expiry_date", expiryDate, a[1][14])
+            nationality = s(1, 15, 18)
+            verify("composite", s(0, 5, 30) + s(1, 0, 7) + s(1, 8, 15) + s(1, 18, 29), a[1][29])
+            (surname, givenNames) = MRZ.names(s(2, 0, 30))
+        case (2, 36) where a[1].count == 36, (2, 44) where a[1].count == 44:
+            let long = a[0].count == 44
+            layout = long ? .td3 : .td2
+            documentCode = s(0, 0, 2); issuingState = s(0, 2, 5)
+            (surname, givenNames) = MRZ.names(s(0, 5, a[0].count))
+            documentNumber = s(1, 0, 9).replacingOccurrences(of: "<", with: "")
+            verify("document_number", s(1, 0, 9), a[1][9])
+            nationality = s(1, 10, 13)
+            birthDate = s(1, 13, 19); verify("birth_date", birthDate, a[1][19])
+            sex = s(1, 20, 21)
+            expiryDate = s(1, 21, 27); verify("expiry_date", expiryDate, a[1][27])
+            if long {
+                let personal = s(1, 28, 42)
+                // An empty personal number may carry "<" or 0 as its check digit.
+                if !(personal.allSatisfy { $0 == "<" } && (a[1][42] == "<" || a[1][42] == "0")) {
+                    verify("personal_number", personal, a[1][42])
+                }
+                verify("composite", s(1, 0, 10) + s(1, 13, 20) + s(1, 21, 43), a[1][43])
+            } else {
+                verify("composite", s(1, 0, 10) + s(1, 13, 20) + s(1, 21, 35), a[1][35])
+            }
+        default:
+            return nil
+        }
+        self.lines = lines
+        failedChecks = failed
+    }
+
+    /// "ERIKSSON<<ANNA<MARIA<<<" → ("ERIKSSON", "ANNA MARIA").
+    static func names(_ field: String) -> (String, String) {
+        let parts = field.components(separatedBy: "<<")
+        let surname = (parts.first ?? "").replacingOccurrences(of: "<", with: " ")
+            .trimmingCharacters(in: .whitespaces)
+        let given = parts.dropFirst().joined(separator: " ").replacingOccurrences(of: "<", with: " ")
+            .split(separator: " ").joined(separator: " ")
+        return (surname, given)
+    }
+}
+
+import Foundation

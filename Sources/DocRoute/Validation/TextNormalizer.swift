@@ -1,0 +1,50 @@
+import Foundation
+
+/// Text comparisons that forgive what printing and OCR change: case, accents, punctuation,
+/// spacing, and a few wrong letters.
+public enum TextNormalizer {
+    /// Accents and compatibility forms removed ("Prénoms" → "Prenoms", "ﬁ" → "fi").
+    public static func fold(_ s: String) -> String {
+        s.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+            .precomposedStringWithCompatibilityMapping
+    }
+
+    /// Lower-case letters and digits only, accents removed: the form labels are compared in.
+    public static func key(_ s: String) -> String {
+        String(fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+
+    /// Whitespace runs collapsed to one space, ends trimmed.
+    public static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Levenshtein distance between `a` and `b` (by Unicode scalars), stopping early once it
+    /// exceeds `limit` (then returns `limit + 1`).
+    public static func distance(_ a: String, _ b: String, limit: Int = .max) -> Int {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        if abs(x.count - y.count) > limit { return limit + 1 }
+        var previous = Array(0...y.count)
+        var current = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = i
+            var rowMin = current[0]
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                rowMin = min(rowMin, current[j])
+            }
+            if rowMin > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// How many edits a label of `length` key characters may differ by and still match:
+    /// none up to 3 characters, one up to 7, then one per 6 characters.
+    public static func tolerance(forLength length: Int) -> Int {
+        length <= 3 ? 0 : (length <= 7 ? 1 : max(2, length / 6))
+    }
+}

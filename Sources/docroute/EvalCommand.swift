@@ -1,0 +1,58 @@
+import ArgumentParser
+import DocRoute
+import Foundation
+
+/// `docroute eval DIR --pipeline … --truth truth.jsonl`: field-level precision, recall and F1
+/// against labelled documents, with thresholds that make it a regression gate.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a pipeline against labelled documents (precision, recall, F1 by kind, field and strategy; latency)."
+    )
+
+    @Argument(help: "Folder holding the labelled documents.")
+    var directory: String
+
+    @OptionGroup var options: PipelineOptions
+
+    @Option(help: "Truth records, one JSON object per line: {\"file\", \"row\"?, \"fields\"} (default: DIR/truth.jsonl).")
+    var truth: String?
+
+    @Flag(help: "Print the evaluation as JSON instead of a table.")
+    var json = false
+
+    @Option(name: .customLong("min-f1"), parsing: .upToNextOption,
+            help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99.")
+    var minF1: [String] = []
+
+    func validate() throws {
+        try options.check()
+        for t in minF1 {
+            let parts = t.split(separator: "=")
+            guard parts.count == 2, let v = Double(parts[1]), (0...1).contains(v) else {
+                throw ValidationError("--min-f1 takes KIND=VALUE with VALUE in 0...1, not \(t)")
+            }
+        }
+    }
+
+    func run() throws {
+        let pipeline = try options.pipeline(jobsDefault: ProcessInfo.processInfo.activeProcessorCount)
+        let truthPath = truth ?? (directory as NSString).appendingPathComponent("truth.jsonl")
+        let entries: [Evaluation.Truth]
+        do { entries = try Evaluation.loadTruth(path: truthPath) } catch { throw ValidationError("\(truthPath): \(error)") }
+        let runner = BatchRunner(pipeline: pipeline, jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let evaluation = Evaluation.run(directory: directory, truth: entries, runner: runner)
+        print(json ? evaluation.json() : evaluation.table())
+        var failures: [String] = []
+        for t in minF1 {
+            let parts = t.split(separator: "=").map(String.init)
+            let score = parts[0] == "all" ? evaluation.overall : evaluation.byKind[parts[0]]
+            guard let score else { failures.append("\(parts[0]): no documents of this kind"); continue }
+            if score.f1 < Double(parts[1])! { failures.append(String(format: "%@: F1 %.4f < %@", parts[0], score.f1, parts[1])) }
+        }
+        if !failures.isEmpty {
+            FileHandle.standardError.write(Data(("eval: below threshold: " + failures.joined(separator: "; ") + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
