@@ -8,6 +8,6 @@ struct DocRouteCommand: ParsableCommand {
         commandName: "docroute",
         abstract: "Extract named fields from copy-heavy documents (PDF, DOCX, XLSX, PNG, JPEG, TIFF).",
         version: Versions.docroute,
-        subcommands: [ExtractCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self]
+        subcommands: [ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self]
     )
 }

@@ -51,3 +51,113 @@ import Testing
         #expect(status != 0)
     }
 }
+
+/// `extract`, `batch` and `eval`, run as a user runs them.
+@Suite struct ExtractEndToEndTests {
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = EndToEndTests.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Support.packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    func objects(_ jsonl: String) throws -> [[String: Any]] {
+        try jsonl.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    @Test func extractMatchesTheTruthOnSamples() throws {
+        let files = ["Samples/identity/png/card-person01-clean.png", "Samples/identity/docx/hr-check-01-person06.docx",
+                     "Samples/identity/xlsx/visitor-1-person08.xlsx", "Samples/identity/pdf/record-02-person06.pdf"]
+        let (status, stdout, _) = try run(["extract", "--pipeline", "identity"] + files)
+        #expect(status == 0)
+        let records = try objects(stdout)
+        #expect(records.count == files.count)
+        let truth = try Evaluation.loadTruth(path: Support.packageRoot.appendingPathComponent("Samples/identity/truth.jsonl").path)
+        for (file, record) in zip(files, records) {
+            let t = try #require(truth.first { "Samples/identity/" + $0.file == file })
+            let fields = try #require(record["fields"] as? [String: [String: Any]])
+            for name in ["surname", "given_names", "date_of_birth", "document_number", "sex"] {
+                #expect(fields[name]?["value"] as? String == t.fields[name]?.description, "\(file) \(name)")
+            }
+            #expect(record["status"] as? String == "ok")
+        }
+    }
+
+    @Test func batchRecordsEveryFileAndFailsOnBadOnes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        try fm.copyItem(atPath: "\(Support.packageRoot.path)/Samples/identity/docx/hr-check-01-person06.docx", toPath: dir.appendingPathComponent("a.docx").path)
+        try fm.copyItem(atPath: "\(Support.packageRoot.path)/Samples/identity/png/card-person04-clean.png", toPath: dir.appendingPathComponent("b.png").path)
+        try fm.copyItem(atPath: Support.fixture("notes.txt"), toPath: dir.appendingPathComponent("c.txt").path)
+        try fm.copyItem(atPath: Support.fixture("legacy-excel.xls"), toPath: dir.appendingPathComponent("d.xls").path)
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: "\(Support.packageRoot.path)/Samples/identity/pdf/record-01-person03.pdf"))
+        try pdf.prefix(2000).write(to: dir.appendingPathComponent("e.pdf"))
+        try Data().write(to: dir.appendingPathComponent("f.png"))
+        try fm.copyItem(atPath: "\(Support.packageRoot.path)/Samples/identity/xlsx/visitor-1-person08.xlsx", toPath: dir.appendingPathComponent("sub/g.xlsx").path)
+
+        let out = dir.appendingPathComponent("records.jsonl").path
+        let (status, stdout, stderr) = try run(["batch", dir.path, "--pipeline", "identity", "--jobs", "2", "--out", out])
+        #expect(status == 1)  // some documents failed
+        #expect(stdout.isEmpty)
+        let records = try objects(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(records.count == 6)  // sub/ is not walked without --recursive
+        var codes: [String: String] = [:]
+        for r in records {
+            let path = try #require((r["source"] as? [String: Any])?["path"] as? String)
+            let name = (path as NSString).lastPathComponent
+            codes[name] = (r["errors"] as? [[String: Any]])?.first?["code"] as? String ?? (r["status"] as? String)
+        }
+        #expect(codes == ["a.docx": "ok", "b.png": "ok", "c.txt": "unsupported_format", "d.xls": "unsupported_format",
+                          "e.pdf": "corrupt", "f.png": "empty_file"])
+        #expect(stderr.contains("6 documents") && stderr.contains("2 ok") && stderr.contains("4 failed"))
+
+        let (rstatus, rstdout, _) = try run(["batch", dir.path, "--pipeline", "identity", "--recursive", "--quiet"])
+        #expect(rstatus == 1)
+        #expect(try objects(rstdout).count == 8)  // records.jsonl is a file too: unsupported
+    }
+
+    @Test func evalGatesOnThresholds() throws {
+        // A small truth file: two structured documents and one image.
+        let all = try String(contentsOfFile: "\(Support.packageRoot.path)/Samples/identity/truth.jsonl", encoding: .utf8)
+        let picked = all.split(separator: "\n").filter {
+            $0.contains("\"docx/hr-check-01-person06.docx\"") || $0.contains("\"xlsx/visitor-1-person08.xlsx\"")
+                || $0.contains("\"png/card-person05-clean.png\"")
+        }
+        #expect(picked.count == 3)
+        let truth = FileManager.default.temporaryDirectory.appendingPathComponent("truth-\(UUID().uuidString).jsonl")
+        try picked.joined(separator: "\n").write(to: truth, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: truth) }
+        let (status, stdout, _) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--json",
+                                           "--min-f1", "docx=1", "xlsx=1"])
+        #expect(status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        #expect(report["documents"] as? Int == 3)
+        let kinds = try #require(report["by_kind"] as? [String: [String: Any]])
+        #expect(kinds["docx"]?["f1"] as? Double == 1)
+        #expect(kinds["png"] != nil)
+        // Person 5's given names hold an accent (JOÃO) that Debian's eng model drops: png F1 < 1.
+        let (failing, _, stderr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--min-f1", "png=1"])
+        #expect(failing == 1)
+        #expect(stderr.contains("png: F1"))
+    }
+
+    @Test func aMalformedPipelineIsAUsageError() throws {
+        let spec = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
+        try "name: x\nfields:\n  - name: a\n    type: datum\n".write(to: spec, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: spec) }
+        let (status, stdout, stderr) = try run(["extract", "--pipeline", spec.path, "Samples/identity/pdf/record-01-person03.pdf"])
+        #expect(status != 0)
+        #expect(stdout.isEmpty)
+        #expect(stderr.contains(":4:") && stderr.contains("fields[0].type"))
+    }
+}

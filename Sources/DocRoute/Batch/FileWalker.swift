@@ -3,7 +3,8 @@ import Foundation
 /// Expands command-line paths into the files to process: files as given, folders walked
 /// recursively in name order, hidden files and folders skipped.
 public enum FileWalker {
-    public static func expand(_ paths: [String]) -> [String] {
+    /// `recursive: false` takes only the files directly inside each folder.
+    public static func expand(_ paths: [String], recursive: Bool = true) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for path in paths {
@@ -14,8 +15,10 @@ public enum FileWalker {
             }
             guard isDir.boolValue else { out.append(path); continue }
             let base = URL(fileURLWithPath: path)
+            var options: FileManager.DirectoryEnumerationOptions = [.skipsHiddenFiles]
+            if !recursive { options.insert(.skipsSubdirectoryDescendants) }
             guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
-                                             options: [.skipsHiddenFiles]) else { continue }
+                                             options: options) else { continue }
             var found: [String] = []
             for case let url as URL in walker {
                 if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {

@@ -16,21 +16,28 @@ public struct LabelMatcher: Sendable {
     struct Label: Sendable {
         var field: String
         var key: String
+        var scalars: [Unicode.Scalar]
         var tokenCount: Int
+        var tolerance: Int
     }
 
     let labels: [Label]
+    let maxTokens: Int
 
     public init(fields: [FieldSpec]) {
         var labels: [Label] = []
         for f in fields {
             for l in f.labels {
-                let tokens = l.split(whereSeparator: { $0.isWhitespace }).map { TextNormalizer.key(String($0)) }.filter { !$0.isEmpty }
+                let tokens = l.split(whereSeparator: { $0.isWhitespace }).map { TextNormalizer.matchKey(String($0)) }.filter { !$0.isEmpty }
                 guard !tokens.isEmpty else { continue }
-                labels.append(Label(field: f.name, key: tokens.joined(), tokenCount: tokens.count))
+                let key = tokens.joined()
+                let scalars = Array(key.unicodeScalars)
+                labels.append(Label(field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
+                                    tolerance: TextNormalizer.tolerance(forLength: scalars.count)))
             }
         }
         self.labels = labels
+        maxTokens = labels.map(\.tokenCount).max() ?? 0
     }
 
     /// The best field whose label `text` is, as a whole (a table cell, a segment).
@@ -40,14 +47,13 @@ public struct LabelMatcher: Sendable {
         while let open = t.firstIndex(of: "("), let close = t[open...].firstIndex(of: ")") {
             t.removeSubrange(open...close)
         }
-        let key = TextNormalizer.key(t)
+        let key = Array(TextNormalizer.matchKey(t).unicodeScalars)
         guard !key.isEmpty, key.count <= 60 else { return nil }
         var best: (String, Double)? = nil
-        for l in labels {
-            let tol = TextNormalizer.tolerance(forLength: l.key.count)
-            let d = TextNormalizer.distance(l.key, key, limit: tol)
-            guard d <= tol else { continue }
-            let q = 1 - Double(d) / Double(max(l.key.count, key.count))
+        for l in labels where abs(l.scalars.count - key.count) <= l.tolerance {
+            let d = TextNormalizer.distance(l.scalars, key, limit: l.tolerance)
+            guard d <= l.tolerance else { continue }
+            let q = 1 - Double(d) / Double(max(l.scalars.count, key.count))
             if best == nil || q > best!.1 { best = (l.field, q) }
         }
         return best
@@ -57,23 +63,23 @@ public struct LabelMatcher: Sendable {
     /// A label counts where it starts a segment (`isStart`), ends with a colon, or is an exact
     /// match of five or more characters.
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
-        let keys = words.map { TextNormalizer.key($0.text) }
+        let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
         var found: [(Match, Int)] = []
+        guard maxTokens > 0 else { return [] }
         for i in keys.indices where !keys[i].isEmpty {
-            for l in labels {
-                // The label's words, or one more or fewer where OCR merged or split a word.
-                for n in Swift.max(1, l.tokenCount - 1)...(l.tokenCount + 1) where i + n <= keys.count {
-                    let joined = keys[i..<(i + n)].joined()
-                    let tol = TextNormalizer.tolerance(forLength: l.key.count)
-                    guard abs(joined.count - l.key.count) <= tol else { continue }
-                    let d = TextNormalizer.distance(l.key, joined, limit: tol)
-                    guard d <= tol else { continue }
-                    let colon = words[i + n - 1].text.hasSuffix(":")
-                    let q = 1 - Double(d) / Double(Swift.max(l.key.count, joined.count))
+            var joined: [Unicode.Scalar] = []
+            // The label's words, or one more or fewer where OCR merged or split a word.
+            for n in 1...(maxTokens + 1) where i + n <= keys.count {
+                joined += keys[i + n - 1]
+                let colon = words[i + n - 1].text.hasSuffix(":")
+                for l in labels where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {
+                    let d = TextNormalizer.distance(l.scalars, joined, limit: l.tolerance)
+                    guard d <= l.tolerance else { continue }
+                    let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR).
-                    guard isStart(i) || colon || (d == 0 && l.key.count >= 5) else { continue }
-                    found.append((Match(field: l.field, start: i, end: i + n, quality: q, colon: colon), l.key.count))
+                    guard isStart(i) || colon || (d == 0 && l.scalars.count >= 5) else { continue }
+                    found.append((Match(field: l.field, start: i, end: i + n, quality: q, colon: colon), l.scalars.count))
                 }
             }
         }

@@ -27,7 +27,7 @@ struct TemplateAligner: Sendable {
     /// Every applicable template's match, best first.
     func align(_ layout: TextLayout) -> [TemplateMatch] {
         let lines = Array(layout.lines.prefix(Self.maxLines))
-        let keys = lines.map { $0.words.map { TextNormalizer.key($0.text) } }
+        let keys = lines.map { $0.words.map { TextNormalizer.matchKey($0.text) } }
         return templates.map { align($0.id, $0.text, lines: lines, keys: keys) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
     }

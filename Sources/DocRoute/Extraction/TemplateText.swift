@@ -35,7 +35,7 @@ public struct TemplateText: Sendable {
         var rest = line[...]
         func literals(_ s: Substring) {
             for w in s.split(whereSeparator: { $0.isWhitespace }) {
-                let k = TextNormalizer.key(String(w))
+                let k = TextNormalizer.matchKey(String(w))
                 if !k.isEmpty { parts.append(.literal(k)) }
             }
         }

@@ -76,16 +76,16 @@ public struct FieldValidator: Sendable {
             case .failure(let f): return .failure(f)
             }
         case .enum:
-            let key = TextNormalizer.key(raw)
+            let key = TextNormalizer.matchKey(raw)
             var match: EnumValue? = nil
             for v in field.values {
                 let spellings = [v.value] + v.synonyms
-                if spellings.contains(where: { TextNormalizer.key($0) == key }) { match = v; break }
+                if spellings.contains(where: { TextNormalizer.matchKey($0) == key }) { match = v; break }
             }
             if match == nil {
                 // A misread letter in a longer spelling ("Fernale").
                 for v in field.values {
-                    let spellings = ([v.value] + v.synonyms).map(TextNormalizer.key).filter { $0.count >= 4 }
+                    let spellings = ([v.value] + v.synonyms).map(TextNormalizer.matchKey).filter { $0.count >= 4 }
                     if spellings.contains(where: { TextNormalizer.distance($0, key, limit: 1) <= 1 }) { match = v; break }
                 }
             }

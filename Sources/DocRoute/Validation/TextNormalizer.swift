@@ -14,6 +14,15 @@ public enum TextNormalizer {
         String(fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
+    /// `key` with OCR's look-alikes made equal ("rn" → "m", "vv" → "w", "0" → "o", "1" → "l"):
+    /// the form printed words (labels, template text, enum spellings) are compared in.
+    public static func matchKey(_ s: String) -> String {
+        var k = key(s)
+        guard k.contains(where: { "rv01".contains($0) }) else { return k }
+        k = k.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
+        return String(k.map { $0 == "0" ? "o" : ($0 == "1" ? "l" : $0) })
+    }
+
     /// Whitespace runs collapsed to one space, ends trimmed.
     public static func collapse(_ s: String) -> String {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
@@ -22,7 +31,10 @@ public enum TextNormalizer {
     /// Levenshtein distance between `a` and `b` (by Unicode scalars), stopping early once it
     /// exceeds `limit` (then returns `limit + 1`).
     public static func distance(_ a: String, _ b: String, limit: Int = .max) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        distance(Array(a.unicodeScalars), Array(b.unicodeScalars), limit: limit)
+    }
+
+    static func distance(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar], limit: Int = .max) -> Int {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         if abs(x.count - y.count) > limit { return limit + 1 }

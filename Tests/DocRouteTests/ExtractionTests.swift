@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import DocRoute
+
+/// The identity pipeline on the labelled samples, through the library.
+@Suite struct ExtractionTests {
+    static let identityRoot = Support.packageRoot.appendingPathComponent("Samples/identity")
+
+    static func pipeline(_ name: String) throws -> Pipeline {
+        let spec = try PipelineSpec.resolve(name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        return Pipeline(spec: spec, reader: Support.reader)
+    }
+
+    static func truth() throws -> [Evaluation.Truth] {
+        try Evaluation.loadTruth(path: identityRoot.appendingPathComponent("truth.jsonl").path)
+    }
+
+    @Test func structuredDocumentsAreExtractedExactly() throws {
+        // DOCX (tables and `Label: value` paragraphs), XLSX (forms and registers), PDF text layers.
+        let truth = try Self.truth().filter { !$0.file.hasPrefix("png/") && !$0.file.hasPrefix("jpeg/") && !$0.file.hasPrefix("scanned-pdf/") }
+        #expect(truth.count >= 40)
+        let e = Evaluation.run(directory: Self.identityRoot.path, truth: truth, runner: BatchRunner(pipeline: try Self.pipeline("identity"), jobs: 2))
+        for kind in ["docx", "xlsx", "pdf"] {
+            let score = try #require(e.byKind[kind], "\(kind)")
+            #expect(score.f1 == 1.0, "\(kind): \(e.mismatches.prefix(5))")
+            #expect(score.truePositives >= 70)
+        }
+        #expect(e.failedFiles.isEmpty)
+    }
+
+    @Test func aRegisterGivesOneRecordPerPerson() throws {
+        let records = try Self.pipeline("identity").process(path: Self.identityRoot.appendingPathComponent("xlsx/register-1.xlsx").path)
+        #expect(records.count == 8)
+        #expect(records.map { $0.source.row } == Array(2...9))
+        #expect(records.allSatisfy { $0.status == .ok && $0.source.sheet == "Register" })
+        let truth = try Self.truth().filter { $0.file == "xlsx/register-1.xlsx" }
+        for r in records {
+            let t = try #require(truth.first { $0.row == r.source.row })
+            #expect(r.fields["surname"]?.value == t.fields["surname"])
+            #expect(r.fields["date_of_birth"]?.value == t.fields["date_of_birth"])
+        }
+    }
+
+    @Test func theSameFileGivesTheSameRecord() throws {
+        let pipeline = try Self.pipeline("identity")
+        let path = Self.identityRoot.appendingPathComponent("png/card-person01-clean.png").path
+        var a = try #require(pipeline.process(path: path).first)
+        var b = try #require(pipeline.process(path: path).first)
+        a.timingsMs = .init(); b.timingsMs = .init()
+        #expect(a == b)
+        #expect(a.json() == b.json())
+        #expect(a.status == .ok)
+        #expect(a.versions.tesseract != nil)
+    }
+
+    @Test func recordsCarryProvenance() throws {
+        let pipeline = try Self.pipeline("identity")
+        let r = try #require(pipeline.process(path: Self.identityRoot.appendingPathComponent("pdf/record-01-person03.pdf").path).first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as? [String: Any])
+        for key in ["source", "pipeline", "template", "status", "fields", "route", "timings_ms", "errors", "versions"] {
+            #expect(object.keys.contains(key), "\(key)")
+        }
+        let dob = try #require((object["fields"] as? [String: Any])?["date_of_birth"] as? [String: Any])
+        #expect(dob["valid"] as? Bool == true)
+        #expect((dob["value"] as? String)?.count == 10)
+        #expect(dob["raw"] is String && dob["strategy"] is String && dob["page"] as? Int == 1)
+        #expect((dob["box"] as? [Double])?.count == 4)
+        let confidence = try #require(dob["confidence"] as? Double)
+        #expect(confidence > 0.9 && confidence <= 1)
+    }
+
+    @Test func purchaseOrdersFromTextScanAndTIFF() throws {
+        let pipeline = try Self.pipeline("purchase_order")
+        for name in ["purchase-order.pdf", "purchase-order-scanned.pdf", "purchase-order-scan.tiff"] {
+            let r = try #require(pipeline.process(path: Support.sample(name)).first)
+            #expect(r.status == .ok, "\(name)")
+            #expect(r.fields["po_number"]?.value == .string("PO-2024-0193"), "\(name)")
+            #expect(r.fields["order_date"]?.value == .string("2024-03-15"), "\(name)")
+            #expect(r.fields["total"]?.value == .number(Decimal(string: "1284.5")!), "\(name)")
+            #expect(r.fields["total"]?.currency == "EUR", "\(name)")
+            #expect(r.fields["supplier"]?.value == .string("ACME Supplies Ltd"), "\(name)")
+        }
+    }
+
+    @Test func unreadableFilesGiveFailedRecordsWithTypedErrors() throws {
+        let pipeline = try Self.pipeline("identity")
+        let r = try #require(pipeline.process(path: Support.fixture("legacy-word.doc")).first)
+        #expect(r.status == .failed)
+        #expect(r.errors.map(\.code) == ["unsupported_format"])
+        #expect(r.fields.isEmpty)
+        let missing = try #require(pipeline.process(path: "/nonexistent/file.pdf").first)
+        #expect(missing.errors.first?.code == "io")
+    }
+}

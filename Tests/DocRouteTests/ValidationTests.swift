@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import DocRoute
+
+/// Check digits, dates, numbers, enums, patterns and OCR-confusion repair.
+@Suite struct ValidationTests {
+    // ICAO 9303 Part 4 (TD3) and Part 5 (TD1) specimen zones.
+    static let td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    static let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+
+    @Test func icaoSpecimensVerify() throws {
+        let passport = try #require(MRZ(Self.td3))
+        #expect(passport.layout == .td3)
+        #expect(passport.isValid, "\(passport.failedChecks)")
+        #expect(passport.documentNumber == "L898902C3")
+        #expect(passport.birthDate == "740812" && passport.expiryDate == "120415" && passport.sex == "F")
+        #expect(passport.surname == "ERIKSSON" && passport.givenNames == "ANNA MARIA")
+        let card = try #require(MRZ(Self.td1))
+        #expect(card.layout == .td1)
+        #expect(card.isValid, "\(card.failedChecks)")
+        #expect(card.documentNumber == "D23145890")
+        #expect(CheckDigits.icao("L898902C3") == 6)
+        #expect(CheckDigits.icao("740812") == 2)
+        #expect(CheckDigits.icaoValid("L898902C36"))
+        #expect(!CheckDigits.icaoValid("L898902C37"))
+    }
+
+    @Test func icaoDetectsEachBrokenDigit() throws {
+        // An O read for the 0 of the document number breaks its digit and the composite.
+        let misread = Self.td1.replacingOccurrences(of: "D23145890", with: "D2314589O")
+        let card = try #require(MRZ(misread))
+        #expect(card.failedChecks == ["document_number", "composite"])
+        let badBirth = Self.td3.replacingOccurrences(of: "7408122F", with: "7408123F")
+        #expect(try #require(MRZ(badBirth)).failedChecks.contains("birth_date"))
+        #expect(MRZ("NOT AN MRZ") == nil)
+        let field = FieldSpec(name: "mrz", type: .mrz, check: .icao9303)
+        let v = FieldValidator(field: field)
+        #expect(try v.validate(Self.td1).get().value == .string(Self.td1))
+        #expect(throws: ValidationFailure.self) { try v.validate(misread).get() }
+    }
+
+    @Test func ibanAndLuhn() {
+        // Published examples: the ECBS/ISO 13616 GB and DE IBANs; the 79927398713 Luhn example.
+        #expect(CheckDigits.ibanProblem("GB82 WEST 1234 5698 7654 32") == nil)
+        #expect(CheckDigits.ibanProblem("DE89370400440532013000") == nil)
+        #expect(CheckDigits.ibanProblem("DE89370400440532013001") != nil)
+        #expect(CheckDigits.ibanProblem("DE8937040044053201300") != nil) // one character short
+        #expect(CheckDigits.luhnValid("79927398713"))
+        #expect(CheckDigits.luhnValid("4111 1111 1111 1111"))
+        #expect(!CheckDigits.luhnValid("4111 1111 1111 1112"))
+        let iban = FieldValidator(field: FieldSpec(name: "iban", check: .iban))
+        let ok = try? iban.validate("GB82 WEST 1234 5698 7654 32").get()
+        #expect(ok?.value == .string("GB82WEST12345698765432"))
+        #expect(ok?.raw == "GB82 WEST 1234 5698 7654 32")
+    }
+
+    @Test(arguments: [
+        ("12.04.1990", DateNormalizer.Order.dmy, "1990-04-12"),
+        ("04/12/1990", .mdy, "1990-04-12"),
+        ("12/04/1990", .dmy, "1990-04-12"),
+        ("12 APR 1990", .dmy, "1990-04-12"),
+        ("April 12, 1990", .mdy, "1990-04-12"),
+        ("12 avril 1990", .dmy, "1990-04-12"),
+        ("1990-04-12", .mdy, "1990-04-12"),
+        ("2024-05-02T14:30:00", .dmy, "2024-05-02"),
+        ("29.02.2024", .dmy, "2024-02-29"),
+        ("19900412", .dmy, "1990-04-12"),
+        ("12 Apr 90", .dmy, "1990-04-12"),
+    ])
+    func datesNormalise(_ input: String, _ order: DateNormalizer.Order, _ iso: String) throws {
+        #expect(try DateNormalizer(order: order, pivot: 46).normalize(input).get() == iso)
+    }
+
+    @Test(arguments: ["31.02.1990", "29.02.2023", "12.13.1990", "1990", "hello", "12.O4.1990"])
+    func impossibleDatesFail(_ input: String) {
+        #expect(throws: ValidationFailure.self) { try DateNormalizer(order: .dmy).normalize(input).get() }
+    }
+
+    @Test func numbersAndMoney() throws {
+        let dot = NumberNormalizer(decimalSeparator: ".")
+        let comma = NumberNormalizer(decimalSeparator: ",")
+        func value(_ n: NumberNormalizer, _ s: String, money: Bool = true) throws -> (Decimal, String?) {
+            try n.normalize(s, allowCurrency: money).get()
+        }
+        #expect(try value(dot, "1,234.56") == (Decimal(string: "1234.56")!, nil))
+        #expect(try value(dot, "1.234,56 €") == (Decimal(string: "1234.56")!, "EUR"))
+        #expect(try value(dot, "EUR 1,284.50") == (Decimal(string: "1284.5")!, "EUR"))
+        #expect(try value(dot, "1 234,5") == (Decimal(string: "1234.5")!, nil))
+        #expect(try value(dot, "CHF 1'250.–") == (Decimal(1250), "CHF"))
+        #expect(try value(dot, "(12.50)") == (Decimal(string: "-12.5")!, nil))
+        #expect(try value(dot, "1,234") == (Decimal(1234), nil))
+        #expect(try value(comma, "1,234") == (Decimal(string: "1.234")!, nil))
+        #expect(try value(dot, "1.234.567") == (Decimal(1_234_567), nil))
+        #expect(throws: ValidationFailure.self) { try value(dot, "12,34,5") }
+        #expect(throws: ValidationFailure.self) { try value(dot, "12 apples") }
+        #expect(throws: ValidationFailure.self) { try value(dot, "$5", money: false) }
+        let integer = FieldValidator(field: FieldSpec(name: "n", type: .integer))
+        #expect(try integer.validate("1,000").get().value == .number(1000))
+        #expect(throws: ValidationFailure.self) { try integer.validate("10.5").get() }
+    }
+
+    @Test func enumsPatternsAndCleaning() throws {
+        let sex = FieldValidator(field: FieldSpec(name: "sex", type: .enum,
+                                                  values: [EnumValue("F", synonyms: ["Female"]), EnumValue("M", synonyms: ["Male"])]))
+        #expect(try sex.validate("Female").get().value == .string("F"))
+        #expect(try sex.validate(" m ").get().value == .string("M"))
+        #expect(try sex.validate("Fernale").get().value == .string("F")) // one OCR slip in a long spelling
+        #expect(throws: ValidationFailure.self) { try sex.validate("Q").get() }
+        let code = FieldValidator(field: FieldSpec(name: "nat", pattern: try FieldPattern("[A-Z]{3}")))
+        #expect(try code.validate(": FRA").get().value == .string("FRA"))
+        #expect(throws: ValidationFailure.self) { try code.validate("FR4").get() }
+        #expect(FieldValidator.clean("  :  John   Smith ; ") == "John Smith")
+    }
+
+    @Test func ocrConfusionsRepairOnlyUnambiguously() throws {
+        let spec = try PipelineSpec.parse(yaml: """
+            name: t
+            fields:
+              - name: number
+                pattern: "[A-HJ-NPR-Z0-9]{9}"
+            """)
+        let router = Router(spec: spec)
+        let validator = FieldValidator(field: spec.fields[0])
+        func repair(_ s: String) -> String? {
+            router.repaired(Candidate(text: s, page: 0, box: nil, confidence: 0.9, ocr: true), validator: validator)?.value.description
+        }
+        #expect(repair("TO4RUR8P2") == "T04RUR8P2")   // O is not allowed: it was a 0
+        #expect(repair("BG5Z6MMw2") == "BG5Z6MMW2")   // lower case is not allowed
+        #expect(repair("H1CD1BL4g") == nil)           // g could be 8 or 9: not repaired
+        // Text that was not recognised by OCR is never changed.
+        #expect(router.repaired(Candidate(text: "TO4RUR8P2", page: 0, box: nil, confidence: 1, ocr: false), validator: validator) == nil)
+    }
+}
