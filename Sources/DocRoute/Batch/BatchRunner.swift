@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs a pipeline over many files with up to `jobs` threads and hands each file's records
 /// back on the caller's thread, in input order, as soon as they and those before are ready.
@@ -14,31 +13,8 @@ public struct BatchRunner: Sendable {
 
     /// Processes `files`; `emit(index, records)` is called once per file, in order.
     public func run(_ files: [String], emit: (Int, [Record]) -> Void) {
-        guard !files.isEmpty else { return }
-        let results = Mutex([Int: [Record]]())
-        let next = Atomic(0)
-        let ready = DispatchSemaphore(value: 0)
         let pipeline = self.pipeline
-        let workers = min(jobs, files.count)
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.add(1, ordering: .relaxed).oldValue
-                    guard i < files.count else { return }
-                    let records = pipeline.process(path: files[i])
-                    results.withLock { $0[i] = records }
-                    ready.signal()
-                }
-            }
-        }
-        var emitted = 0
-        while emitted < files.count {
-            ready.wait()
-            while let records = results.withLock({ $0.removeValue(forKey: emitted) }) {
-                emit(emitted, records)
-                emitted += 1
-            }
-        }
+        OrderedParallel.run(count: files.count, jobs: jobs, work: { pipeline.process(path: files[$0]) }, emit: emit)
     }
 
     /// All records of `files`, in input order.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Reads many files with up to `jobs` threads and returns their reports in input order.
 public struct InspectRunner: Sendable {
@@ -12,17 +11,12 @@ public struct InspectRunner: Sendable {
     }
 
     public func run(_ files: [String]) -> [InspectReport] {
-        let results = Mutex([Int: InspectReport]())
-        let next = Atomic(0)
         let reader = self.reader
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(files.count, 1))) { _ in
-            while true {
-                let i = next.add(1, ordering: .relaxed).oldValue
-                guard i < files.count else { return }
-                let report = InspectReport(path: files[i], reader: reader)
-                results.withLock { $0[i] = report }
-            }
+        var out: [InspectReport] = []
+        out.reserveCapacity(files.count)
+        OrderedParallel.run(count: files.count, jobs: jobs, work: { InspectReport(path: files[$0], reader: reader) }) { _, report in
+            out.append(report)
         }
-        return results.withLock { r in files.indices.compactMap { r[$0] } }
+        return out
     }
 }
