@@ -116,7 +116,7 @@ import Testing
             [("Document", 50), ("No:", 150), ("X0W2T7VYJ", 200)],
         ])
         let context = ExtractionContext(document: doc, fields: Self.fields)
-        let matches = TemplateAligner([Self.template], format: .png).align(context.layout)
+        let matches = TemplateAligner([Self.template]).align(context.layout, format: .png)
         let match = try #require(matches.first)
         #expect(match.score > 0.6 && match.score < 1)
         #expect(match.values["surname"]?.first?.text == "NOWAK")
@@ -125,8 +125,8 @@ import Testing
         #expect(match.values["date_of_birth"] == nil)
         // A document of another layout does not match.
         let other = Self.document([[("INVOICE", 50)], [("Total:", 50), ("12.00", 120)], [("Customer:", 50), ("ACME", 150)]])
-        let otherMatch = try #require(TemplateAligner([Self.template], format: .png)
-            .align(ExtractionContext(document: other, fields: Self.fields).layout).first)
+        let otherMatch = try #require(TemplateAligner([Self.template])
+            .align(ExtractionContext(document: other, fields: Self.fields).layout, format: .png).first)
         #expect(otherMatch.score < 0.3)
     }
 

@@ -35,12 +35,17 @@ protocol ExtractionStrategy: Sendable {
 struct ExtractionContext: Sendable {
     let document: Document
     let layout: TextLayout
-    /// Every field of the pipeline (strategies are asked for some of them).
-    let allFields: [FieldSpec]
+    /// The labels of every field of the pipeline (strategies are asked for some of the fields,
+    /// but every label marks where a value ends).
+    let labels: LabelMatcher
 
-    init(document: Document, fields: [FieldSpec]) {
+    init(document: Document, labels: LabelMatcher) {
         self.document = document
         layout = TextLayout(document)
-        allFields = fields
+        self.labels = labels
+    }
+
+    init(document: Document, fields: [FieldSpec]) {
+        self.init(document: document, labels: LabelMatcher(fields: fields))
     }
 }

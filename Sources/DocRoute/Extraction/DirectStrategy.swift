@@ -12,7 +12,7 @@ struct DirectStrategy: ExtractionStrategy {
         var out: CandidateSet = [:]
         let lines = context.layout.lines
         // A printed label is never a value ("RESIDENCE" is not a document number).
-        let labels = LabelMatcher(fields: context.allFields)
+        let labels = context.labels
         for field in fields {
             if let pattern = field.pattern {
                 for line in lines {

@@ -16,8 +16,7 @@ struct RegisterTable: Sendable {
     /// A header needs the labels of at least three fields (two when the pipeline has only two),
     /// and the table at least two non-empty rows below it: a header with a single row below is
     /// an ordinary "value below label" form, read by the table strategy.
-    static func rows(in document: Document, fields: [FieldSpec]) -> [Row] {
-        let matcher = LabelMatcher(fields: fields)
+    static func rows(in document: Document, fields: [FieldSpec], matcher: LabelMatcher) -> [Row] {
         let needed = max(1, min(3, fields.count))
         var out: [Row] = []
         for table in document.tables {

@@ -18,17 +18,20 @@ struct TemplateAligner: Sendable {
     /// A template line must match a document line at least this well to anchor it.
     static let minLineScore = 0.5
 
-    let templates: [(id: String, text: TemplateText)]
+    let templates: [(id: String, text: TemplateText, formats: [DocumentFormat])]
 
-    init(_ specs: [TemplateSpec], format: DocumentFormat) {
-        templates = specs.filter { $0.formats.isEmpty || $0.formats.contains(format) }.map { ($0.id, TemplateText($0.text)) }
+    /// Parses the templates once, for every document of a pipeline.
+    init(_ specs: [TemplateSpec]) {
+        templates = specs.map { ($0.id, TemplateText($0.text), $0.formats) }
     }
 
-    /// Every applicable template's match, best first.
-    func align(_ layout: TextLayout) -> [TemplateMatch] {
+    /// The match of every template that applies to `format`, best first.
+    func align(_ layout: TextLayout, format: DocumentFormat) -> [TemplateMatch] {
+        let applicable = templates.filter { $0.formats.isEmpty || $0.formats.contains(format) }
+        guard !applicable.isEmpty else { return [] }
         let lines = Array(layout.lines.prefix(Self.maxLines))
         let keys = lines.map { $0.words.map { TextNormalizer.matchKey($0.text) } }
-        return templates.map { align($0.id, $0.text, lines: lines, keys: keys) }
+        return applicable.map { align($0.id, $0.text, lines: lines, keys: keys) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
     }
 

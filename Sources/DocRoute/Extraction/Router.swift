@@ -14,6 +14,9 @@ public struct Router: Sendable {
 
     public let spec: PipelineSpec
     let validators: [String: FieldValidator]
+    /// Built once per pipeline and shared by every document.
+    let labels: LabelMatcher
+    let aligner: TemplateAligner
     /// A template matching at least this well puts replacement first on pages without native tables.
     static let strongTemplate = 0.85
 
@@ -24,15 +27,17 @@ public struct Router: Sendable {
             v[f.name] = FieldValidator(field: f, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
         }
         validators = v
+        labels = LabelMatcher(fields: spec.fields)
+        aligner = TemplateAligner(spec.templates)
     }
 
     /// One extraction per record: one for a document, or one per row of a register table.
     public func extract(_ document: Document) -> [Extraction] {
         if !document.tables.isEmpty {
-            let rows = RegisterTable.rows(in: document, fields: spec.fields)
+            let rows = RegisterTable.rows(in: document, fields: spec.fields, matcher: labels)
             if !rows.isEmpty {
                 return rows.map { row in
-                    var state = FillState(fields: spec.fields)
+                    var state = FillState()
                     fill(&state, with: row.candidates, strategy: .table)
                     let route = Record.Route(order: [.table], strategies: [.table],
                                              reason: "register table: one record per row below the header")
@@ -40,17 +45,17 @@ public struct Router: Sendable {
                 }
             }
         }
-        let context = ExtractionContext(document: document, fields: spec.fields)
+        let context = ExtractionContext(document: document, labels: labels)
         let kind = Self.kind(of: document)
         var matches: [TemplateMatch]? = nil
         func templateMatches() -> [TemplateMatch] {
             if let matches { return matches }
-            let m = TemplateAligner(spec.templates, format: document.source.format).align(context.layout)
+            let m = aligner.align(context.layout, format: document.source.format)
             matches = m
             return m
         }
         let (order, reason) = routeOrder(kind: kind, document: document, templates: templateMatches)
-        var state = FillState(fields: spec.fields)
+        var state = FillState()
         var ran: [StrategyName] = []
         var usedTemplate: String? = nil
         for name in order {
@@ -133,22 +138,20 @@ public struct Router: Sendable {
             state.tried[field.name, default: []].append(strategy)
             guard let validator = validators[field.name] else { continue }
             for c in candidates[field.name] ?? [] {
+                let value: ValidatedValue, raw: String, confidence: Double
                 switch validator.validate(c.text) {
                 case .success(let v):
-                    state.filled[field.name] = Record.Field(
-                        value: v.value, raw: v.raw, currency: v.currency, confidence: min(1, max(0, c.confidence)),
-                        strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
-                    filled.append(field.name)
+                    (value, raw, confidence) = (v, v.raw, c.confidence)
                 case .failure(let f):
                     if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
                     guard let v = repaired(c, validator: validator) else { continue }
                     // The value as the field's rules say it must read; `raw` keeps what OCR saw.
-                    state.filled[field.name] = Record.Field(
-                        value: v.value, raw: FieldValidator.clean(c.text), currency: v.currency,
-                        confidence: min(1, max(0, c.confidence * Self.repairFactor)),
-                        strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
-                    filled.append(field.name)
+                    (value, raw, confidence) = (v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor)
                 }
+                state.filled[field.name] = Record.Field(
+                    value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
+                    strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+                filled.append(field.name)
                 break
             }
         }
@@ -161,8 +164,6 @@ struct FillState {
     var filled: [String: Record.Field] = [:]
     var failures: [String: (Candidate, ValidationFailure, StrategyName)] = [:]
     var tried: [String: [StrategyName]] = [:]
-
-    init(fields: [FieldSpec]) {}
 
     /// Every pipeline field: filled ones, invalid ones with the first failure, missing ones.
     func result(_ fields: [FieldSpec]) -> [String: Record.Field] {

@@ -6,7 +6,7 @@ struct TableStrategy: ExtractionStrategy {
 
     func candidates(for fields: [FieldSpec], in context: ExtractionContext) -> CandidateSet {
         // Every field's labels mark where values end, even for fields already filled.
-        let matcher = LabelMatcher(fields: context.allFields)
+        let matcher = context.labels
         let wanted = Set(fields.map(\.name))
         var out: [String: [(Candidate, Int)]] = [:]
         var order = 0

@@ -199,8 +199,7 @@ struct SpecReader {
             case "llm":
                 spec.llm = try llm(value, key)
             case "review":
-                for (k, _, v) in try mapping(value, key, allowed: ["below"]) {
-                    _ = k
+                for (_, _, v) in try mapping(value, key, allowed: ["below"]) {
                     spec.reviewBelow = try number(v, "review.below", in: 0...1)
                 }
             default: break
@@ -286,9 +285,9 @@ struct SpecReader {
 
     func routing(_ node: Node, _ key: String) throws(PipelineSpecError) -> RoutingSpec {
         var r = RoutingSpec()
-        for (k, kNode, v) in try mapping(node, key, allowed: RoutingSpec.kinds.union(["order"])) {
+        for (k, _, v) in try mapping(node, key, allowed: RoutingSpec.kinds.union(["order"])) {
             let path = "\(key).\(k)"
-            if k == "order" { r.order = try strategies(v, path) } else { _ = kNode; r.byKind[k] = try strategies(v, path) }
+            if k == "order" { r.order = try strategies(v, path) } else { r.byKind[k] = try strategies(v, path) }
         }
         return r
     }
