@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system libraries DocRoute builds against and the OCR data it reads, from
 # Debian's packages. Retries while another process holds apt's lock. Needs root (or sudo).
+# tesseract-ocr-script-latn is the `Latin` model Pipelines/identity.yaml re-reads values with
+# (`ocr.values`); a pipeline naming another model needs its package added here.
 set -euo pipefail
 packages=(libtesseract-dev libleptonica-dev libpoppler-glib-dev libcairo2-dev libxml2-dev
-          tesseract-ocr tesseract-ocr-eng pkg-config)
+          tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -82,6 +82,53 @@ import Testing
         }
     }
 
+    @Test func textValuesAreReReadByTheValuesModel() throws {
+        // Debian's `eng` reads KRAKOW; the `Latin` model re-reading the value's own box reads
+        // the accent, and the record says the value was re-read.
+        let pipeline = try Self.pipeline("identity")
+        #expect(pipeline.spec.ocr.values == "Latin")
+        let path = Self.identityRoot.appendingPathComponent("png/card-person02-clean.png").path
+        let r = try #require(pipeline.process(path: path).first)
+        #expect(r.fields["place_of_birth"]?.value == .string("KRAKÓW"))
+        #expect(r.fields["place_of_birth"]?.reread == true)
+        #expect(r.fields["surname"]?.value == .string("NOWAK"))
+        #expect(r.route.rereads >= 2)
+        #expect(r.json().contains("\"reread\":true"))
+        #expect(r.warnings.isEmpty)
+
+        // Without a values model, valid values stay as the page read them: same letters.
+        var spec = pipeline.spec
+        spec.ocr.values = nil
+        let plain = try #require(Pipeline(spec: spec, reader: Support.reader).process(path: path).first)
+        let place = try #require(plain.fields["place_of_birth"])
+        #expect(place.reread == false && place.valid)
+        if case .string(let s) = place.value { #expect(TextNormalizer.key(s) == "krakow") } else { Issue.record("no place") }
+        #expect(!plain.json().contains("\"reread\""))
+    }
+
+    @Test func invalidValuesAreReReadFromTheirBox() throws {
+        // On the skewed card the page reads the document number as H1CD1BL4g, which its
+        // pattern rejects and no single confusion repairs; the line re-read of its box reads it.
+        var spec = try Self.pipeline("identity").spec
+        spec.ocr.values = nil
+        let r = try #require(Pipeline(spec: spec, reader: Support.reader)
+            .process(path: Self.identityRoot.appendingPathComponent("png/card-person01-skew.png").path).first)
+        let number = try #require(r.fields["document_number"])
+        #expect(number.value == .string("H1CD1BL48"))
+        #expect(number.reread)
+        #expect(r.status != .partial)
+    }
+
+    @Test func aValuesModelThatCannotLoadLeavesPageReadings() throws {
+        var spec = try Self.pipeline("identity").spec
+        spec.ocr.values = "nosuchmodel"
+        let r = try #require(Pipeline(spec: spec, reader: Support.reader)
+            .process(path: Self.identityRoot.appendingPathComponent("png/card-person03-clean.png").path).first)
+        #expect(r.status == .ok)
+        #expect(r.fields.values.allSatisfy { $0.valid && !$0.reread })
+        #expect(r.warnings.contains { $0.contains("values not re-read") && $0.contains("nosuchmodel") })
+    }
+
     @Test func unreadableFilesGiveFailedRecordsWithTypedErrors() throws {
         let pipeline = try Self.pipeline("identity")
         let r = try #require(pipeline.process(path: Support.fixture("legacy-word.doc")).first)

@@ -71,6 +71,29 @@ import Testing
 
         let duplicate = try #require(error("name: x\nfields:\n  - name: a\n  - name: a\n"))
         #expect(duplicate.key == "fields[1].name" && duplicate.line == 4)
+
+        let language = try #require(error("name: x\nfields:\n  - name: a\nocr:\n  values: eng fra\n"))
+        #expect(language.key == "ocr.values" && language.line == 5)
+        let ocrKey = try #require(error("name: x\nfields:\n  - name: a\nocr:\n  language: eng\n"))
+        #expect(ocrKey.key == "ocr.language" && ocrKey.line == 5)
+    }
+
+    @Test func ocrModelsParse() throws {
+        let spec = try PipelineSpec.parse(yaml: "name: x\nfields:\n  - name: a\nocr:\n  languages: eng+fra\n  values: Latin\n")
+        #expect(spec.ocr == OCRSpec(page: "eng+fra", values: "Latin"))
+        let plain = try PipelineSpec.parse(yaml: "name: x\nfields:\n  - name: a\n")
+        #expect(plain.ocr == OCRSpec(page: "eng", values: nil))
+    }
+
+    @Test func patternsGiveTheirAlphabet() throws {
+        // Utopian document numbers: no I, O or Q.
+        #expect(try FieldPattern("[A-HJ-NPR-Z0-9]{9}").alphabet == "0123456789ABCDEFGHJKLMNPRSTUVWXYZ")
+        #expect(try FieldPattern("PO-\\d{4}-\\d{4}").alphabet == "-0123456789OP")
+        #expect(try FieldPattern("[A-Z]{3}").alphabet == "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        // Anything a whitelist cannot express gives none.
+        for pattern in ["(AB|CD)", "[^0-9]+", "A.C", "\\w+", "[A-Z"] {
+            #expect((try? FieldPattern(pattern))?.alphabet == nil, "\(pattern)")
+        }
     }
 
     @Test func llmAndRoutingSectionsParse() throws {

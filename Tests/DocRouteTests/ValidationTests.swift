@@ -112,6 +112,13 @@ import Testing
         #expect(FieldValidator.clean("  :  John   Smith ; ") == "John Smith")
     }
 
+    @Test func lookAlikesCompareEqual() {
+        #expect(TextNormalizer.matchKey("VAN DIJK") == TextNormalizer.matchKey("VAN DUK"))
+        #expect(TextNormalizer.matchKey("Kraków") == TextNormalizer.matchKey("KRAKOW"))
+        #expect(TextNormalizer.matchKey("Surnarne") == TextNormalizer.matchKey("Surname"))
+        #expect(TextNormalizer.matchKey("THIJS") != TextNormalizer.matchKey("THIS"))
+    }
+
     @Test func ocrConfusionsRepairOnlyUnambiguously() throws {
         let spec = try PipelineSpec.parse(yaml: """
             name: t

@@ -10,14 +10,23 @@ public struct Candidate: Sendable, Hashable {
     public var confidence: Double
     /// The text was recognised by OCR (and may hold OCR's typical confusions).
     public var ocr: Bool
+    /// 0...1: how well the strategy's label or template placed the value, before OCR
+    /// confidence is counted in (a re-read of the value keeps this and brings its own).
+    public var quality: Double
+    /// Text lines the value spans on the page.
+    public var lines: Int
 
-    public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false) {
+    public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
+                quality: Double? = nil, lines: Int = 1) {
         self.text = text; self.page = page; self.box = box; self.confidence = confidence; self.ocr = ocr
+        self.quality = quality ?? confidence
+        self.lines = lines
     }
 
     init(_ run: WordRun, quality: Double) {
         self.init(text: run.text, page: run.page, box: run.box, confidence: quality * run.confidence,
-                  ocr: run.words.contains { $0.confidence != nil })
+                  ocr: run.words.contains { $0.confidence != nil }, quality: quality,
+                  lines: Set(run.words.map(\.line)).count)
     }
 }
 

@@ -34,7 +34,8 @@ struct DirectStrategy: ExtractionStrategy {
                         let run = WordRun(words: words, page: line.page)
                         out[field.name, default: []].append(Candidate(text: String(text[swiftRange]), page: line.page,
                                                                       box: run.box, confidence: Self.quality * run.confidence,
-                                                                      ocr: words.contains { $0.confidence != nil }))
+                                                                      ocr: words.contains { $0.confidence != nil },
+                                                                      quality: Self.quality))
                     }
                 }
             } else if field.type == .mrz {
@@ -62,7 +63,8 @@ struct DirectStrategy: ExtractionStrategy {
                 let words = run.flatMap { lines[$0].words }
                 let w = WordRun(words: words, page: lines[run[0]].page)
                 out.append(Candidate(text: run.compactMap { shaped(lines[$0]) }.joined(separator: "\n"), page: w.page,
-                                     box: w.box, confidence: Self.quality * w.confidence, ocr: true))
+                                     box: w.box, confidence: Self.quality * w.confidence, ocr: true,
+                                     quality: Self.quality, lines: run.count))
             }
             if run.isEmpty { i += 1 }
         }

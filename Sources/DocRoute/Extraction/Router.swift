@@ -10,6 +10,8 @@ public struct Router: Sendable {
         /// Set for register rows.
         public var sheet: String?
         public var row: Int?
+        /// What went wrong on the way without stopping extraction (a values model that cannot load).
+        public var warnings: [String] = []
     }
 
     public let spec: PipelineSpec
@@ -33,6 +35,11 @@ public struct Router: Sendable {
 
     /// One extraction per record: one for a document, or one per row of a register table.
     public func extract(_ document: Document) -> [Extraction] {
+        extract(document, reread: nil)
+    }
+
+    /// As `extract(_:)`; with `reread`, OCR'd values are re-read from their boxes (see `OCRSpec`).
+    func extract(_ document: Document, reread: RegionReader?) -> [Extraction] {
         if !document.tables.isEmpty {
             let rows = RegisterTable.rows(in: document, fields: spec.fields, matcher: labels)
             if !rows.isEmpty {
@@ -55,7 +62,7 @@ public struct Router: Sendable {
             return m
         }
         let (order, reason) = routeOrder(kind: kind, document: document, templates: templateMatches)
-        var state = FillState()
+        var state = FillState(reader: reread)
         var ran: [StrategyName] = []
         var usedTemplate: String? = nil
         for name in order {
@@ -76,8 +83,9 @@ public struct Router: Sendable {
                 usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
             }
         }
-        let route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
-        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route)]
+        let route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score,
+                                 rereads: state.rereads)
+        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route, warnings: state.warnings)]
     }
 
     /// Confidence kept by a value repaired from OCR confusions.
@@ -138,25 +146,81 @@ public struct Router: Sendable {
             state.tried[field.name, default: []].append(strategy)
             guard let validator = validators[field.name] else { continue }
             for c in candidates[field.name] ?? [] {
-                let value: ValidatedValue, raw: String, confidence: Double
-                switch validator.validate(c.text) {
-                case .success(let v):
-                    (value, raw, confidence) = (v, v.raw, c.confidence)
-                case .failure(let f):
-                    if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
-                    guard let v = repaired(c, validator: validator) else { continue }
-                    // The value as the field's rules say it must read; `raw` keeps what OCR saw.
-                    (value, raw, confidence) = (v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor)
+                let original = accepted(c, validator: validator)
+                if original == nil, state.failures[field.name] == nil, case .failure(let f) = validator.validate(c.text) {
+                    state.failures[field.name] = (c, f, strategy)
                 }
+                var chosen = original
+                var reread = false
+                if c.ocr, original == nil || wantsReread(c, field: field),
+                   let better = rereadValue(c, page: original, field: field, validator: validator, state: &state) {
+                    chosen = better
+                    reread = true
+                }
+                guard let (value, raw, confidence) = chosen else { continue }
                 state.filled[field.name] = Record.Field(
                     value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
-                    strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+                    strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread, tried: [])
                 filled.append(field.name)
                 break
             }
         }
         return filled
     }
+
+    /// The value `c` gives when it validates, as printed or repaired from OCR confusions;
+    /// `raw` keeps what was read.
+    func accepted(_ c: Candidate, validator: FieldValidator) -> (value: ValidatedValue, raw: String, confidence: Double)? {
+        switch validator.validate(c.text) {
+        case .success(let v): return (v, v.raw, c.confidence)
+        case .failure:
+            guard let v = repaired(c, validator: validator) else { return nil }
+            return (v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor)
+        }
+    }
+
+    /// The value of `c` read again from its box (see `OCRSpec`), when it should replace the
+    /// page's reading `page` (nil: the page reading did not validate).
+    ///
+    /// A valid page reading is replaced only by a re-read of the same text: equal but for
+    /// accents and OCR look-alikes (KRAKOW → KRAKÓW, DUK → DIJK), or a few letters apart and
+    /// read with clearly more confidence (THUS at 0.04 → THIJS at 0.95). An invalid one is
+    /// replaced by any re-read that validates; when the free re-read does not, the field's
+    /// alphabet (from its pattern) is imposed on a second one, which Tesseract then reports
+    /// with no usable confidence: it keeps the free re-read's, discounted like a repair.
+    func rereadValue(_ c: Candidate, page: (value: ValidatedValue, raw: String, confidence: Double)?, field: FieldSpec,
+                     validator: FieldValidator, state: inout FillState) -> (value: ValidatedValue, raw: String, confidence: Double)? {
+        guard let free = state.reread(c, field: field, whitelist: nil) else { return nil }
+        if let v = accepted(free, validator: validator) {
+            guard let page else { return v }
+            let x = TextNormalizer.matchKey(v.raw), y = TextNormalizer.matchKey(page.raw)
+            if x == y { return v }
+            let limit = max(2, min(x.count, y.count) / 4)
+            let pageOCR = c.quality > 0 ? c.confidence / c.quality : 0
+            let rereadOCR = c.quality > 0 ? free.confidence / c.quality : 0
+            if rereadOCR >= pageOCR + Self.clearlyMoreSure, TextNormalizer.distance(x, y, limit: limit + 1) <= limit { return v }
+            return nil
+        }
+        guard page == nil, let alphabet = field.pattern?.alphabet,
+              var forced = state.reread(c, field: field, whitelist: alphabet) else { return nil }
+        forced.confidence = free.confidence * Self.repairFactor
+        return accepted(forced, validator: validator)
+    }
+
+    /// A valid page reading of a `text` field is re-read by the pipeline's values model when
+    /// the field may hold letters the page model lacks (no pattern restricting it to ASCII), or
+    /// when the page model was unsure of it.
+    func wantsReread(_ c: Candidate, field: FieldSpec) -> Bool {
+        guard spec.ocr.values != nil, field.type == .text else { return false }
+        if field.pattern?.alphabet == nil { return true }
+        return c.quality > 0 && c.confidence / c.quality < Self.sureReading
+    }
+
+    /// Page OCR confidence below which a valid reading restricted to ASCII is still re-read.
+    static let sureReading = 0.9
+
+    /// How much surer a re-read must be to replace a valid page reading with different letters.
+    static let clearlyMoreSure = 0.2
 }
 
 /// What has been filled so far for one record.
@@ -164,6 +228,35 @@ struct FillState {
     var filled: [String: Record.Field] = [:]
     var failures: [String: (Candidate, ValidationFailure, StrategyName)] = [:]
     var tried: [String: [StrategyName]] = [:]
+    /// Re-reads one record, and one field, may make (a bound on time for a page full of
+    /// invalid candidates).
+    static let maxRereads = 24
+    static let maxRereadsPerField = 2
+    let reader: RegionReader?
+    var rereads = 0
+    var rereadsByField: [String: Int] = [:]
+    var warnings: [String] = []
+
+    init(reader: RegionReader? = nil) {
+        self.reader = reader
+    }
+
+    /// `c` read again from its box by the values model, as a candidate of the same quality.
+    mutating func reread(_ c: Candidate, field: FieldSpec, whitelist: String?) -> Candidate? {
+        guard let reader, let page = c.page, let box = c.box, rereads < Self.maxRereads,
+              rereadsByField[field.name, default: 0] < Self.maxRereadsPerField else { return nil }
+        rereads += 1
+        rereadsByField[field.name, default: 0] += 1
+        do {
+            guard let r = try reader.read(page: page, box: box, lines: c.lines, whitelist: whitelist) else { return nil }
+            return Candidate(text: r.text, page: page, box: box, confidence: c.quality * r.confidence, ocr: true,
+                             quality: c.quality, lines: c.lines)
+        } catch {
+            let note = "values not re-read: \(error)"
+            if !warnings.contains(note) { warnings.append(note) }
+            return nil
+        }
+    }
 
     /// Every pipeline field: filled ones, invalid ones with the first failure, missing ones.
     func result(_ fields: [FieldSpec]) -> [String: Record.Field] {

@@ -9,7 +9,7 @@ public struct DocumentReader: Sendable {
     /// no confident skew is found).
     public var deskew: Bool
     /// The OCR engines this reader shares across threads.
-    public let ocr: OCREnginePool
+    public var ocr: OCREnginePool
 
     public init(limits: ReaderLimits = .default, deskew: Bool = false, ocr: OCREnginePool = OCREnginePool()) {
         self.limits = limits
@@ -17,8 +17,9 @@ public struct DocumentReader: Sendable {
         self.ocr = ocr
     }
 
-    /// Reads the file at `path`; time spent in OCR is added to `clock`.
-    public func read(path: String, clock: OCRClock? = nil) throws(DocRouteError) -> Document {
+    /// Reads the file at `path`; time spent in OCR is added to `clock`, and the images of
+    /// OCR'd pages are kept in `rasters` when given.
+    public func read(path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError) -> Document {
         let url = URL(fileURLWithPath: path)
         let size: Int
         do {
@@ -39,21 +40,21 @@ public struct DocumentReader: Sendable {
         } catch {
             throw .io("\(path): \(error.localizedDescription)")
         }
-        return try read(data: data, path: path, url: url, clock: clock)
+        return try read(data: data, path: path, url: url, clock: clock, rasters: rasters)
     }
 
     /// Reads a file whose whole content is `data`; `path` is recorded as its source.
-    public func read(data: Data, path: String, clock: OCRClock? = nil) throws(DocRouteError) -> Document {
-        try read(data: data, path: path, url: nil, clock: clock)
+    public func read(data: Data, path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError) -> Document {
+        try read(data: data, path: path, url: nil, clock: clock, rasters: rasters)
     }
 
-    private func read(data: Data, path: String, url: URL?, clock: OCRClock?) throws(DocRouteError) -> Document {
+    private func read(data: Data, path: String, url: URL?, clock: OCRClock?, rasters: PageRasters?) throws(DocRouteError) -> Document {
         if data.count > limits.maxFileBytes {
             throw .limitExceeded("file is \(data.count) bytes (cap \(limits.maxFileBytes))")
         }
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         let deadline = Deadline(seconds: limits.maxSeconds)
-        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline, clock: clock)
+        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline, clock: clock, rasters: rasters)
         let content: ReadContent
         switch format {
         case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)

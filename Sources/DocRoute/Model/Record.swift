@@ -50,18 +50,35 @@ public struct Record: Sendable, Hashable, Codable {
         public var valid: Bool
         /// Why the field has no valid value.
         public var reason: String?
+        /// The value was read again from its own box (see `OCRSpec`); encoded only when true.
+        public var reread: Bool
         /// Strategies that were asked for this field, in order.
         public var tried: [StrategyName]
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
-                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, tried: [StrategyName]) {
+                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false, tried: [StrategyName]) {
             self.value = value; self.raw = raw; self.currency = currency; self.confidence = confidence
             self.strategy = strategy; self.page = page; self.box = box; self.valid = valid
-            self.reason = reason; self.tried = tried
+            self.reason = reason; self.reread = reread; self.tried = tried
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, page, box, valid, reason, tried
+            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, tried
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            value = try c.decodeIfPresent(FieldValue.self, forKey: .value)
+            raw = try c.decodeIfPresent(String.self, forKey: .raw)
+            currency = try c.decodeIfPresent(String.self, forKey: .currency)
+            confidence = try c.decode(Double.self, forKey: .confidence)
+            strategy = try c.decodeIfPresent(StrategyName.self, forKey: .strategy)
+            page = try c.decodeIfPresent(Int.self, forKey: .page)
+            box = try c.decodeIfPresent(Box.self, forKey: .box)
+            valid = try c.decode(Bool.self, forKey: .valid)
+            reason = try c.decodeIfPresent(String.self, forKey: .reason)
+            reread = try c.decodeIfPresent(Bool.self, forKey: .reread) ?? false
+            tried = try c.decodeIfPresent([StrategyName].self, forKey: .tried) ?? []
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -75,6 +92,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encodeIfPresent(box, forKey: .box)
             try c.encode(valid, forKey: .valid)
             try c.encodeIfPresent(reason, forKey: .reason)
+            if reread { try c.encode(true, forKey: .reread) }
             try c.encode(tried, forKey: .tried)
         }
     }
@@ -89,14 +107,27 @@ public struct Record: Sendable, Hashable, Codable {
         /// Best template match score, when the pipeline has templates and they were compared.
         public var templateScore: Double?
         public var llmCalls: Int
+        /// OCR re-reads of value boxes made for the record.
+        public var rereads: Int
 
-        public init(order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil, llmCalls: Int = 0) {
+        public init(order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil,
+                    llmCalls: Int = 0, rereads: Int = 0) {
             self.order = order; self.strategies = strategies; self.reason = reason
-            self.templateScore = templateScore; self.llmCalls = llmCalls
+            self.templateScore = templateScore; self.llmCalls = llmCalls; self.rereads = rereads
         }
 
         enum CodingKeys: String, CodingKey {
-            case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls"
+            case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls", rereads
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            order = try c.decode([StrategyName].self, forKey: .order)
+            strategies = try c.decode([StrategyName].self, forKey: .strategies)
+            reason = try c.decode(String.self, forKey: .reason)
+            templateScore = try c.decodeIfPresent(Double.self, forKey: .templateScore)
+            llmCalls = try c.decodeIfPresent(Int.self, forKey: .llmCalls) ?? 0
+            rereads = try c.decodeIfPresent(Int.self, forKey: .rereads) ?? 0
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -106,6 +137,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encode(reason, forKey: .reason)
             try c.encodeIfPresent(templateScore.map { ($0 * 1000).rounded() / 1000 }, forKey: .templateScore)
             try c.encode(llmCalls, forKey: .llmCalls)
+            try c.encode(rereads, forKey: .rereads)
         }
     }
 

@@ -8,6 +8,8 @@ struct PageRecognizer {
     let deskew: Bool
     let deadline: Deadline
     var clock: OCRClock? = nil
+    /// When set, each recognised image is kept here for re-reading values.
+    var rasters: PageRasters? = nil
 
     /// Recognises `pix` taken at `dpi`. Word boxes are multiplied by `boxScale` (1 for image
     /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`.
@@ -32,6 +34,7 @@ struct PageRecognizer {
                 try engine.recognize(source, dpi: Int(dpi.rounded()), deadline: deadline)
             }
         }
+        rasters?.keep(source, index: index, dpi: Int(dpi.rounded()), pixelsPerUnit: 1 / boxScale)
         let spans = words.enumerated().map { i, w in
             TextSpan(text: w.text, box: boxScale == 1 ? w.box : w.box.scaled(by: boxScale),
                      confidence: w.confidence, line: w.line, block: w.block, order: i)

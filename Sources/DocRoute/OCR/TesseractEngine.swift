@@ -37,9 +37,31 @@ final class TesseractEngine: @unchecked Sendable {
         var block: Int
     }
 
-    /// Recognises `pix` (any depth) taken at `dpi`; gives up when `deadline` passes.
-    func recognize(_ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline) throws(DocRouteError) -> [Word] {
-        TessBaseAPISetPageSegMode(handle, PSM_AUTO)
+    /// How Tesseract segments the image before recognising.
+    enum Layout {
+        /// A whole page: blocks, columns, lines.
+        case page
+        /// A few lines of one block (a value that wraps).
+        case block
+        /// One line of text (a crop around one value).
+        case line
+
+        var mode: TessPageSegMode {
+            switch self {
+            case .page: PSM_AUTO
+            case .block: PSM_SINGLE_BLOCK
+            case .line: PSM_SINGLE_LINE
+            }
+        }
+    }
+
+    /// Recognises `pix` (any depth) taken at `dpi`; gives up when `deadline` passes. With a
+    /// `whitelist`, only those characters are recognised.
+    func recognize(_ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline, layout: Layout = .page,
+                   whitelist: String? = nil) throws(DocRouteError) -> [Word] {
+        TessBaseAPISetPageSegMode(handle, layout.mode)
+        if let whitelist { TessBaseAPISetVariable(handle, "tessedit_char_whitelist", whitelist) }
+        defer { if whitelist != nil { TessBaseAPISetVariable(handle, "tessedit_char_whitelist", "") } }
         TessBaseAPISetImage2(handle, pix)
         TessBaseAPISetSourceResolution(handle, Int32(max(70, min(dpi, 2400))))
         let remainingMs = Int32(max(1, min(deadline.remaining * 1000, Double(Int32.max))))
@@ -64,9 +86,9 @@ final class TesseractEngine: @unchecked Sendable {
             if TessPageIteratorIsAtBeginningOf(page, RIL_BLOCK) != 0 { block += 1 }
             if TessPageIteratorIsAtBeginningOf(page, RIL_TEXTLINE) != 0 { line += 1 }
             guard let cText = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
-            let text = String(cString: cText)
+            let text = String(cString: cText).trimmingCharacters(in: .whitespacesAndNewlines)
             TessDeleteText(cText)
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if text.isEmpty { continue }
             var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
             TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100

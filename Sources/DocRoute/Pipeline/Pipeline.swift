@@ -5,36 +5,61 @@ import Foundation
 /// `failed` record with a typed error.
 public struct Pipeline: Sendable {
     public let spec: PipelineSpec
+    /// Reads pages with the spec's page OCR model (`ocr.languages`).
     public let reader: DocumentReader
+    /// Re-reads values with the spec's values model (or the page model when it has none).
+    let values: OCREnginePool
     let router: Router
 
+    /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's.
     public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader()) {
         self.spec = spec
-        self.reader = reader
+        var r = reader
+        if r.ocr.language != spec.ocr.page {
+            r.ocr = OCREnginePool(language: spec.ocr.page, maxEngines: reader.ocr.maxEngines)
+        }
+        self.reader = r
+        if let v = spec.ocr.values, v != spec.ocr.page {
+            values = OCREnginePool(language: v, maxEngines: reader.ocr.maxEngines)
+        } else {
+            values = r.ocr
+        }
         router = Router(spec: spec)
     }
 
     /// The records of the file at `path`: one, or one per row of a register table.
     public func process(path: String) -> [Record] {
         let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = Deadline(seconds: reader.limits.maxSeconds)
         let clock = OCRClock()
+        let rasters = PageRasters()
         let document: Document
         do {
-            document = try reader.read(path: path, clock: clock)
+            document = try reader.read(path: path, clock: clock, rasters: rasters)
         } catch {
             let total = Self.ms(since: start)
             return [failed(path: path, error: error, timings: Record.Timings(read: total, ocr: clock.milliseconds, total: total))]
         }
         let readMs = Self.ms(since: start)
-        return records(for: document, readMs: readMs, ocrMs: clock.milliseconds, start: start)
+        let reread = rasters.count > 0 ? RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock) : nil
+        return records(for: document, readMs: readMs, clock: clock, reread: reread, start: start)
     }
 
     /// The records of a document already read (the timings count from `start`).
     public func records(for document: Document, readMs: Double = 0, ocrMs: Double = 0,
                         start: UInt64 = DispatchTime.now().uptimeNanoseconds) -> [Record] {
+        let clock = OCRClock()
+        return records(for: document, readMs: readMs, clock: clock, reread: nil, start: start, ocrBefore: ocrMs)
+    }
+
+    /// Extraction, with values re-read by `reread` when given; OCR time so far is on `clock`
+    /// (plus `ocrBefore`), and re-reads add to it.
+    func records(for document: Document, readMs: Double, clock: OCRClock, reread: RegionReader?,
+                 start: UInt64, ocrBefore: Double = 0) -> [Record] {
         let extractStart = DispatchTime.now().uptimeNanoseconds
-        let extractions = router.extract(document)
+        let extractions = router.extract(document, reread: reread)
         let extractMs = Self.ms(since: extractStart)
+        let ocrMs = ocrBefore + clock.milliseconds
         let total = Self.ms(since: start)
         return extractions.map { e in
             let source = Record.Source(path: document.source.path, sha256: document.source.sha256, format: document.source.format,
@@ -42,7 +67,7 @@ public struct Pipeline: Sendable {
             return Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
                           fields: e.fields, route: e.route,
                           timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
-                          warnings: document.warnings, versions: versions(ocr: document.pages.contains { $0.origin == .ocr }))
+                          warnings: document.warnings + e.warnings, versions: versions(ocr: document.pages.contains { $0.origin == .ocr }))
         }
     }
 

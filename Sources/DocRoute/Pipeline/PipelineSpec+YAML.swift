@@ -168,7 +168,7 @@ struct SpecReader {
         var spec = PipelineSpec(name: "", fields: [], file: file)
         var sawName = false, sawFields = false
         var templateNodes: [Node] = []
-        for (key, _, value) in try mapping(root, "", allowed: ["name", "description", "locale", "fields", "templates", "routing", "llm", "review"]) {
+        for (key, _, value) in try mapping(root, "", allowed: ["name", "description", "locale", "fields", "templates", "routing", "llm", "review", "ocr"]) {
             switch key {
             case "name":
                 spec.name = try nonEmpty(value, key); sawName = true
@@ -198,6 +198,11 @@ struct SpecReader {
                 spec.routing = try routing(value, key)
             case "llm":
                 spec.llm = try llm(value, key)
+            case "ocr":
+                for (k, _, v) in try mapping(value, key, allowed: ["languages", "values"]) {
+                    let languages = try tesseractLanguages(v, "ocr.\(k)")
+                    if k == "languages" { spec.ocr.page = languages } else { spec.ocr.values = languages }
+                }
             case "review":
                 for (_, _, v) in try mapping(value, key, allowed: ["below"]) {
                     spec.reviewBelow = try number(v, "review.below", in: 0...1)
@@ -290,6 +295,16 @@ struct SpecReader {
             if k == "order" { r.order = try strategies(v, path) } else { r.byKind[k] = try strategies(v, path) }
         }
         return r
+    }
+
+    /// `eng`, `eng+fra`, `Latin`: names of traineddata files joined by `+`.
+    func tesseractLanguages(_ node: Node, _ key: String) throws(PipelineSpecError) -> String {
+        let s = try nonEmpty(node, key)
+        let parts = s.split(separator: "+", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ p in !p.isEmpty && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") } }) else {
+            throw fail(node, key, "expected Tesseract languages such as eng, eng+fra or Latin, not \"\(s)\"")
+        }
+        return s
     }
 
     func llm(_ node: Node, _ key: String) throws(PipelineSpecError) -> LLMSpec {

@@ -14,6 +14,8 @@ public struct PipelineSpec: Sendable {
     public var routing: RoutingSpec
     /// Absent: no LLM is ever called.
     public var llm: LLMSpec?
+    /// Tesseract models for pages and for re-reading values.
+    public var ocr: OCRSpec
     /// A document whose required field has a confidence below this gets status `needs_review`.
     public var reviewBelow: Double
     /// The file the spec was read from (empty for specs built in code).
@@ -21,7 +23,8 @@ public struct PipelineSpec: Sendable {
 
     public init(name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
                 dateOrder: DateNormalizer.Order = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
-                reviewBelow: Double = 0.5, description: String? = nil, file: String = "") {
+                reviewBelow: Double = 0.5, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = "") {
+        self.ocr = ocr
         self.name = name; self.fields = fields; self.templates = templates; self.routing = routing
         self.dateOrder = dateOrder; self.decimalSeparator = decimalSeparator; self.llm = llm
         self.reviewBelow = reviewBelow; self.description = description; self.file = file
@@ -107,10 +110,80 @@ public struct FieldPattern: @unchecked Sendable {
         self.source = source
         anchored = try NSRegularExpression(pattern: "^(?:\(source))$")
         searching = try NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}])(?:\(source))(?![\\p{L}\\p{N}])")
+        alphabet = Self.alphabet(of: source)
+    }
+
+    /// Every character a value matching the pattern can hold, when the pattern is only
+    /// literals, ASCII character classes (`[A-Z0-9]`, `\d`) and quantifiers; nil otherwise
+    /// (groups, alternation, `.`, negated classes). OCR re-reads use it as a whitelist.
+    public let alphabet: String?
+
+    static func alphabet(of pattern: String) -> String? {
+        var chars = Set<Character>()
+        var it = Array(pattern)[...]
+        func escaped(_ c: Character) -> [Character]? {
+            switch c {
+            case "d": return Array("0123456789")
+            case ".", "-", "/", "+", "(", ")", "[", "]", "{", "}", "\\", "*", "?", " ", ":", "#": return [c]
+            default: return nil
+            }
+        }
+        while let c = it.popFirst() {
+            switch c {
+            case "\\":
+                guard let e = it.popFirst(), let cs = escaped(e) else { return nil }
+                chars.formUnion(cs)
+            case "[":
+                var members: [Character] = []
+                var closed = false
+                if it.first == "^" { return nil }
+                while let m = it.popFirst() {
+                    if m == "]" { closed = true; break }
+                    if m == "\\" {
+                        guard let e = it.popFirst(), let cs = escaped(e) else { return nil }
+                        members += cs
+                    } else if m == "-", let last = members.last, let next = it.first, next != "]" {
+                        it.removeFirst()
+                        guard let lo = last.asciiValue, let hi = next.asciiValue, lo <= hi else { return nil }
+                        members += (lo...hi).map { Character(UnicodeScalar($0)) }
+                    } else {
+                        members.append(m)
+                    }
+                }
+                guard closed else { return nil }
+                chars.formUnion(members)
+            case "{":
+                while let q = it.popFirst(), q != "}" { guard q.isNumber || q == "," else { return nil } }
+            case "?", "*", "+": continue
+            case "(", ")", "|", ".", "^", "$": return nil
+            default: chars.insert(c)
+            }
+        }
+        guard !chars.isEmpty, chars.allSatisfy(\.isASCII) else { return nil }
+        return String(chars.sorted())
     }
 
     public func matchesWhole(_ s: String) -> Bool {
         anchored.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+}
+
+/// Which Tesseract models read a pipeline's documents.
+///
+/// The page model finds every word and where it stands; it should be fast (Debian's `eng`).
+/// The values model, when set, re-reads the value of each `text` field from its own box in
+/// single-line mode: a bigger model that knows accents (Debian's `Latin` script model reads
+/// KRAKÓW and MÜLLER where `eng` reads KRAKOW and MULLER) then costs a few small crops per
+/// document instead of a whole page at twice the time. Values that fail validation are
+/// re-read whether or not a values model is set (with it, or else with the page model).
+public struct OCRSpec: Sendable, Hashable {
+    /// Tesseract language(s) for whole pages, e.g. `eng` or `eng+fra`.
+    public var page: String
+    /// Tesseract language(s) for re-reading text values; nil: no re-read of valid values.
+    public var values: String?
+
+    public init(page: String = "eng", values: String? = nil) {
+        self.page = page; self.values = values
     }
 }
 

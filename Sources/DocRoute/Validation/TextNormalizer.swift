@@ -14,12 +14,13 @@ public enum TextNormalizer {
         String(fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
-    /// `key` with OCR's look-alikes made equal ("rn" → "m", "vv" → "w", "0" → "o", "1" → "l"):
-    /// the form printed words (labels, template text, enum spellings) are compared in.
+    /// `key` with OCR's look-alikes made equal ("rn" → "m", "vv" → "w", "ij" → "u", "0" → "o",
+    /// "1" → "l"): the form printed words (labels, template text, enum spellings) are compared in.
     public static func matchKey(_ s: String) -> String {
         var k = key(s)
-        guard k.contains(where: { "rv01".contains($0) }) else { return k }
+        guard k.contains(where: { "rvi01".contains($0) }) else { return k }
         k = k.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
+            .replacingOccurrences(of: "ij", with: "u")
         return String(k.map { $0 == "0" ? "o" : ($0 == "1" ? "l" : $0) })
     }
 

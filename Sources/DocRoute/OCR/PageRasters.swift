@@ -1,0 +1,74 @@
+import CLeptonica
+import Foundation
+import Synchronization
+
+/// The images OCR'd pages were recognised from, kept (as 8-bit grey) while a document is
+/// extracted so that values can be re-read from their own boxes. A pipeline asks the reader
+/// to fill one of these; it is freed with the document's extraction.
+///
+/// Kept within a byte budget: pages beyond it are not kept, and their values are not re-read.
+public final class PageRasters: Sendable {
+    private let pages = Mutex<[Int: PageRaster]>([:])
+    private let used = Mutex(0)
+    /// At most this many bytes of rasters are kept per document.
+    public let budgetBytes: Int
+
+    public init(budgetBytes: Int = 128 << 20) {
+        self.budgetBytes = budgetBytes
+    }
+
+    /// Keeps a grey copy of `pix`, the image page `index` was recognised from; a word box on
+    /// that page times `pixelsPerUnit` gives image pixels; `dpi` is its resolution.
+    func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double) {
+        let bytes = Int(pixGetWidth(pix)) * Int(pixGetHeight(pix))
+        guard used.withLock({ u in
+            guard u + bytes <= budgetBytes else { return false }
+            u += bytes
+            return true
+        }) else { return }
+        guard let grey = pixConvertTo8(pix, 0) else { return }
+        let raster = PageRaster(pix: grey, dpi: dpi, pixelsPerUnit: pixelsPerUnit)
+        pages.withLock { $0[index] = raster }
+    }
+
+    /// The raster of page `index` (0-based), if it was kept.
+    func page(_ index: Int) -> PageRaster? {
+        pages.withLock { $0[index] }
+    }
+
+    /// The number of pages kept.
+    public var count: Int { pages.withLock { $0.count } }
+}
+
+/// One kept page image. Leptonica images are only read after they are made (crops are new
+/// images), so one may be shared between threads.
+final class PageRaster: @unchecked Sendable {
+    let pix: UnsafeMutablePointer<PIX>
+    let pixelsPerUnit: Double
+    let width: Int
+    let height: Int
+    let dpi: Int
+
+    init(pix: UnsafeMutablePointer<PIX>, dpi: Int, pixelsPerUnit: Double) {
+        self.pix = pix
+        self.dpi = dpi
+        self.pixelsPerUnit = pixelsPerUnit
+        width = Int(pixGetWidth(pix))
+        height = Int(pixGetHeight(pix))
+    }
+
+    deinit { Leptonica.destroy(pix) }
+
+    /// A new image of `box` (page units) widened by `margin` pixels on each side, clipped to the
+    /// page; nil when nothing of the box is on the page. The caller destroys it.
+    func crop(_ box: Box, margin: (x: Int, y: Int)) -> UnsafeMutablePointer<PIX>? {
+        let x0 = max(0, Int((box.x0 * pixelsPerUnit).rounded(.down)) - margin.x)
+        let y0 = max(0, Int((box.y0 * pixelsPerUnit).rounded(.down)) - margin.y)
+        let x1 = min(width, Int((box.x1 * pixelsPerUnit).rounded(.up)) + margin.x)
+        let y1 = min(height, Int((box.y1 * pixelsPerUnit).rounded(.up)) + margin.y)
+        guard x1 - x0 >= 2, y1 - y0 >= 2, let rect = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0)) else { return nil }
+        var r: UnsafeMutablePointer<BOX>? = rect
+        defer { boxDestroy(&r) }
+        return pixClipRectangle(pix, rect, nil)
+    }
+}
