@@ -145,10 +145,16 @@ import Testing
         let kinds = try #require(report["by_kind"] as? [String: [String: Any]])
         #expect(kinds["docx"]?["f1"] as? Double == 1)
         #expect(kinds["png"] != nil)
-        // Person 5's given names hold an accent (JOÃO) that Debian's eng model drops: png F1 < 1.
-        let (failing, _, stderr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--min-f1", "png=1"])
+        // A truth that disagrees with the card (person 5 is JOÃO PEDRO) brings png below 1: exit 1.
+        let wrong = FileManager.default.temporaryDirectory.appendingPathComponent("truth-\(UUID().uuidString).jsonl")
+        try picked.joined(separator: "\n").replacingOccurrences(of: "JOÃO PEDRO", with: "JOANA")
+            .write(to: wrong, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: wrong) }
+        let (failing, _, stderr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", wrong.path, "--min-f1", "png=1"])
         #expect(failing == 1)
         #expect(stderr.contains("png: F1"))
+        let (passing, _, _) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--min-f1", "png=1"])
+        #expect(passing == 0)
     }
 
     @Test func aMalformedPipelineIsAUsageError() throws {

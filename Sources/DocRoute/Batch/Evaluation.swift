@@ -174,8 +174,10 @@ public struct Evaluation: Sendable, Encodable {
         return e
     }
 
-    /// `docx`, `xlsx`, `pdf` (text layer), `scanned` (PDF read by OCR), `png`, `jpeg`, `tiff`.
+    /// The record's kind (see `Record.Source.kind`); for records written before it existed,
+    /// a PDF with a Tesseract version counts as scanned.
     static func kind(of record: Record) -> String {
+        if let kind = record.source.kind { return kind }
         guard let format = record.source.format else { return "failed" }
         if format == .pdf && record.versions.tesseract != nil { return "scanned" }
         return format.rawValue

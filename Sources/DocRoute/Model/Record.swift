@@ -10,14 +10,17 @@ public struct Record: Sendable, Hashable, Codable {
         public var format: DocumentFormat?
         public var pages: Int?
         public var bytes: Int?
+        /// What the router saw: `docx`, `xlsx`, `pdf` (text layer on some page), `scanned` (a
+        /// PDF whose every page was OCR'd), `png`, `jpeg`, `tiff`. Eval and batch group by it.
+        public var kind: String?
         /// For a register row: the sheet (table) name and its 1-based row number.
         public var sheet: String?
         public var row: Int?
 
         public init(path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
-                    bytes: Int? = nil, sheet: String? = nil, row: Int? = nil) {
+                    bytes: Int? = nil, kind: String? = nil, sheet: String? = nil, row: Int? = nil) {
             self.path = path; self.sha256 = sha256; self.format = format; self.pages = pages
-            self.bytes = bytes; self.sheet = sheet; self.row = row
+            self.bytes = bytes; self.kind = kind; self.sheet = sheet; self.row = row
         }
     }
 
