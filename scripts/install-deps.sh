@@ -6,6 +6,8 @@
 set -euo pipefail
 packages=(libtesseract-dev libleptonica-dev libpoppler-glib-dev libcairo2-dev libxml2-dev
           tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn pkg-config)
+# With arguments: those packages instead (scripts/llm-server asks for cmake).
+[ $# -gt 0 ] && packages=("$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

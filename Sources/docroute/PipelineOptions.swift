@@ -16,9 +16,30 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Deskew images and scanned pages before OCR.")
     var deskew = false
 
+    @Option(name: .customLong("llm-url"), help: "OpenAI-compatible base URL (…/v1): overrides the pipeline's llm.url, or gives a pipeline without an llm section one.")
+    var llmURL: String?
+
+    @Option(name: .customLong("llm-model"), help: "Model name sent to the LLM server (overrides llm.model; default with --llm-url alone: local).")
+    var llmModel: String?
+
+    @Flag(name: .customLong("no-llm"), help: "Never call an LLM, even if the pipeline has an llm section.")
+    var noLLM = false
+
+    @Flag(name: .customLong("no-llm-cache"), help: "Ask the LLM again instead of reusing cached answers.")
+    var noLLMCache = false
+
+    @Option(name: .customLong("llm-cache"), help: "Folder of cached LLM answers (default: $DOCROUTE_CACHE/llm or ~/.cache/docroute/llm).")
+    var llmCache: String?
+
     func check() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let llmURL {
+            guard let u = URL(string: llmURL), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
+                throw ValidationError("--llm-url must be an http(s) URL")
+            }
+        }
+        if noLLM, llmURL != nil { throw ValidationError("--no-llm and --llm-url contradict each other") }
     }
 
     /// Where pipeline names are looked up: ./Pipelines, then the folders in DOCROUTE_PIPELINES
@@ -32,7 +53,7 @@ struct PipelineOptions: ParsableArguments {
     }
 
     func pipeline(jobsDefault: Int = 1) throws -> Pipeline {
-        let spec: PipelineSpec
+        var spec: PipelineSpec
         do {
             spec = try PipelineSpec.resolve(pipeline, directories: Self.searchDirectories)
         } catch {
@@ -41,6 +62,22 @@ struct PipelineOptions: ParsableArguments {
         var limits = ReaderLimits.default
         limits.maxSeconds = timeout
         let reader = DocumentReader(limits: limits, deskew: deskew, ocr: OCREnginePool(maxEngines: jobs ?? jobsDefault))
-        return Pipeline(spec: spec, reader: reader)
+        if noLLM { spec.llm = nil }
+        if let llmURL {
+            var section = spec.llm ?? LLMSpec(url: llmURL, model: "local")
+            section.url = llmURL
+            spec.llm = section
+        }
+        if let llmModel { spec.llm?.model = llmModel }
+        var backend: (any LLMBackend)? = nil
+        if let section = spec.llm {
+            do {
+                let http = try OpenAIBackend(spec: section)
+                backend = noLLMCache ? http : CachedLLMBackend(http, cache: LLMCache(directory: llmCache.map { URL(fileURLWithPath: $0) } ?? LLMCache.defaultDirectory))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        return Pipeline(spec: spec, reader: reader, llm: backend)
     }
 }

@@ -12,6 +12,10 @@ public struct Router: Sendable {
         public var row: Int?
         /// What went wrong on the way without stopping extraction (a values model that cannot load).
         public var warnings: [String] = []
+        /// Typed errors that cost some fields their LLM fallback.
+        public var errors: [Record.ErrorInfo] = []
+        /// The LLM's model, when it was asked.
+        public var llmModel: String?
     }
 
     public let spec: PipelineSpec
@@ -22,8 +26,17 @@ public struct Router: Sendable {
     /// A template matching at least this well puts replacement first on pages without native tables.
     static let strongTemplate = 0.85
 
-    public init(spec: PipelineSpec) {
+    /// The LLM strategy, when the pipeline has an `llm` section and a backend was given.
+    let llm: LLMStrategy?
+
+    /// `llm` serves the pipeline's `llm` section; without that section it is never called.
+    public init(spec: PipelineSpec, llm: (any LLMBackend)? = nil) {
         self.spec = spec
+        if let backend = llm, let section = spec.llm {
+            self.llm = LLMStrategy(backend: backend, mode: section.mode)
+        } else {
+            self.llm = nil
+        }
         var v: [String: FieldValidator] = [:]
         for f in spec.fields {
             v[f.name] = FieldValidator(field: f, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
@@ -83,9 +96,29 @@ public struct Router: Sendable {
                 usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
             }
         }
-        let route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score,
-                                 rereads: state.rereads)
-        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route, warnings: state.warnings)]
+        var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
+        var errors: [Record.ErrorInfo] = []
+        var model: String? = nil
+        let pending = spec.fields.filter { state.filled[$0.name] == nil }
+        if let llm, !pending.isEmpty {
+            // One call for every field the cheaper strategies left empty or invalid.
+            let outcome = llm.ask(for: pending, in: context)
+            model = llm.backend.model
+            fill(&state, with: outcome.candidates, strategy: llm.mode == .spans ? .replacement : .direct, only: pending,
+                 llm: outcome.provenance)
+            for (field, note) in outcome.reasons { state.notes[field] = note }
+            if let error = outcome.error {
+                errors.append(Record.ErrorInfo(code: error.code, message: error.description))
+                for f in pending { state.notes[f.name] = error.code }
+            }
+            route.llmFields = pending.map(\.name)
+            route.llmCalls = outcome.requests
+            route.llmCached = outcome.answer?.cached ?? false
+            route.llmTokens = outcome.answer?.usage
+        }
+        route.rereads = state.rereads
+        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route, warnings: state.warnings,
+                           errors: errors, llmModel: model)]
     }
 
     /// Confidence kept by a value repaired from OCR confusions.
@@ -140,10 +173,12 @@ public struct Router: Sendable {
 
     /// Validates candidates in order; the first valid one fills the field. Returns the fields filled.
     @discardableResult
-    func fill(_ state: inout FillState, with candidates: CandidateSet, strategy: StrategyName, only: [FieldSpec]? = nil) -> [String] {
+    func fill(_ state: inout FillState, with candidates: CandidateSet, strategy: StrategyName, only: [FieldSpec]? = nil,
+              llm: [String: Record.LLMProvenance]? = nil) -> [String] {
         var filled: [String] = []
         for field in only ?? spec.fields where state.filled[field.name] == nil {
-            state.tried[field.name, default: []].append(strategy)
+            // An LLM step is recorded by `llm` on the field and `route.llm_fields`, not in `tried`.
+            if llm == nil { state.tried[field.name, default: []].append(strategy) }
             guard let validator = validators[field.name] else { continue }
             for c in candidates[field.name] ?? [] {
                 let original = accepted(c, validator: validator)
@@ -160,7 +195,8 @@ public struct Router: Sendable {
                 guard let (value, raw, confidence) = chosen else { continue }
                 state.filled[field.name] = Record.Field(
                     value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
-                    strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread, tried: [])
+                    strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread,
+                    llm: llm?[field.name], tried: [])
                 filled.append(field.name)
                 break
             }
@@ -236,6 +272,8 @@ struct FillState {
     var rereads = 0
     var rereadsByField: [String: Int] = [:]
     var warnings: [String] = []
+    /// What the LLM said of a field it did not fill.
+    var notes: [String: String] = [:]
 
     init(reader: RegionReader? = nil) {
         self.reader = reader
@@ -272,7 +310,7 @@ struct FillState {
                                            valid: false, reason: failure.reason, tried: tried)
             } else {
                 out[f.name] = Record.Field(value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil,
-                                           valid: false, reason: "not found", tried: tried)
+                                           valid: false, reason: notes[f.name].map { "not found (\($0))" } ?? "not found", tried: tried)
             }
         }
         return out

@@ -55,18 +55,21 @@ public struct Record: Sendable, Hashable, Codable {
         public var reason: String?
         /// The value was read again from its own box (see `OCRSpec`); encoded only when true.
         public var reread: Bool
+        /// How an LLM gave the value; nil when no LLM did.
+        public var llm: LLMProvenance?
         /// Strategies that were asked for this field, in order.
         public var tried: [StrategyName]
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
-                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false, tried: [StrategyName]) {
+                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
+                    llm: LLMProvenance? = nil, tried: [StrategyName]) {
             self.value = value; self.raw = raw; self.currency = currency; self.confidence = confidence
             self.strategy = strategy; self.page = page; self.box = box; self.valid = valid
-            self.reason = reason; self.reread = reread; self.tried = tried
+            self.reason = reason; self.reread = reread; self.llm = llm; self.tried = tried
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, tried
+            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, llm, tried
         }
 
         public init(from decoder: Decoder) throws {
@@ -81,6 +84,7 @@ public struct Record: Sendable, Hashable, Codable {
             valid = try c.decode(Bool.self, forKey: .valid)
             reason = try c.decodeIfPresent(String.self, forKey: .reason)
             reread = try c.decodeIfPresent(Bool.self, forKey: .reread) ?? false
+            llm = try c.decodeIfPresent(LLMProvenance.self, forKey: .llm)
             tried = try c.decodeIfPresent([StrategyName].self, forKey: .tried) ?? []
         }
 
@@ -96,8 +100,19 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encode(valid, forKey: .valid)
             try c.encodeIfPresent(reason, forKey: .reason)
             if reread { try c.encode(true, forKey: .reread) }
+            try c.encodeIfPresent(llm, forKey: .llm)
             try c.encode(tried, forKey: .tried)
         }
+    }
+
+    /// How an LLM gave a field's value.
+    public enum LLMProvenance: String, Sendable, Hashable, Codable {
+        /// The model named a span; the value is that span's text, copied verbatim.
+        case span
+        /// The model wrote the value and it is printed in the document as written.
+        case copied
+        /// The model wrote a value that is not in the document.
+        case generated
     }
 
     /// The strategies run for the document, and why in that order.
@@ -109,18 +124,28 @@ public struct Record: Sendable, Hashable, Codable {
         public var reason: String
         /// Best template match score, when the pipeline has templates and they were compared.
         public var templateScore: Double?
+        /// HTTP requests sent to the LLM for the record (retries included; 0 for a cached answer).
         public var llmCalls: Int
         /// OCR re-reads of value boxes made for the record.
         public var rereads: Int
+        /// Fields handed to the LLM (empty or invalid after the cheaper strategies).
+        public var llmFields: [String]
+        /// The LLM's answer came from the on-disk cache.
+        public var llmCached: Bool
+        /// Tokens the LLM answer cost (as first answered, when cached).
+        public var llmTokens: LLMUsage?
 
         public init(order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil,
-                    llmCalls: Int = 0, rereads: Int = 0) {
+                    llmCalls: Int = 0, rereads: Int = 0, llmFields: [String] = [], llmCached: Bool = false,
+                    llmTokens: LLMUsage? = nil) {
             self.order = order; self.strategies = strategies; self.reason = reason
             self.templateScore = templateScore; self.llmCalls = llmCalls; self.rereads = rereads
+            self.llmFields = llmFields; self.llmCached = llmCached; self.llmTokens = llmTokens
         }
 
         enum CodingKeys: String, CodingKey {
-            case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls", rereads
+            case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls", rereads,
+                 llmFields = "llm_fields", llmCached = "llm_cached", llmTokens = "llm_tokens"
         }
 
         public init(from decoder: Decoder) throws {
@@ -131,6 +156,9 @@ public struct Record: Sendable, Hashable, Codable {
             templateScore = try c.decodeIfPresent(Double.self, forKey: .templateScore)
             llmCalls = try c.decodeIfPresent(Int.self, forKey: .llmCalls) ?? 0
             rereads = try c.decodeIfPresent(Int.self, forKey: .rereads) ?? 0
+            llmFields = try c.decodeIfPresent([String].self, forKey: .llmFields) ?? []
+            llmCached = try c.decodeIfPresent(Bool.self, forKey: .llmCached) ?? false
+            llmTokens = try c.decodeIfPresent(LLMUsage.self, forKey: .llmTokens)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -141,6 +169,11 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encodeIfPresent(templateScore.map { ($0 * 1000).rounded() / 1000 }, forKey: .templateScore)
             try c.encode(llmCalls, forKey: .llmCalls)
             try c.encode(rereads, forKey: .rereads)
+            if !llmFields.isEmpty {
+                try c.encode(llmFields, forKey: .llmFields)
+                try c.encode(llmCached, forKey: .llmCached)
+                try c.encodeIfPresent(llmTokens, forKey: .llmTokens)
+            }
         }
     }
 

@@ -11,8 +11,9 @@ public struct Pipeline: Sendable {
     let values: OCREnginePool
     let router: Router
 
-    /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's.
-    public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader()) {
+    /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's. `llm`
+    /// serves the spec's `llm` section (without one it is never called).
+    public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil) {
         self.spec = spec
         var r = reader
         if r.ocr.language != spec.ocr.page {
@@ -24,7 +25,7 @@ public struct Pipeline: Sendable {
         } else {
             values = r.ocr
         }
-        router = Router(spec: spec)
+        router = Router(spec: spec, llm: llm)
     }
 
     /// The records of the file at `path`: one, or one per row of a register table.
@@ -68,7 +69,8 @@ public struct Pipeline: Sendable {
             return Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
                           fields: e.fields, route: e.route,
                           timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
-                          warnings: document.warnings + e.warnings, versions: versions(ocr: document.pages.contains { $0.origin == .ocr }))
+                          errors: e.errors, warnings: document.warnings + e.warnings,
+                          versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
         }
     }
 
@@ -91,8 +93,8 @@ public struct Pipeline: Sendable {
         return .ok
     }
 
-    func versions(ocr: Bool) -> Record.VersionInfo {
-        Record.VersionInfo(docroute: Versions.docroute, tesseract: ocr ? Versions.tesseract : nil, llmModel: nil)
+    func versions(ocr: Bool, llm: String? = nil) -> Record.VersionInfo {
+        Record.VersionInfo(docroute: Versions.docroute, tesseract: ocr ? Versions.tesseract : nil, llmModel: llm)
     }
 
     static func ms(since start: UInt64) -> Double {

@@ -310,7 +310,7 @@ struct SpecReader {
     func llm(_ node: Node, _ key: String) throws(PipelineSpecError) -> LLMSpec {
         var url: String?, model: String?
         var spec = LLMSpec(url: "", model: "")
-        for (k, _, v) in try mapping(node, key, allowed: ["url", "model", "api_key_env", "timeout", "max_concurrency", "retries"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["url", "model", "api_key_env", "timeout", "max_concurrency", "retries", "mode"]) {
             let path = "\(key).\(k)"
             switch k {
             case "url":
@@ -329,6 +329,7 @@ struct SpecReader {
             case "timeout": spec.timeoutSeconds = try number(v, path, in: 0.1...3600)
             case "max_concurrency": spec.maxConcurrency = Int(try number(v, path, in: 1...256))
             case "retries": spec.retries = Int(try number(v, path, in: 0...20))
+            case "mode": spec.mode = try choice(v, path, LLMSpec.Mode.self)
             default: break
             }
         }

@@ -229,10 +229,20 @@ public struct LLMSpec: Sendable, Hashable {
     public var timeoutSeconds: Double
     public var maxConcurrency: Int
     public var retries: Int
+    public var mode: Mode
+
+    /// How the model gives values (see `LLMStrategy`).
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        /// The model names numbered spans; values are copied from them verbatim.
+        case spans
+        /// The model fills a JSON schema with the values as printed.
+        case schema
+    }
 
     public init(url: String, model: String, apiKeyEnv: String? = nil, timeoutSeconds: Double = 60,
-                maxConcurrency: Int = 2, retries: Int = 2) {
+                maxConcurrency: Int = 2, retries: Int = 2, mode: Mode = .spans) {
         self.url = url; self.model = model; self.apiKeyEnv = apiKeyEnv
         self.timeoutSeconds = timeoutSeconds; self.maxConcurrency = maxConcurrency; self.retries = retries
+        self.mode = mode
     }
 }
