@@ -24,19 +24,16 @@ enum LLMSupport {
     }
 
     /// Runs a script of the project and returns its stdout (trimmed); throws on failure.
+    /// Through `system(3)` and a file: Foundation's `Process` did not see the script exit once
+    /// it had left a server running.
     @discardableResult
     static func script(_ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["bash"] + arguments
-        p.currentDirectoryURL = Support.packageRoot
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard p.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed: \(text)"]) }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let status = system("cd '\(Support.packageRoot.path)' && bash \(quoted) > '\(output.path)' 2>/dev/null")
+        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed (\(status)): \(text)"]) }
         return text
     }
 
