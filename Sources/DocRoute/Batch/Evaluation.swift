@@ -53,9 +53,12 @@ public struct Evaluation: Sendable, Encodable {
         public var p95Ms: Double
         /// Per page (images and scans: per OCR'd page).
         public var medianMsPerPage: Double
+        /// LLM HTTP requests per document (retries included; cached answers cost none).
+        public var llmCallsPerDocument: Double
 
         enum CodingKeys: String, CodingKey {
-            case documents, medianMs = "median_ms", p95Ms = "p95_ms", medianMsPerPage = "median_ms_per_page"
+            case documents, medianMs = "median_ms", p95Ms = "p95_ms", medianMsPerPage = "median_ms_per_page",
+                 llmCallsPerDocument = "llm_calls_per_document"
         }
     }
 
@@ -121,6 +124,7 @@ public struct Evaluation: Sendable, Encodable {
         var recordsByKey: [String: Record] = [:]
         var kindOf: [String: String] = [:]
         var times: [String: [(Double, Int)]] = [:]
+        var calls: [String: Int] = [:]
         for (file, records) in zip(files, results) {
             for r in records {
                 recordsByKey[key(file, r.source.row)] = r
@@ -130,6 +134,7 @@ public struct Evaluation: Sendable, Encodable {
             let kind = first.map(kind(of:)) ?? "unknown"
             kindOf[file] = kind
             if let first { times[kind, default: []].append((first.timingsMs.total, max(first.source.pages ?? 1, 1))) }
+            calls[kind, default: 0] += records.reduce(0) { $0 + $1.route.llmCalls }
             if first == nil || first?.status == .failed { e.failedFiles.append(file) }
         }
         let defined = Set(pipeline.fields.map(\.name))
@@ -169,7 +174,8 @@ public struct Evaluation: Sendable, Encodable {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()
             e.latency[kind] = Latency(documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
-                                      medianMsPerPage: round3(median(perPage)))
+                                      medianMsPerPage: round3(median(perPage)),
+                                      llmCallsPerDocument: round3(Double(calls[kind] ?? 0) / Double(max(list.count, 1))))
         }
         return e
     }

@@ -17,10 +17,11 @@ extension Evaluation {
         for (k, s) in byField.sorted(by: { $0.key < $1.key }) { out += row(k, s) }
         out += "\nby strategy (values it gave)\n" + header
         for (k, s) in byStrategy.sorted(by: { $0.key < $1.key }) { out += row(k, s) }
-        out += "\nlatency (ms)\n" + String(format: "  %-18@ %6@ %9@ %9@ %9@\n", "" as NSString, "docs" as NSString,
-                                            "median" as NSString, "p95" as NSString, "per page" as NSString)
+        out += "\nlatency (ms)\n" + String(format: "  %-18@ %6@ %9@ %9@ %9@ %9@\n", "" as NSString, "docs" as NSString,
+                                            "median" as NSString, "p95" as NSString, "per page" as NSString, "llm/doc" as NSString)
         for (k, l) in latency.sorted(by: { $0.key < $1.key }) {
-            out += String(format: "  %-18@ %6d %9.1f %9.1f %9.1f\n", k as NSString, l.documents, l.medianMs, l.p95Ms, l.medianMsPerPage)
+            out += String(format: "  %-18@ %6d %9.1f %9.1f %9.1f %9.2f\n", k as NSString, l.documents, l.medianMs, l.p95Ms,
+                          l.medianMsPerPage, l.llmCallsPerDocument)
         }
         if !ignoredFields.isEmpty { out += "\ntruth fields not in the pipeline (not scored): \(ignoredFields.joined(separator: ", "))\n" }
         if !failedFiles.isEmpty { out += "\nfailed: \(failedFiles.joined(separator: ", "))\n" }
