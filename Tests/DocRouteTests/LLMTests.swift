@@ -175,10 +175,8 @@ import Testing
     }
 
     func pipeline(mode: LLMSpec.Mode, url: String, cache: URL? = nil) throws -> Pipeline {
-        let spec = try LLMSupport.labelFreeSpec(url: try LLMSupport.realServerURL(), mode: mode)
-        var section = try #require(spec.llm)
-        section.url = url
-        let http = try OpenAIBackend(spec: section)
+        let spec = try LLMSupport.labelFreeSpec(url: url, mode: mode)
+        let http = try OpenAIBackend(spec: try #require(spec.llm))
         return Pipeline(spec: spec, reader: Support.reader, llm: cache.map { CachedLLMBackend(http, cache: LLMCache(directory: $0)) } ?? http)
     }
 

@@ -88,9 +88,8 @@ struct LLMStrategy: Sendable {
         }
         guard context.document.source.format != .xlsx else { return out }
         for line in context.layout.lines {
-            for (k, start) in line.segmentStarts.enumerated() {
-                let end = k + 1 < line.segmentStarts.count ? line.segmentStarts[k + 1] : line.words.count
-                let run = WordRun(words: Array(line.words[start..<end]), page: line.page)
+            for start in line.segmentStarts {
+                let run = WordRun(words: Array(line.words[start..<line.segmentEnd(containing: start)]), page: line.page)
                 guard add(Span(page: line.page, words: run.words, text: run.text, box: run.box)) else { return out }
             }
         }
@@ -226,10 +225,8 @@ struct LLMStrategy: Sendable {
         }
         if context.document.source.format != .xlsx {
             for line in context.layout.lines {
-                var parts: [String] = []
-                for (k, start) in line.segmentStarts.enumerated() {
-                    let end = k + 1 < line.segmentStarts.count ? line.segmentStarts[k + 1] : line.words.count
-                    parts.append(line.words[start..<end].map(\.text).joined(separator: " "))
+                let parts = line.segmentStarts.map { start in
+                    line.words[start..<line.segmentEnd(containing: start)].map(\.text).joined(separator: " ")
                 }
                 lines.append(parts.joined(separator: " | "))
             }

@@ -181,9 +181,10 @@ public struct Router: Sendable {
             if llm == nil { state.tried[field.name, default: []].append(strategy) }
             guard let validator = validators[field.name] else { continue }
             for c in candidates[field.name] ?? [] {
-                let original = accepted(c, validator: validator)
-                if original == nil, state.failures[field.name] == nil, case .failure(let f) = validator.validate(c.text) {
-                    state.failures[field.name] = (c, f, strategy)
+                var original: (value: ValidatedValue, raw: String, confidence: Double)? = nil
+                switch accepted(c, validator: validator) {
+                case .success(let v): original = v
+                case .failure(let f): if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
                 }
                 var chosen = original
                 var reread = false
@@ -204,14 +205,15 @@ public struct Router: Sendable {
         return filled
     }
 
-    /// The value `c` gives when it validates, as printed or repaired from OCR confusions;
-    /// `raw` keeps what was read.
-    func accepted(_ c: Candidate, validator: FieldValidator) -> (value: ValidatedValue, raw: String, confidence: Double)? {
+    /// The value `c` gives when it validates, as printed or repaired from OCR confusions
+    /// (`raw` keeps what was read); else why the printed text fails.
+    func accepted(_ c: Candidate, validator: FieldValidator)
+        -> Result<(value: ValidatedValue, raw: String, confidence: Double), ValidationFailure> {
         switch validator.validate(c.text) {
-        case .success(let v): return (v, v.raw, c.confidence)
-        case .failure:
-            guard let v = repaired(c, validator: validator) else { return nil }
-            return (v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor)
+        case .success(let v): return .success((v, v.raw, c.confidence))
+        case .failure(let f):
+            guard let v = repaired(c, validator: validator) else { return .failure(f) }
+            return .success((v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor))
         }
     }
 
@@ -227,7 +229,7 @@ public struct Router: Sendable {
     func rereadValue(_ c: Candidate, page: (value: ValidatedValue, raw: String, confidence: Double)?, field: FieldSpec,
                      validator: FieldValidator, state: inout FillState) -> (value: ValidatedValue, raw: String, confidence: Double)? {
         guard let free = state.reread(c, field: field, whitelist: nil) else { return nil }
-        if let v = accepted(free, validator: validator) {
+        if case .success(let v) = accepted(free, validator: validator) {
             guard let page else { return v }
             let x = TextNormalizer.matchKey(v.raw), y = TextNormalizer.matchKey(page.raw)
             if x == y { return v }
@@ -240,7 +242,7 @@ public struct Router: Sendable {
         guard page == nil, let alphabet = field.pattern?.alphabet,
               var forced = state.reread(c, field: field, whitelist: alphabet) else { return nil }
         forced.confidence = free.confidence * Self.repairFactor
-        return accepted(forced, validator: validator)
+        return try? accepted(forced, validator: validator).get()
     }
 
     /// A valid page reading of a `text` field is re-read by the pipeline's values model when
