@@ -22,6 +22,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("llm-model"), help: "Model name sent to the LLM server (overrides llm.model; default with --llm-url alone: local).")
     var llmModel: String?
 
+    @Option(name: .customLong("llm-mode"), help: "How the LLM fills fields: spans (points at printed text, copied verbatim) or schema (fills a JSON schema); overrides llm.mode.")
+    var llmMode: LLMSpec.Mode?
+
     @Flag(name: .customLong("no-llm"), help: "Never call an LLM, even if the pipeline has an llm section.")
     var noLLM = false
 
@@ -40,6 +43,7 @@ struct PipelineOptions: ParsableArguments {
             }
         }
         if noLLM, llmURL != nil { throw ValidationError("--no-llm and --llm-url contradict each other") }
+        if noLLM, llmMode != nil { throw ValidationError("--no-llm and --llm-mode contradict each other") }
     }
 
     /// Where pipeline names are looked up: ./Pipelines, then the folders in DOCROUTE_PIPELINES
@@ -69,6 +73,7 @@ struct PipelineOptions: ParsableArguments {
             spec.llm = section
         }
         if let llmModel { spec.llm?.model = llmModel }
+        if let llmMode { spec.llm?.mode = llmMode }
         var backend: (any LLMBackend)? = nil
         if let section = spec.llm {
             do {
@@ -81,3 +86,5 @@ struct PipelineOptions: ParsableArguments {
         return Pipeline(spec: spec, reader: reader, llm: backend)
     }
 }
+
+extension LLMSpec.Mode: ExpressibleByArgument {}

@@ -12,29 +12,81 @@ import Testing
         #expect(throws: LLMError.self) { try object("The surname is Smith.") }
         #expect(throws: LLMError.self) { try object("{\"a\": ") }
         #expect(throws: LLMError.self) { try object("[1, 2]") }
+        // Cut off at the token cap: the members that were complete are kept.
+        let cut = try object("{\n \"a\": {\"quote\": \"X, Y\", \"span\": 2},\n \"b\": {\"quote\": \"This is, this is, this is")
+        #expect(cut.keys.sorted() == ["a"] && cut["a"]?["quote"] == .string("X, Y"))
+        #expect(try object("{\"a\": \"x\", \"b\": [1, 2")["a"] == .string("x"))
+        #expect(throws: LLMError.self) { try object("{\"a\": \"x\",, \"b\": 1}") }
     }
 
     static let fields = [FieldSpec(name: "surname", labels: ["Surname"]), FieldSpec(name: "total", type: .money)]
 
+    static func words(_ texts: [String]) -> [TextSpan] {
+        texts.enumerated().map { TextSpan(text: $0.element, box: Box(x0: Double($0.offset) * 50, y0: 0, x1: Double($0.offset) * 50 + 40, y1: 10),
+                                          confidence: 0.9, line: 0, block: 0, order: $0.offset) }
+    }
+
     @Test func spanCopiesAreVerbatim() {
         let labels = LabelMatcher(fields: Self.fields)
-        func words(_ texts: [String]) -> [TextSpan] {
-            texts.enumerated().map { TextSpan(text: $0.element, box: Box(x0: Double($0.offset) * 50, y0: 0, x1: Double($0.offset) * 50 + 40, y1: 10),
-                                              confidence: 0.9, line: 0, block: 0, order: $0.offset) }
-        }
-        let line = LLMStrategy.Span(page: 0, words: words(["Surname:", "van", "Dijk"]), text: "Surname: van Dijk", box: nil)
+        let line = LLMStrategy.Span(page: 0, words: Self.words(["Surname", "van", "Dijk"]), text: "Surname van Dijk", box: nil)
         // The whole span, without the field's own label.
-        let whole = LLMStrategy.copy(line, first: 0, last: 0, field: Self.fields[0], labels: labels)
+        let whole = LLMStrategy.whole(line, field: Self.fields[0], labels: labels)
         #expect(whole?.text == "van Dijk")
         #expect(whole?.box == Box(x0: 50, y0: 0, x1: 140, y1: 10))
         #expect(whole?.ocr == true)
-        #expect(LLMStrategy.copy(line, first: 3, last: 3, field: Self.fields[0], labels: labels)?.text == "Dijk")
-        #expect(LLMStrategy.copy(line, first: 2, last: 4, field: Self.fields[0], labels: labels) == nil)
-        #expect(LLMStrategy.copy(line, first: 3, last: 2, field: Self.fields[0], labels: labels) == nil)
+        // A quote selects the printed words holding it: case and accents forgiven, whole words.
+        #expect(LLMStrategy.copy(line, quote: "DIJK")?.text == "Dijk")
+        #expect(LLMStrategy.copy(line, quote: "an Di")?.text == "van Dijk")
+        #expect(LLMStrategy.copy(line, quote: "Dìjk")?.text == "Dijk")
+        #expect(LLMStrategy.copy(line, quote: "Smith") == nil)
         // A table cell is copied as printed, spacing included.
         let cell = LLMStrategy.Span(page: 0, words: [], text: "12.50  EUR", box: nil)
-        #expect(LLMStrategy.copy(cell, first: 0, last: 0, field: Self.fields[1], labels: labels)?.text == "12.50  EUR")
-        #expect(LLMStrategy.copy(cell, first: 2, last: 2, field: Self.fields[1], labels: labels)?.text == "EUR")
+        #expect(LLMStrategy.whole(cell, field: Self.fields[1], labels: labels)?.text == "12.50  EUR")
+        #expect(LLMStrategy.copy(cell, quote: "12.50 EUR")?.text == "12.50  EUR")
+        #expect(LLMStrategy.copy(cell, quote: "eur")?.text == "EUR")
+    }
+
+    @Test func spansAreCutAfterALeadingLabel() {
+        let line = LLMStrategy.Span(page: 0, words: Self.words(["Cognome:", "DE", "LUCA"]), text: "Cognome: DE LUCA", box: nil)
+        let parts = LLMStrategy.splitAtLabel(line)
+        #expect(parts.map(\.text) == ["Cognome:", "DE LUCA"])
+        #expect(parts[1].box == Box(x0: 50, y0: 0, x1: 140, y1: 10))
+        #expect(LLMStrategy.splitAtLabel(LLMStrategy.Span(page: 0, words: [], text: "Total: 12.50", box: nil)).map(\.text) == ["Total:", "12.50"])
+        // No label, a colon at the end, a URL: unchanged.
+        for text in ["Nome CHIARA", "Remarks:", "see https://example.org"] {
+            let words = text.split(separator: " ").map(String.init)
+            #expect(LLMStrategy.splitAtLabel(LLMStrategy.Span(page: 0, words: Self.words(words), text: text, box: nil)).count == 1, "\(text)")
+            #expect(LLMStrategy.splitAtLabel(LLMStrategy.Span(page: 0, words: [], text: text, box: nil)).count == 1, "\(text)")
+        }
+    }
+
+    @Test func pointersBecomePrintedValuesOrNothing() throws {
+        let fields = [FieldSpec(name: "surname", labels: ["Surname"]), FieldSpec(name: "number"),
+                      FieldSpec(name: "city"), FieldSpec(name: "sex"), FieldSpec(name: "note")]
+        let spans = ["Cognome:", "BIANCHI", "N. carta", "TV7Z1BWIM", "MILANO"].map {
+            LLMStrategy.Span(page: 0, words: Self.words($0.split(separator: " ").map(String.init)), text: $0, box: nil)
+        }
+        let strategy = LLMStrategy(backend: try OpenAIBackend(spec: LLMSpec(url: "http://127.0.0.1:1/v1", model: "m")), mode: .spans)
+        func read(_ answer: [String: JSONValue]) throws -> LLMStrategy.Outcome {
+            var outcome = LLMStrategy.Outcome()
+            try strategy.read(spans: answer, fields: fields, spans: spans, labels: LabelMatcher(fields: fields), into: &outcome)
+            return outcome
+        }
+        func pointer(_ quote: String, _ span: Double) -> JSONValue { .object(["quote": .string(quote), "span": .number(span)]) }
+        let o = try read([
+            "surname": pointer("Bianchi", 1),        // the number is off by one: the quote finds the span
+            "number": pointer("TV7Z1BWJM", 4),       // the model tidied a misread: the printed text is copied
+            "city": pointer("ROMA", 5),              // not printed anywhere: nothing
+            "sex": pointer("", 0),                   // not shown
+            "note": .number(5),                      // a bare span number
+        ])
+        #expect(o.candidates["surname"]?.first?.text == "BIANCHI")
+        #expect(o.candidates["number"]?.first?.text == "TV7Z1BWIM")
+        #expect(o.candidates["city"] == nil && o.reasons["city"] == "llm: the quoted value is not on the page")
+        #expect(o.candidates["sex"] == nil && o.reasons["sex"] == "llm: not in the document")
+        #expect(o.candidates["note"]?.first?.text == "MILANO")
+        #expect(o.provenance.values.allSatisfy { $0 == .span })
+        #expect(throws: LLMError.self) { try read(["surname": .bool(true), "number": .null]) }
     }
 
     @Test func requestsCarryTheSchemaStrictOrInThePrompt() throws {
@@ -228,12 +280,23 @@ import Testing
         let cache = LLMSupport.cacheDirectory()
         defer { try? FileManager.default.removeItem(at: cache) }
         let p = try pipeline(mode: .spans, url: url, cache: cache)
-        let first = try #require(p.process(path: Self.documents[0]).first)
-        let second = try #require(p.process(path: Self.documents[0]).first)
-        #expect(first.route.llmCalls == 1 && !first.route.llmCached)
-        #expect(second.route.llmCalls == 0 && second.route.llmCached)
-        #expect(first.fields["surname"]?.value == second.fields["surname"]?.value)
-        #expect(first.fields["city_of_birth"]?.raw == second.fields["city_of_birth"]?.raw)
+        var parsed = 0
+        for path in Self.documents {
+            let first = try #require(p.process(path: path).first)
+            let second = try #require(p.process(path: path).first)
+            #expect(first.route.llmCalls == 1 && !first.route.llmCached, "\(path)")
+            if first.errors.isEmpty {
+                // A parsed answer is kept: no HTTP call the second time, the same values.
+                parsed += 1
+                #expect(second.route.llmCalls == 0 && second.route.llmCached, "\(path)")
+                #expect(first.fields["surname"]?.value == second.fields["surname"]?.value, "\(path)")
+                #expect(first.fields["city_of_birth"]?.raw == second.fields["city_of_birth"]?.raw, "\(path)")
+            } else {
+                // A failed answer (SmolLM2 may loop until its token cap) is not: asked again.
+                #expect(second.route.llmCalls == 1 && !second.route.llmCached, "\(path)")
+            }
+        }
+        #expect(parsed > 0)
     }
 
     @Test func onlyFieldsLeftEmptyGoToTheLLM() throws {
@@ -276,10 +339,10 @@ import Testing
         let url = try LLMSupport.startReal(port: port)
         defer { try? LLMSupport.stopReal(port: port) }
         let p = try pipeline(mode: .spans, url: url)
-        let before = try #require(p.process(path: Self.documents[0]).first)
+        let before = try #require(p.process(path: Self.documents[1]).first)
         #expect(before.route.llmCalls == 1 && before.errors.isEmpty)
         try LLMSupport.stopReal(port: port)
-        let after = try #require(p.process(path: Self.documents[1]).first)
+        let after = try #require(p.process(path: Self.documents[0]).first)
         #expect(after.errors.map(\.code) == ["llm_unreachable"])
         #expect(after.fields["document_number"]?.valid == true)
         #expect(after.fields["surname"]?.reason == "not found (llm_unreachable)")

@@ -18,7 +18,7 @@ lock = threading.Lock()
 
 def answer_for(fields):
     # A valid span-pointing answer naming no span (value 0) for each field.
-    return {f: {"span": 0, "first_word": 0, "last_word": 0} for f in fields}
+    return {f: {"quote": "", "span": 0} for f in fields}
 
 
 class Handler(BaseHTTPRequestHandler):

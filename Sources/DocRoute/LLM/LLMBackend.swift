@@ -75,12 +75,43 @@ public struct LLMAnswer: Sendable, Hashable, Codable {
         }
         s = s.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !s.isEmpty else { throw .emptyAnswer }
+        if let open = s.firstIndex(of: "{"), let close = s.lastIndex(of: "}"), open < close,
+           let value = JSONValue.parse(String(s[open...close])), case .object(let o) = value {
+            return o
+        }
+        if let o = Self.completedMembers(s), !o.isEmpty { return o }
         guard let open = s.firstIndex(of: "{"), let close = s.lastIndex(of: "}"), open < close else {
             throw .invalidJSON("no JSON object in the answer: \(LLMError.excerpt(s))")
         }
-        guard let value = JSONValue.parse(String(s[open...close])), case .object(let o) = value else {
-            throw .invalidJSON("the answer is not valid JSON: \(LLMError.excerpt(s))")
+        throw .invalidJSON("the answer is not valid JSON: \(LLMError.excerpt(s))")
+    }
+
+    /// The members of an object that was cut off (the model ran into its token cap, often
+    /// repeating itself inside a string): everything before the last top-level comma, closed.
+    /// Nil when the text is not the start of an object or no member is complete.
+    static func completedMembers(_ s: String) -> [String: JSONValue]? {
+        guard let open = s.firstIndex(of: "{") else { return nil }
+        var depth = 0, inString = false, escaped = false
+        var cut: String.Index?
+        var i = open
+        while i < s.endIndex {
+            let c = s[i]
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else {
+                switch c {
+                case "\"": inString = true
+                case "{", "[": depth += 1
+                case "}", "]":
+                    depth -= 1
+                    if depth == 0 { return nil }  // complete, so not cut off: it was invalid
+                case "," where depth == 1: cut = i
+                default: break
+                }
+            }
+            i = s.index(after: i)
         }
+        guard let cut, let value = JSONValue.parse(String(s[open..<cut]) + "}"), case .object(let o) = value else { return nil }
         return o
     }
 }
