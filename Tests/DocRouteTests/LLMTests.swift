@@ -39,6 +39,8 @@ import Testing
         #expect(LLMStrategy.copy(line, quote: "an Di")?.text == "van Dijk")
         #expect(LLMStrategy.copy(line, quote: "Dìjk")?.text == "Dijk")
         #expect(LLMStrategy.copy(line, quote: "Smith") == nil)
+        #expect(LLMStrategy.copy(line, quote: "Dij", wholeWords: true) == nil)
+        #expect(LLMStrategy.copy(line, quote: "van dijk", wholeWords: true)?.text == "van Dijk")
         // A table cell is copied as printed, spacing included.
         let cell = LLMStrategy.Span(page: 0, words: [], text: "12.50  EUR", box: nil)
         #expect(LLMStrategy.whole(cell, field: Self.fields[1], labels: labels)?.text == "12.50  EUR")
@@ -62,8 +64,8 @@ import Testing
 
     @Test func pointersBecomePrintedValuesOrNothing() throws {
         let fields = [FieldSpec(name: "surname", labels: ["Surname"]), FieldSpec(name: "number"),
-                      FieldSpec(name: "city"), FieldSpec(name: "sex"), FieldSpec(name: "note")]
-        let spans = ["Cognome:", "BIANCHI", "N. carta", "TV7Z1BWIM", "MILANO"].map {
+                      FieldSpec(name: "city"), FieldSpec(name: "sex"), FieldSpec(name: "note"), FieldSpec(name: "initial")]
+        let spans = ["Cognome:", "BIANCHI", "N. carta", "TV7Z1BWIM", "MILANO", "Sesso", "M"].map {
             LLMStrategy.Span(page: 0, words: Self.words($0.split(separator: " ").map(String.init)), text: $0, box: nil)
         }
         let strategy = LLMStrategy(backend: try OpenAIBackend(spec: LLMSpec(url: "http://127.0.0.1:1/v1", model: "m")), mode: .spans)
@@ -79,12 +81,14 @@ import Testing
             "city": pointer("ROMA", 5),              // not printed anywhere: nothing
             "sex": pointer("", 0),                   // not shown
             "note": .number(5),                      // a bare span number
+            "initial": pointer("M", 5),              // the word M, not the M in MILANO
         ])
         #expect(o.candidates["surname"]?.first?.text == "BIANCHI")
         #expect(o.candidates["number"]?.first?.text == "TV7Z1BWIM")
         #expect(o.candidates["city"] == nil && o.reasons["city"] == "llm: the quoted value is not on the page")
         #expect(o.candidates["sex"] == nil && o.reasons["sex"] == "llm: not in the document")
         #expect(o.candidates["note"]?.first?.text == "MILANO")
+        #expect(o.candidates["initial"]?.first?.text == "M")
         #expect(o.provenance.values.allSatisfy { $0 == .span })
         #expect(throws: LLMError.self) { try read(["surname": .bool(true), "number": .null]) }
     }

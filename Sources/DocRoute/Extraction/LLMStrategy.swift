@@ -178,7 +178,8 @@ struct LLMStrategy: Sendable {
 
     /// Turns the pointers into values copied from the page:
     /// - a quote found in the named span: the span's words that hold it;
-    /// - a quote found elsewhere (the number is off): the words in the nearest span holding it;
+    /// - a quote found elsewhere (the number is off): the words in the nearest span holding it
+    ///   (whole words are preferred everywhere to a match inside a word);
     /// - a quote found nowhere: the named span when its text is a few OCR-style edits from the
     ///   quote (the model tidied a misread), else nothing;
     /// - no quote: the named span (without a leading label of the field).
@@ -203,8 +204,11 @@ struct LLMStrategy: Sendable {
                 guard let named else { outcome.reasons[field.name] = "llm: span \(n) does not exist"; continue }
                 copied = Self.whole(spans[named], field: field, labels: labels)
             } else {
-                let order = spans.indices.sorted { abs($0 - (named ?? 0)) < abs($1 - (named ?? 0)) }
-                copied = order.lazy.compactMap { Self.copy(spans[$0], quote: quote) }.first
+                // The named span, then the others nearest first; the quote as whole words first
+                // ("F" is the word F, not the F of FRANCESCA), then inside a word.
+                let order = (named.map { [$0] } ?? []) + spans.indices.filter { $0 != named }.sorted { abs($0 - (named ?? 0)) < abs($1 - (named ?? 0)) }
+                copied = order.lazy.compactMap { Self.copy(spans[$0], quote: quote, wholeWords: true) }.first
+                    ?? order.lazy.compactMap { Self.copy(spans[$0], quote: quote) }.first
                 if copied == nil, let named, let whole = Self.whole(spans[named], field: field, labels: labels) {
                     let a = Array(TextNormalizer.matchKey(whole.text).unicodeScalars), b = Array(TextNormalizer.matchKey(quote).unicodeScalars)
                     let limit = TextNormalizer.tolerance(forLength: max(a.count, b.count))
@@ -234,22 +238,25 @@ struct LLMStrategy: Sendable {
 
     /// The words of `span` that hold `quote` (case, accents and spacing forgiven), copied
     /// verbatim: whole words, so a quote cut inside a word yields the printed word. Nil when
-    /// the span does not contain the quote.
-    static func copy(_ span: Span, quote: String) -> Candidate? {
+    /// the span does not contain the quote (as whole words, with `wholeWords`).
+    static func copy(_ span: Span, quote: String, wholeWords: Bool = false) -> Candidate? {
         let pieces = pieces(span)
         guard !pieces.isEmpty, !quote.isEmpty else { return nil }
         let joined = pieces.joined(separator: " ")
         guard let hit = joined.range(of: quote, options: [.caseInsensitive, .diacriticInsensitive]) else { return nil }
         var first: Int?, last = 0, at = joined.startIndex
+        var starts: Set<String.Index> = [], ends: Set<String.Index> = []
         for (k, piece) in pieces.enumerated() {
             let end = joined.index(at, offsetBy: piece.count)
+            starts.insert(at)
+            ends.insert(end)
             if at < hit.upperBound && hit.lowerBound < end {
                 if first == nil { first = k }
                 last = k
             }
             at = end < joined.endIndex ? joined.index(after: end) : end
         }
-        guard let first else { return nil }
+        guard let first, !wholeWords || (starts.contains(hit.lowerBound) && ends.contains(hit.upperBound)) else { return nil }
         return copy(span, range: first...last)
     }
 
