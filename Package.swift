@@ -5,6 +5,7 @@ let package = Package(
     name: "DocRoute",
     products: [
         .library(name: "DocRoute", targets: ["DocRoute"]),
+        .library(name: "DocRouteService", targets: ["DocRouteService"]),
         .executable(name: "docroute", targets: ["docroute"]),
     ],
     dependencies: [
@@ -14,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
@@ -36,14 +41,32 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The watch daemon: hot folder, SQLite state, exactly-once records, health and metrics.
+        .target(
+            name: "DocRouteService",
+            dependencies: [
+                "DocRoute",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "docroute",
             dependencies: [
-                "DocRoute",
+                "DocRoute", "DocRouteService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "DocRouteTests", dependencies: ["DocRoute"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute"]),
     ],
     swiftLanguageModes: [.v6]
 )

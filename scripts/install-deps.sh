@@ -5,7 +5,7 @@
 # (`ocr.values`); a pipeline naming another model needs its package added here.
 set -euo pipefail
 packages=(libtesseract-dev libleptonica-dev libpoppler-glib-dev libcairo2-dev libxml2-dev
-          tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn pkg-config)
+          tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn libsqlite3-dev pkg-config)
 # With arguments: those packages instead (scripts/llm-server asks for cmake).
 [ $# -gt 0 ] && packages=("$@")
 missing=()

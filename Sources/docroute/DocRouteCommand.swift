@@ -3,11 +3,11 @@ import DocRoute
 
 /// The `docroute` command line: thin commands over the DocRoute library.
 @main
-struct DocRouteCommand: ParsableCommand {
+struct DocRouteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docroute",
         abstract: "Extract named fields from copy-heavy documents (PDF, DOCX, XLSX, PNG, JPEG, TIFF).",
         version: Versions.docroute,
-        subcommands: [ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self]
+        subcommands: [ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self, WatchCommand.self]
     )
 }

@@ -237,6 +237,9 @@ public struct Record: Sendable, Hashable, Codable {
     /// What the reader worked around (skipped parts, deskewed pages, ...).
     public var warnings: [String]
     public var versions: VersionInfo
+    /// Set by the watch daemon on the record of a document whose content it had already
+    /// processed under another name: that document's path in the inbox. Encoded only when set.
+    public var duplicateOf: String?
 
     public init(source: Source, pipeline: String, template: String? = nil, status: Status, fields: [String: Field],
                 route: Route, timingsMs: Timings, errors: [ErrorInfo] = [], warnings: [String] = [], versions: VersionInfo) {
@@ -247,6 +250,7 @@ public struct Record: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, pipeline, template, status, fields, route, timingsMs = "timings_ms", errors, warnings, versions
+        case duplicateOf = "duplicate_of"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -261,5 +265,6 @@ public struct Record: Sendable, Hashable, Codable {
         try c.encode(errors, forKey: .errors)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(versions, forKey: .versions)
+        try c.encodeIfPresent(duplicateOf, forKey: .duplicateOf)
     }
 }

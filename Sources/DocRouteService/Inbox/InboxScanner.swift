@@ -1,0 +1,107 @@
+import Foundation
+
+/// Lists the documents waiting in an inbox and says which have stopped changing: a file is
+/// taken only once its size and modification time have stayed the same for `settle` seconds,
+/// so a half-copied file is never read.
+struct InboxScanner {
+    /// A file in the inbox.
+    struct Entry: Hashable {
+        /// Path relative to the inbox.
+        var name: String
+        var size: Int64
+        var modified: Double
+    }
+
+    /// The daemon's own folders inside the inbox; never scanned.
+    static let reserved: Set<String> = ["processing", "done", "failed"]
+
+    let inbox: URL
+    let recursive: Bool
+    let settle: Double
+    /// First time each file was seen with its current size and modification time.
+    private var since: [String: (size: Int64, modified: Double, at: Double)] = [:]
+
+    init(inbox: URL, recursive: Bool, settle: Double) {
+        self.inbox = inbox
+        self.recursive = recursive
+        self.settle = settle
+    }
+
+    /// Hidden files and the names copy tools give files in transit.
+    static func ignored(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if name.hasPrefix(".") || name.hasPrefix("~$") || name.hasSuffix("~") { return true }
+        return [".part", ".tmp", ".crdownload", ".partial", ".download", ".swp"].contains { lower.hasSuffix($0) }
+    }
+
+    /// Regular files of the inbox (and its subfolders with `recursive`), skipping ignored names,
+    /// symbolic links and the daemon's folders.
+    func list() -> [Entry] {
+        var out: [Entry] = []
+        func walk(_ dir: URL, prefix: String) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+            for name in names.sorted() where !Self.ignored(name) {
+                if prefix.isEmpty && Self.reserved.contains(name) { continue }
+                var st = stat()
+                guard lstat(dir.appendingPathComponent(name).path, &st) == 0 else { continue }
+                let rel = prefix.isEmpty ? name : prefix + "/" + name
+                switch st.st_mode & S_IFMT {
+                case S_IFREG:
+                    out.append(Entry(name: rel, size: Int64(st.st_size),
+                                     modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+                case S_IFDIR where recursive:
+                    walk(dir.appendingPathComponent(name), prefix: rel)
+                default:
+                    break
+                }
+            }
+        }
+        walk(inbox, prefix: "")
+        return out
+    }
+
+    /// Subfolders to watch for events (the inbox itself first).
+    func directories() -> [URL] {
+        var out = [inbox]
+        guard recursive else { return out }
+        var i = 0
+        while i < out.count {
+            let dir = out[i]
+            i += 1
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !Self.ignored(name) {
+                if dir == inbox && Self.reserved.contains(name) { continue }
+                var st = stat()
+                let url = dir.appendingPathComponent(name)
+                if lstat(url.path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { out.append(url) }
+            }
+        }
+        return out
+    }
+
+    /// The entries whose size and modification time have not changed for `settle` seconds at
+    /// `now`; `unsettled` is how many are still changing or too recent.
+    mutating func settled(_ entries: [Entry], now: Double) -> (ready: [Entry], unsettled: Int) {
+        var ready: [Entry] = []
+        var seen = Set<String>()
+        var unsettled = 0
+        for e in entries {
+            seen.insert(e.name)
+            if let s = since[e.name], s.size == e.size, s.modified == e.modified {
+                // Unchanged since first seen; also older than `settle` by its own clock.
+                if now - s.at >= settle && now - e.modified >= settle { ready.append(e) } else { unsettled += 1 }
+            } else {
+                since[e.name] = (e.size, e.modified, now)
+                // A file already old when first seen (there before the daemon started) is ready
+                // at once; a fresh one waits.
+                if now - e.modified >= settle * 2 && settle > 0 { ready.append(e) } else if settle == 0 { ready.append(e) } else { unsettled += 1 }
+            }
+        }
+        for name in since.keys where !seen.contains(name) { since.removeValue(forKey: name) }
+        return (ready, unsettled)
+    }
+
+    /// Forgets a file (claimed or gone).
+    mutating func forget(_ name: String) {
+        since.removeValue(forKey: name)
+    }
+}

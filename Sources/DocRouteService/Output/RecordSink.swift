@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the daemon's records go, durably and exactly once.
+///
+/// - `directory`: one file per document, `<sha256>.jsonl` (JSON Lines: one line per record,
+///   usually one), written to a temporary name, fsynced, renamed, and the folder fsynced. The
+///   same work done twice replaces the file with the same record, never a second file. A
+///   duplicate drop of the same content gets `<sha256>-<id>.jsonl`.
+/// - `jsonl`: lines appended to one file. Before appending, the state records the file's size;
+///   a crash mid-append is undone on restart by truncating back to it (see `WatchDaemon`).
+public enum RecordSink: Sendable, Hashable {
+    case directory(URL)
+    case jsonl(URL)
+
+    /// Parses `--out`: a path ending in `.jsonl` is a file, anything else a folder.
+    public init(path: String) {
+        let url = URL(fileURLWithPath: path)
+        self = url.pathExtension.lowercased() == "jsonl" ? .jsonl(url) : .directory(url)
+    }
+
+    /// Creates the folder (or the file's folder).
+    func prepare() throws {
+        switch self {
+        case .directory(let dir):
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            // Temporary files of writes a crash interrupted.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasPrefix(".docroute-tmp-") {
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+            }
+        case .jsonl(let file):
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
+    }
+
+    /// Writes `data` to `url` atomically and durably (temporary file in the same folder, fsync,
+    /// rename, fsync of the folder).
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".docroute-tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SinkError.io("cannot create \(tmp.path): \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { ok = false; return }
+                offset += n
+            }
+        }
+        let err = errno
+        if ok && fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok else {
+            unlink(tmp.path)
+            throw SinkError.io("cannot write \(url.lastPathComponent): \(String(cString: strerror(err == 0 ? errno : err)))")
+        }
+        guard rename(tmp.path, url.path) == 0 else {
+            let e = errno
+            unlink(tmp.path)
+            throw SinkError.io("cannot rename into \(url.path): \(String(cString: strerror(e)))")
+        }
+        syncDirectory(dir)
+    }
+
+    /// fsync of a folder, so that a rename in it survives a power cut.
+    static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+
+    /// Size of the JSON Lines file (0 when absent).
+    static func size(of file: URL) throws -> Int64 {
+        var st = stat()
+        if stat(file.path, &st) != 0 {
+            if errno == ENOENT { return 0 }
+            throw SinkError.io("cannot stat \(file.path): \(String(cString: strerror(errno)))")
+        }
+        return Int64(st.st_size)
+    }
+
+    /// Appends `text` to `file` and fsyncs it.
+    static func append(_ text: String, to file: URL) throws {
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SinkError.io("cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var failure: Int32 = 0
+        Data(text.utf8).withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { failure = errno; return }
+                offset += n
+            }
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if failure != 0 { throw SinkError.io("cannot append to \(file.path): \(String(cString: strerror(failure)))") }
+    }
+
+    /// Cuts `file` back to `size` bytes (undoing an append a crash interrupted).
+    static func truncate(_ file: URL, to size: Int64) throws {
+        guard FileManager.default.fileExists(atPath: file.path) else { return }
+        guard Glibc.truncate(file.path, off_t(size)) == 0 else {
+            throw SinkError.io("cannot truncate \(file.path): \(String(cString: strerror(errno)))")
+        }
+        let fd = open(file.path, O_WRONLY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+}
+
+/// A failure to write records or move inputs: the folder is read-only, full, or gone.
+public enum SinkError: Error, Sendable, CustomStringConvertible {
+    case io(String)
+
+    public var description: String {
+        switch self { case .io(let m): m }
+    }
+}
