@@ -265,7 +265,13 @@ public final class WatchDaemon: Sendable {
                 }
                 metrics.llmCalls.increment(by: Int64(records.first?.route.llmCalls ?? 0))
                 let transient = records.flatMap(\.errors).first { Self.transientCodes.contains($0.code) }
-                if let transient, attempts < config.maxAttempts {
+                if transient != nil && attempts >= config.maxAttempts {
+                    // Still failing after every attempt: quarantined with what it got.
+                    metrics.document(outcome: "quarantined")
+                    metrics.seconds.record(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    return try keep(row, records: records, duplicateOf: nil, quarantine: true)
+                }
+                if let transient {
                     let wait = config.backoff(attempts)
                     try state.update(row.id, lastError: .some("\(transient.code): \(transient.message)"),
                                      nextAttempt: .some(Date().timeIntervalSince1970 + wait))
@@ -280,10 +286,12 @@ public final class WatchDaemon: Sendable {
         return try keep(row, records: records, duplicateOf: duplicateOf)
     }
 
-    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?) throws -> StateStore.Entry? {
-        let isFailure = !records.isEmpty && records.allSatisfy { $0.status == .failed }
+    /// Keeps the records in the row (`extracted`). A document goes to `failed/` when every
+    /// record failed, or when it is `quarantine`d.
+    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?, quarantine: Bool = false) throws -> StateStore.Entry? {
+        let isFailure = quarantine || (!records.isEmpty && records.allSatisfy { $0.status == .failed })
         let lines = records.map { $0.json() }.joined(separator: "\n") + "\n"
-        let error = isFailure ? records.first?.errors.first.map { $0.message.hasPrefix($0.code) ? $0.message : "\($0.code): \($0.message)" } : nil
+        let error = isFailure ? records.flatMap(\.errors).first.map { $0.message.hasPrefix($0.code) ? $0.message : "\($0.code): \($0.message)" } : nil
         try state.update(row.id, status: .extracted, lastError: .some(error), nextAttempt: .some(nil), records: lines,
                          duplicateOf: duplicateOf, isFailure: isFailure)
         return try state.entry(row.id)
