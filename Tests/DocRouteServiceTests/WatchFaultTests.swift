@@ -74,31 +74,38 @@ import Glibc
         let log = dir.appendingPathComponent("daemon.log")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         let args = ["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2",
-                    "--settle", "0.6", "--poll-interval", "0.3", "--max-attempts", "50"]
+                    "--settle", "0.3", "--poll-interval", "0.1", "--max-attempts", "50"]
         var child = try WatchSupport.Child(args, log: log)
         var kills = 0
-        var killAt = Set<Int>()
-        while killAt.count < 12 { killAt.insert(Int(rng.next() % 195)) }
-        for (i, input) in inputs.enumerated() {
-            let url = inbox.appendingPathComponent(input.name)
-            if input.slow {
-                try WatchSupport.slowCopy(input.data, to: url, pieces: 4, pause: 0.2)
-            } else {
-                try input.data.write(to: url)
+        // Where the log stood when the current child started.
+        var lastStart = 0
+        func restart() throws {
+            lastStart = ((try? Data(contentsOf: log)) ?? Data()).count
+            child = try WatchSupport.Child(args, log: log)
+        }
+        // Bursts of 5–20 documents; after each, a kill -9 at a random moment while the daemon
+        // is claiming, reading or writing them, and sometimes another while it recovers.
+        var next = 0
+        while next < inputs.count {
+            let burst = inputs[next..<min(inputs.count, next + 5 + Int(rng.next() % 16))]
+            next += burst.count
+            for input in burst {
+                let url = inbox.appendingPathComponent(input.name)
+                if input.slow {
+                    try WatchSupport.slowCopy(input.data, to: url, pieces: 4, pause: 0.1)
+                } else {
+                    try input.data.write(to: url)
+                }
             }
-            usleep(UInt32(rng.next() % 40_000))
-            if killAt.contains(i) {
-                usleep(UInt32(rng.next() % 900_000))
+            usleep(UInt32(200_000 + rng.next() % 1_300_000))
+            child.killNine()
+            kills += 1
+            try restart()
+            if rng.next() % 4 == 0 {
+                usleep(UInt32(rng.next() % 300_000))
                 child.killNine()
                 kills += 1
-                child = try WatchSupport.Child(args, log: log)
-                // Sometimes again while it is still recovering.
-                if rng.next() % 4 == 0 {
-                    usleep(UInt32(rng.next() % 300_000))
-                    child.killNine()
-                    kills += 1
-                    child = try WatchSupport.Child(args, log: log)
-                }
+                try restart()
             }
         }
         // Let the last one finish everything, then stop it cleanly.
@@ -108,6 +115,12 @@ import Glibc
             let counts = try state.counts()
             if (counts[.done] ?? 0) + (counts[.failed] ?? 0) == inputs.count { break }
             usleep(200_000)
+        }
+        // SIGTERM once it is up (before its signal handlers exist a SIGTERM just ends it).
+        while Date() < deadline {
+            let text = (try? Data(contentsOf: log)) ?? Data()
+            if String(decoding: text.dropFirst(lastStart), as: UTF8.self).contains(" watching") { break }
+            usleep(50_000)
         }
         child.signal(SIGTERM)
         #expect(child.wait(timeout: 60) == 0, "seed \(seed)")

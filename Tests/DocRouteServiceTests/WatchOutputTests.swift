@@ -146,6 +146,38 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: c.failed.appendingPathComponent("doc-0.pdf.\(row.id).error.jsonl").path))
     }
 
+    @Test func subfoldersDeletionAndSkippedDuplicates() throws {
+        let dir = try WatchSupport.temporaryDirectory("watch-options")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("records.jsonl")
+        var c = config(dir, sink: .jsonl(out))
+        c.recursive = true
+        c.deleteDone = true
+        c.skipDuplicates = true
+        c.once = true
+        let pdf = try Data(contentsOf: WatchSupport.identity.appendingPathComponent("pdf/record-01-person03.pdf"))
+        try FileManager.default.createDirectory(at: c.inbox.appendingPathComponent("branch/north"), withIntermediateDirectories: true)
+        try pdf.write(to: c.inbox.appendingPathComponent("branch/north/a.pdf"))
+        try pdf.write(to: c.inbox.appendingPathComponent("b.pdf"))               // the same content again
+        try Data("%PDF-1.4 broken".utf8).write(to: c.inbox.appendingPathComponent("branch/c.pdf"))
+        var logger = Logger(label: "test.watch")
+        logger.logLevel = .critical
+        let daemon = try WatchDaemon(config: c, pipeline: Self.pipeline, logger: logger)
+        try daemon.run()  // --once: returns when the inbox is empty
+        let rows = try daemon.state.entries()
+        #expect(rows.map(\.name).sorted() == ["b.pdf", "branch/c.pdf", "branch/north/a.pdf"])
+        // One record for the content, none for the skipped copy, an error record for the broken file.
+        let records = try WatchSupport.objects(String(decoding: try Data(contentsOf: out), as: UTF8.self))
+        #expect(records.count == 2)
+        #expect(records.filter { $0["status"] as? String == "failed" }.count == 1)
+        #expect(rows.filter { $0.duplicateOf != nil }.count == 1)
+        // Done inputs deleted; the failed one kept in failed/ with its subfolder.
+        #expect(WatchSupport.files(c.done).isEmpty)
+        #expect(WatchSupport.files(c.failed) == ["branch/c.pdf", "branch/c.pdf.\(rows.first { $0.name == "branch/c.pdf" }?.id ?? 0).error.jsonl"])
+        #expect(WatchSupport.files(c.inbox).filter { !$0.hasPrefix(".docroute-state") && !$0.hasPrefix("failed/") }.isEmpty)
+        #expect(daemon.metrics.text().contains("docroute_documents_total{outcome=\"skipped\"} 1"))
+    }
+
     @Test func scannerWaitsForFilesToSettleAndIgnoresTemporaryNames() throws {
         let dir = try WatchSupport.temporaryDirectory("watch-scan")
         defer { try? FileManager.default.removeItem(at: dir) }

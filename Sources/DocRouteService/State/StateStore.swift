@@ -5,7 +5,7 @@ import GRDB
 /// and by content hash, with its status, attempts and last error. It is what makes a restart
 /// after `kill -9` resume instead of redo or lose work.
 public final class StateStore: Sendable {
-    let db: DatabaseQueue
+    let db: DatabasePool
 
     /// Where a document is in its life. Transitions only go forward:
     /// `seen` → `processing` → `extracted` → `written` → `done` | `failed`.
@@ -52,7 +52,9 @@ public final class StateStore: Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
-        db = try DatabaseQueue(path: path, configuration: config)
+        // WAL, and every commit fsynced: a transition the daemon acted on survives a power cut.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        db = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """

@@ -44,8 +44,13 @@ extension WatchDaemon {
                 try state.update(row.id, status: .extracted)
             }
         }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: config.failed.path)) ?? [] where name.hasPrefix(".docroute-tmp-") {
-            try? FileManager.default.removeItem(at: config.failed.appendingPathComponent(name))
+        // Error records a crash cut short (written beside inputs in failed/ and its subfolders).
+        if let walk = FileManager.default.enumerator(atPath: config.failed.path) {
+            while let rel = walk.nextObject() as? String {
+                if (rel as NSString).lastPathComponent.hasPrefix(".docroute-tmp-") {
+                    try? FileManager.default.removeItem(at: config.failed.appendingPathComponent(rel))
+                }
+            }
         }
         if resumed > 0 { logger.info("resuming", metadata: ["documents": "\(resumed)"]) }
     }

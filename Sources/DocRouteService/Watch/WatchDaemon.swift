@@ -383,8 +383,9 @@ public final class WatchDaemon: Sendable {
         }
         if row.isFailure {
             // An error record beside the failed input.
-            let name = row.name.replacingOccurrences(of: "/", with: "__")
-            try RecordSink.writeDurably(Data(text.utf8), to: config.failed.appendingPathComponent("\(name).\(row.id).error.jsonl"))
+            let url = config.failed.appendingPathComponent("\(row.name).\(row.id).error.jsonl")
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try RecordSink.writeDurably(Data(text.utf8), to: url)
         }
     }
 
