@@ -216,7 +216,7 @@ import Glibc
         #expect(done.count + processing.count + waiting.count == names.count)
         #expect(WatchSupport.files(out).filter { $0.hasSuffix(".jsonl") }.count == done.count)
         let state = try StateStore(path: inbox.appendingPathComponent(".docroute-state.sqlite").path)
-        #expect(try state.entries([.processing]).count == processing.count)
+        #expect(try state.entries([.seen, .processing]).count == processing.count)
         #expect(try state.entries([.done]).count == done.count)
         // A restart finishes the rest.
         let again = try WatchSupport.Child(args.filter { $0 != "--health-port" && $0 != "\(port)" } + ["--once"], log: log)

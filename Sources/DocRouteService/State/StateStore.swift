@@ -8,21 +8,24 @@ public final class StateStore: Sendable {
     let db: DatabasePool
 
     /// Where a document is in its life. Transitions only go forward:
-    /// `seen` → `processing` → `extracted` → `written` → `done` | `failed`.
+    /// `seen` → `processing` → `extracted` (→ `appending` → `written`) → `done` | `failed`.
     public enum Status: String, Sendable, CaseIterable {
-        /// A row exists; the file may still be in the inbox (claimed by the rename that follows).
+        /// Claimed: the row exists (with the content hash) and the file is being renamed into
+        /// `processing/` (a restart checks which side of the rename it is on).
         case seen
-        /// In `processing/`, waiting for a worker or being worked on (or waiting to be retried).
+        /// A worker took it (attempts counted), or it waits there for a retry.
         case processing
-        /// Records made and kept in the row; not yet written to the output.
+        /// Records made and kept in the row with the input's destination; the output and the
+        /// move may not have happened yet (both are redone safely after a crash).
         case extracted
-        /// Being appended to the JSON Lines output at `jsonl_offset`.
+        /// Being appended to the JSON Lines output at `jsonl_offset` (at most one row at a time;
+        /// a restart cuts the file back to that size).
         case appending
-        /// Records durable in the output; the input is being moved to `done/` or `failed/`.
+        /// Appended to the JSON Lines output; the input is not moved yet.
         case written
-        /// Finished: records written, input in `done/` (or deleted).
+        /// Finished: records durable, input in `done/` (or deleted).
         case done
-        /// Finished: records written (an error record), input in `failed/`.
+        /// Finished: records durable (an error record), input in `failed/`.
         case failed
     }
 
@@ -90,12 +93,24 @@ public final class StateStore: Sendable {
     }
 
     /// A new row for a document about to be claimed.
-    public func insert(name: String) throws -> Int64 {
+    public func insert(name: String, sha256: String? = nil) throws -> Int64 {
         try db.write { db in
             let now = Date().timeIntervalSince1970
-            try db.execute(sql: "INSERT INTO documents (name, status, created, updated) VALUES (?, 'seen', ?, ?)",
-                           arguments: [name, now, now])
+            try db.execute(sql: "INSERT INTO documents (name, status, sha256, created, updated) VALUES (?, 'seen', ?, ?, ?)",
+                           arguments: [name, sha256, now, now])
             return db.lastInsertedRowID
+        }
+    }
+
+    /// New rows for documents about to be claimed, in one transaction; their ids in order.
+    public func insert(_ documents: [(name: String, sha256: String?)]) throws -> [Int64] {
+        try db.write { db in
+            let now = Date().timeIntervalSince1970
+            return try documents.map { d in
+                try db.execute(sql: "INSERT INTO documents (name, status, sha256, created, updated) VALUES (?, 'seen', ?, ?, ?)",
+                               arguments: [d.name, d.sha256, now, now])
+                return db.lastInsertedRowID
+            }
         }
     }
 
@@ -114,6 +129,14 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Ids and retry times of the rows with work left (unfinished, claimed).
+    public func pending() throws -> [(id: Int64, nextAttempt: Double?)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, next_attempt FROM documents WHERE status IN ('processing', 'extracted', 'appending', 'written') ORDER BY id")
+                .map { ($0["id"], $0["next_attempt"]) }
+        }
+    }
+
     /// Counts by status (for metrics and the end of `--once`).
     public func counts() throws -> [Status: Int] {
         try db.read { db in
@@ -129,6 +152,13 @@ public final class StateStore: Sendable {
     public func first(sha256: String) throws -> Entry? {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [sha256]).map(Self.entry)
+        }
+    }
+
+    /// Whether a row older than `id` has the same name.
+    public func hasEarlier(name: String, than id: Int64) throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE name = ? AND id < ?)", arguments: [name, id]) ?? false
         }
     }
 

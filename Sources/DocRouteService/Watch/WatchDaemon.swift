@@ -29,7 +29,7 @@ public final class WatchDaemon: Sendable {
     }
     let shared = Mutex(Shared())
     let available = DispatchSemaphore(value: 0)
-    /// Serialises writes to the output and moves of inputs.
+    /// Serialises appends to a JSON Lines output.
     let outputLock = Mutex(())
     /// Size to cut the JSON Lines output back to before the next append (a failed append).
     let jsonlDirty = Mutex<Int64?>(nil)
@@ -78,15 +78,25 @@ public final class WatchDaemon: Sendable {
         logger.info("watching", metadata: ["inbox": "\(config.inbox.path)", "jobs": "\(config.jobs)",
                                            "events": "\(events.usesInotify ? "inotify" : "polling")"])
         var scanner = InboxScanner(inbox: config.inbox, recursive: config.recursive, settle: config.settle)
+        var lastSchedule = -Double.infinity
+        var lastDue: (queued: Bool, soonest: Double?) = (false, nil)
         while !stopping {
             events.watch(scanner.directories())
             let now = Date().timeIntervalSince1970
             let (ready, unsettled) = scanner.settled(scanner.list(), now: now)
-            for entry in ready where !stopping {
-                scanner.forget(entry.name)
-                if let id = claim(entry) { enqueue(id) }
+            for start in stride(from: 0, to: stopping ? 0 : ready.count, by: 64) {
+                let batch = Array(ready[start..<min(ready.count, start + 64)])
+                for entry in batch { scanner.forget(entry.name) }
+                for id in claim(batch) { enqueue(id) }
             }
-            let due = scheduleDue(now: now)
+            // Rows waiting for a retry or an output: looked at twice a second (claimed files
+            // are queued directly), and always before --once decides it is finished.
+            var due: (queued: Bool, soonest: Double?) = (false, lastDue.soonest)
+            if now - lastSchedule >= 0.5 || (config.once && ready.isEmpty && idle) {
+                due = scheduleDue(now: now)
+                lastSchedule = now
+                lastDue = due
+            }
             // With --once: done when nothing is settling, queued, in flight or due within 2 s
             // (a copy waiting for its original); later retries are left for the next run.
             if config.once && unsettled == 0 && ready.isEmpty && !due.queued && idle && (due.soonest ?? .infinity) > now + 2 { break }
@@ -142,16 +152,15 @@ public final class WatchDaemon: Sendable {
     /// Queues rows whose retry time has come and rows whose output is pending. Returns whether
     /// one was queued, and the earliest time a waiting row is due.
     func scheduleDue(now: Double) -> (queued: Bool, soonest: Double?) {
-        guard let rows = try? state.entries([.processing, .extracted, .written]) else { return (false, nil) }
+        guard let rows = try? state.pending() else { return (false, nil) }
         var queued = false
         var soonest: Double?
-        for row in rows {
+        let busy = shared.withLock { $0.queued.union($0.inFlight) }
+        for row in rows where !busy.contains(row.id) {
             if let t = row.nextAttempt, t > now {
                 soonest = min(soonest ?? t, t)
                 continue
             }
-            let busy = shared.withLock { $0.queued.contains(row.id) || $0.inFlight.contains(row.id) }
-            guard !busy else { continue }
             enqueue(row.id)
             queued = true
         }
@@ -165,27 +174,35 @@ public final class WatchDaemon: Sendable {
         config.processing.appendingPathComponent("\(id)--" + name.replacingOccurrences(of: "/", with: "__"))
     }
 
-    /// A row, then the atomic rename into `processing/`. Nil when the file went away.
-    func claim(_ entry: InboxScanner.Entry) -> Int64? {
+    /// Claims files: their content hashes, their rows (one commit for the batch), then the
+    /// atomic renames into `processing/`. Returns the ids claimed (a file that went away is
+    /// not). Hashing here, one file at a time, means every row has its hash before a worker
+    /// looks for earlier copies. A crash between the commit and a rename leaves a `seen` row
+    /// that the next start drops (the file is still in the inbox) or adopts (it was moved).
+    func claim(_ entries: [InboxScanner.Entry]) -> [Int64] {
+        let hashes = entries.map { try? Self.sha256(of: config.inbox.appendingPathComponent($0.name)) }
+        let ids: [Int64]
         do {
-            let id = try state.insert(name: entry.name)
-            let from = config.inbox.appendingPathComponent(entry.name)
-            guard rename(from.path, processingURL(id: id, name: entry.name).path) == 0 else {
-                let e = errno
-                try state.delete(id)
-                if e != ENOENT { logger.warning("cannot claim", metadata: ["name": "\(entry.name)", "error": "\(String(cString: strerror(e)))"]) }
-                return nil
-            }
-            try adopt(id)
-            return id
+            ids = try state.insert(zip(entries, hashes).map { ($0.name, $1) })
         } catch {
             logger.error("state file", metadata: ["error": "\(error)"])
-            return nil
+            return []
         }
+        var claimed: [Int64] = []
+        for (entry, id) in zip(entries, ids) {
+            let from = config.inbox.appendingPathComponent(entry.name)
+            if rename(from.path, processingURL(id: id, name: entry.name).path) == 0 {
+                claimed.append(id)
+                continue
+            }
+            let e = errno
+            try? state.delete(id)
+            if e != ENOENT { logger.warning("cannot claim", metadata: ["name": "\(entry.name)", "error": "\(String(cString: strerror(e)))"]) }
+        }
+        return claimed
     }
 
-    /// Hashes a claimed file and marks its row `processing` (hashing here, one file at a time,
-    /// means every row has its hash before a worker looks for earlier copies).
+    /// A row whose file is in `processing/` but whose claim was not seen through (recovery).
     func adopt(_ id: Int64) throws {
         guard let row = try state.entry(id) else { return }
         let sha = try? Self.sha256(of: processingURL(id: id, name: row.name))
@@ -203,11 +220,12 @@ public final class WatchDaemon: Sendable {
         }
         do {
             guard var row = try state.entry(id) else { return }
-            if row.status == .processing {
+            var records: [Record]?
+            if row.status == .seen || row.status == .processing {
                 guard let extracted = try extract(row) else { return }
-                row = extracted
+                (row, records) = extracted
             }
-            if [.extracted, .appending, .written].contains(row.status) { try finish(row) }
+            if [.extracted, .appending, .written].contains(row.status) { try finish(row, records: records) }
         } catch {
             logger.error("state file", metadata: ["id": "\(id)", "error": "\(error)"])
         }
@@ -218,7 +236,7 @@ public final class WatchDaemon: Sendable {
     /// Runs the pipeline on row `row`'s file (or copies the records of the same content seen
     /// before) and keeps the records in the row. Nil when the document waits (a retry later,
     /// or its original is not extracted yet).
-    func extract(_ row: StateStore.Entry) throws -> StateStore.Entry? {
+    func extract(_ row: StateStore.Entry) throws -> (StateStore.Entry, [Record])? {
         let file = processingURL(id: row.id, name: row.name)
         let inboxPath = config.inbox.appendingPathComponent(row.name).path
         let attempts = row.attempts + 1
@@ -237,7 +255,7 @@ public final class WatchDaemon: Sendable {
                 records = [failure(path: inboxPath, sha256: row.sha256, code: "io", message: "the file left processing/ before it was read")]
                 return try keep(row, records: records, duplicateOf: nil)
             }
-            try state.update(row.id, attempts: attempts, lastError: .some("interrupted while processing (attempt \(attempts))"))
+            try state.update(row.id, status: .processing, attempts: attempts, lastError: .some("interrupted while processing (attempt \(attempts))"))
             guard let sha = row.sha256 ?? (try? Self.sha256(of: file)) else {
                 records = [failure(path: inboxPath, sha256: nil, code: "io", message: "cannot read the file: \(String(cString: strerror(errno)))")]
                 return try keep(row, records: records, duplicateOf: nil)
@@ -288,13 +306,22 @@ public final class WatchDaemon: Sendable {
 
     /// Keeps the records in the row (`extracted`). A document goes to `failed/` when every
     /// record failed, or when it is `quarantine`d.
-    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?, quarantine: Bool = false) throws -> StateStore.Entry? {
+    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?, quarantine: Bool = false) throws -> (StateStore.Entry, [Record]) {
         let isFailure = quarantine || (!records.isEmpty && records.allSatisfy { $0.status == .failed })
         let lines = records.map { $0.json() }.joined(separator: "\n") + "\n"
         let error = isFailure ? records.flatMap(\.errors).first.map { $0.message.hasPrefix($0.code) ? $0.message : "\($0.code): \($0.message)" } : nil
+        var decided = row
+        decided.isFailure = isFailure
+        let final = try destination(for: decided)
         try state.update(row.id, status: .extracted, lastError: .some(error), nextAttempt: .some(nil), records: lines,
-                         duplicateOf: duplicateOf, isFailure: isFailure)
-        return try state.entry(row.id)
+                         finalPath: final, duplicateOf: duplicateOf, isFailure: isFailure)
+        decided.status = .extracted
+        decided.lastError = error
+        decided.nextAttempt = nil
+        decided.records = lines
+        decided.finalPath = final
+        decided.duplicateOf = duplicateOf
+        return (decided, records)
     }
 
     /// A record for a document that yields none of its own.
@@ -320,20 +347,19 @@ public final class WatchDaemon: Sendable {
 
     // MARK: output
 
-    /// Writes the records durably, then moves the input out of `processing/`.
-    func finish(_ row: StateStore.Entry) throws {
-        var row = row
+    /// Writes the records durably, then moves the input out of `processing/` and marks the
+    /// row finished. After a crash anywhere in here the whole is redone: the record file is
+    /// replaced by the same one (or the appended lines cut and appended again), and an input
+    /// already moved stays where it is.
+    func finish(_ row: StateStore.Entry, records known: [Record]? = nil) throws {
         do {
-            try outputLock.withLock { _ in
-                if row.status == .extracted || row.status == .appending {
-                    try write(row)
-                    let final = try destination(for: row)
-                    try state.update(row.id, status: .written, finalPath: final)
-                    row.status = .written
-                    row.finalPath = final
-                }
-                try move(row)
+            // Appends to one file are serialised; record files of their own are not.
+            if case .jsonl = config.sink {
+                if row.status != .written { try outputLock.withLock { _ in try write(row) } }
+            } else {
+                try write(row)
             }
+            try move(row)
         } catch let error as SinkError {
             metrics.outputErrors.increment()
             let wait = min(30, max(1, config.retryBase))
@@ -341,7 +367,7 @@ public final class WatchDaemon: Sendable {
             logger.error("cannot write output; will retry", metadata: ["name": "\(row.name)", "error": "\(error)", "in_s": "\(Int(wait))"])
             return
         }
-        let records = Self.decode(row.records ?? "")
+        let records = known ?? Self.decode(row.records ?? "")
         for r in records { metrics.record(status: r.status.rawValue) }
         let outcome = row.duplicateOf != nil ? (config.skipDuplicates ? "skipped" : "duplicate") : (row.isFailure ? "failed" : "done")
         metrics.document(outcome: outcome)
@@ -374,6 +400,9 @@ public final class WatchDaemon: Sendable {
             try state.update(row.id, status: .appending, jsonlOffset: .some(offset))
             do {
                 try RecordSink.append(text, to: file)
+                // Before the lock is released: the next append must never be cut by a restart
+                // that finds this row still appending.
+                try state.update(row.id, status: .written)
             } catch {
                 // A partial line (disk full): cut it now, or before the next append.
                 do { try RecordSink.truncate(file, to: offset) } catch { jsonlDirty.withLock { $0 = offset } }
@@ -389,12 +418,14 @@ public final class WatchDaemon: Sendable {
         }
     }
 
-    /// Where the input goes: `done/NAME` or `failed/NAME` (`NAME.ID.ext` when taken), "" to delete.
+    /// Where the input goes: `done/NAME` or `failed/NAME`, "" to delete. A name that arrived
+    /// before (another row) or whose place is taken becomes `NAME.ID.ext`; so two documents
+    /// of one name finishing at once never pick the same place.
     func destination(for row: StateStore.Entry) throws -> String {
         if config.deleteDone && !row.isFailure { return "" }
         let folder = row.isFailure ? "failed" : "done"
         var rel = folder + "/" + row.name
-        if FileManager.default.fileExists(atPath: config.inbox.appendingPathComponent(rel).path) {
+        if try state.hasEarlier(name: row.name, than: row.id) || FileManager.default.fileExists(atPath: config.inbox.appendingPathComponent(rel).path) {
             let url = URL(fileURLWithPath: row.name)
             let ext = url.pathExtension
             let stem = ext.isEmpty ? row.name : String(row.name.dropLast(ext.count + 1))
@@ -403,7 +434,7 @@ public final class WatchDaemon: Sendable {
         return rel
     }
 
-    /// Moves (or deletes) the input of a `written` row and marks it finished.
+    /// Moves (or deletes) the input of a row whose records are durable, and marks it finished.
     func move(_ row: StateStore.Entry) throws {
         let from = processingURL(id: row.id, name: row.name)
         let final = row.finalPath ?? ""
