@@ -39,6 +39,41 @@ import Testing
         #expect(throws: ValidationFailure.self) { try v.validate(misread).get() }
     }
 
+    @Test func mrzRepairRestoresTheSpecimensFromTheirUsualMisreadings() throws {
+        // As printed: nothing to repair.
+        for zone in [Self.td1, Self.td3] {
+            let m = try #require(MRZ.repaired(zone))
+            #expect(m.isValid && m.repairs == 0)
+        }
+        // O for 0 in the document number, letters in the dates and check digits, 0 for O in
+        // the nationality, filler read as K, lower case, spaces, « for <, a line one short.
+        let card = [
+            "I<UTOD2314589O7<<<<<<<<<<<<<<<",
+            "74O8I22F12O4159UT0<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<K<",
+        ].joined(separator: "\n")
+        let m = try #require(MRZ.repaired(card))
+        #expect(m.isValid, "\(m.failedChecks) \(m.lines)")
+        #expect(m.lines == Self.td1.components(separatedBy: "\n"))
+        #expect(m.documentNumber == "D23145890" && m.birthDate == "740812" && m.nationality == "UTO")
+        #expect(m.repairs == 7)
+        let passport = "p<utoeriksson<<anna<maria<<<<<<<<<<<<<<<<<<\nL898902C36UTO74O8122F12O4159ZE184226B«««««1O"
+        let p = try #require(MRZ.repaired(passport))
+        #expect(p.isValid, "\(p.failedChecks) \(p.lines)")
+        #expect(p.lines == Self.td3.components(separatedBy: "\n"))
+        // A document number with an S read for its 5: the one swap that makes both its check
+        // digit and the composite verify.
+        let swapped = try #require(MRZ.repaired(Self.td1.replacingOccurrences(of: "D23145890", with: "D2314S890")))
+        #expect(swapped.isValid && swapped.documentNumber == "D23145890" && swapped.repairs == 1)
+        // Three letters for digits: several readings verify as well as the true one; none is taken.
+        let guessed = try #require(MRZ.repaired(Self.td1.replacingOccurrences(of: "D23145890", with: "D23I4S89O")))
+        #expect(guessed.failedChecks.contains("document_number") && guessed.documentNumber == "D23I4S89O")
+        // Text above the zone is ignored; a wrong digit that no look-alike explains stays wrong.
+        let noisy = try #require(MRZ.repaired("REPUBLIC OF UTOPIA IDENTITY CARD\n" + Self.td3.replacingOccurrences(of: "7408122F", with: "7408123F")))
+        #expect(noisy.failedChecks.contains("birth_date"))
+        #expect(MRZ.repaired("Surname: ERIKSSON\nGiven names: ANNA MARIA") == nil)
+    }
+
     @Test func ibanAndLuhn() {
         // Published examples: the ECBS/ISO 13616 GB and DE IBANs; the 79927398713 Luhn example.
         #expect(CheckDigits.ibanProblem("GB82 WEST 1234 5698 7654 32") == nil)

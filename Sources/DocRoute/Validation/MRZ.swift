@@ -28,6 +28,9 @@ public struct MRZ: Sendable, Hashable {
     /// "expiry_date", "personal_number", "composite"); empty when the zone is valid.
     public var failedChecks: [String]
 
+    /// Characters changed by `repaired(_:)` (0 for a zone read as printed).
+    public var repairs = 0
+
     public var isValid: Bool { failedChecks.isEmpty }
 
     /// Parses `text` (lines separated by newlines; spaces inside lines are dropped). Returns nil

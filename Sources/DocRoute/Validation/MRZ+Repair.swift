@@ -1,0 +1,136 @@
+extension MRZ {
+    /// Reads an OCR'd machine-readable zone forgivingly and repairs the usual confusions until
+    /// the check digits verify (ICAO 9303 TD1, TD2, TD3):
+    /// - case, spaces and look-alikes of `<` (`«`, `‹`, `(`, `[`, `{`) are normalised; lines
+    ///   one to three characters short or long lose or gain filler `<` at their end;
+    /// - each position is read as what the layout allows there: digits in dates and check
+    ///   digits (O→0, I→1, S→5, B→8, …), letters in codes and names (0→O, 1→I, …), and runs of
+    ///   filler misread as K are restored;
+    /// - a document number (letters and digits both allowed) is tried with its ambiguous
+    ///   characters swapped until its check digit verifies (with the composite digit, when
+    ///   one reading does; the fewest swaps); when two readings are equally good, none is
+    ///   taken.
+    ///
+    /// Returns the zone as repaired, with `repairs` counting changed characters (its
+    /// `failedChecks` say whether it now verifies), or nil when no MRZ shape is found.
+    public static func repaired(_ text: String) -> MRZ? {
+        var lines = text.split(whereSeparator: \.isNewline).map { line in
+            String(line.uppercased().compactMap { c -> Character? in
+                if c == " " || c == "\t" { return nil }
+                if "«‹([{".contains(c) { return "<" }
+                return c
+            })
+        }.filter { $0.count >= 25 }
+        guard lines.count >= 2 else { return nil }
+        // The zone is at the bottom: its last two or three lines of one length.
+        let layout: Layout
+        let width: Int
+        let tail3 = lines.suffix(3)
+        if tail3.count == 3 && tail3.allSatisfy({ abs($0.count - 30) <= 3 }) {
+            layout = .td1; width = 30; lines = Array(tail3)
+        } else if lines.suffix(2).allSatisfy({ abs($0.count - 44) <= 3 }) {
+            layout = .td3; width = 44; lines = Array(lines.suffix(2))
+        } else if lines.suffix(2).allSatisfy({ abs($0.count - 36) <= 3 }) {
+            layout = .td2; width = 36; lines = Array(lines.suffix(2))
+        } else {
+            return nil
+        }
+        var repairs = 0
+        var chars = lines.map { line -> [Character] in
+            var a = Array(line)
+            while a.count > width, a.last == "<" || a.last == "K" { a.removeLast(); repairs += 1 }
+            while a.count < width { a.append("<"); repairs += 1 }
+            return Array(a.prefix(width))
+        }
+        let classes = Self.classes(layout)
+        for (l, row) in classes.enumerated() {
+            for (i, kind) in row.enumerated() {
+                let c = chars[l][i]
+                let fixed: Character
+                switch kind {
+                case .digit: fixed = Self.toDigit[c] ?? c
+                case .checkOrFiller: fixed = c == "<" ? c : (Self.toDigit[c] ?? c)
+                case .letter: fixed = Self.toLetter[c] ?? c
+                case .any: fixed = c
+                }
+                if fixed != c { chars[l][i] = fixed; repairs += 1 }
+            }
+            // Filler misread as K: K next to filler at the end of a field of letters.
+            var i = width - 1
+            while i >= 0 && (chars[l][i] == "<" || chars[l][i] == "K") && row[i] == .letter {
+                if chars[l][i] == "K" && (i + 1 == width || chars[l][i + 1] == "<") && (i == 0 || chars[l][i - 1] == "<" || chars[l][i - 1] == "K") {
+                    chars[l][i] = "<"; repairs += 1
+                }
+                i -= 1
+            }
+        }
+        func zone() -> MRZ? { MRZ(chars.map { String($0) }.joined(separator: "\n")) }
+        guard var mrz = zone() else { return nil }
+        if mrz.failedChecks.contains("document_number") {
+            // Letters and digits both fit a document number: swap look-alikes until it verifies.
+            let positions: [(Int, Int)] = layout == .td1 ? (5..<14).map { (0, $0) } : (0..<9).map { (1, $0) }
+            let ambiguous = positions.filter { Self.swap[chars[$0.0][$0.1]] != nil }
+            var best: (MRZ, [[Character]], Int)?
+            var tied = false
+            if ambiguous.count <= 10 {
+                for mask in 1..<(1 << ambiguous.count) {
+                    var trial = chars
+                    for (k, p) in ambiguous.enumerated() where mask & (1 << k) != 0 {
+                        trial[p.0][p.1] = Self.swap[trial[p.0][p.1]]!
+                    }
+                    guard let candidate = MRZ(trial.map { String($0) }.joined(separator: "\n")),
+                          !candidate.failedChecks.contains("document_number") else { continue }
+                    let changed = mask.nonzeroBitCount
+                    // A composite that verifies too comes first (two check digits agree), then the
+                    // fewest swaps.
+                    let score = changed + (candidate.failedChecks.contains("composite") ? 100 : 0)
+                    if best == nil || score < best!.2 {
+                        best = (candidate, trial, score)
+                        tied = false
+                    } else if score == best!.2 && candidate.documentNumber != best!.0.documentNumber {
+                        tied = true
+                    }
+                }
+            }
+            // Two readings as good as each other: no guess.
+            if let best, !tied {
+                repairs += zip(best.1.flatMap { $0 }, chars.flatMap { $0 }).filter { $0 != $1 }.count
+                chars = best.1
+                mrz = best.0
+            }
+        }
+        mrz.repairs = repairs
+        return mrz
+    }
+
+    enum CharClass { case digit, checkOrFiller, letter, any }
+
+    /// What each position of a layout may hold.
+    static func classes(_ layout: Layout) -> [[CharClass]] {
+        func row(_ width: Int, _ spans: [(Range<Int>, CharClass)]) -> [CharClass] {
+            var out = [CharClass](repeating: .any, count: width)
+            for (r, k) in spans { for i in r { out[i] = k } }
+            return out
+        }
+        switch layout {
+        case .td1:
+            return [row(30, [(0..<5, .letter), (14..<15, .checkOrFiller)]),
+                    row(30, [(0..<7, .digit), (7..<8, .letter), (8..<15, .digit), (15..<18, .letter), (29..<30, .digit)]),
+                    row(30, [(0..<30, .letter)])]
+        case .td2, .td3:
+            let w = layout == .td2 ? 36 : 44
+            var second: [(Range<Int>, CharClass)] = [(9..<10, .digit), (10..<13, .letter), (13..<20, .digit), (20..<21, .letter),
+                                                     (21..<28, .digit), ((w - 1)..<w, .digit)]
+            if layout == .td3 { second.append((42..<43, .checkOrFiller)) }
+            return [row(w, [(0..<w, .letter)]), row(w, second)]
+        }
+    }
+
+    /// OCR confusions in places that hold digits, and in places that hold letters.
+    static let toDigit: [Character: Character] = ["O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1",
+                                                   "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"]
+    static let toLetter: [Character: Character] = ["0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "|": "I"]
+    /// Look-alikes swapped when a document number does not verify.
+    static let swap: [Character: Character] = ["O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
+                                                "Z": "2", "2": "Z", "G": "6", "6": "G", "D": "0"]
+}
