@@ -36,9 +36,15 @@ struct InboxScanner {
 
     /// Regular files of the inbox (and its subfolders with `recursive`), skipping ignored names,
     /// symbolic links and the daemon's folders.
-    func list() -> [Entry] {
-        var out: [Entry] = []
+    func list() -> [Entry] { scan().files }
+
+    /// One walk: the files (as `list()`) and the folders walked, the inbox first (those are
+    /// the folders to watch for events).
+    func scan() -> (files: [Entry], directories: [URL]) {
+        var files: [Entry] = []
+        var directories: [URL] = []
         func walk(_ dir: URL, prefix: String) {
+            directories.append(dir)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
             for name in names.sorted() where !Self.ignored(name) {
                 if prefix.isEmpty && Self.reserved.contains(name) { continue }
@@ -47,8 +53,8 @@ struct InboxScanner {
                 let rel = prefix.isEmpty ? name : prefix + "/" + name
                 switch st.st_mode & S_IFMT {
                 case S_IFREG:
-                    out.append(Entry(name: rel, size: Int64(st.st_size),
-                                     modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+                    files.append(Entry(name: rel, size: Int64(st.st_size),
+                                       modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
                 case S_IFDIR where recursive:
                     walk(dir.appendingPathComponent(name), prefix: rel)
                 default:
@@ -57,25 +63,7 @@ struct InboxScanner {
             }
         }
         walk(inbox, prefix: "")
-        return out
-    }
-
-    /// Subfolders to watch for events (the inbox itself first).
-    func directories() -> [URL] {
-        var out = [inbox]
-        guard recursive else { return out }
-        var i = 0
-        while i < out.count {
-            let dir = out[i]
-            i += 1
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !Self.ignored(name) {
-                if dir == inbox && Self.reserved.contains(name) { continue }
-                var st = stat()
-                let url = dir.appendingPathComponent(name)
-                if lstat(url.path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { out.append(url) }
-            }
-        }
-        return out
+        return (files, directories)
     }
 
     /// The entries whose size and modification time have not changed for `settle` seconds at

@@ -42,21 +42,11 @@ public enum RecordSink: Sendable, Hashable {
         let tmp = dir.appendingPathComponent(".docroute-tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SinkError.io("cannot create \(tmp.path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; return }
-                offset += n
-            }
-        }
-        let err = errno
-        if ok && fsync(fd) != 0 { ok = false }
+        let failure = writeAndSync(fd, data)
         close(fd)
-        guard ok else {
+        guard failure == 0 else {
             unlink(tmp.path)
-            throw SinkError.io("cannot write \(url.lastPathComponent): \(String(cString: strerror(err == 0 ? errno : err)))")
+            throw SinkError.io("cannot write \(url.lastPathComponent): \(String(cString: strerror(failure)))")
         }
         guard rename(tmp.path, url.path) == 0 else {
             let e = errno
@@ -64,6 +54,21 @@ public enum RecordSink: Sendable, Hashable {
             throw SinkError.io("cannot rename into \(url.path): \(String(cString: strerror(e)))")
         }
         syncDirectory(dir)
+    }
+
+    /// Writes all of `data` to `fd`, then fsyncs it; 0, or the errno of the first failure.
+    static func writeAndSync(_ fd: Int32, _ data: Data) -> Int32 {
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { failure = n < 0 ? errno : ENOSPC; return }
+                offset += n
+            }
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        return failure
     }
 
     /// fsync of a folder, so that a rename in it survives a power cut.
@@ -87,16 +92,7 @@ public enum RecordSink: Sendable, Hashable {
         let fd = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SinkError.io("cannot open \(file.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var failure: Int32 = 0
-        Data(text.utf8).withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { failure = errno; return }
-                offset += n
-            }
-        }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        let failure = writeAndSync(fd, Data(text.utf8))
         if failure != 0 { throw SinkError.io("cannot append to \(file.path): \(String(cString: strerror(failure)))") }
     }
 

@@ -94,12 +94,7 @@ public final class StateStore: Sendable {
 
     /// A new row for a document about to be claimed.
     public func insert(name: String, sha256: String? = nil) throws -> Int64 {
-        try db.write { db in
-            let now = Date().timeIntervalSince1970
-            try db.execute(sql: "INSERT INTO documents (name, status, sha256, created, updated) VALUES (?, 'seen', ?, ?, ?)",
-                           arguments: [name, sha256, now, now])
-            return db.lastInsertedRowID
-        }
+        try insert([(name, sha256)])[0]
     }
 
     /// New rows for documents about to be claimed, in one transaction; their ids in order.

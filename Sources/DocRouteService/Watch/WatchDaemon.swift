@@ -81,9 +81,10 @@ public final class WatchDaemon: Sendable {
         var lastSchedule = -Double.infinity
         var lastDue: (queued: Bool, soonest: Double?) = (false, nil)
         while !stopping {
-            events.watch(scanner.directories())
+            let found = scanner.scan()
+            events.watch(found.directories)
             let now = Date().timeIntervalSince1970
-            let (ready, unsettled) = scanner.settled(scanner.list(), now: now)
+            let (ready, unsettled) = scanner.settled(found.files, now: now)
             for start in stride(from: 0, to: stopping ? 0 : ready.count, by: 64) {
                 let batch = Array(ready[start..<min(ready.count, start + 64)])
                 for entry in batch { scanner.forget(entry.name) }
