@@ -75,7 +75,10 @@ def check_digit(s):
 
 
 def mrz_name(s):
+    """ICAO 9303 part 3: accents dropped, letters without a decomposition transliterated."""
     import unicodedata
+    for letter, latin in {"Ø": "O", "Ł": "L", "Đ": "D", "Æ": "AE", "Œ": "OE", "ß": "SS", "Þ": "TH"}.items():
+        s = s.replace(letter, latin)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return "".join(c if c.isalpha() else "<" for c in s.upper())

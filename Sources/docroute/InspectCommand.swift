@@ -15,8 +15,8 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
-    @Flag(help: "Deskew images and scanned pages before OCR.")
-    var deskew = false
+    @Flag(name: .customLong("no-preprocess"), help: "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it).")
+    var noPreprocess = false
 
     @Option(help: "Seconds allowed per document.")
     var timeout: Double = ReaderLimits.default.maxSeconds
@@ -32,7 +32,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         var limits = ReaderLimits.default
         limits.maxSeconds = timeout
-        let reader = DocumentReader(limits: limits, deskew: deskew, ocr: OCREnginePool(maxEngines: jobs))
+        let reader = DocumentReader(limits: limits, preprocess: !noPreprocess, ocr: OCREnginePool(maxEngines: jobs))
         let files = FileWalker.expand(paths)
         // A file that cannot be read is a JSON error object, not a failed command: the exit
         // status is 0 once every file has been reported.

@@ -13,8 +13,8 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Seconds allowed per document.")
     var timeout: Double = ReaderLimits.default.maxSeconds
 
-    @Flag(help: "Deskew images and scanned pages before OCR.")
-    var deskew = false
+    @Flag(name: .customLong("no-preprocess"), help: "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it).")
+    var noPreprocess = false
 
     @Option(name: .customLong("llm-url"), help: "OpenAI-compatible base URL (…/v1): overrides the pipeline's llm.url, or gives a pipeline without an llm section one.")
     var llmURL: String?
@@ -65,7 +65,7 @@ struct PipelineOptions: ParsableArguments {
         }
         var limits = ReaderLimits.default
         limits.maxSeconds = timeout
-        let reader = DocumentReader(limits: limits, deskew: deskew, ocr: OCREnginePool(maxEngines: jobs ?? jobsDefault))
+        let reader = DocumentReader(limits: limits, preprocess: !noPreprocess, ocr: OCREnginePool(maxEngines: jobs ?? jobsDefault))
         if noLLM { spec.llm = nil }
         if let llmURL {
             var section = spec.llm ?? LLMSpec(url: llmURL, model: "local")

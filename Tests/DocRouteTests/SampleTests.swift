@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func deskewOptionRuns() throws {
-        let reader = DocumentReader(deskew: true, ocr: Support.reader.ocr)
+        let reader = DocumentReader(preprocess: true, ocr: Support.reader.ocr)
         let document = try reader.read(path: Support.sample("id-card-clean.png"))
         #expect(Support.normalise(document.text).contains("Document No: X4RTB7291"))
     }

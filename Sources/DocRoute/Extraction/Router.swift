@@ -89,6 +89,7 @@ public struct Router: Sendable {
                 let strategy = ReplacementStrategy(matches: templateMatches())
                 candidates = strategy.candidates(for: pending, in: context)
             case .direct: candidates = DirectStrategy().candidates(for: pending, in: context)
+            case .mrz: continue  // not a routing strategy (the pipeline parser refuses it)
             }
             let filled = fill(&state, with: candidates, strategy: name, only: pending)
             if name == .replacement, !filled.isEmpty {
@@ -96,6 +97,7 @@ public struct Router: Sendable {
                 usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
             }
         }
+        crossCheckMRZ(document, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         var errors: [Record.ErrorInfo] = []
         var model: String? = nil
@@ -293,6 +295,20 @@ struct FillState {
                              quality: c.quality, lines: c.lines)
         } catch {
             let note = "values not re-read: \(error)"
+            if !warnings.contains(note) { warnings.append(note) }
+            return nil
+        }
+    }
+
+    /// The text in `box` of 0-based `page` read again (a region that is no field's candidate,
+    /// such as a machine-readable zone), within the record's re-read budget.
+    mutating func reread(page: Int, box: Box, lines: Int, whitelist: String?) -> String? {
+        guard let reader, rereads < Self.maxRereads else { return nil }
+        rereads += 1
+        do {
+            return try reader.read(page: page, box: box, lines: lines, whitelist: whitelist)?.text
+        } catch {
+            let note = "region not re-read: \(error)"
             if !warnings.contains(note) { warnings.append(note) }
             return nil
         }

@@ -5,15 +5,16 @@ import Foundation
 /// hands the bytes to that format's reader, within the limits and the time budget.
 public struct DocumentReader: Sendable {
     public var limits: ReaderLimits
-    /// Deskew images and rendered pages before OCR (leptonica's skew search; skipped when
-    /// no confident skew is found).
-    public var deskew: Bool
+    /// Prepare images and rendered pages before OCR (see `ImagePreprocessor`: each step runs
+    /// only when the image's measured properties call for it). Off: Tesseract sees the pixels
+    /// as they are.
+    public var preprocess: Bool
     /// The OCR engines this reader shares across threads.
     public var ocr: OCREnginePool
 
-    public init(limits: ReaderLimits = .default, deskew: Bool = false, ocr: OCREnginePool = OCREnginePool()) {
+    public init(limits: ReaderLimits = .default, preprocess: Bool = true, ocr: OCREnginePool = OCREnginePool()) {
         self.limits = limits
-        self.deskew = deskew
+        self.preprocess = preprocess
         self.ocr = ocr
     }
 
@@ -54,7 +55,8 @@ public struct DocumentReader: Sendable {
         }
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         let deadline = Deadline(seconds: limits.maxSeconds)
-        let recognizer = PageRecognizer(pool: ocr, deskew: deskew, deadline: deadline, clock: clock, rasters: rasters)
+        let preprocessor = ImagePreprocessor(allowed: preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
+        let recognizer = PageRecognizer(pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters)
         let content: ReadContent
         switch format {
         case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)

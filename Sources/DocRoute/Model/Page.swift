@@ -34,6 +34,9 @@ public struct Page: Sendable, Hashable, Codable {
     /// Sheet name (XLSX) or part name where a page stands for something with a name.
     public var name: String?
     public var words: [TextSpan]
+    /// OCR pages: the preparation steps that ran on the image before recognition (see
+    /// `ImagePreprocessor`), e.g. `["upscale ×1.50", "deskew -1.8°"]`; empty when none paid.
+    public var preprocessing: [String] = []
 
     public init(index: Int, width: Double, height: Double, unit: Unit, origin: Origin,
                 dpi: Double? = nil, name: String? = nil, words: [TextSpan]) {

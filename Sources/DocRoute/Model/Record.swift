@@ -16,6 +16,9 @@ public struct Record: Sendable, Hashable, Codable {
         /// For a register row: the sheet (table) name and its 1-based row number.
         public var sheet: String?
         public var row: Int?
+        /// For documents with OCR'd pages: per page, the preparation steps that ran on its image
+        /// before recognition (`[]`: none paid, or the page had a text layer).
+        public var preprocessing: [[String]]?
 
         public init(path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
                     bytes: Int? = nil, kind: String? = nil, sheet: String? = nil, row: Int? = nil) {
@@ -59,6 +62,9 @@ public struct Record: Sendable, Hashable, Codable {
         public var llm: LLMProvenance?
         /// Strategies that were asked for this field, in order.
         public var tried: [StrategyName]
+        /// What other printings of the same fact said of the value (`{"mrz": "agrees"}`);
+        /// encoded only when not empty.
+        public var checks: [String: CrossCheck] = [:]
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
                     page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
@@ -69,7 +75,7 @@ public struct Record: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, llm, tried
+            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, llm, tried, checks
         }
 
         public init(from decoder: Decoder) throws {
@@ -86,6 +92,7 @@ public struct Record: Sendable, Hashable, Codable {
             reread = try c.decodeIfPresent(Bool.self, forKey: .reread) ?? false
             llm = try c.decodeIfPresent(LLMProvenance.self, forKey: .llm)
             tried = try c.decodeIfPresent([StrategyName].self, forKey: .tried) ?? []
+            checks = try c.decodeIfPresent([String: CrossCheck].self, forKey: .checks) ?? [:]
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -102,7 +109,20 @@ public struct Record: Sendable, Hashable, Codable {
             if reread { try c.encode(true, forKey: .reread) }
             try c.encodeIfPresent(llm, forKey: .llm)
             try c.encode(tried, forKey: .tried)
+            if !checks.isEmpty { try c.encode(checks, forKey: .checks) }
         }
+    }
+
+    /// The outcome of comparing a field's value with another printing of the same fact.
+    public enum CrossCheck: String, Sendable, Hashable, Codable {
+        /// Both say the same (names: the same letters, accents aside).
+        case agrees
+        /// They differ and the other printing, which verifies, was taken (`strategy` says which).
+        case corrected
+        /// Nothing valid was printed; the other printing gave the value.
+        case filled
+        /// They differ and neither can be shown right: the printed value is kept, less sure.
+        case disagrees
     }
 
     /// How an LLM gave a field's value.

@@ -1,47 +1,124 @@
 import CLeptonica
 import Foundation
 
-/// Turns one raster (a scan, a photo, a rendered PDF page) into a `Page` of OCR words,
-/// optionally deskewed first.
+/// Turns one raster (a scan, a photo, a rendered PDF page) into a `Page` of OCR words, after
+/// preparing it (`ImagePreprocessor`); the steps that ran are on the page.
 struct PageRecognizer {
     let pool: OCREnginePool
-    let deskew: Bool
+    let preprocessor: ImagePreprocessor
     let deadline: Deadline
     var clock: OCRClock? = nil
     /// When set, each recognised image is kept here for re-reading values.
     var rasters: PageRasters? = nil
 
     /// Recognises `pix` taken at `dpi`. Word boxes are multiplied by `boxScale` (1 for image
-    /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`.
+    /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`
+    /// (swapped when the page had to be turned a quarter).
+    ///
+    /// The image is read once lightly prepared; a poor reading (few confident characters) is
+    /// read again strongly prepared, and then upside down; a reading whose text Tesseract
+    /// found running sideways or upside down is read again turned upright. The best reading
+    /// is kept.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
               width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> (Page, [String]) {
-        var warnings: [String] = []
-        var source = pix
-        var owned: UnsafeMutablePointer<PIX>? = nil
-        defer { if let o = owned { Leptonica.destroy(o) } }
-        if deskew {
-            var angle: Float = 0, confidence: Float = 0
-            if pixFindSkew(pix, &angle, &confidence) == 0, confidence > 2.5, abs(angle) > 0.1,
-               let rotated = pixDeskew(pix, 0) {
-                owned = rotated
-                source = rotated
-                warnings.append(String(format: "page %d deskewed by %.2f°", index + 1, angle))
+        func attempt(_ level: ImagePreprocessor.Level, turns: Int) throws(DocRouteError) -> Reading {
+            try deadline.check()
+            guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns) else {
+                throw .ocr("page \(index + 1): the image cannot be converted to grey")
+            }
+            let words = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
+                try pool.withEngine { engine throws(DocRouteError) in
+                    try engine.recognize(prepared.pix, dpi: Int(prepared.dpi.rounded()), deadline: deadline)
+                }
+            }
+            return Reading(prepared: prepared, words: words, level: level, turns: turns)
+        }
+        var best = try attempt(.light, turns: 0)
+        if best.poor, preprocessor.allowed.count > 1 {
+            let strong = try attempt(.strong, turns: 0)
+            if strong.score > best.score { best = strong }
+        }
+        if preprocessor.allowed.contains(.rotate) {
+            if let turns = best.sideways {
+                let upright = try attempt(best.level, turns: turns)
+                // Upright text is what layout needs: kept unless clearly worse.
+                if upright.score >= best.score * 0.8 { best = upright }
+            } else if best.poor {
+                let flipped = try attempt(best.level, turns: 2)
+                if flipped.score > best.score * 1.5 { best = flipped }
             }
         }
-        try deadline.check()
-        let words = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
-            try pool.withEngine { engine throws(DocRouteError) in
-                try engine.recognize(source, dpi: Int(dpi.rounded()), deadline: deadline)
-            }
-        }
-        rasters?.keep(source, index: index, dpi: Int(dpi.rounded()), pixelsPerUnit: 1 / boxScale)
-        let spans = words.enumerated().map { i, w in
-            TextSpan(text: w.text, box: boxScale == 1 ? w.box : w.box.scaled(by: boxScale),
+        let prepared = best.prepared
+        // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
+        let toUnits = boxScale / prepared.scale
+        rasters?.keep(prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits)
+        let spans = best.words.enumerated().map { i, w in
+            TextSpan(text: w.text, box: toUnits == 1 ? w.box : w.box.scaled(by: toUnits),
                      confidence: w.confidence, line: w.line, block: w.block, order: i)
         }
-        return (Page(index: index, width: width, height: height, unit: unit, origin: .ocr, dpi: dpi, words: spans),
-                warnings)
+        let quarter = best.turns % 2 == 1
+        var page = Page(index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
+                        origin: .ocr, dpi: dpi, words: spans)
+        page.preprocessing = prepared.steps
+        return (page, [])
     }
+
+    /// One reading of a page: the prepared image, Tesseract's words, and how it was made.
+    struct Reading {
+        let prepared: ImagePreprocessor.Prepared
+        let words: [TesseractEngine.Word]
+        let level: ImagePreprocessor.Level
+        let turns: Int
+
+        /// Characters of words of two or more letters or digits, each weighted by its word's
+        /// confidence: how much was read, and how surely.
+        var score: Double {
+            words.reduce(0) { sum, w in
+                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+                return n >= 2 ? sum + Double(n) * w.confidence : sum
+            }
+        }
+
+        /// Mean confidence of those characters.
+        var meanConfidence: Double {
+            let chars = words.reduce(0) { sum, w in
+                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+                return n >= 2 ? sum + n : sum
+            }
+            return chars > 0 ? score / Double(chars) : 0
+        }
+
+        /// Too little read, or read too unsurely, to trust this reading without trying another.
+        var poor: Bool { score < PageRecognizer.poorScore || meanConfidence < PageRecognizer.poorConfidence }
+
+        /// The quarter turns that would right the text, when most of it (by characters) runs
+        /// sideways or upside down. Tesseract reads sideways lines itself (boxes taller than
+        /// wide, in reading order down or up the page) but lays the page out wrongly around
+        /// them; it marks upside-down blocks by their orientation.
+        var sideways: Int? {
+            var byTurns = [0, 0, 0, 0]
+            for (i, w) in words.enumerated() {
+                let n = w.text.count
+                guard w.turns == 0, n >= 3 else { byTurns[w.turns & 3] += n; continue }
+                let tall = w.box.height > w.box.width * 1.2
+                guard tall else { byTurns[0] += n; continue }
+                // The next or previous word of the same line tells which way the line runs.
+                let next = i + 1 < words.count && words[i + 1].line == w.line ? words[i + 1] : nil
+                let previous = i > 0 && words[i - 1].line == w.line ? words[i - 1] : nil
+                if let next { byTurns[next.box.y0 > w.box.y0 ? 3 : 1] += n }
+                else if let previous { byTurns[previous.box.y0 < w.box.y0 ? 3 : 1] += n }
+            }
+            let total = byTurns.reduce(0, +)
+            guard total > 0, let (turns, n) = byTurns.enumerated().max(by: { $0.element < $1.element }),
+                  turns != 0, n * 2 > total else { return nil }
+            return turns
+        }
+    }
+
+    /// A reading with fewer confident characters than this is tried again.
+    static let poorScore = 80.0
+    /// A reading less sure than this on average is tried again.
+    static let poorConfidence = 0.65
 }
 
 /// Leptonica's diagnostics go to stderr; DocRoute reports problems as typed errors instead.

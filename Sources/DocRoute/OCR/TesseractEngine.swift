@@ -35,6 +35,9 @@ final class TesseractEngine: @unchecked Sendable {
         var confidence: Double
         var line: Int
         var block: Int
+        /// Quarter turns clockwise that would make the word's block upright (0: upright; 1: the
+        /// text runs bottom to top; 2: upside down; 3: top to bottom), from Tesseract's layout.
+        var turns: Int = 0
     }
 
     /// How Tesseract segments the image before recognising.
@@ -81,9 +84,22 @@ final class TesseractEngine: @unchecked Sendable {
         defer { TessResultIteratorDelete(iterator) }
         let page = TessResultIteratorGetPageIterator(iterator)
         var words: [Word] = []
-        var line = -1, block = -1
+        var line = -1, block = -1, turns = 0
         repeat {
-            if TessPageIteratorIsAtBeginningOf(page, RIL_BLOCK) != 0 { block += 1 }
+            if TessPageIteratorIsAtBeginningOf(page, RIL_BLOCK) != 0 {
+                block += 1
+                var orientation = ORIENTATION_PAGE_UP, direction = WRITING_DIRECTION_LEFT_TO_RIGHT
+                var order = TEXTLINE_ORDER_TOP_TO_BOTTOM
+                var angle: Float = 0
+                TessPageIteratorOrientation(page, &orientation, &direction, &order, &angle)
+                // "Up" of the characters points to page left: a clockwise quarter turn rights them.
+                switch orientation {
+                case ORIENTATION_PAGE_LEFT: turns = 1
+                case ORIENTATION_PAGE_DOWN: turns = 2
+                case ORIENTATION_PAGE_RIGHT: turns = 3
+                default: turns = 0
+                }
+            }
             if TessPageIteratorIsAtBeginningOf(page, RIL_TEXTLINE) != 0 { line += 1 }
             guard let cText = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
             let text = String(cString: cText).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -93,7 +109,8 @@ final class TesseractEngine: @unchecked Sendable {
             TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100
             words.append(Word(text: text, box: Box(x0: Double(l), y0: Double(t), x1: Double(r), y1: Double(b)),
-                              confidence: max(0, min(1, confidence)), line: max(line, 0), block: max(block, 0)))
+                              confidence: max(0, min(1, confidence)), line: max(line, 0), block: max(block, 0),
+                              turns: turns))
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         return words
     }

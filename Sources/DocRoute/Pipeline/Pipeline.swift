@@ -63,9 +63,11 @@ public struct Pipeline: Sendable {
         let ocrMs = ocrBefore + clock.milliseconds
         let total = Self.ms(since: start)
         return extractions.map { e in
-            let source = Record.Source(path: document.source.path, sha256: document.source.sha256, format: document.source.format,
+            let base = Record.Source(path: document.source.path, sha256: document.source.sha256, format: document.source.format,
                                        pages: document.pages.count, bytes: document.source.bytes, kind: Router.kind(of: document),
                                        sheet: e.sheet, row: e.row)
+            var source = base
+            if document.pages.contains(where: { $0.origin == .ocr }) { source.preprocessing = document.pages.map(\.preprocessing) }
             return Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
                           fields: e.fields, route: e.route,
                           timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),

@@ -149,6 +149,9 @@ struct SpecReader {
         var out: [StrategyName] = []
         for (i, n) in try list(node, key).enumerated() {
             let s = try choice(n, "\(key)[\(i)]", StrategyName.self)
+            guard StrategyName.allCases.contains(s) else {
+                throw fail(n, "\(key)[\(i)]", "\(s.rawValue) is not a routing strategy (one of: table, replacement, direct)")
+            }
             guard !out.contains(s) else { throw fail(n, "\(key)[\(i)]", "\(s.rawValue) is listed twice") }
             out.append(s)
         }
@@ -226,7 +229,7 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz"]) {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -244,6 +247,7 @@ struct SpecReader {
             case "values": valuesNode = v; f.values = try enumValues(v, path)
             case "date_order": f.dateOrder = try choice(v, path, DateNormalizer.Order.self)
             case "description": f.description = try string(v, path)
+            case "mrz": f.mrz = try choice(v, path, MRZ.Part.self)
             default: break
             }
         }

@@ -48,13 +48,16 @@ public struct FieldSpec: Sendable {
     public var dateOrder: DateNormalizer.Order?
     /// What the field holds, in words (shown to an LLM).
     public var description: String?
+    /// The part of a machine-readable zone that repeats this field, when documents of the type
+    /// carry one: the zone's check digits then arbitrate between it and the printed value.
+    public var mrz: MRZ.Part?
 
     public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
                 required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
-                dateOrder: DateNormalizer.Order? = nil, description: String? = nil) {
+                dateOrder: DateNormalizer.Order? = nil, description: String? = nil, mrz: MRZ.Part? = nil) {
         self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
         self.required = required; self.check = check; self.values = values
-        self.dateOrder = dateOrder; self.description = description
+        self.dateOrder = dateOrder; self.description = description; self.mrz = mrz
     }
 }
 
@@ -202,6 +205,12 @@ public struct TemplateSpec: Sendable {
 /// The three ways a field can be filled, cheapest first.
 public enum StrategyName: String, Sendable, Codable, CaseIterable, Hashable {
     case table, replacement, direct
+    /// Not a routing strategy: the value was taken from a machine-readable zone whose check
+    /// digits verify, over a printed value that was missing or disagreed (see `MRZCrossCheck`).
+    case mrz
+
+    /// The strategies a routing order may list.
+    public static var allCases: [StrategyName] { [.table, .replacement, .direct] }
 }
 
 /// Strategy order: one default and overrides by kind of document.

@@ -97,6 +97,7 @@ extension MRZ {
                 repairs += zip(best.1.flatMap { $0 }, chars.flatMap { $0 }).filter { $0 != $1 }.count
                 chars = best.1
                 mrz = best.0
+                mrz.numberSwaps = best.2 % 100
             }
         }
         mrz.repairs = repairs

@@ -30,8 +30,76 @@ public struct MRZ: Sendable, Hashable {
 
     /// Characters changed by `repaired(_:)` (0 for a zone read as printed).
     public var repairs = 0
+    /// Of those, look-alikes swapped in the document number to make its check digit verify:
+    /// a guess the digits support, not a reading.
+    public var numberSwaps = 0
 
     public var isValid: Bool { failedChecks.isEmpty }
+
+    /// The facts a zone holds that a document also prints elsewhere.
+    public enum Part: String, Sendable, CaseIterable {
+        case documentCode = "document_code", issuingState = "issuing_state", documentNumber = "document_number"
+        case birthDate = "birth_date", sex, expiryDate = "expiry_date", nationality, surname
+        case givenNames = "given_names"
+    }
+
+    /// Whether `part` is protected by its own check digit (document number, dates).
+    public static func isChecked(_ part: Part) -> Bool {
+        part == .documentNumber || part == .birthDate || part == .expiryDate
+    }
+
+    /// Whether another reading of a checked part would verify against this zone's check digit
+    /// for it too: `printed` as a field value (a document number, or an ISO date). Nil for
+    /// parts without their own check digit (and for long TD1 document numbers).
+    public func checkDigitAccepts(_ printed: String, for part: Part) -> Bool? {
+        let a = lines.map { Array($0) }
+        let digit: Character
+        var field: String
+        switch (part, layout) {
+        case (.documentNumber, .td1):
+            guard a[0][14] != "<" else { return nil }
+            digit = a[0][14]; field = printed
+        case (.documentNumber, _):
+            digit = a[1][9]; field = printed
+        case (.birthDate, .td1), (.expiryDate, .td1):
+            digit = a[1][part == .birthDate ? 6 : 14]; field = printed
+        case (.birthDate, _), (.expiryDate, _):
+            digit = a[1][part == .birthDate ? 19 : 27]; field = printed
+        default:
+            return nil
+        }
+        if part == .birthDate || part == .expiryDate {
+            // 1990-04-03 → 900403
+            let d = printed.filter(\.isNumber)
+            guard d.count == 8 else { return false }
+            field = String(d.dropFirst(2))
+        } else {
+            guard field.count <= 9 else { return false }
+            field = field.padding(toLength: 9, withPad: "<", startingAt: 0)
+        }
+        return CheckDigits.icao(field).map { Character(String($0)) } == digit
+    }
+
+    /// `part` as a field value would print it: dates as ISO 8601 (birth dates in the past
+    /// century when the two-digit year is still to come this century, `today`'s; expiry dates
+    /// in this century), sex `<` as X, filler removed.
+    public func value(_ part: Part, today: Date = Date()) -> String {
+        switch part {
+        case .documentCode: return documentCode.replacingOccurrences(of: "<", with: "")
+        case .issuingState: return issuingState.replacingOccurrences(of: "<", with: "")
+        case .documentNumber: return documentNumber
+        case .nationality: return nationality.replacingOccurrences(of: "<", with: "")
+        case .sex: return sex == "<" ? "X" : sex
+        case .surname: return surname
+        case .givenNames: return givenNames
+        case .birthDate, .expiryDate:
+            let raw = part == .birthDate ? birthDate : expiryDate
+            guard raw.count == 6, let yy = Int(raw.prefix(2)) else { return raw }
+            let thisYear = Calendar(identifier: .gregorian).component(.year, from: today) % 100
+            let century = part == .birthDate ? (yy > thisYear ? 1900 : 2000) : (yy >= 70 ? 1900 : 2000)
+            return "\(century + yy)-\(raw.dropFirst(2).prefix(2))-\(raw.suffix(2))"
+        }
+    }
 
     /// Parses `text` (lines separated by newlines; spaces inside lines are dropped). Returns nil
     /// when the lines do not have a TD1, TD2 or TD3 shape.

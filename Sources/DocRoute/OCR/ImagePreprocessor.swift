@@ -1,0 +1,119 @@
+import CLeptonica
+import Foundation
+
+/// Prepares a page image for Tesseract with leptonica, choosing each step from the image's
+/// measured properties (`ImageProperties`) and skipping the ones that would not pay: grey
+/// conversion, upscaling of low-resolution images to ~300 dpi, background normalisation of
+/// unevenly lit paper, contrast stretching of faded print, despeckling of noisy images, and
+/// deskewing. What ran is returned, and ends up in the record (`source.preprocessing`).
+struct ImagePreprocessor: Sendable {
+    /// One preparation step.
+    enum Step: String, Sendable, CaseIterable {
+        case grey, upscale, background, contrast, despeckle, deskew, rotate
+    }
+
+    /// Steps allowed to run (all by default; `[]` turns preparation off).
+    var allowed: Set<Step> = Set(Step.allCases)
+
+    /// How readily a step runs: `light` for a first reading (only clear defects are
+    /// corrected, since every correction can also cost a letter), `strong` for a second one
+    /// when the first was poor.
+    struct Level: Sendable, Hashable {
+        /// Below this resolution an image is enlarged to `targetDPI` (at most 2×).
+        var minDPI: Double
+        /// Tiles' paper levels falling further than this below the median mean uneven lighting.
+        var maxPaperSpread: Int
+        /// Paper minus ink below this means faded print or grey paper.
+        var minContrast: Int
+        /// Noise (σ in grey levels) above this is smoothed away before OCR.
+        var maxNoise: Double
+        /// Skews smaller than this (degrees) are left to Tesseract.
+        var minSkew: Double
+
+        static let light = Level(minDPI: 180, maxPaperSpread: 48, minContrast: 90, maxNoise: 14, minSkew: 1.0)
+        static let strong = Level(minDPI: 240, maxPaperSpread: -1, minContrast: 160, maxNoise: 7, minSkew: 0.4)
+    }
+
+    static let targetDPI = 300.0
+
+    /// An image ready for OCR: `pix` (owned; 8-bit grey), its resolution, how much larger it
+    /// is than the input, and the steps that made it.
+    final class Prepared: @unchecked Sendable {
+        let pix: UnsafeMutablePointer<PIX>
+        let dpi: Double
+        let scale: Double
+        let steps: [String]
+        let properties: ImageProperties
+
+        init(pix: UnsafeMutablePointer<PIX>, dpi: Double, scale: Double, steps: [String], properties: ImageProperties) {
+            self.pix = pix; self.dpi = dpi; self.scale = scale; self.steps = steps; self.properties = properties
+        }
+
+        deinit { Leptonica.destroy(pix) }
+    }
+
+    /// A prepared copy of `input` (which is not changed), taken at `dpi`, first turned by
+    /// `turns` quarter turns clockwise.
+    func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0) -> Prepared? {
+        var steps: [String] = []
+        let depth = pixGetDepth(input)
+        guard var pix = (depth == 8 && pixGetColormap(input) == nil) ? pixCopy(nil, input) : pixConvertTo8(input, 0) else {
+            return nil
+        }
+        if depth != 8 { steps.append(Step.grey.rawValue) }
+        if allowed.contains(.rotate), turns % 4 != 0, let turned = pixRotateOrth(pix, Int32(turns % 4)) {
+            Leptonica.destroy(pix)
+            pix = turned
+            steps.append("rotate \(turns % 4 * 90)°")
+        }
+        func replace(_ next: UnsafeMutablePointer<PIX>?) -> Bool {
+            guard let next else { return false }
+            Leptonica.destroy(pix)
+            pix = next
+            return true
+        }
+        var props = ImageProperties.measure(pix, dpi: dpi)
+        let measured = props
+        var scale = 1.0
+        if allowed.contains(.upscale), dpi < level.minDPI {
+            let s = min(2, Self.targetDPI / dpi)
+            if replace(pixScaleGrayLI(pix, Float(s), Float(s))) {
+                scale = s
+                steps.append(String(format: "upscale ×%.2f", s))
+            }
+        }
+        if allowed.contains(.background), props.paperSpread > level.maxPaperSpread,
+           replace(pixBackgroundNormSimple(pix, nil, nil)) {
+            steps.append(Step.background.rawValue)
+            props = ImageProperties.measure(pix, dpi: dpi * scale)
+        }
+        if allowed.contains(.despeckle), props.noise > level.maxNoise, replace(pixMedianFilter(pix, 3, 3)) {
+            steps.append(String(format: "despeckle (σ %.0f)", props.noise))
+            props = ImageProperties.measure(pix, dpi: dpi * scale)
+        }
+        if allowed.contains(.contrast), props.contrast < level.minContrast, props.contrast > 20,
+           replace(pixGammaTRC(nil, pix, 1.0, Int32(props.ink), Int32(props.paper))) {
+            steps.append(String(format: "contrast %d–%d", props.ink, props.paper))
+        }
+        if allowed.contains(.deskew), let angle = Self.skew(of: pix), abs(angle) >= level.minSkew,
+           replace(pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)) {
+            steps.append(String(format: "deskew %.1f°", angle))
+        }
+        return Prepared(pix: pix, dpi: dpi * scale, scale: scale, steps: steps, properties: measured)
+    }
+
+    /// The skew of the text in a grey image, in degrees (positive: clockwise), when leptonica
+    /// finds it with confidence.
+    static func skew(of pix: UnsafeMutablePointer<PIX>) -> Double? {
+        guard var binary = pixConvertTo1(pix, 160) else { return nil }
+        defer { Leptonica.destroy(binary) }
+        // The search is on a 2× reduced image by default; small images are searched at full size.
+        if pixGetWidth(binary) > 2400, let reduced = pixReduceRankBinaryCascade(binary, 1, 0, 0, 0) {
+            Leptonica.destroy(binary)
+            binary = reduced
+        }
+        var angle: Float = 0, confidence: Float = 0
+        guard pixFindSkew(binary, &angle, &confidence) == 0, confidence >= 3 else { return nil }
+        return Double(angle)
+    }
+}
