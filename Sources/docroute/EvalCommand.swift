@@ -25,6 +25,9 @@ struct EvalCommand: ParsableCommand {
             help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99.")
     var minF1: [String] = []
 
+    @Flag(help: "Fit the pipeline's confidence calibration to these documents (run without the current one) and print it as YAML for the pipeline's confidence.calibration, with the reliability it gives.")
+    var calibrate = false
+
     func validate() throws {
         try options.check()
         for t in minF1 {
@@ -36,13 +39,22 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try options.pipeline(jobsDefault: ProcessInfo.processInfo.activeProcessorCount)
+        var pipeline = try options.pipeline(jobsDefault: ProcessInfo.processInfo.activeProcessorCount)
+        if calibrate { pipeline = pipeline.withoutCalibration }
         let truthPath = truth ?? (directory as NSString).appendingPathComponent("truth.jsonl")
         let entries: [Evaluation.Truth]
         do { entries = try Evaluation.loadTruth(path: truthPath) } catch { throw ValidationError("\(truthPath): \(error)") }
         let runner = BatchRunner(pipeline: pipeline, jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let evaluation = Evaluation.run(directory: directory, truth: entries, runner: runner)
         print(json ? evaluation.json() : evaluation.table())
+        if calibrate {
+            let fitted = ConfidenceCalibration.fit(evaluation.outcomes)
+            let after = evaluation.recalibrated(by: fitted)
+            print("\n# fitted on \(evaluation.outcomes.count) valid values of \(directory)")
+            print("confidence:\n  calibration: [" + fitted.points.map { String(format: "[%.3f, %.3f]", $0.raw, $0.calibrated) }
+                .joined(separator: ", ") + "]")
+            print("\nwith this calibration: " + after.reliabilityTable())
+        }
         var failures: [String] = []
         for t in minF1 {
             let parts = t.split(separator: "=").map(String.init)

@@ -71,7 +71,36 @@ public struct Evaluation: Sendable, Encodable {
         public var predicted: String?
         public var strategy: StrategyName?
         public var reason: String?
+        /// The predicted field's confidence (0 when nothing valid was predicted).
+        public var confidence: Double = 0
+        /// A valid value was predicted (and is wrong); false: nothing, or an invalid reading.
+        public var valid = false
     }
+
+    /// Of the valid values whose confidence falls in [lower, upper): how many, how many right.
+    public struct ReliabilityBin: Sendable, Encodable, Hashable {
+        public var lower: Double
+        public var upper: Double
+        public var fields = 0
+        public var correct = 0
+        public var accuracy: Double { fields == 0 ? 0 : Double(correct) / Double(fields) }
+
+        enum CodingKeys: String, CodingKey { case lower, upper, fields, correct, accuracy }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(lower, forKey: .lower)
+            try c.encode(upper, forKey: .upper)
+            try c.encode(fields, forKey: .fields)
+            try c.encode(correct, forKey: .correct)
+            try c.encode((accuracy * 10000).rounded() / 10000, forKey: .accuracy)
+        }
+    }
+
+    /// Bin edges of the reliability table.
+    static let reliabilityEdges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001]
+    /// A value at least this sure should be right (issue 6: ≥ 99 % of them).
+    public static let sure = 0.9
 
     public var pipeline: String
     public var documents: Int
@@ -88,10 +117,67 @@ public struct Evaluation: Sendable, Encodable {
     public var failedFiles: [String] = []
     /// Truth fields that are not fields of the pipeline.
     public var ignoredFields: [String] = []
+    /// Valid values by confidence: whether confidence predicts correctness.
+    public var reliability: [ReliabilityBin] = []
+    /// Wrong valid values with confidence ≥ `sure`: what calibration must drive to zero.
+    public var sureButWrong: [Mismatch] = []
+    /// Every valid value's confidence and whether it was right (for `ConfidenceCalibration.fit`).
+    public var outcomes: [(raw: Double, correct: Bool)] = []
+
+    /// Among valid values with confidence ≥ `sure`, the share that is right (1 when none).
+    public var sureAccuracy: Double {
+        let sure = outcomes.filter { $0.raw >= Self.sure }
+        return sure.isEmpty ? 1 : Double(sure.filter(\.correct).count) / Double(sure.count)
+    }
 
     enum CodingKeys: String, CodingKey {
         case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
-             latency, mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields"
+             latency, mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
+             sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(pipeline, forKey: .pipeline)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(records, forKey: .records)
+        try c.encode(overall, forKey: .overall)
+        try c.encode(byKind, forKey: .byKind)
+        try c.encode(byField, forKey: .byField)
+        try c.encode(byStrategy, forKey: .byStrategy)
+        try c.encode(latency, forKey: .latency)
+        try c.encode(mismatches, forKey: .mismatches)
+        try c.encode(failedFiles, forKey: .failedFiles)
+        try c.encode(ignoredFields, forKey: .ignoredFields)
+        try c.encode(reliability, forKey: .reliability)
+        try c.encode(sureButWrong, forKey: .sureButWrong)
+        try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
+    }
+
+    /// The reliability table and confident mistakes as they would be were every valid value's
+    /// confidence mapped by `calibration` (to judge a calibration on the data it was fitted to,
+    /// or on other data, without running the documents again).
+    public func recalibrated(by calibration: ConfidenceCalibration) -> Evaluation {
+        var e = self
+        e.outcomes = outcomes.map { (calibration.apply($0.raw), $0.correct) }
+        e.sureButWrong = []
+        for m in mismatches where m.valid {
+            var c = m
+            c.confidence = calibration.apply(m.confidence)
+            if c.confidence >= Self.sure { e.sureButWrong.append(c) }
+        }
+        e.reliability = Self.bins(e.outcomes)
+        return e
+    }
+
+    static func bins(_ outcomes: [(raw: Double, correct: Bool)]) -> [ReliabilityBin] {
+        var bins = zip(reliabilityEdges, reliabilityEdges.dropFirst()).map { ReliabilityBin(lower: $0, upper: min($1, 1)) }
+        for o in outcomes {
+            guard let i = bins.indices.last(where: { o.raw >= reliabilityEdges[$0] }) else { continue }
+            bins[i].fields += 1
+            if o.correct { bins[i].correct += 1 }
+        }
+        return bins
     }
 
     /// Reads `truth.jsonl` (one `Truth` per line).
@@ -163,13 +249,18 @@ public struct Evaluation: Sendable, Encodable {
                     p.falseNegatives = 0
                     e.byStrategy[strategy.rawValue, default: Score()].add(p)
                 }
+                if predicted != nil, let f = predictedField { e.outcomes.append((f.confidence, s.truePositives == 1)) }
                 if s.truePositives == 0 {
-                    e.mismatches.append(Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
-                                                 predicted: predicted?.description ?? predictedField?.raw,
-                                                 strategy: predictedField?.strategy, reason: predictedField?.reason))
+                    let m = Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
+                                     predicted: predicted?.description ?? predictedField?.raw,
+                                     strategy: predictedField?.strategy, reason: predictedField?.reason,
+                                     confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil)
+                    e.mismatches.append(m)
+                    if predicted != nil, m.confidence >= Self.sure { e.sureButWrong.append(m) }
                 }
             }
         }
+        e.reliability = bins(e.outcomes)
         for (kind, list) in times {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()

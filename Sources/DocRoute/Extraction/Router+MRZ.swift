@@ -9,20 +9,21 @@ extension Router {
     /// Confidence of a value taken from a part of a verified zone that no check digit protects
     /// (sex, nationality).
     static let zoneUncheckedConfidence = 0.85
-    /// Confidence kept by a printed value the zone contradicts but cannot overrule (a name).
+    /// Share of its confidence kept by a printed checked value the zone contradicts when the
+    /// check digit cannot say which reading is right.
     static let disagreementFactor = 0.5
 
     /// Cross-checks the fields a machine-readable zone repeats (`FieldSpec.mrz`) and fills an
     /// `mrz` field, when the document has a zone whose check digits verify (as printed,
     /// repaired from OCR confusions, or re-read from its box with the zone's alphabet).
     ///
-    /// - A printed value equal to the zone's is confirmed (`checks.mrz = agrees`).
-    /// - A printed value that differs is replaced by the zone's (`corrected`, strategy `mrz`)
-    ///   only when the part has its own check digit (document number, dates) and the printed
-    ///   value fails it: the zone's reading is then the one the digits prove. Otherwise (names,
-    ///   which zones transliterate; sex and nationality, which no digit protects; a printed
-    ///   value the digit accepts too; a zone number that verified only after look-alikes were
-    ///   swapped in it) the printed value is kept, less sure (`disagrees`).
+    /// - A printed value equal to the zone's is confirmed (`checks.mrz = agrees`) and made at
+    ///   least as sure as the zone (names read without accents excepted: see below).
+    /// - A printed value that differs, in a part with its own check digit (document number,
+    ///   dates), is replaced by the one mix of the two readings the digit proves (`corrected`,
+    ///   strategy `mrz`); when the digit proves none or several, the printed value is kept,
+    ///   less sure (`disagrees`). Names (which zones transliterate), sex and nationality (which
+    ///   no digit protects) that differ are kept as printed (`disagrees`, confidence unchanged).
     /// - A missing or invalid value is filled from the zone (`filled`); values without their
     ///   own check digit are less sure, names least (`zoneNameConfidence`).
     func crossCheckMRZ(_ document: Document, state: inout FillState) {
@@ -61,25 +62,72 @@ extension Router {
             guard var printed = state.filled[f.name], let value = printed.value else {
                 var filled = zoneField
                 filled.checks["mrz"] = .filled
+                // A number the zone verified only by swapping look-alikes in it is a guess.
+                if part == .documentNumber && mrz.numberSwaps > 0 { filled.confidence = Self.guessedNumber }
                 state.filled[f.name] = filled
                 continue
             }
             if Self.same(value, fromZone.value, name: isName) {
                 printed.checks["mrz"] = .agrees
-                printed.confidence = max(printed.confidence, Self.zoneConfidence)
+                // A zone spells names in plain A–Z: it confirms their letters, not that a plainly
+                // read name lost no accent. A number the zone verified only after swapping
+                // look-alikes is a second reading, not a proof. Both are two readings agreeing.
+                if (part == .documentNumber && mrz.numberSwaps > 0) || (isName && value.description.allSatisfy(\.isASCII)) {
+                    printed.confidence = max(printed.confidence, Self.agreeingReadings)
+                } else {
+                    printed.confidence = max(printed.confidence, Self.zoneConfidence)
+                }
                 state.filled[f.name] = printed
-            } else if !checked || mrz.checkDigitAccepts(value.description, for: part) != false
-                        || (part == .documentNumber && mrz.numberSwaps > 0) {
+            } else if !checked {
+                // Names, sex, nationality: no digit says which reading is right; the printed one stays.
+                printed.checks["mrz"] = .disagrees
+                state.filled[f.name] = printed
+            } else if let proven = Self.reconcile(printed: value.description, zone: text, part: part, mrz: mrz),
+                      case .success(let v) = validator.validate(proven) {
+                var corrected = zoneField
+                corrected.value = v.value
+                corrected.raw = proven
+                corrected.checks["mrz"] = .corrected
+                state.filled[f.name] = corrected
+                state.warnings.append("\(f.name): printed \"\(value)\" fails the machine-readable zone's check digit; \"\(proven)\" taken")
+            } else {
                 printed.checks["mrz"] = .disagrees
                 printed.confidence *= Self.disagreementFactor
                 state.filled[f.name] = printed
-            } else {
-                var corrected = zoneField
-                corrected.checks["mrz"] = .corrected
-                state.filled[f.name] = corrected
-                state.warnings.append("\(f.name): printed \"\(value)\" differs from the verified machine-readable zone; \"\(text)\" taken")
             }
         }
+    }
+
+    /// Confidence of a document number filled from a zone that verified only after
+    /// look-alikes were swapped in it.
+    static let guessedNumber = 0.5
+
+    /// Confidence of a value read alike on the page and in a zone when the zone cannot prove
+    /// it: a document number that verified only after look-alikes were swapped in it, a name
+    /// read without accents.
+    static let agreeingReadings = 0.9
+
+    /// The one reading of a checked part that the zone's check digit proves, taking each
+    /// differing character from the printed value or from the zone; nil when none or several
+    /// verify (the digit cannot tell 6 from G, 0 from A: letters count 10 more than their
+    /// look-alike digits), or when a zone number was itself a guess.
+    static func reconcile(printed: String, zone: String, part: MRZ.Part, mrz: MRZ) -> String? {
+        if part == .documentNumber && mrz.numberSwaps > 0 { return nil }
+        let p = Array(printed), z = Array(zone)
+        guard p.count == z.count else {
+            // Characters lost or gained: the zone's reading, if the printed one fails the digit.
+            return mrz.checkDigitAccepts(printed, for: part) == false ? zone : nil
+        }
+        let differing = p.indices.filter { p[$0] != z[$0] }
+        guard !differing.isEmpty, differing.count <= 6 else { return nil }
+        var proven: [String] = []
+        for mask in 0..<(1 << differing.count) {
+            var c = p
+            for (k, i) in differing.enumerated() where mask & (1 << k) != 0 { c[i] = z[i] }
+            let candidate = String(c)
+            if mrz.checkDigitAccepts(candidate, for: part) == true { proven.append(candidate) }
+        }
+        return proven.count == 1 ? proven[0] : nil
     }
 
     /// Whether a printed value and a zone's say the same. Names compare by their letters as a

@@ -61,7 +61,7 @@ public struct Router: Sendable {
                     fill(&state, with: row.candidates, strategy: .table)
                     let route = Record.Route(order: [.table], strategies: [.table],
                                              reason: "register table: one record per row below the header")
-                    return Extraction(fields: state.result(spec.fields), template: nil, route: route, sheet: row.sheet, row: row.row)
+                    return Extraction(fields: calibrated(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet, row: row.row)
                 }
             }
         }
@@ -119,8 +119,19 @@ public struct Router: Sendable {
             route.llmTokens = outcome.answer?.usage
         }
         route.rereads = state.rereads
-        return [Extraction(fields: state.result(spec.fields), template: usedTemplate, route: route, warnings: state.warnings,
+        return [Extraction(fields: calibrated(state.result(spec.fields)), template: usedTemplate, route: route, warnings: state.warnings,
                            errors: errors, llmModel: model)]
+    }
+
+    /// `fields` with the confidences of valid values mapped by the pipeline's calibration.
+    func calibrated(_ fields: [String: Record.Field]) -> [String: Record.Field] {
+        guard let calibration = spec.calibration else { return fields }
+        return fields.mapValues { f in
+            guard f.valid else { return f }
+            var c = f
+            c.confidence = calibration.apply(f.confidence)
+            return c
+        }
     }
 
     /// Confidence kept by a value repaired from OCR confusions.

@@ -257,6 +257,9 @@ public struct Record: Sendable, Hashable, Codable {
     /// What the reader worked around (skipped parts, deskewed pages, ...).
     public var warnings: [String]
     public var versions: VersionInfo
+    /// Valid fields less sure than the pipeline's `review.below`, for a person to check; a
+    /// required one among them makes the status `needs_review`. nil when there are none.
+    public var review: [String]?
     /// Set by the watch daemon on the record of a document whose content it had already
     /// processed under another name: that document's path in the inbox. Encoded only when set.
     public var duplicateOf: String?
@@ -270,7 +273,7 @@ public struct Record: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, pipeline, template, status, fields, route, timingsMs = "timings_ms", errors, warnings, versions
-        case duplicateOf = "duplicate_of"
+        case duplicateOf = "duplicate_of", review
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -279,6 +282,7 @@ public struct Record: Sendable, Hashable, Codable {
         try c.encode(pipeline, forKey: .pipeline)
         try c.encode(template, forKey: .template)
         try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(review, forKey: .review)
         try c.encode(fields, forKey: .fields)
         try c.encode(route, forKey: .route)
         try c.encode(timingsMs, forKey: .timingsMs)

@@ -30,7 +30,7 @@ struct ImagePreprocessor: Sendable {
         /// Skews smaller than this (degrees) are left to Tesseract.
         var minSkew: Double
 
-        static let light = Level(minDPI: 180, maxPaperSpread: 48, minContrast: 90, maxNoise: 14, minSkew: 1.0)
+        static let light = Level(minDPI: 180, maxPaperSpread: 48, minContrast: 90, maxNoise: 14, minSkew: 2.0)
         static let strong = Level(minDPI: 240, maxPaperSpread: -1, minContrast: 160, maxNoise: 7, minSkew: 0.4)
     }
 

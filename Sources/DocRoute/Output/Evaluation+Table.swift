@@ -23,6 +23,7 @@ extension Evaluation {
             out += String(format: "  %-18@ %6d %9.1f %9.1f %9.1f %9.2f\n", k as NSString, l.documents, l.medianMs, l.p95Ms,
                           l.medianMsPerPage, l.llmCallsPerDocument)
         }
+        out += "\n" + reliabilityTable()
         if !ignoredFields.isEmpty { out += "\ntruth fields not in the pipeline (not scored): \(ignoredFields.joined(separator: ", "))\n" }
         if !failedFiles.isEmpty { out += "\nfailed: \(failedFiles.joined(separator: ", "))\n" }
         if !mismatches.isEmpty {
@@ -30,9 +31,26 @@ extension Evaluation {
             for m in mismatches.prefix(mismatchLimit) {
                 let place = m.row.map { "\(m.file)#\($0)" } ?? m.file
                 out += "  \(place) \(m.field): expected \(m.expected.map { "\"\($0)\"" } ?? "nothing"), got \(m.predicted.map { "\"\($0)\"" } ?? "nothing")"
-                out += (m.strategy.map { " [\($0.rawValue)]" } ?? "") + (m.reason.map { " (\($0))" } ?? "") + "\n"
+                out += (m.strategy.map { " [\($0.rawValue)]" } ?? "") + (m.reason.map { " (\($0))" } ?? "")
+                out += m.valid ? String(format: " conf %.3f", m.confidence) + "\n" : "\n"
             }
             if mismatches.count > mismatchLimit { out += "  … \(mismatches.count - mismatchLimit) more (--json lists all)\n" }
+        }
+        return out
+    }
+
+    /// Valid values by confidence bin: how many, how many right; then the share right among
+    /// those at least `sure`, and the wrong ones there.
+    public func reliabilityTable() -> String {
+        var out = "confidence reliability (valid values)\n" + String(format: "  %-18@ %6@ %9@ %9@\n", "confidence" as NSString,
+                                                                 "fields" as NSString, "correct" as NSString, "accuracy" as NSString)
+        for b in reliability where b.fields > 0 {
+            out += String(format: "  %-18@ %6d %9d %9.4f\n", String(format: "%.2f–%.2f", b.lower, b.upper) as NSString,
+                          b.fields, b.correct, b.accuracy)
+        }
+        out += String(format: "  ≥ %.2f: %.4f right; %d wrong\n", Self.sure, sureAccuracy, sureButWrong.count)
+        for m in sureButWrong {
+            out += "    \(m.row.map { "\(m.file)#\($0)" } ?? m.file) \(m.field): \(m.predicted ?? "") (\(String(format: "%.3f", m.confidence)))\n"
         }
         return out
     }

@@ -28,6 +28,17 @@ public struct Pipeline: Sendable {
         router = Router(spec: spec, llm: llm)
     }
 
+    /// The same pipeline reporting confidences as computed (for fitting a new calibration).
+    public var withoutCalibration: Pipeline {
+        var spec = spec
+        spec.calibration = nil
+        return Pipeline(spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend))
+    }
+
+    private init(spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router) {
+        self.spec = spec; self.reader = reader; self.values = values; self.router = router
+    }
+
     /// The records of the file at `path`: one, or one per row of a register table.
     public func process(path: String) -> [Record] {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -68,11 +79,14 @@ public struct Pipeline: Sendable {
                                        sheet: e.sheet, row: e.row)
             var source = base
             if document.pages.contains(where: { $0.origin == .ocr }) { source.preprocessing = document.pages.map(\.preprocessing) }
-            return Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
-                          fields: e.fields, route: e.route,
-                          timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
-                          errors: e.errors, warnings: document.warnings + e.warnings,
-                          versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
+            var record = Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
+                                fields: e.fields, route: e.route,
+                                timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
+                                errors: e.errors, warnings: document.warnings + e.warnings,
+                                versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
+            let unsure = spec.fields.map(\.name).filter { e.fields[$0].map { $0.valid && $0.confidence < spec.reviewBelow } ?? false }
+            record.review = unsure.isEmpty ? nil : unsure
+            return record
         }
     }
 

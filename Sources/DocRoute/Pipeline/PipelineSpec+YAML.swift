@@ -171,7 +171,7 @@ struct SpecReader {
         var spec = PipelineSpec(name: "", fields: [], file: file)
         var sawName = false, sawFields = false
         var templateNodes: [Node] = []
-        for (key, _, value) in try mapping(root, "", allowed: ["name", "description", "locale", "fields", "templates", "routing", "llm", "review", "ocr"]) {
+        for (key, _, value) in try mapping(root, "", allowed: ["name", "description", "locale", "fields", "templates", "routing", "llm", "review", "ocr", "confidence"]) {
             switch key {
             case "name":
                 spec.name = try nonEmpty(value, key); sawName = true
@@ -206,6 +206,10 @@ struct SpecReader {
                     let languages = try tesseractLanguages(v, "ocr.\(k)")
                     if k == "languages" { spec.ocr.page = languages } else { spec.ocr.values = languages }
                 }
+            case "confidence":
+                for (_, _, v) in try mapping(value, key, allowed: ["calibration"]) {
+                    spec.calibration = try calibration(v, "confidence.calibration")
+                }
             case "review":
                 for (_, _, v) in try mapping(value, key, allowed: ["below"]) {
                     spec.reviewBelow = try number(v, "review.below", in: 0...1)
@@ -223,6 +227,22 @@ struct SpecReader {
             }
         }
         return spec
+    }
+
+    /// `[[raw, calibrated], ...]`: both in 0...1, raw increasing, calibrated not decreasing.
+    func calibration(_ node: Node, _ key: String) throws(PipelineSpecError) -> ConfidenceCalibration {
+        var points: [(raw: Double, calibrated: Double)] = []
+        for (i, n) in try list(node, key).enumerated() {
+            let pair = try list(n, "\(key)[\(i)]")
+            guard pair.count == 2 else { throw fail(n, "\(key)[\(i)]", "expected [raw, calibrated]") }
+            let x = try number(pair[0], "\(key)[\(i)][0]", in: 0...1), y = try number(pair[1], "\(key)[\(i)][1]", in: 0...1)
+            if let last = points.last, x <= last.raw || y < last.calibrated {
+                throw fail(n, "\(key)[\(i)]", "raw must increase and calibrated must not decrease")
+            }
+            points.append((x, y))
+        }
+        guard !points.isEmpty else { throw fail(node, key, "expected at least one [raw, calibrated] point") }
+        return ConfidenceCalibration(points: points)
     }
 
     func field(_ node: Node, _ key: String) throws(PipelineSpecError) -> FieldSpec {

@@ -18,6 +18,9 @@ public struct PipelineSpec: Sendable {
     public var ocr: OCRSpec
     /// A document whose required field has a confidence below this gets status `needs_review`.
     public var reviewBelow: Double
+    /// Maps computed confidences to measured probabilities (`confidence.calibration`); nil:
+    /// confidences are reported as computed.
+    public var calibration: ConfidenceCalibration?
     /// The file the spec was read from (empty for specs built in code).
     public var file: String
 
