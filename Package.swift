@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DocRouteTests", dependencies: ["DocRoute"]),
+        .testTarget(name: "DocRouteTests", dependencies: ["DocRoute", "CLeptonica"]),
         .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute"]),
     ],
     swiftLanguageModes: [.v6]

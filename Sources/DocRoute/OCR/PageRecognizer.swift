@@ -16,9 +16,9 @@ struct PageRecognizer {
     /// (swapped when the page had to be turned a quarter).
     ///
     /// The image is read once lightly prepared; a poor reading (few confident characters) is
-    /// read again strongly prepared, and then upside down; a reading whose text Tesseract
-    /// found running sideways or upside down is read again turned upright. The best reading
-    /// is kept.
+    /// read again strongly prepared, and then turned upside down, then a quarter each way,
+    /// until one reads; a reading whose text Tesseract found running sideways or upside down
+    /// is read again turned upright. The best reading is kept.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
               width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> (Page, [String]) {
         func attempt(_ level: ImagePreprocessor.Level, turns: Int) throws(DocRouteError) -> Reading {
@@ -31,7 +31,8 @@ struct PageRecognizer {
                     try engine.recognize(prepared.pix, dpi: Int(prepared.dpi.rounded()), deadline: deadline)
                 }
             }
-            return Reading(prepared: prepared, words: words, level: level, turns: turns)
+            let r = Reading(prepared: prepared, words: words, level: level, turns: turns)
+            return r
         }
         var best = try attempt(.light, turns: 0)
         if best.poor, preprocessor.allowed.count > 1 {
@@ -40,12 +41,22 @@ struct PageRecognizer {
         }
         if preprocessor.allowed.contains(.rotate) {
             if let turns = best.sideways {
-                let upright = try attempt(best.level, turns: turns)
+                // Which way lines run says which quarter turn rights them, unless Tesseract read
+                // them upside down too: then the opposite quarter does.
+                var upright = try attempt(best.level, turns: turns)
+                if upright.poor {
+                    let opposite = try attempt(best.level, turns: (turns + 2) % 4)
+                    if opposite.score > upright.score { upright = opposite }
+                }
                 // Upright text is what layout needs: kept unless clearly worse.
                 if upright.score >= best.score * 0.8 { best = upright }
             } else if best.poor {
-                let flipped = try attempt(best.level, turns: 2)
-                if flipped.score > best.score * 1.5 { best = flipped }
+                // Upside down (a page fed the wrong way round) is likeliest; text running up
+                // the page is not read by Tesseract at all: each turn is tried until one reads.
+                for turns in [2, 1, 3] where best.poor {
+                    let turned = try attempt(best.level, turns: turns)
+                    if turned.score > best.score * 1.5 { best = turned }
+                }
             }
         }
         let prepared = best.prepared
