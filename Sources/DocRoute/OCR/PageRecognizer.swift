@@ -18,14 +18,20 @@ struct PageRecognizer {
     /// The image is read once lightly prepared; a poor reading (few confident characters) is
     /// read again strongly prepared, and then turned upside down, then a quarter each way,
     /// until one reads; a reading whose text Tesseract found running sideways or upside down
-    /// is read again turned upright. The best reading is kept.
+    /// is read again turned upright. The best reading is kept. Another reading is only tried
+    /// while the time left allows twice the first one's: retries never cause a timeout.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
               width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> (Page, [String]) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var firstSeconds = 0.0
+        /// Whether another reading fits in the time left: one more is never worth a timeout.
+        func affordable() -> Bool { deadline.remaining > 2 * firstSeconds + 0.5 }
         func attempt(_ level: ImagePreprocessor.Level, turns: Int) throws(DocRouteError) -> Reading {
             try deadline.check()
             guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns) else {
                 throw .ocr("page \(index + 1): the image cannot be converted to grey")
             }
+            try deadline.check()
             let words = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
                 try pool.withEngine { engine throws(DocRouteError) in
                     try engine.recognize(prepared.pix, dpi: Int(prepared.dpi.rounded()), deadline: deadline)
@@ -35,16 +41,17 @@ struct PageRecognizer {
             return r
         }
         var best = try attempt(.light, turns: 0)
-        if best.poor, preprocessor.allowed.count > 1 {
+        firstSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        if best.poor, preprocessor.allowed.count > 1, affordable() {
             let strong = try attempt(.strong, turns: 0)
             if strong.score > best.score { best = strong }
         }
-        if preprocessor.allowed.contains(.rotate) {
+        if preprocessor.allowed.contains(.rotate), affordable() {
             if let turns = best.sideways {
                 // Which way lines run says which quarter turn rights them, unless Tesseract read
                 // them upside down too: then the opposite quarter does.
                 var upright = try attempt(best.level, turns: turns)
-                if upright.poor {
+                if upright.poor, affordable() {
                     let opposite = try attempt(best.level, turns: (turns + 2) % 4)
                     if opposite.score > upright.score { upright = opposite }
                 }
@@ -53,7 +60,7 @@ struct PageRecognizer {
             } else if best.poor {
                 // Upside down (a page fed the wrong way round) is likeliest; text running up
                 // the page is not read by Tesseract at all: each turn is tried until one reads.
-                for turns in [2, 1, 3] where best.poor {
+                for turns in [2, 1, 3] where best.poor && affordable() {
                     let turned = try attempt(best.level, turns: turns)
                     if turned.score > best.score * 1.5 { best = turned }
                 }
@@ -126,8 +133,9 @@ struct PageRecognizer {
         }
     }
 
-    /// A reading with fewer confident characters than this is tried again.
-    static let poorScore = 80.0
+    /// A reading with fewer confident characters than this is tried again (a card holds ~150;
+    /// a short letter ~80, read at 0.95).
+    static let poorScore = 40.0
     /// A reading less sure than this on average is tried again.
     static let poorConfidence = 0.65
 }
