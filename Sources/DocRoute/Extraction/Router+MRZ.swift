@@ -30,10 +30,11 @@ extension Router {
         let mapped = spec.fields.filter { $0.mrz != nil }
         let zoneFields = spec.fields.filter { $0.type == .mrz }
         guard !mapped.isEmpty || !zoneFields.isEmpty, let zone = MRZZone.locate(in: document) else { return }
-        // The page's reading, unless it needed repairs: then the zone is read again from its
-        // box with the zone's alphabet, and the reading that verifies with fewer repairs wins.
+        // The page's reading, unless it does not verify or verified only by swapping look-alikes
+        // in the document number: then the zone is read again from its box with the zone's
+        // alphabet, and the reading that verifies with fewer repairs wins.
         var mrz = MRZ.repaired(zone.text)
-        if mrz?.isValid != true || mrz?.repairs ?? 0 > 0,
+        if mrz?.isValid != true || mrz?.numberSwaps ?? 0 > 0,
            let box = zone.box, let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet),
            let again = MRZ.repaired(text), again.isValid,
            mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0 {
