@@ -35,7 +35,7 @@ extension Router {
         // alphabet, and the reading that verifies with fewer repairs wins.
         var mrz = MRZ.repaired(zone.text)
         if mrz?.isValid != true || mrz?.numberSwaps ?? 0 > 0,
-           let box = zone.box, let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet),
+           let box = zone.box, let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet)?.text,
            let again = MRZ.repaired(text), again.isValid,
            mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0 {
             mrz = again

@@ -296,30 +296,23 @@ struct FillState {
 
     /// `c` read again from its box by the values model, as a candidate of the same quality.
     mutating func reread(_ c: Candidate, field: FieldSpec, whitelist: String?) -> Candidate? {
-        guard let reader, let page = c.page, let box = c.box, rereads < Self.maxRereads,
-              rereadsByField[field.name, default: 0] < Self.maxRereadsPerField else { return nil }
-        rereads += 1
+        guard let page = c.page, let box = c.box, rereadsByField[field.name, default: 0] < Self.maxRereadsPerField,
+              rereads < Self.maxRereads else { return nil }
         rereadsByField[field.name, default: 0] += 1
-        do {
-            guard let r = try reader.read(page: page, box: box, lines: c.lines, whitelist: whitelist) else { return nil }
-            return Candidate(text: r.text, page: page, box: box, confidence: c.quality * r.confidence, ocr: true,
-                             quality: c.quality, lines: c.lines)
-        } catch {
-            let note = "values not re-read: \(error)"
-            if !warnings.contains(note) { warnings.append(note) }
-            return nil
-        }
+        guard let r = reread(page: page, box: box, lines: c.lines, whitelist: whitelist) else { return nil }
+        return Candidate(text: r.text, page: page, box: box, confidence: c.quality * r.confidence, ocr: true,
+                         quality: c.quality, lines: c.lines)
     }
 
-    /// The text in `box` of 0-based `page` read again (a region that is no field's candidate,
-    /// such as a machine-readable zone), within the record's re-read budget.
-    mutating func reread(page: Int, box: Box, lines: Int, whitelist: String?) -> String? {
+    /// `box` of 0-based `page` read again by the values model, within the record's re-read
+    /// budget (a field's candidate, or a region that is none, such as a machine-readable zone).
+    mutating func reread(page: Int, box: Box, lines: Int, whitelist: String?) -> RegionReader.Reading? {
         guard let reader, rereads < Self.maxRereads else { return nil }
         rereads += 1
         do {
-            return try reader.read(page: page, box: box, lines: lines, whitelist: whitelist)?.text
+            return try reader.read(page: page, box: box, lines: lines, whitelist: whitelist)
         } catch {
-            let note = "region not re-read: \(error)"
+            let note = "values not re-read: \(error)"
             if !warnings.contains(note) { warnings.append(note) }
             return nil
         }

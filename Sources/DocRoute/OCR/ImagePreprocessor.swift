@@ -43,10 +43,9 @@ struct ImagePreprocessor: Sendable {
         let dpi: Double
         let scale: Double
         let steps: [String]
-        let properties: ImageProperties
 
-        init(pix: UnsafeMutablePointer<PIX>, dpi: Double, scale: Double, steps: [String], properties: ImageProperties) {
-            self.pix = pix; self.dpi = dpi; self.scale = scale; self.steps = steps; self.properties = properties
+        init(pix: UnsafeMutablePointer<PIX>, dpi: Double, scale: Double, steps: [String]) {
+            self.pix = pix; self.dpi = dpi; self.scale = scale; self.steps = steps
         }
 
         deinit { Leptonica.destroy(pix) }
@@ -73,7 +72,6 @@ struct ImagePreprocessor: Sendable {
             return true
         }
         var props = ImageProperties.measure(pix, dpi: dpi)
-        let measured = props
         var scale = 1.0
         if allowed.contains(.upscale), dpi < level.minDPI {
             let s = min(2, Self.targetDPI / dpi)
@@ -99,7 +97,7 @@ struct ImagePreprocessor: Sendable {
            replace(pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)) {
             steps.append(String(format: "deskew %.1f°", angle))
         }
-        return Prepared(pix: pix, dpi: dpi * scale, scale: scale, steps: steps, properties: measured)
+        return Prepared(pix: pix, dpi: dpi * scale, scale: scale, steps: steps)
     }
 
     /// The skew of the text in a grey image, in degrees (positive: clockwise), when leptonica

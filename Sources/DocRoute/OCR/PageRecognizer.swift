@@ -42,7 +42,7 @@ struct PageRecognizer {
         }
         var best = try attempt(.light, turns: 0)
         firstSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        if best.poor, preprocessor.allowed.count > 1, affordable() {
+        if best.poor, !preprocessor.allowed.isEmpty, affordable() {
             let strong = try attempt(.strong, turns: 0)
             if strong.score > best.score { best = strong }
         }
@@ -87,23 +87,23 @@ struct PageRecognizer {
         let words: [TesseractEngine.Word]
         let level: ImagePreprocessor.Level
         let turns: Int
-
         /// Characters of words of two or more letters or digits, each weighted by its word's
         /// confidence: how much was read, and how surely.
-        var score: Double {
-            words.reduce(0) { sum, w in
-                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
-                return n >= 2 ? sum + Double(n) * w.confidence : sum
-            }
-        }
-
+        let score: Double
         /// Mean confidence of those characters.
-        var meanConfidence: Double {
-            let chars = words.reduce(0) { sum, w in
+        let meanConfidence: Double
+
+        init(prepared: ImagePreprocessor.Prepared, words: [TesseractEngine.Word], level: ImagePreprocessor.Level, turns: Int) {
+            self.prepared = prepared; self.words = words; self.level = level; self.turns = turns
+            var chars = 0, score = 0.0
+            for w in words {
                 let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
-                return n >= 2 ? sum + n : sum
+                guard n >= 2 else { continue }
+                chars += n
+                score += Double(n) * w.confidence
             }
-            return chars > 0 ? score / Double(chars) : 0
+            self.score = score
+            meanConfidence = chars > 0 ? score / Double(chars) : 0
         }
 
         /// Too little read, or read too unsurely, to trust this reading without trying another.
