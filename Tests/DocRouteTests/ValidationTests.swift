@@ -147,6 +147,14 @@ import Testing
         #expect(FieldValidator.clean("  :  John   Smith ; ") == "John Smith")
     }
 
+    @Test func aReReadKeepsThePageReadingsWordBreaks() {
+        #expect(TextNormalizer.spaced("KÖ LN", like: "KOLN") == "KÖLN")
+        #expect(TextNormalizer.spaced("ANAMARIA", like: "ANA MARIA") == "ANA MARIA")
+        #expect(TextNormalizer.spaced("JOÃO  PEDRO", like: "JOAO PEDRO") == "JOÃO PEDRO")
+        // Different letter counts: nothing to align, the re-read stays as read.
+        #expect(TextNormalizer.spaced("KÖ LNX", like: "KOLN") == "KÖ LNX")
+    }
+
     @Test func lookAlikesCompareEqual() {
         #expect(TextNormalizer.matchKey("VAN DIJK") == TextNormalizer.matchKey("VAN DUK"))
         #expect(TextNormalizer.matchKey("Kraków") == TextNormalizer.matchKey("KRAKOW"))

@@ -245,7 +245,14 @@ public struct Router: Sendable {
         if case .success(let v) = accepted(free, validator: validator) {
             guard let page else { return v }
             let x = TextNormalizer.matchKey(v.raw), y = TextNormalizer.matchKey(page.raw)
-            if x == y { return v }
+            if x == y {
+                // The same letters: the re-read's accents, the page's word breaks (a line crop
+                // can split a word the page read whole: KÖ LN for KOLN).
+                var respaced = free
+                respaced.text = TextNormalizer.spaced(v.raw, like: page.raw)
+                if respaced.text != v.raw, case .success(let w) = accepted(respaced, validator: validator) { return w }
+                return v
+            }
             let limit = max(2, min(x.count, y.count) / 4)
             let pageOCR = c.quality > 0 ? c.confidence / c.quality : 0
             let rereadOCR = c.quality > 0 ? free.confidence / c.quality : 0

@@ -38,11 +38,24 @@ struct RegionReader: Sendable {
         }
         defer { Leptonica.destroy(crop) }
         let dpi = Int((Double(raster.dpi) * scale).rounded())
-        let words = try clock.measure { () throws(DocRouteError) in
+        let read = try clock.measure { () throws(DocRouteError) in
             try pool.withEngine { engine throws(DocRouteError) in
                 try engine.recognize(crop, dpi: dpi, deadline: deadline, layout: lines > 1 ? .block : .line,
                                      whitelist: whitelist)
             }
+        }
+        // The margin is there for accents, not for what stands beside the value: words centred
+        // outside the value's own box (specks, a neighbour's letters) are not part of it.
+        let origin = (x: max(0, Int((box.x0 * raster.pixelsPerUnit).rounded(.down)) - margin.x),
+                      y: max(0, Int((box.y0 * raster.pixelsPerUnit).rounded(.down)) - margin.y))
+        let slack = lineHeight * 0.25
+        let inside = (x0: (box.x0 * raster.pixelsPerUnit - Double(origin.x) - slack) * scale,
+                      x1: (box.x1 * raster.pixelsPerUnit - Double(origin.x) + slack) * scale,
+                      y0: (box.y0 * raster.pixelsPerUnit - Double(origin.y) - slack) * scale,
+                      y1: (box.y1 * raster.pixelsPerUnit - Double(origin.y) + slack) * scale)
+        let words = read.filter { w in
+            let cx = (w.box.x0 + w.box.x1) / 2, cy = (w.box.y0 + w.box.y1) / 2
+            return cx >= inside.x0 && cx <= inside.x1 && cy >= inside.y0 && cy <= inside.y1
         }
         guard !words.isEmpty else { return nil }
         var text = ""

@@ -29,6 +29,19 @@ public enum TextNormalizer {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
+    /// `text` with the spaces of `model` when both hold the same number of non-space
+    /// characters (a re-read's letters with the page reading's word breaks); else `text`.
+    public static func spaced(_ text: String, like model: String) -> String {
+        let letters = text.filter { $0 != " " }
+        guard letters.count == model.filter({ $0 != " " }).count else { return text }
+        var out = ""
+        var it = letters.makeIterator()
+        for c in model {
+            if c == " " { out.append(" ") } else if let l = it.next() { out.append(l) }
+        }
+        return out
+    }
+
     /// Levenshtein distance between `a` and `b` (by Unicode scalars), stopping early once it
     /// exceeds `limit` (then returns `limit + 1`).
     public static func distance(_ a: String, _ b: String, limit: Int = .max) -> Int {
