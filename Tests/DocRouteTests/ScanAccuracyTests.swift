@@ -196,7 +196,6 @@ import Testing
         // The evaluation's reliability table, before and after such a mapping.
         var e = Evaluation(pipeline: "t", documents: 0, records: 0)
         e.outcomes = outcomes
-        e.reliability = Evaluation.bins(outcomes)
         #expect(e.reliability.reduce(0) { $0 + $1.fields } == 260)
         let sure = e.reliability.filter { $0.lower >= 0.9 }
         #expect(sure.reduce(0) { $0 + $1.fields } == 100 && sure.reduce(0) { $0 + $1.correct } == 100)

@@ -118,9 +118,9 @@ public struct Evaluation: Sendable, Encodable {
     /// Truth fields that are not fields of the pipeline.
     public var ignoredFields: [String] = []
     /// Valid values by confidence: whether confidence predicts correctness.
-    public var reliability: [ReliabilityBin] = []
+    public var reliability: [ReliabilityBin] { Self.bins(outcomes) }
     /// Wrong valid values with confidence ≥ `sure`: what calibration must drive to zero.
-    public var sureButWrong: [Mismatch] = []
+    public var sureButWrong: [Mismatch] { mismatches.filter { $0.valid && $0.confidence >= Self.sure } }
     /// Every valid value's confidence and whether it was right (for `ConfidenceCalibration.fit`).
     public var outcomes: [(raw: Double, correct: Bool)] = []
 
@@ -160,13 +160,11 @@ public struct Evaluation: Sendable, Encodable {
     public func recalibrated(by calibration: ConfidenceCalibration) -> Evaluation {
         var e = self
         e.outcomes = outcomes.map { (calibration.apply($0.raw), $0.correct) }
-        e.sureButWrong = []
-        for m in mismatches where m.valid {
+        e.mismatches = mismatches.map { m in
             var c = m
-            c.confidence = calibration.apply(m.confidence)
-            if c.confidence >= Self.sure { e.sureButWrong.append(c) }
+            if m.valid { c.confidence = calibration.apply(m.confidence) }
+            return c
         }
-        e.reliability = Self.bins(e.outcomes)
         return e
     }
 
@@ -256,11 +254,9 @@ public struct Evaluation: Sendable, Encodable {
                                      strategy: predictedField?.strategy, reason: predictedField?.reason,
                                      confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil)
                     e.mismatches.append(m)
-                    if predicted != nil, m.confidence >= Self.sure { e.sureButWrong.append(m) }
                 }
             }
         }
-        e.reliability = bins(e.outcomes)
         for (kind, list) in times {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()

@@ -57,14 +57,15 @@ extension Router {
             guard !text.isEmpty, case .success(let fromZone) = validator.validate(text) else { continue }
             let isName = part == .surname || part == .givenNames
             let checked = MRZ.isChecked(part)
+            // A number the zone verified only by swapping look-alikes in it is a guess.
+            let guessed = part == .documentNumber && mrz.numberSwaps > 0
             let confidence = checked ? Self.zoneConfidence : (isName ? Self.zoneNameConfidence : Self.zoneUncheckedConfidence)
             let zoneField = Record.Field(value: fromZone.value, raw: text, confidence: confidence,
                                          strategy: .mrz, page: page, box: zone.box, valid: true, tried: [])
             guard var printed = state.filled[f.name], let value = printed.value else {
                 var filled = zoneField
                 filled.checks["mrz"] = .filled
-                // A number the zone verified only by swapping look-alikes in it is a guess.
-                if part == .documentNumber && mrz.numberSwaps > 0 { filled.confidence = Self.guessedNumber }
+                if guessed { filled.confidence = Self.guessedNumber }
                 state.filled[f.name] = filled
                 continue
             }
@@ -73,7 +74,7 @@ extension Router {
                 // A zone spells names in plain A–Z: it confirms their letters, not that a plainly
                 // read name lost no accent. A number the zone verified only after swapping
                 // look-alikes is a second reading, not a proof. Both are two readings agreeing.
-                if (part == .documentNumber && mrz.numberSwaps > 0) || (isName && value.description.allSatisfy(\.isASCII)) {
+                if guessed || (isName && value.description.allSatisfy(\.isASCII)) {
                     printed.confidence = max(printed.confidence, Self.agreeingReadings)
                 } else {
                     printed.confidence = max(printed.confidence, Self.zoneConfidence)

@@ -51,10 +51,9 @@ struct ImageReader {
                     warnings.append("page \(frame + 1) has no usable resolution (\(dpi)); assumed \(Self.assumedDPI) dpi")
                     dpi = Self.assumedDPI
                 }
-                let (page, notes) = try recognizer.page(pix, index: frame, dpi: Double(dpi), boxScale: 1,
+                let page = try recognizer.page(pix, index: frame, dpi: Double(dpi), boxScale: 1,
                                                         width: Double(w), height: Double(h), unit: .px)
                 pages.append(page)
-                warnings += notes
                 frame += 1
                 if format != .tiff { break }
             }

@@ -171,9 +171,9 @@ struct PDFReader {
         }
         defer { Leptonica.destroy(pix) }
         try deadline.check()
-        let (ocrPage, notes) = try recognizer.page(pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
-                                                   width: width, height: height, unit: .pt)
-        return (ocrPage, warnings + notes)
+        let ocrPage = try recognizer.page(pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
+                                          width: width, height: height, unit: .pt)
+        return (ocrPage, warnings)
     }
 
     /// The page drawn on white at `scale` pixels per point, as a 32 bpp leptonica image.

@@ -21,7 +21,7 @@ struct PageRecognizer {
     /// is read again turned upright. The best reading is kept. Another reading is only tried
     /// while the time left allows twice the first one's: retries never cause a timeout.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
-              width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> (Page, [String]) {
+              width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> Page {
         let started = DispatchTime.now().uptimeNanoseconds
         var firstSeconds = 0.0
         /// Whether another reading fits in the time left: one more is never worth a timeout.
@@ -37,8 +37,7 @@ struct PageRecognizer {
                     try engine.recognize(prepared.pix, dpi: Int(prepared.dpi.rounded()), deadline: deadline)
                 }
             }
-            let r = Reading(prepared: prepared, words: words, level: level, turns: turns)
-            return r
+            return Reading(prepared: prepared, words: words, level: level, turns: turns)
         }
         var best = try attempt(.light, turns: 0)
         firstSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -78,7 +77,7 @@ struct PageRecognizer {
         var page = Page(index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
                         origin: .ocr, dpi: dpi, words: spans)
         page.preprocessing = prepared.steps
-        return (page, [])
+        return page
     }
 
     /// One reading of a page: the prepared image, Tesseract's words, and how it was made.
