@@ -30,11 +30,14 @@ extension Router {
         let mapped = spec.fields.filter { $0.mrz != nil }
         let zoneFields = spec.fields.filter { $0.type == .mrz }
         guard !mapped.isEmpty || !zoneFields.isEmpty, let zone = MRZZone.locate(in: document) else { return }
-        // The page's reading, unless it does not verify or verified only by swapping look-alikes
-        // in the document number: then the zone is read again from its box with the zone's
-        // alphabet, and the reading that verifies with fewer repairs wins.
+        // The page's reading, unless it does not verify, or verified only by swapping look-alikes
+        // in the document number and the printed number says otherwise: then the zone is read
+        // again from its box with the zone's alphabet, and the reading that verifies with fewer
+        // repairs wins. (A swapped number the printed one repeats is two readings agreeing.)
         var mrz = MRZ.repaired(zone.text)
-        if mrz?.isValid != true || mrz?.numberSwaps ?? 0 > 0,
+        let printedNumber = mapped.first { $0.mrz == .documentNumber }.flatMap { state.filled[$0.name]?.value?.description }
+        let doubtful = mrz.map { Self.guessed($0, printed: printedNumber) } ?? true
+        if mrz?.isValid != true || doubtful,
            let box = zone.box, let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet)?.text,
            let again = MRZ.repaired(text), again.isValid,
            mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0 {
@@ -58,7 +61,7 @@ extension Router {
             let isName = part == .surname || part == .givenNames
             let checked = MRZ.isChecked(part)
             // A number the zone verified only by swapping look-alikes in it is a guess.
-            let guessed = part == .documentNumber && mrz.numberSwaps > 0
+            let guessed = part == .documentNumber && Self.guessed(mrz, printed: printedNumber)
             let confidence = checked ? Self.zoneConfidence : (isName ? Self.zoneNameConfidence : Self.zoneUncheckedConfidence)
             let zoneField = Record.Field(value: fromZone.value, raw: text, confidence: confidence,
                                          strategy: .mrz, page: page, box: zone.box, valid: true, tried: [])
@@ -100,6 +103,15 @@ extension Router {
         }
     }
 
+    /// Whether the zone's document number is a guess: it verified only after look-alikes were
+    /// swapped in it, and the `printed` number does not read those characters the same way.
+    static func guessed(_ mrz: MRZ, printed: String?) -> Bool {
+        guard mrz.numberSwaps > 0 else { return false }
+        guard let printed else { return true }
+        let p = Array(printed), z = Array(mrz.value(.documentNumber))
+        return !mrz.numberSwapped.allSatisfy { $0 < p.count && $0 < z.count && p[$0] == z[$0] }
+    }
+
     /// Confidence of a document number filled from a zone that verified only after
     /// look-alikes were swapped in it.
     static let guessedNumber = 0.5
@@ -112,9 +124,9 @@ extension Router {
     /// The one reading of a checked part that the zone's check digit proves, taking each
     /// differing character from the printed value or from the zone; nil when none or several
     /// verify (the digit cannot tell 6 from G, 0 from A: letters count 10 more than their
-    /// look-alike digits), or when a zone number was itself a guess.
+    /// look-alike digits), or when a zone number was itself a guess (`guessed`).
     static func reconcile(printed: String, zone: String, part: MRZ.Part, mrz: MRZ) -> String? {
-        if part == .documentNumber && mrz.numberSwaps > 0 { return nil }
+        if part == .documentNumber && guessed(mrz, printed: printed) { return nil }
         let p = Array(printed), z = Array(zone)
         guard p.count == z.count else {
             // Characters lost or gained: the zone's reading, if the printed one fails the digit.

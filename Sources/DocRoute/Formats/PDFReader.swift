@@ -3,9 +3,9 @@ import CPoppler
 import Foundation
 
 /// Reads a PDF with poppler-glib: each page's text layer in poppler's reading order with one
-/// box per word (PDF points, origin top left). A page without a text layer is rendered with
-/// cairo (at `ReaderLimits.renderDPI`, lowered to fit `maxPixels`) and recognised by
-/// Tesseract; its page is marked `ocr` and its boxes are converted to points as well.
+/// box per word (PDF points, origin top left). A page without a text layer is recognised by
+/// Tesseract (`PDFReader+Scans`); its page is marked `ocr` and its boxes are converted to
+/// points as well.
 ///
 /// A PDF that needs a password to open is a typed `encrypted` error; one with only an owner
 /// password (an empty user password) is read.
@@ -144,62 +144,6 @@ struct PDFReader {
             if lineBox != nil { previous = lineBox }
             start = end
         }
-    }
-
-    /// Renders a page without a text layer and recognises it.
-    private func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double) throws(DocRouteError)
-        -> (Page, [String]) {
-        guard width > 0, height > 0, width.isFinite, height.isFinite else {
-            return (Page(index: index, width: 0, height: 0, unit: .pt, origin: .ocr, words: []),
-                    ["page \(index + 1) has no size; not rendered"])
-        }
-        var warnings: [String] = []
-        var scale = limits.renderDPI / 72
-        let cap = (Double(limits.maxRenderPixels) / (width * height)).squareRoot()
-        if cap < scale {
-            scale = cap
-            warnings.append(String(format: "page %d rendered at %.0f dpi to stay under the pixel cap", index + 1, scale * 72))
-        }
-        let pw = Int32(min((width * scale).rounded(.up), 32_000))
-        let ph = Int32(min((height * scale).rounded(.up), 32_000))
-        guard pw >= 8, ph >= 8 else {
-            return (Page(index: index, width: width, height: height, unit: .pt, origin: .ocr, words: []),
-                    warnings + ["page \(index + 1) is too small to recognise"])
-        }
-        guard let pix = render(page, scale: scale, width: pw, height: ph) else {
-            throw .corrupt("page \(index + 1) cannot be rendered")
-        }
-        defer { Leptonica.destroy(pix) }
-        try deadline.check()
-        let ocrPage = try recognizer.page(pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
-                                          width: width, height: height, unit: .pt)
-        return (ocrPage, warnings)
-    }
-
-    /// The page drawn on white at `scale` pixels per point, as a 32 bpp leptonica image.
-    private func render(_ page: OpaquePointer, scale: Double, width: Int32, height: Int32) -> UnsafeMutablePointer<PIX>? {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else { return nil }
-        defer { cairo_surface_destroy(surface) }
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else { return nil }
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
-        cairo_scale(cr, scale, scale)
-        poppler_page_render(page, cr)
-        cairo_destroy(cr)
-        cairo_surface_flush(surface)
-        guard let src = cairo_image_surface_get_data(surface), let pix = pixCreate(width, height, 32) else { return nil }
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let dst = pixGetData(pix)!
-        let wpl = Int(pixGetWpl(pix))
-        // cairo RGB24 is 0x00RRGGBB per native word; leptonica 32 bpp is 0xRRGGBBAA.
-        for y in 0..<Int(height) {
-            let srcRow = UnsafeRawPointer(src + y * stride).assumingMemoryBound(to: UInt32.self)
-            let dstRow = dst + y * wpl
-            for x in 0..<Int(width) { dstRow[x] = srcRow[x] << 8 }
-        }
-        pixSetXRes(pix, Int32((scale * 72).rounded()))
-        pixSetYRes(pix, Int32((scale * 72).rounded()))
-        return pix
     }
 
     /// The poppler library version.

@@ -52,8 +52,10 @@ struct ImagePreprocessor: Sendable {
     }
 
     /// A prepared copy of `input` (which is not changed), taken at `dpi`, first turned by
-    /// `turns` quarter turns clockwise.
-    func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0) -> Prepared? {
+    /// `turns` quarter turns clockwise. `enlarge` (when allowed) sets the upscale factor
+    /// instead of the resolution: print smaller than its resolution suggests.
+    func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0,
+                 enlarge: Double? = nil) -> Prepared? {
         var steps: [String] = []
         let depth = pixGetDepth(input)
         guard var pix = (depth == 8 && pixGetColormap(input) == nil) ? pixCopy(nil, input) : pixConvertTo8(input, 0) else {
@@ -73,8 +75,7 @@ struct ImagePreprocessor: Sendable {
         }
         var props = ImageProperties.measure(pix, dpi: dpi)
         var scale = 1.0
-        if allowed.contains(.upscale), dpi < level.minDPI {
-            let s = min(2, Self.targetDPI / dpi)
+        if allowed.contains(.upscale), let s = enlarge ?? (dpi < level.minDPI ? min(2, Self.targetDPI / dpi) : nil), s > 1.05 {
             if replace(pixScaleGrayLI(pix, Float(s), Float(s))) {
                 scale = s
                 steps.append(String(format: "upscale ×%.2f", s))

@@ -17,9 +17,11 @@ public final class PageRasters: Sendable {
         self.budgetBytes = budgetBytes
     }
 
-    /// Keeps a grey copy of `pix`, the image page `index` was recognised from; a word box on
-    /// that page times `pixelsPerUnit` gives image pixels; `dpi` is its resolution.
-    func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double) {
+    /// Keeps a grey copy of `pix`, the image page `index` was recognised from: a point of that
+    /// page, less `origin` (where the image's top left stands on the page), times
+    /// `pixelsPerUnit` gives image pixels; `dpi` is its resolution.
+    func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double,
+              origin: (x: Double, y: Double) = (0, 0)) {
         let bytes = Int(pixGetWidth(pix)) * Int(pixGetHeight(pix))
         guard used.withLock({ u in
             guard u + bytes <= budgetBytes else { return false }
@@ -27,7 +29,7 @@ public final class PageRasters: Sendable {
             return true
         }) else { return }
         guard let grey = pixConvertTo8(pix, 0) else { return }
-        let raster = PageRaster(pix: grey, dpi: dpi, pixelsPerUnit: pixelsPerUnit)
+        let raster = PageRaster(pix: grey, dpi: dpi, pixelsPerUnit: pixelsPerUnit, origin: origin)
         pages.withLock { $0[index] = raster }
     }
 
@@ -40,35 +42,48 @@ public final class PageRasters: Sendable {
     public var count: Int { pages.withLock { $0.count } }
 }
 
-/// One kept page image. Leptonica images are only read after they are made (crops are new
-/// images), so one may be shared between threads.
+/// One kept page image (all of the page, or the part of it that holds content). Leptonica
+/// images are only read after they are made (crops are new images), so one may be shared
+/// between threads.
 final class PageRaster: @unchecked Sendable {
     let pix: UnsafeMutablePointer<PIX>
     let pixelsPerUnit: Double
+    /// Where the image's top left stands on the page, in page units.
+    let origin: (x: Double, y: Double)
     let width: Int
     let height: Int
     let dpi: Int
 
-    init(pix: UnsafeMutablePointer<PIX>, dpi: Int, pixelsPerUnit: Double) {
+    init(pix: UnsafeMutablePointer<PIX>, dpi: Int, pixelsPerUnit: Double, origin: (x: Double, y: Double) = (0, 0)) {
         self.pix = pix
         self.dpi = dpi
         self.pixelsPerUnit = pixelsPerUnit
+        self.origin = origin
         width = Int(pixGetWidth(pix))
         height = Int(pixGetHeight(pix))
     }
 
     deinit { Leptonica.destroy(pix) }
 
+    /// `box` (page units) in this image's pixels.
+    func pixels(_ box: Box) -> Box {
+        Box(x0: (box.x0 - origin.x) * pixelsPerUnit, y0: (box.y0 - origin.y) * pixelsPerUnit,
+            x1: (box.x1 - origin.x) * pixelsPerUnit, y1: (box.y1 - origin.y) * pixelsPerUnit)
+    }
+
     /// A new image of `box` (page units) widened by `margin` pixels on each side, clipped to the
-    /// page; nil when nothing of the box is on the page. The caller destroys it.
-    func crop(_ box: Box, margin: (x: Int, y: Int)) -> UnsafeMutablePointer<PIX>? {
-        let x0 = max(0, Int((box.x0 * pixelsPerUnit).rounded(.down)) - margin.x)
-        let y0 = max(0, Int((box.y0 * pixelsPerUnit).rounded(.down)) - margin.y)
-        let x1 = min(width, Int((box.x1 * pixelsPerUnit).rounded(.up)) + margin.x)
-        let y1 = min(height, Int((box.y1 * pixelsPerUnit).rounded(.up)) + margin.y)
+    /// image, and where its top left stands in this image's pixels; nil when nothing of the box
+    /// is on the image. The caller destroys the image.
+    func crop(_ box: Box, margin: (x: Int, y: Int)) -> (pix: UnsafeMutablePointer<PIX>, x: Int, y: Int)? {
+        let p = pixels(box)
+        let x0 = max(0, Int(p.x0.rounded(.down)) - margin.x)
+        let y0 = max(0, Int(p.y0.rounded(.down)) - margin.y)
+        let x1 = min(width, Int(p.x1.rounded(.up)) + margin.x)
+        let y1 = min(height, Int(p.y1.rounded(.up)) + margin.y)
         guard x1 - x0 >= 2, y1 - y0 >= 2, let rect = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0)) else { return nil }
         var r: UnsafeMutablePointer<BOX>? = rect
         defer { boxDestroy(&r) }
-        return pixClipRectangle(pix, rect, nil)
+        guard let cut = pixClipRectangle(pix, rect, nil) else { return nil }
+        return (cut, x0, y0)
     }
 }

@@ -13,22 +13,27 @@ struct PageRecognizer {
 
     /// Recognises `pix` taken at `dpi`. Word boxes are multiplied by `boxScale` (1 for image
     /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`
-    /// (swapped when the page had to be turned a quarter).
+    /// (swapped when the page had to be turned a quarter). When `pix` is only the part of the
+    /// page that holds content, `origin` is where its top left stands on the page (in `unit`),
+    /// and boxes are moved there.
     ///
     /// The image is read once lightly prepared; a poor reading (few confident characters) is
     /// read again strongly prepared, and then turned upside down, then a quarter each way,
     /// until one reads; a reading whose text Tesseract found running sideways or upside down
-    /// is read again turned upright. The best reading is kept. Another reading is only tried
-    /// while the time left allows twice the first one's: retries never cause a timeout.
+    /// is read again turned upright; a reading of print smaller than `smallText` is read again
+    /// enlarged (resolutions lie: a low-resolution card scanned onto a 300 dpi page). The best
+    /// reading is kept. Another reading is only tried while the time left allows twice the
+    /// first one's: retries never cause a timeout.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
-              width: Double, height: Double, unit: Page.Unit) throws(DocRouteError) -> Page {
+              width: Double, height: Double, unit: Page.Unit,
+              origin: (x: Double, y: Double) = (0, 0)) throws(DocRouteError) -> Page {
         let started = DispatchTime.now().uptimeNanoseconds
         var firstSeconds = 0.0
         /// Whether another reading fits in the time left: one more is never worth a timeout.
         func affordable() -> Bool { deadline.remaining > 2 * firstSeconds + 0.5 }
-        func attempt(_ level: ImagePreprocessor.Level, turns: Int) throws(DocRouteError) -> Reading {
+        func attempt(_ level: ImagePreprocessor.Level, turns: Int, enlarge: Double? = nil) throws(DocRouteError) -> Reading {
             try deadline.check()
-            guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns) else {
+            guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns, enlarge: enlarge) else {
                 throw .ocr("page \(index + 1): the image cannot be converted to grey")
             }
             try deadline.check()
@@ -65,19 +70,41 @@ struct PageRecognizer {
                 }
             }
         }
+        if preprocessor.allowed.contains(.upscale), best.prepared.scale == 1, let height = best.textHeight,
+           height < Self.smallText, affordable() {
+            // Print smaller than the resolution says (a low-resolution card scanned onto a
+            // 300 dpi page, a photo taken from afar): read again enlarged.
+            let enlarged = try attempt(best.level, turns: best.turns, enlarge: min(2, Self.normalText / height))
+            if enlarged.score > best.score { best = enlarged }
+        }
         let prepared = best.prepared
         // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
         let toUnits = boxScale / prepared.scale
-        rasters?.keep(prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits)
+        let shift = origin == (0, 0) ? origin : Self.turned(origin, size: (Double(pixGetWidth(pix)) * boxScale, Double(pixGetHeight(pix)) * boxScale),
+                                page: (width, height), turns: best.turns)
+        rasters?.keep(prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits, origin: shift)
         let spans = best.words.enumerated().map { i, w in
-            TextSpan(text: w.text, box: toUnits == 1 ? w.box : w.box.scaled(by: toUnits),
-                     confidence: w.confidence, line: w.line, block: w.block, order: i)
+            var box = toUnits == 1 ? w.box : w.box.scaled(by: toUnits)
+            box.x0 += shift.x; box.x1 += shift.x; box.y0 += shift.y; box.y1 += shift.y
+            return TextSpan(text: w.text, box: box, confidence: w.confidence, line: w.line, block: w.block, order: i)
         }
         let quarter = best.turns % 2 == 1
         var page = Page(index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
                         origin: .ocr, dpi: dpi, words: spans)
         page.preprocessing = prepared.steps
         return page
+    }
+
+    /// Where a part of the page of `size` standing at `origin` stands once the whole `page` is
+    /// turned `turns` quarters clockwise.
+    static func turned(_ origin: (x: Double, y: Double), size: (w: Double, h: Double), page: (w: Double, h: Double),
+                       turns: Int) -> (x: Double, y: Double) {
+        switch turns & 3 {
+        case 1: (page.h - origin.y - size.h, origin.x)
+        case 2: (page.w - origin.x - size.w, page.h - origin.y - size.h)
+        case 3: (origin.y, page.w - origin.x - size.w)
+        default: origin
+        }
     }
 
     /// One reading of a page: the prepared image, Tesseract's words, and how it was made.
@@ -103,6 +130,15 @@ struct PageRecognizer {
             }
             self.score = score
             meanConfidence = chars > 0 ? score / Double(chars) : 0
+        }
+
+        /// The median height (prepared pixels) of the words of two or more letters or digits read
+        /// with some confidence: how large the print is. Nil when there are fewer than five.
+        var textHeight: Double? {
+            let heights = words.filter { w in
+                w.confidence >= 0.5 && w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count >= 2
+            }.map { min($0.box.height, $0.box.width) }.sorted()
+            return heights.count >= 5 ? heights[heights.count / 2] : nil
         }
 
         /// Too little read, or read too unsurely, to trust this reading without trying another.
@@ -135,6 +171,11 @@ struct PageRecognizer {
     /// A reading with fewer confident characters than this is tried again (a card holds ~150;
     /// a short letter ~80, read at 0.95).
     static let poorScore = 40.0
+    /// Words (capitals and digits) lower than this many pixels are read again enlarged to
+    /// `normalText`: Tesseract reads 8–10 pt print at 300 dpi (~22–28 px) best.
+    static let smallText = 17.0
+    static let normalText = 24.0
+
     /// A reading less sure than this on average is tried again.
     static let poorConfidence = 0.65
 }

@@ -24,10 +24,10 @@ struct RegionReader: Sendable {
     func read(page: Int, box: Box, lines: Int, whitelist: String?) throws(DocRouteError) -> Reading? {
         guard let raster = rasters.page(page) else { return nil }
         try deadline.check()
-        let lineHeight = max(1, (box.y1 - box.y0) * raster.pixelsPerUnit / Double(max(1, lines)))
+        let lineHeight = max(1, box.height * raster.pixelsPerUnit / Double(max(1, lines)))
         // Word boxes end at the capitals' tops; accents stand above them: half a line of margin.
         let margin = (x: max(4, Int(lineHeight * 0.5)), y: max(3, Int(lineHeight * 0.5)))
-        guard let cut = raster.crop(box, margin: margin) else { return nil }
+        guard let (cut, cutX, cutY) = raster.crop(box, margin: margin) else { return nil }
         // Small print is enlarged: Tesseract's line model reads accents on capitals far more
         // reliably at ~48 px per line than at the ~25 px of 8 pt print at 300 dpi.
         let scale = min(4, max(1, Self.lineHeight / lineHeight))
@@ -46,13 +46,9 @@ struct RegionReader: Sendable {
         }
         // The margin is there for accents, not for what stands beside the value: words centred
         // outside the value's own box (specks, a neighbour's letters) are not part of it.
-        let origin = (x: max(0, Int((box.x0 * raster.pixelsPerUnit).rounded(.down)) - margin.x),
-                      y: max(0, Int((box.y0 * raster.pixelsPerUnit).rounded(.down)) - margin.y))
-        let slack = lineHeight * 0.25
-        let inside = (x0: (box.x0 * raster.pixelsPerUnit - Double(origin.x) - slack) * scale,
-                      x1: (box.x1 * raster.pixelsPerUnit - Double(origin.x) + slack) * scale,
-                      y0: (box.y0 * raster.pixelsPerUnit - Double(origin.y) - slack) * scale,
-                      y1: (box.y1 * raster.pixelsPerUnit - Double(origin.y) + slack) * scale)
+        let own = raster.pixels(box), slack = lineHeight * 0.25
+        let inside = (x0: (own.x0 - Double(cutX) - slack) * scale, x1: (own.x1 - Double(cutX) + slack) * scale,
+                      y0: (own.y0 - Double(cutY) - slack) * scale, y1: (own.y1 - Double(cutY) + slack) * scale)
         let words = read.filter { w in
             let cx = (w.box.x0 + w.box.x1) / 2, cy = (w.box.y0 + w.box.y1) / 2
             return cx >= inside.x0 && cx <= inside.x1 && cy >= inside.y0 && cy <= inside.y1

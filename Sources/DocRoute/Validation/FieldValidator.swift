@@ -44,6 +44,12 @@ public struct FieldValidator: Sendable {
         while let f = s.first, leading.contains(f) || f.isWhitespace { s.removeFirst() }
         let trailing: Set<Character> = [":", "|", ";", ","]
         while let l = s.last, trailing.contains(l) || l.isWhitespace { s.removeLast() }
+        // A lone double quote at either end is a speck OCR read as one ("ERIK), not a quotation.
+        let quotes: Set<Character> = ["\"", "“", "”", "„"]
+        if s.count > 1, s.filter({ quotes.contains($0) }).count == 1 {
+            if let f = s.first, quotes.contains(f) { s.removeFirst() } else if let l = s.last, quotes.contains(l) { s.removeLast() }
+            s = s.trimmingCharacters(in: .whitespaces)
+        }
         return s
     }
 

@@ -5,7 +5,7 @@ extension MRZ {
     ///   one to three characters short or long lose or gain filler `<` at their end;
     /// - each position is read as what the layout allows there: digits in dates and check
     ///   digits (O→0, I→1, S→5, B→8, …), letters in codes and names (0→O, 1→I, …), and runs of
-    ///   filler misread as K are restored;
+    ///   filler misread as K, C, E or G at the end of a line are restored;
     /// - a document number (letters and digits both allowed) is tried with its ambiguous
     ///   characters swapped until its check digit verifies (with the composite digit, when
     ///   one reading does; the fewest swaps); when two readings are equally good, none is
@@ -55,13 +55,17 @@ extension MRZ {
                 }
                 if fixed != c { chars[l][i] = fixed; repairs += 1 }
             }
-            // Filler misread as K: K next to filler at the end of a field of letters.
-            var i = width - 1
-            while i >= 0 && (chars[l][i] == "<" || chars[l][i] == "K") && row[i] == .letter {
-                if chars[l][i] == "K" && (i + 1 == width || chars[l][i + 1] == "<") && (i == 0 || chars[l][i - 1] == "<" || chars[l][i - 1] == "K") {
-                    chars[l][i] = "<"; repairs += 1
-                }
-                i -= 1
+            // Filler misread as K (or, by a line model, as c, e or g): the run of filler and its
+            // look-alikes ending a line, from its first true filler on, is all filler (a name
+            // ending in such letters, <<ELKE, has none before them and stays).
+            // (A line ending in a check digit: the run before it.)
+            var end = width
+            while end > 0, row[end - 1] == .digit { end -= 1 }
+            var start = end
+            while start > 0, row[start - 1] != .digit, Self.fillerLike.contains(chars[l][start - 1]) { start -= 1 }
+            while start < end, chars[l][start] != "<" { start += 1 }
+            for i in start..<end where chars[l][i] != "<" {
+                chars[l][i] = "<"; repairs += 1
             }
         }
         func zone() -> MRZ? { MRZ(chars.map { String($0) }.joined(separator: "\n")) }
@@ -95,9 +99,11 @@ extension MRZ {
             // Two readings as good as each other: no guess.
             if let best, !tied {
                 repairs += zip(best.1.flatMap { $0 }, chars.flatMap { $0 }).filter { $0 != $1 }.count
+                let first = positions[0].1
+                let swapped = positions.filter { best.1[$0.0][$0.1] != chars[$0.0][$0.1] }.map { $0.1 - first }
                 chars = best.1
                 mrz = best.0
-                mrz.numberSwaps = best.2 % 100
+                mrz.numberSwapped = swapped
             }
         }
         mrz.repairs = repairs
@@ -131,6 +137,8 @@ extension MRZ {
     static let toDigit: [Character: Character] = ["O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1",
                                                    "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"]
     static let toLetter: [Character: Character] = ["0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "|": "I"]
+    /// Characters a run of filler `<` is misread as.
+    static let fillerLike: Set<Character> = ["<", "K", "C", "E", "G"]
     /// Look-alikes swapped when a document number does not verify.
     static let swap: [Character: Character] = ["O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
                                                 "Z": "2", "2": "Z", "G": "6", "6": "G", "D": "0"]

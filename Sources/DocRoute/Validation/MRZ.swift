@@ -30,9 +30,11 @@ public struct MRZ: Sendable, Hashable {
 
     /// Characters changed by `repaired(_:)` (0 for a zone read as printed).
     public var repairs = 0
-    /// Of those, look-alikes swapped in the document number to make its check digit verify:
-    /// a guess the digits support, not a reading.
-    public var numberSwaps = 0
+    /// Of those, the positions in the document number (0-based) where look-alikes were swapped
+    /// to make its check digit verify: a guess the digits support, not a reading.
+    public var numberSwapped: [Int] = []
+    /// How many look-alikes were swapped in the document number.
+    public var numberSwaps: Int { numberSwapped.count }
 
     public var isValid: Bool { failedChecks.isEmpty }
 
