@@ -104,6 +104,100 @@ import Testing
         #expect(ImageProperties.measure(prepared.pix, dpi: 300).contrast > props.contrast + 80)
     }
 
+    /// An A4 page (300 dpi, 8-bit grey) with the sample card `name` laid on it at `at` pixels,
+    /// the card first changed by `transform`, the page then by `page`; as an image-only PDF.
+    static func scan(_ name: String, at: (x: Int32, y: Int32), _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,
+                     page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }) throws -> (pdf: Data, card: DocRoute.Box) {
+        var source: UnsafeMutablePointer<PIX>? = try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path))
+        defer { pixDestroy(&source) }
+        var grey: UnsafeMutablePointer<PIX>? = try #require(pixConvertTo8(source, 0))
+        defer { pixDestroy(&grey) }
+        var card: UnsafeMutablePointer<PIX>? = try #require(transform(grey!))
+        defer { pixDestroy(&card) }
+        var a4: UnsafeMutablePointer<PIX>? = try #require(pixCreate(2480, 3508, 8))
+        defer { pixDestroy(&a4) }
+        pixSetAllArbitrary(a4, 255)
+        let w = pixGetWidth(card), h = pixGetHeight(card)
+        #expect(pixRasterop(a4, at.x, at.y, w, h, PIX_SRC, card, 0, 0) == 0)
+        var out: UnsafeMutablePointer<PIX>? = try #require(page(a4!))
+        defer { pixDestroy(&out) }
+        var bytes: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        #expect(pixWriteMemPdf(&bytes, &size, out, 300, nil as UnsafePointer<CChar>?) == 0)
+        defer { free(bytes) }
+        let points = 72.0 / 300
+        let x0 = Double(at.x) * points, y0 = Double(at.y) * points
+        let placed = DocRoute.Box(x0: x0, y0: y0, x1: x0 + Double(w) * points, y1: y0 + Double(h) * points)
+        return (Data(bytes: try #require(bytes), count: size), placed)
+    }
+
+    @Test(arguments: [0, 2])
+    func aGreyNoisyCardScannedOntoA4IsReadWhereItLies(quarters: Int32) throws {
+        // Grey card (print 70, paper 175) with noise, on white paper; the page perhaps fed upside
+        // down. Read whole, Tesseract takes such a card for a picture and reads nothing of it.
+        let greyNoisy: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { card in
+            guard let faded = pixGammaTRC(nil, card, 1, -160, 440) else { return nil }
+            defer { Leptonica.destroy(faded) }
+            return pixAddGaussianNoise(faded, 12)
+        }
+        let turn: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixRotateOrth($0, quarters) }
+        let (pdf, card) = try Self.scan("card-person05-clean.png", at: (500, 700), greyNoisy, page: turn)
+        let r = try Self.record(pdf, name: "a4.pdf")
+        let truth = try Self.truth("png/card-person05-clean.png")
+        for name in ["surname", "given_names", "document_number", "date_of_birth", "date_of_expiry"] {
+            #expect(r.fields[name]?.value == truth[name], "\(name): \(String(describing: r.fields[name]))")
+        }
+        // Boxes are on the page (points), where the card lies once the page is upright.
+        let box = try #require(r.fields["surname"]?.box)
+        let inside = box.x0 > card.x0 && box.x1 < card.x1 && box.y0 > card.y0 && box.y1 < card.y1
+        #expect(inside, "\(box) not in \(card)")
+        #expect(r.source.preprocessing?.first?.contains("rotate 180°") == (quarters == 2))
+    }
+
+    @Test func printSmallerThanItsResolutionSaysIsReadEnlarged() throws {
+        // A card shrunk to 0.55 but still said to be 300 dpi: its capitals are ~12 px high.
+        let small = try Self.card("card-person09-clean.png") { pixScale($0, 0.55, 0.55) }
+        let r = try Self.record(small, name: "small.png")
+        let steps = try #require(r.source.preprocessing?.first)
+        #expect(steps.contains { $0.hasPrefix("upscale") }, "\(steps)")
+        let truth = try Self.truth("png/card-person09-clean.png")
+        for name in ["surname", "document_number"] { #expect(r.fields[name]?.value == truth[name], "\(name)") }
+    }
+
+    @Test func aPageTurnedAQuarterMovesItsPartsWithIt() {
+        // A 100 × 200 page, a 30 × 40 part at (10, 20): where it stands once the page is turned.
+        let part = (x: 10.0, y: 20.0), size = (w: 30.0, h: 40.0), page = (w: 100.0, h: 200.0)
+        #expect(PageRecognizer.turned(part, size: size, page: page, turns: 0) == (10, 20))
+        #expect(PageRecognizer.turned(part, size: size, page: page, turns: 1) == (140, 10))
+        #expect(PageRecognizer.turned(part, size: size, page: page, turns: 2) == (60, 140))
+        #expect(PageRecognizer.turned(part, size: size, page: page, turns: 3) == (20, 60))
+    }
+
+    @Test func contentIsFoundAndACardTellsItselfFromPrint() throws {
+        var page: UnsafeMutablePointer<PIX>? = try #require(pixCreate(600, 800, 8))
+        defer { pixDestroy(&page) }
+        pixSetAllArbitrary(page, 255)
+        #expect(ImageProperties.content(of: page!) == nil)
+        // A grey card: solid; its box exactly.
+        var card: UnsafeMutablePointer<PIX>? = try #require(pixCreate(200, 120, 8))
+        defer { pixDestroy(&card) }
+        pixSetAllArbitrary(card, 160)
+        pixRasterop(page, 100, 150, 200, 120, PIX_SRC, card, 0, 0)
+        let found = try #require(ImageProperties.content(of: page!))
+        #expect(found.solid && found.box == DocRoute.Box(x0: 100, y0: 150, x1: 300, y1: 270))
+        // Lines of print on white: not solid; a lone speck is not content.
+        var text: UnsafeMutablePointer<PIX>? = try #require(pixCreate(600, 800, 8))
+        defer { pixDestroy(&text) }
+        pixSetAllArbitrary(text, 255)
+        var line: UnsafeMutablePointer<PIX>? = try #require(pixCreate(150, 3, 8))
+        defer { pixDestroy(&line) }
+        pixSetAllArbitrary(line, 0)
+        for y: Int32 in [200, 220, 240] { pixRasterop(text, 50, y, 150, 3, PIX_SRC, line, 0, 0) }
+        pixSetPixel(text, 500, 700, 0)
+        let print = try #require(ImageProperties.content(of: text!))
+        #expect(!print.solid && print.box == DocRoute.Box(x0: 50, y0: 200, x1: 200, y1: 243))
+    }
+
     // MARK: machine-readable zone
 
     /// A card as OCR might give it: printed fields, then a TD1 zone (ICAO 9303 specimen values).
@@ -175,6 +269,40 @@ import Testing
         #expect(Router.same(.string("MÜLLER"), .string("MUELLER"), name: true))
         #expect(Router.same(.string("ØSTERGÅRD"), .string("OSTERGARD"), name: true))
         #expect(!Router.same(.string("ERIKSON"), .string("ERIKSSON"), name: true))
+    }
+
+    @Test func fillerReadAsLettersIsRestoredButANameEndingInThemIsNot() throws {
+        func padded(_ s: String) -> String { s + String(repeating: "<", count: 30 - s.count) }
+        // Line model misreadings of long filler runs: c, e, g, K.
+        let misread = ["I<UTOD231458907<<cccceccceKK<<", "7408122F1204159UTO<<<ccccccg<6", "ERIKSSON<<ANNA<MARIA<<<cceccK<"]
+        let zone = try #require(MRZ.repaired(misread.joined(separator: "\n")))
+        #expect(zone.isValid, "\(zone.failedChecks)")
+        #expect(zone.lines == Self.specimen)
+        // A name that ends in those letters keeps them.
+        let elke = padded("ERIKSSON<<ELKE")
+        let named = try #require(MRZ.repaired([Self.specimen[0], Self.specimen[1], elke].joined(separator: "\n")))
+        #expect(named.lines[2] == elke)
+    }
+
+    @Test func aSwappedZoneNumberCountsAsReadWhenThePrintedNumberReadsItSo() throws {
+        var lines = Self.specimen
+        lines[0] = "I<UTOD2314589O7<<<<<<<<<<<<<<<"  // 0 read as O in the zone
+        let zone = try #require(MRZ.repaired(lines.joined(separator: "\n")))
+        #expect(zone.isValid && zone.numberSwapped == [8] && zone.value(.documentNumber) == "D23145890")
+        #expect(!Router.guessed(zone, printed: "D23145890"))
+        #expect(Router.guessed(zone, printed: "D2314589Q"))
+        #expect(Router.guessed(zone, printed: nil))
+        // Not a guess: the digit corrects a printed character the swap did not touch; a guess
+        // corrects nothing.
+        #expect(Router.reconcile(printed: "D28145890", zone: "D23145890", part: .documentNumber, mrz: zone) == "D23145890")
+        #expect(Router.reconcile(printed: "D2814589Q", zone: "D23145890", part: .documentNumber, mrz: zone) == nil)
+    }
+
+    @Test func aLoneQuoteAtAValuesEndIsASpeck() {
+        #expect(FieldValidator.clean("\"ERIK") == "ERIK")
+        #expect(FieldValidator.clean("ERIK ”") == "ERIK")
+        #expect(FieldValidator.clean("\"Bob\" SMITH") == "\"Bob\" SMITH")
+        #expect(FieldValidator.clean("\"") == "\"")
     }
 
     // MARK: confidence
