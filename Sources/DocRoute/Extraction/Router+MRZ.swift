@@ -154,19 +154,12 @@ extension Router {
         return [false, true].contains { long in
             var out = ""
             for c in p {
-                if let spelled = (long ? Self.longSpelling[c] : nil) ?? Self.plainSpelling[c] {
-                    out += spelled
-                } else {
-                    out += TextNormalizer.fold(String(c))
-                }
+                out += (long ? Self.longSpelling[c] : nil) ?? TextNormalizer.fold(String(c))
             }
             return out.filter { $0.isLetter } == z
         }
     }
 
-    /// Letters that folding accents away leaves alone.
-    static let plainSpelling: [Character: String] = ["Ø": "O", "Ł": "L", "Đ": "D", "Æ": "AE", "Œ": "OE", "ẞ": "SS",
-                                                     "Þ": "TH", "İ": "I"]
     /// ICAO 9303's written-out transliterations.
     static let longSpelling: [Character: String] = ["Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Ø": "OE"]
 }

@@ -38,20 +38,34 @@ struct RegionReader: Sendable {
         }
         defer { Leptonica.destroy(crop) }
         let dpi = Int((Double(raster.dpi) * scale).rounded())
-        let read = try clock.measure { () throws(DocRouteError) in
-            try pool.withEngine { engine throws(DocRouteError) in
-                try engine.recognize(crop, dpi: dpi, deadline: deadline, layout: lines > 1 ? .block : .line,
-                                     whitelist: whitelist)
-            }
-        }
         // The margin is there for accents, not for what stands beside the value: words centred
         // outside the value's own box (specks, a neighbour's letters) are not part of it.
         let own = raster.pixels(box), slack = lineHeight * 0.25
         let inside = (x0: (own.x0 - Double(cutX) - slack) * scale, x1: (own.x1 - Double(cutX) + slack) * scale,
                       y0: (own.y0 - Double(cutY) - slack) * scale, y1: (own.y1 - Double(cutY) + slack) * scale)
-        let words = read.filter { w in
-            let cx = (w.box.x0 + w.box.x1) / 2, cy = (w.box.y0 + w.box.y1) / 2
-            return cx >= inside.x0 && cx <= inside.x1 && cy >= inside.y0 && cy <= inside.y1
+        // One line is read as a line; when that finds nothing (the margin took in parts of the
+        // lines above and below, as beside a tall Ç or Ż), as a block whose other lines fall outside.
+        var words: [TesseractEngine.Word] = []
+        for layout: TesseractEngine.Layout in lines > 1 ? [.block] : [.line, .block] where words.isEmpty {
+            let read = try clock.measure { () throws(DocRouteError) in
+                try pool.withEngine { engine throws(DocRouteError) in
+                    try engine.recognize(crop, dpi: dpi, deadline: deadline, layout: layout, whitelist: whitelist)
+                }
+            }
+            words = read.filter { w in
+                let cx = (w.box.x0 + w.box.x1) / 2, cy = (w.box.y0 + w.box.y1) / 2
+                return cx >= inside.x0 && cx <= inside.x1 && cy >= inside.y0 && cy <= inside.y1
+            }
+        }
+        // A one-line value is the one line nearest the middle of its box.
+        if lines == 1, let first = words.first, words.contains(where: { $0.line != first.line }) {
+            let middle = ((own.y0 + own.y1) / 2 - Double(cutY)) * scale
+            func distance(_ line: Int) -> Double {
+                let ws = words.filter { $0.line == line }
+                return abs(ws.map { ($0.box.y0 + $0.box.y1) / 2 }.reduce(0, +) / Double(ws.count) - middle)
+            }
+            let nearest = Set(words.map(\.line)).min { distance($0) < distance($1) }
+            words = words.filter { $0.line == nearest }
         }
         guard !words.isEmpty else { return nil }
         var text = ""

@@ -3,11 +3,23 @@ import Foundation
 /// Text comparisons that forgive what printing and OCR change: case, accents, punctuation,
 /// spacing, and a few wrong letters.
 public enum TextNormalizer {
-    /// Accents and compatibility forms removed ("Prénoms" → "Prenoms", "ﬁ" → "fi").
+    /// Accents and compatibility forms removed ("Prénoms" → "Prenoms", "ﬁ" → "fi"), and the
+    /// letters that carry their mark inside them spelled plainly as ICAO 9303 does (Ø → O,
+    /// Ł → L, Æ → AE, ß → ss): what is left when a model or a zone cannot write the mark.
     public static func fold(_ s: String) -> String {
-        s.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        let folded = s.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
+        guard folded.unicodeScalars.contains(where: { $0.value >= 0xC0 }) else { return folded }
+        var out = ""
+        for c in folded { out += plain[c] ?? String(c) }
+        return out
     }
+
+    /// Letters diacritic folding leaves alone, spelled plainly.
+    static let plain: [Character: String] = [
+        "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+        "ẞ": "SS", "ß": "ss", "Þ": "TH", "þ": "th", "ı": "i",
+    ]
 
     /// Lower-case letters and digits only, accents removed: the form labels are compared in.
     public static func key(_ s: String) -> String {
