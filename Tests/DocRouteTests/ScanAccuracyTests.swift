@@ -305,6 +305,84 @@ import Testing
         #expect(FieldValidator.clean("\"") == "\"")
     }
 
+    // MARK: totals
+
+    /// Words laid out as printed lines; `columns` puts each word at its x (points).
+    static func printed(_ lines: [[(String, Double)]]) -> Document {
+        var words: [TextSpan] = []
+        for (l, line) in lines.enumerated() {
+            for (text, x) in line {
+                let width = Double(text.count) * 6, top = Double(l) * 14
+                let box = DocRoute.Box(x0: x, y0: top, x1: x + width, y1: top + 10)
+                words.append(TextSpan(text: text, box: box, confidence: nil, line: l, block: 0, order: words.count))
+            }
+        }
+        let page = Page(index: 0, width: 595, height: 842, unit: .pt, origin: .textLayer, words: words)
+        return Document(source: Document.Source(path: "po.pdf", sha256: "", format: .pdf, bytes: 0), pages: [page], tables: [])
+    }
+
+    static func order(total: String?, tax: String = "30.00") -> Document {
+        var lines: [[(String, Double)]] = [[("Item", 40), ("Description", 100), ("Amount", 400)],
+                                           [("A-100", 40), ("Steel", 100), ("bolts", 140), ("225.00", 404)],
+                                           [("B-220", 40), ("Washers", 100), ("1,080.00", 398)],
+                                           [("Tax:", 300), (tax, 410)]]
+        if let total { lines.append([("Total:", 300), ("EUR", 370), (total, 398)]) }
+        return printed(lines)
+    }
+
+    @Test func aTotalIsCheckedAgainstItsLineItemsAndTax() throws {
+        let spec = try PipelineSpec.parse(yaml: """
+            name: po
+            fields:
+              - {name: tax, labels: [Tax], type: money}
+              - name: total
+                labels: [Total]
+                type: money
+                sum: {column: [Amount, Line total], plus: [tax]}
+            """)
+        let router = Router(spec: spec)
+        // 225.00 + 1,080.00 + 30.00 tax = 1,335.00.
+        let agrees = try #require(router.extract(Self.order(total: "1,335.00")).first).fields["total"]
+        #expect(agrees?.checks["sum"] == .agrees && agrees?.value == .number(Decimal(string: "1335")!))
+        let misread = try #require(router.extract(Self.order(total: "1,385.00")).first)
+        #expect(misread.fields["total"]?.checks["sum"] == .disagrees)
+        #expect(misread.fields["total"]?.value == .number(Decimal(string: "1385")!))
+        #expect(misread.warnings.contains { $0.contains("not the sum") })
+        let missing = try #require(router.extract(Self.order(total: nil)).first).fields["total"]
+        #expect(missing?.checks["sum"] == .filled && missing?.strategy == .sum)
+        #expect(missing?.value == .number(Decimal(string: "1335")!))
+        // Without the tax, nothing can be said.
+        let untaxed = try #require(router.extract(Self.order(total: "1,335.00", tax: "n/a")).first).fields["total"]
+        #expect(untaxed?.checks.isEmpty == true)
+        // A declared sum must name money or number fields.
+        #expect(throws: PipelineSpecError.self) {
+            try PipelineSpec.parse(yaml: "name: x\nfields:\n  - {name: total, type: money, sum: {column: [Amount], plus: [nope]}}")
+        }
+    }
+
+    @Test func aNativeTablesColumnIsSummedUpToItsTotalRow() throws {
+        let rows = [["Item", "Amount"], ["A-100", "225.00"], ["B-220", "1,080.00"], ["Total", "1,305.00"]]
+        var cells: [Cell] = []
+        for (r, row) in rows.enumerated() { for (c, text) in row.enumerated() { cells.append(Cell(row: r, column: c, text: text)) } }
+        let table = Table(page: 0, rowCount: rows.count, columnCount: 2, cells: cells)
+        let document = Document(source: Document.Source(path: "po.xlsx", sha256: "", format: .xlsx, bytes: 0), pages: [], tables: [table])
+        let column = LineItemColumn(headers: ["Amount"], stop: ["Total"], numbers: NumberNormalizer())
+        #expect(column.amounts(in: document, layout: TextLayout(document)) == [Decimal(225), Decimal(1080)])
+        // An entry that is not a number: no sum.
+        var unreadable = table
+        unreadable.cells[3].text = "22S.OO"
+        let bad = Document(source: document.source, pages: [], tables: [unreadable])
+        #expect(column.amounts(in: bad, layout: TextLayout(bad)) == nil)
+    }
+
+    @Test func aSampleOrdersTotalAgreesWithItsLineItems() throws {
+        let spec = try PipelineSpec.resolve("purchase_order", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let pipeline = Pipeline(spec: spec, reader: Support.reader)
+        let path = Support.packageRoot.appendingPathComponent("Samples/documents/purchase-order.pdf").path
+        let total = try #require(pipeline.process(path: path).first).fields["total"]
+        #expect(total?.checks["sum"] == .agrees, "\(String(describing: total))")
+    }
+
     // MARK: confidence
 
     @Test func calibrationIsFittedFromLabelledOutcomes() throws {

@@ -89,7 +89,7 @@ public struct Router: Sendable {
                 let strategy = ReplacementStrategy(matches: templateMatches())
                 candidates = strategy.candidates(for: pending, in: context)
             case .direct: candidates = DirectStrategy().candidates(for: pending, in: context)
-            case .mrz: continue  // not a routing strategy (the pipeline parser refuses it)
+            case .mrz, .sum: continue  // not routing strategies (the pipeline parser refuses them)
             }
             let filled = fill(&state, with: candidates, strategy: name, only: pending)
             if name == .replacement, !filled.isEmpty {
@@ -98,6 +98,7 @@ public struct Router: Sendable {
             }
         }
         crossCheckMRZ(document, state: &state)
+        crossCheckSums(document, layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         var errors: [Record.ErrorInfo] = []
         var model: String? = nil

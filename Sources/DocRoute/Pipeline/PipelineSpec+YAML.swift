@@ -191,6 +191,14 @@ struct SpecReader {
                     guard names.insert(f.name).inserted else { throw fail(node, "fields[\(i)].name", "duplicate field \(f.name)") }
                     spec.fields.append(f)
                 }
+                for (i, f) in spec.fields.enumerated() {
+                    for added in f.sum?.plus ?? [] {
+                        guard let other = spec.fields.first(where: { $0.name == added }), [.money, .number, .integer].contains(other.type),
+                              added != f.name else {
+                            throw fail(seq[i], "fields[\(i)].sum.plus", "\(added) is not another money or number field")
+                        }
+                    }
+                }
             case "templates":
                 guard case .sequence(let seq) = value else { throw fail(value, key, "expected a list of templates") }
                 for (i, node) in seq.enumerated() {
@@ -249,7 +257,7 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum"]) {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -268,12 +276,22 @@ struct SpecReader {
             case "date_order": f.dateOrder = try choice(v, path, DateNormalizer.Order.self)
             case "description": f.description = try string(v, path)
             case "mrz": f.mrz = try choice(v, path, MRZ.Part.self)
+            case "sum":
+                var sum = SumSpec(column: [])
+                for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {
+                    if sk == "column" { sum.column = try strings(sv, "\(path).column") } else { sum.plus = try strings(sv, "\(path).plus") }
+                }
+                guard !sum.column.isEmpty else { throw fail(v, "\(path).column", "a sum needs the header texts of its line items' column") }
+                f.sum = sum
             default: break
             }
         }
         guard sawName else { throw fail(node, "\(key).name", "missing: every field needs a name") }
         if f.type == .enum && f.values.isEmpty { throw fail(valuesNode ?? node, "\(key).values", "an enum field needs values") }
         if f.type != .enum && !f.values.isEmpty { throw fail(valuesNode, "\(key).values", "only enum fields take values") }
+        if f.sum != nil && ![.money, .number, .integer].contains(f.type) {
+            throw fail(node, "\(key).sum", "only money and number fields are sums")
+        }
         return f
     }
 

@@ -54,13 +54,28 @@ public struct FieldSpec: Sendable {
     /// The part of a machine-readable zone that repeats this field, when documents of the type
     /// carry one: the zone's check digits then arbitrate between it and the printed value.
     public var mrz: MRZ.Part?
+    /// For a total: what it must equal (its line items' amounts, plus other fields).
+    public var sum: SumSpec?
 
     public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
                 required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
-                dateOrder: DateNormalizer.Order? = nil, description: String? = nil, mrz: MRZ.Part? = nil) {
+                dateOrder: DateNormalizer.Order? = nil, description: String? = nil, mrz: MRZ.Part? = nil,
+                sum: SumSpec? = nil) {
         self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
         self.required = required; self.check = check; self.values = values
-        self.dateOrder = dateOrder; self.description = description; self.mrz = mrz
+        self.dateOrder = dateOrder; self.description = description; self.mrz = mrz; self.sum = sum
+    }
+}
+
+/// A total printed twice over: as itself and as the sum of the amounts in its line items'
+/// column (found by `column`, its header texts) plus the fields named in `plus` (tax,
+/// shipping). Declared on a money or number field as `sum: {column: [...], plus: [...]}`.
+public struct SumSpec: Sendable, Hashable {
+    public var column: [String]
+    public var plus: [String]
+
+    public init(column: [String], plus: [String] = []) {
+        self.column = column; self.plus = plus
     }
 }
 
@@ -211,6 +226,9 @@ public enum StrategyName: String, Sendable, Codable, CaseIterable, Hashable {
     /// Not a routing strategy: the value was taken from a machine-readable zone whose check
     /// digits verify, over a printed value that was missing or disagreed (see `MRZCrossCheck`).
     case mrz
+    /// Not a routing strategy: a total computed from its line items (and the fields a `sum`
+    /// adds), where the printed total was missing or invalid.
+    case sum
 
     /// The strategies a routing order may list.
     public static var allCases: [StrategyName] { [.table, .replacement, .direct] }
