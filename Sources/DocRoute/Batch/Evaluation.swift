@@ -112,6 +112,8 @@ public struct Evaluation: Sendable, Encodable {
     /// property of a strategy).
     public var byStrategy: [String: Score] = [:]
     public var latency: [String: Latency] = [:]
+    /// Latency of every document read by OCR (images and scans) taken together.
+    public var ocrLatency: Latency?
     public var mismatches: [Mismatch] = []
     /// Files named in the truth whose records were missing, or failed.
     public var failedFiles: [String] = []
@@ -132,7 +134,7 @@ public struct Evaluation: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
-             latency, mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
+             latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
              sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy"
     }
 
@@ -146,6 +148,7 @@ public struct Evaluation: Sendable, Encodable {
         try c.encode(byField, forKey: .byField)
         try c.encode(byStrategy, forKey: .byStrategy)
         try c.encode(latency, forKey: .latency)
+        try c.encodeIfPresent(ocrLatency, forKey: .ocrLatency)
         try c.encode(mismatches, forKey: .mismatches)
         try c.encode(failedFiles, forKey: .failedFiles)
         try c.encode(ignoredFields, forKey: .ignoredFields)
@@ -257,13 +260,17 @@ public struct Evaluation: Sendable, Encodable {
                 }
             }
         }
-        for (kind, list) in times {
+        func latency(_ list: [(Double, Int)], calls: Int) -> Latency {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()
-            e.latency[kind] = Latency(documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
-                                      medianMsPerPage: round3(median(perPage)),
-                                      llmCallsPerDocument: round3(Double(calls[kind] ?? 0) / Double(max(list.count, 1))))
+            return Latency(documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
+                           medianMsPerPage: round3(median(perPage)),
+                           llmCallsPerDocument: round3(Double(calls) / Double(max(list.count, 1))))
         }
+        for (kind, list) in times { e.latency[kind] = latency(list, calls: calls[kind] ?? 0) }
+        let ocrKinds = ["png", "jpeg", "tiff", "scanned"]
+        let ocr = ocrKinds.flatMap { times[$0] ?? [] }
+        if !ocr.isEmpty { e.ocrLatency = latency(ocr, calls: ocrKinds.reduce(0) { $0 + (calls[$1] ?? 0) }) }
         return e
     }
 
