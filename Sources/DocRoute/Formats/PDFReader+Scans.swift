@@ -9,13 +9,16 @@ extension PDFReader {
     /// with cairo at `ReaderLimits.renderDPI` (lowered to fit `maxRenderPixels`). A page that
     /// is mostly blank paper (a card or a receipt scanned on A4) is cut to where its content
     /// stands first, so that OCR reads only that.
-    func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double) throws(DocRouteError)
+    ///
+    /// `storedImages` says the file's images may be decoded as stored (`imagesFit`): poppler
+    /// decodes an image whole, and a 35000 × 35000 scan must be rendered scaled down instead.
+    func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double, storedImages: Bool) throws(DocRouteError)
         -> (Page, [String]) {
         guard width > 0, height > 0, width.isFinite, height.isFinite else {
             return (Page(index: index, width: 0, height: 0, unit: .pt, origin: .ocr, words: []),
                     ["page \(index + 1) has no size; not rendered"])
         }
-        if let scan = scanned(page, width: width, height: height) {
+        if storedImages, let scan = scanned(page, width: width, height: height) {
             defer { Leptonica.destroy(scan.pix) }
             try deadline.check()
             let read = try recognizer.page(scan.pix, index: index, dpi: scan.dpi, boxScale: 72 / scan.dpi,
@@ -104,6 +107,47 @@ extension PDFReader {
             return nil
         }
         return (pix, dpi, (area.x0 + Double(part.x) * 72 / dpi, area.y0 + Double(part.y) * 72 / dpi))
+    }
+
+    /// Whether every image of the PDF in `data` is at most `maxPixels` (its widest width times
+    /// its tallest height, read from the image dictionaries, which PDF keeps outside compressed
+    /// object streams); false when a size is given indirectly, so cannot be bounded cheaply.
+    static func imagesFit(in data: Data, maxPixels: Int) -> Bool {
+        var largest = (width: 0, height: 0)
+        let ok = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            /// The number after `key` at `i` ("/Width 2480"), or nil when it is a reference.
+            func number(after i: Int) -> Int?? {
+                var j = i
+                while j < n, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
+                var v = 0, digits = 0
+                while j < n, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 10 { v = v * 10 + Int(bytes[j] - 0x30); j += 1; digits += 1 }
+                guard digits > 0 else { return .some(nil) }  // not a number: not an image size
+                // "/Width 7 0 R": an indirect size.
+                var k = j
+                while k < n, bytes[k] == 0x20 { k += 1 }
+                var m = k
+                while m < n, bytes[m] >= 0x30, bytes[m] <= 0x39 { m += 1 }
+                if m > k, m + 2 < n, bytes[m] == 0x20, bytes[m + 1] == 0x52 /* R */ { return nil }
+                return .some(v)
+            }
+            let width = Array("/Width".utf8), height = Array("/Height".utf8)
+            var i = 0
+            while i < n {
+                guard bytes[i] == 0x2F else { i += 1; continue }
+                for (key, isWidth) in [(width, true), (height, false)] where i + key.count <= n {
+                    guard zip(key.indices, key).allSatisfy({ bytes[i + $0] == $1 }) else { continue }
+                    guard let value = number(after: i + key.count) else { return false }
+                    if let value {
+                        if isWidth { largest.width = max(largest.width, value) } else { largest.height = max(largest.height, value) }
+                    }
+                }
+                i += 1
+            }
+            return true
+        }
+        return ok && largest.width * largest.height <= maxPixels
     }
 
     /// The part of the page (points) holding content, found on a 72 dpi rendering; nil when

@@ -33,6 +33,7 @@ struct PDFReader {
         if count <= 0 { throw .corrupt("PDF has no pages") }
         var pages: [Page] = []
         var warnings: [String] = []
+        var imagesFit: Bool? = nil
         for i in 0..<count {
             try deadline.check()
             guard let page = poppler_document_get_page(document, Int32(i)) else {
@@ -47,7 +48,9 @@ struct PDFReader {
             if !words.isEmpty {
                 pages.append(Page(index: i, width: width, height: height, unit: .pt, origin: .textLayer, words: words))
             } else {
-                let (ocrPage, notes) = try recognise(page, index: i, width: width, height: height)
+                if imagesFit == nil { imagesFit = Self.imagesFit(in: data, maxPixels: limits.maxRenderPixels) }
+                let (ocrPage, notes) = try recognise(page, index: i, width: width, height: height,
+                                                     storedImages: imagesFit ?? false)
                 pages.append(ocrPage)
                 warnings += notes
             }

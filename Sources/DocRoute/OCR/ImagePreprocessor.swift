@@ -35,6 +35,9 @@ struct ImagePreprocessor: Sendable {
     }
 
     static let targetDPI = 300.0
+    /// No image is enlarged beyond this many pixels (an A4 page at ~450 dpi): preparing and
+    /// reading a larger one takes seconds that cannot be interrupted.
+    static let maxUpscaledPixels = 30_000_000.0
 
     /// An image ready for OCR: `pix` (owned; 8-bit grey), its resolution, how much larger it
     /// is than the input, and the steps that made it.
@@ -75,7 +78,9 @@ struct ImagePreprocessor: Sendable {
         }
         var props = ImageProperties.measure(pix, dpi: dpi)
         var scale = 1.0
-        if allowed.contains(.upscale), let s = enlarge ?? (dpi < level.minDPI ? min(2, Self.targetDPI / dpi) : nil), s > 1.05 {
+        let pixels = Double(pixGetWidth(pix)) * Double(pixGetHeight(pix))
+        if allowed.contains(.upscale), let wanted = enlarge ?? (dpi < level.minDPI ? min(2, Self.targetDPI / dpi) : nil),
+           case let s = min(wanted, (Self.maxUpscaledPixels / pixels).squareRoot()), s > 1.05 {
             if replace(pixScaleGrayLI(pix, Float(s), Float(s))) {
                 scale = s
                 steps.append(String(format: "upscale ×%.2f", s))
