@@ -5,11 +5,17 @@ import Foundation
 /// OCR), the words below the header in its column. The list ends at the first row that
 /// holds no amount there or that names the total or a field it adds (`stop` labels).
 struct LineItemColumn {
-    /// Header texts the column may carry ("Amount", "Line total").
-    let headers: [String]
-    /// Labels of a row that ends the list (the total's own labels).
-    let stop: [String]
+    /// Header texts the column may carry ("Amount", "Line total"), as match keys.
+    private let headerKeys: Set<String>
+    /// Labels of a row that ends the list (the total's and the fields it adds), as match keys.
+    private let stopKeys: Set<String>
     let numbers: NumberNormalizer
+
+    init(headers: [String], stop: [String], numbers: NumberNormalizer) {
+        headerKeys = Set(headers.map(TextNormalizer.matchKey))
+        stopKeys = Set(stop.map(TextNormalizer.matchKey).filter { !$0.isEmpty })
+        self.numbers = numbers
+    }
 
     /// The column's amounts, or nil when no header is found, nothing is listed below it, or an
     /// entry is not a number (a sum of what could not be read proves nothing).
@@ -17,12 +23,9 @@ struct LineItemColumn {
         fromTables(document.tables) ?? fromText(layout)
     }
 
-    private var headerKeys: Set<String> { Set(headers.map(TextNormalizer.matchKey)) }
-
-    /// Whether a cell's or word's text is one of the total's labels.
+    /// Whether a cell's or word's text is one of the stop labels.
     private func isStop(_ text: String) -> Bool {
-        let key = TextNormalizer.matchKey(text)
-        return !key.isEmpty && stop.contains { TextNormalizer.matchKey($0) == key }
+        stopKeys.contains(TextNormalizer.matchKey(text))
     }
 
     private func amount(_ text: String) -> Decimal? {
@@ -48,9 +51,8 @@ struct LineItemColumn {
     }
 
     private func fromText(_ layout: TextLayout) -> [Decimal]? {
-        let keys = headerKeys
         for (i, line) in layout.lines.enumerated() {
-            guard let header = line.words.first(where: { keys.contains(TextNormalizer.matchKey($0.text)) }), let hb = header.box
+            guard let header = line.words.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) }), let hb = header.box
             else { continue }
             // Amounts stand right-aligned or centred under their header: a word of the column
             // overlaps the header widened by its own width to the left.

@@ -80,6 +80,8 @@ struct PageRecognizer {
         let prepared = best.prepared
         // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
         let toUnits = boxScale / prepared.scale
+        // Where the (turned) image stands on the page; a whole page stands at (0, 0) whatever
+        // the turn (its rendered size may exceed the page's by a rounded-up pixel).
         let shift = origin == (0, 0) ? origin : Self.turned(origin, size: (Double(pixGetWidth(pix)) * boxScale, Double(pixGetHeight(pix)) * boxScale),
                                 page: (width, height), turns: best.turns)
         rasters?.keep(prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits, origin: shift)
