@@ -388,6 +388,13 @@ public final class WatchDaemon: Sendable {
     func write(_ row: StateStore.Entry) throws {
         if row.duplicateOf != nil && config.skipDuplicates { return }
         let text = row.records ?? ""
+        if row.isFailure {
+            // An error record beside the failed input, first: a row marked written (appended to
+            // a JSON Lines output) is not written again after a crash, so nothing may follow.
+            let url = config.failed.appendingPathComponent("\(row.name).\(row.id).error.jsonl")
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try RecordSink.writeDurably(Data(text.utf8), to: url)
+        }
         switch config.sink {
         case .directory(let dir):
             try RecordSink.writeDurably(Data(text.utf8), to: dir.appendingPathComponent(key(row) + ".jsonl"))
@@ -410,12 +417,6 @@ public final class WatchDaemon: Sendable {
                 try state.update(row.id, status: .extracted)
                 throw error
             }
-        }
-        if row.isFailure {
-            // An error record beside the failed input.
-            let url = config.failed.appendingPathComponent("\(row.name).\(row.id).error.jsonl")
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try RecordSink.writeDurably(Data(text.utf8), to: url)
         }
     }
 
