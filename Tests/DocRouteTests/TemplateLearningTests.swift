@@ -39,4 +39,33 @@ import Testing
             #expect(m < 0.5, "\(other): \(m)")
         }
     }
+
+    @Test func theStoreKeepsVersionsAcrossARestartAndForgets() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("templates.sqlite").path
+        let fingerprint = try Self.learned("png/card-person01-clean.png")
+        let region = LearnedTemplate.Region(page: 0, box: Box(x0: 0.3, y0: 0.2, x1: 0.6, y1: 0.25))
+        do {
+            let store = try TemplateStore(path: path)
+            let first = try store.save(LearnedTemplate(id: "card", pipeline: "identity", fingerprint: fingerprint, regions: ["surname": region]))
+            #expect(first.version == 1)
+            #expect(try store.save(LearnedTemplate(id: "card", pipeline: "identity", fingerprint: fingerprint, regions: [:])).version == 2)
+            try store.save(LearnedTemplate(id: "po", pipeline: "purchase_order", fingerprint: fingerprint, regions: [:]))
+            try store.recordUse("card", version: 2, fellBack: true)
+            try store.markStale("card", version: 2)
+        }
+        // Reopened, as after a restart.
+        let store = try TemplateStore(path: path)
+        let identity = try store.latest(pipeline: "identity")
+        #expect(identity.map(\.id) == ["card"] && identity.first?.version == 2)
+        #expect(identity.first?.uses == 1 && identity.first?.fallbacks == 1 && identity.first?.stale == true)
+        #expect(identity.first?.fingerprint == fingerprint)
+        #expect(try store.versions(of: "card").first?.regions["surname"] == region)
+        #expect(try store.latest().count == 2)
+        #expect(try store.forget("card"))
+        #expect(try store.latest().map(\.id) == ["po"])
+        #expect(try !store.forget("card"))
+    }
 }
