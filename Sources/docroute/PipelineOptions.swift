@@ -34,6 +34,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("llm-cache"), help: "Folder of cached LLM answers (default: $DOCROUTE_CACHE/llm or ~/.cache/docroute/llm).")
     var llmCache: String?
 
+    @Option(help: "Learned templates (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute templates`.")
+    var templates: String?
+
     func check() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -83,7 +86,15 @@ struct PipelineOptions: ParsableArguments {
                 throw ValidationError("\(error)")
             }
         }
-        return Pipeline(spec: spec, reader: reader, llm: backend)
+        var store: TemplateStore? = nil
+        if let templates {
+            do {
+                store = try TemplateStore(path: templates)
+            } catch {
+                throw ValidationError("--templates \(templates): \(error)")
+            }
+        }
+        return Pipeline(spec: spec, reader: reader, llm: backend, templates: store)
     }
 }
 

@@ -1,3 +1,4 @@
+import CLeptonica
 import Crypto
 import Foundation
 
@@ -21,6 +22,24 @@ public struct DocumentReader: Sendable {
     /// Reads the file at `path`; time spent in OCR is added to `clock`, and the images of
     /// OCR'd pages are kept in `rasters` when given.
     public func read(path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError) -> Document {
+        let (data, url) = try load(path)
+        return try read(data: data, path: path, url: url, clock: clock, rasters: rasters)
+    }
+
+    /// A one-page image file (PNG, JPEG, one-frame TIFF) decoded but not recognised, for a
+    /// reader that looks at parts of it (a learned template); nil for every other file.
+    func image(path: String) throws(DocRouteError) -> DecodedImage? {
+        let (data, url) = try load(path)
+        let format = try FormatDetector(limits: limits).detect(data, url: url)
+        guard [.png, .jpeg, .tiff].contains(format) else { return nil }
+        if format == .tiff, try ImageReader.decode(data, format: format, frame: 1, limits: limits).map({ Leptonica.destroy($0.pix) }) != nil {
+            return nil
+        }
+        guard let decoded = try ImageReader.decode(data, format: format, frame: 0, limits: limits) else { return nil }
+        return DecodedImage(pix: decoded.pix, dpi: decoded.dpi, warning: decoded.warning, source: Self.source(data, path: path, format: format))
+    }
+
+    private func load(_ path: String) throws(DocRouteError) -> (Data, URL) {
         let url = URL(fileURLWithPath: path)
         let size: Int
         do {
@@ -35,13 +54,11 @@ public struct DocumentReader: Sendable {
         if size > limits.maxFileBytes {
             throw .limitExceeded("file is \(size) bytes (cap \(limits.maxFileBytes))")
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            return (try Data(contentsOf: url, options: .mappedIfSafe), url)
         } catch {
             throw .io("\(path): \(error.localizedDescription)")
         }
-        return try read(data: data, path: path, url: url, clock: clock, rasters: rasters)
     }
 
     /// Reads a file whose whole content is `data`; `path` is recorded as its source.
@@ -65,8 +82,27 @@ public struct DocumentReader: Sendable {
         case .png, .jpeg, .tiff:
             content = try ImageReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data, format: format)
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let source = Document.Source(path: path, sha256: digest, format: format, bytes: data.count)
-        return Document(source: source, pages: content.pages, tables: content.tables, warnings: content.warnings)
+        return Document(source: Self.source(data, path: path, format: format), pages: content.pages, tables: content.tables,
+                        warnings: content.warnings)
     }
+
+    static func source(_ data: Data, path: String, format: DocumentFormat) -> Document.Source {
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Document.Source(path: path, sha256: digest, format: format, bytes: data.count)
+    }
+}
+
+/// An image file decoded by `DocumentReader.image(path:)`: owns its pixels.
+final class DecodedImage: @unchecked Sendable {
+    let pix: UnsafeMutablePointer<PIX>
+    let dpi: Int
+    /// Set when the resolution had to be assumed.
+    let warning: String?
+    let source: Document.Source
+
+    init(pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?, source: Document.Source) {
+        self.pix = pix; self.dpi = dpi; self.warning = warning; self.source = source
+    }
+
+    deinit { Leptonica.destroy(pix) }
 }

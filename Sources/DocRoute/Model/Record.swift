@@ -65,6 +65,9 @@ public struct Record: Sendable, Hashable, Codable {
         /// What other printings of the same fact said of the value (`{"mrz": "agrees"}`);
         /// encoded only when not empty.
         public var checks: [String: CrossCheck] = [:]
+        /// The value was read from the region of a learned template (`learned_template`);
+        /// encoded only when true.
+        public var fromTemplate = false
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
                     page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
@@ -76,6 +79,7 @@ public struct Record: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, llm, tried, checks
+            case fromTemplate = "from_template"
         }
 
         public init(from decoder: Decoder) throws {
@@ -93,6 +97,7 @@ public struct Record: Sendable, Hashable, Codable {
             llm = try c.decodeIfPresent(LLMProvenance.self, forKey: .llm)
             tried = try c.decodeIfPresent([StrategyName].self, forKey: .tried) ?? []
             checks = try c.decodeIfPresent([String: CrossCheck].self, forKey: .checks) ?? [:]
+            fromTemplate = try c.decodeIfPresent(Bool.self, forKey: .fromTemplate) ?? false
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -110,6 +115,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encodeIfPresent(llm, forKey: .llm)
             try c.encode(tried, forKey: .tried)
             if !checks.isEmpty { try c.encode(checks, forKey: .checks) }
+            if fromTemplate { try c.encode(true, forKey: .fromTemplate) }
         }
     }
 
@@ -133,6 +139,39 @@ public struct Record: Sendable, Hashable, Codable {
         case copied
         /// The model wrote a value that is not in the document.
         case generated
+    }
+
+    /// What a learned template (see `LearnedTemplate`) had to do with the document.
+    public struct TemplateUse: Sendable, Hashable, Codable {
+        public enum Outcome: String, Sendable, Hashable, Codable {
+            /// The fields were read from the template's regions.
+            case read
+            /// The template matched but its reading was not good enough: the full path was taken.
+            case fellBack = "fell_back"
+            /// The template was learned from this document (extracted by the full path).
+            case learned
+        }
+
+        public var id: String
+        public var version: Int
+        /// How well the document matched: the share of the template's anchors found in place.
+        public var score: Double?
+        public var outcome: Outcome
+        /// Why the template's reading was not used.
+        public var reason: String?
+
+        public init(id: String, version: Int, score: Double? = nil, outcome: Outcome, reason: String? = nil) {
+            self.id = id; self.version = version; self.score = score; self.outcome = outcome; self.reason = reason
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(version, forKey: .version)
+            try c.encodeIfPresent(score.map { ($0 * 1000).rounded() / 1000 }, forKey: .score)
+            try c.encode(outcome, forKey: .outcome)
+            try c.encodeIfPresent(reason, forKey: .reason)
+        }
     }
 
     /// The strategies run for the document, and why in that order.
@@ -249,6 +288,9 @@ public struct Record: Sendable, Hashable, Codable {
     public var pipeline: String
     /// The template whose placeholders filled at least one field.
     public var template: String?
+    /// The learned template that read the document, fell back, or was learned from it;
+    /// encoded only when set.
+    public var learnedTemplate: TemplateUse?
     public var status: Status
     public var fields: [String: Field]
     public var route: Route
@@ -273,7 +315,7 @@ public struct Record: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, pipeline, template, status, fields, route, timingsMs = "timings_ms", errors, warnings, versions
-        case duplicateOf = "duplicate_of", review
+        case duplicateOf = "duplicate_of", review, learnedTemplate = "learned_template"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -281,6 +323,7 @@ public struct Record: Sendable, Hashable, Codable {
         try c.encode(source, forKey: .source)
         try c.encode(pipeline, forKey: .pipeline)
         try c.encode(template, forKey: .template)
+        try c.encodeIfPresent(learnedTemplate, forKey: .learnedTemplate)
         try c.encode(status, forKey: .status)
         try c.encodeIfPresent(review, forKey: .review)
         try c.encode(fields, forKey: .fields)

@@ -71,6 +71,12 @@ final class PageRaster: @unchecked Sendable {
             x1: (box.x1 - origin.x) * pixelsPerUnit, y1: (box.y1 - origin.y) * pixelsPerUnit)
     }
 
+    /// `box` (this image's pixels) in page units.
+    func units(_ box: Box) -> Box {
+        Box(x0: box.x0 / pixelsPerUnit + origin.x, y0: box.y0 / pixelsPerUnit + origin.y,
+            x1: box.x1 / pixelsPerUnit + origin.x, y1: box.y1 / pixelsPerUnit + origin.y)
+    }
+
     /// A new image of `box` (page units) widened by `margin` pixels on each side, clipped to the
     /// image, and where its top left stands in this image's pixels; nil when nothing of the box
     /// is on the image. The caller destroys the image.

@@ -13,24 +13,28 @@ struct RegionReader: Sendable {
     /// Pixels per text line a crop is enlarged to.
     static let lineHeight = 48.0
 
-    /// What a re-read saw: words joined by spaces, lines by newlines, and their mean confidence.
+    /// What a re-read saw: words joined by spaces, lines by newlines, their mean confidence,
+    /// and the box (page units) around them.
     struct Reading: Sendable, Hashable {
         var text: String
         var confidence: Double
+        var box: Box? = nil
     }
 
     /// The text in `box` (page units) of 0-based `page`, spanning `lines` text lines; nil when
-    /// the page image was not kept or nothing was recognised.
-    func read(page: Int, box: Box, lines: Int, whitelist: String?) throws(DocRouteError) -> Reading? {
+    /// the page image was not kept or nothing was recognised. The crop takes in `margin` (a
+    /// share of a line's height) around the box; `enlarge` brings small print to `lineHeight`.
+    func read(page: Int, box: Box, lines: Int, whitelist: String?, margin share: Double = 0.5,
+              enlarge: Bool = true) throws(DocRouteError) -> Reading? {
         guard let raster = rasters.page(page) else { return nil }
         try deadline.check()
         let lineHeight = max(1, box.height * raster.pixelsPerUnit / Double(max(1, lines)))
         // Word boxes end at the capitals' tops; accents stand above them: half a line of margin.
-        let margin = (x: max(4, Int(lineHeight * 0.5)), y: max(3, Int(lineHeight * 0.5)))
+        let margin = (x: max(4, Int(lineHeight * share)), y: max(3, Int(lineHeight * share)))
         guard let (cut, cutX, cutY) = raster.crop(box, margin: margin) else { return nil }
         // Small print is enlarged: Tesseract's line model reads accents on capitals far more
         // reliably at ~48 px per line than at the ~25 px of 8 pt print at 300 dpi.
-        let scale = min(4, max(1, Self.lineHeight / lineHeight))
+        let scale = enlarge ? min(4, max(1, Self.lineHeight / lineHeight)) : 1
         var crop = cut
         if scale > 1.05, let big = pixScale(cut, Float(scale), Float(scale)) {
             Leptonica.destroy(cut)
@@ -73,6 +77,9 @@ struct RegionReader: Sendable {
             if i > 0 { text += w.line == words[i - 1].line ? " " : "\n" }
             text += w.text
         }
-        return Reading(text: text, confidence: words.map(\.confidence).reduce(0, +) / Double(words.count))
+        let around = words.dropFirst().reduce(words[0].box) { $0.union($1.box) }
+        let pixels = Box(x0: around.x0 / scale + Double(cutX), y0: around.y0 / scale + Double(cutY),
+                         x1: around.x1 / scale + Double(cutX), y1: around.y1 / scale + Double(cutY))
+        return Reading(text: text, confidence: words.map(\.confidence).reduce(0, +) / Double(words.count), box: raster.units(pixels))
     }
 }

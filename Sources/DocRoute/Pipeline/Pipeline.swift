@@ -10,11 +10,16 @@ public struct Pipeline: Sendable {
     /// Re-reads values with the spec's values model (or the page model when it has none).
     let values: OCREnginePool
     let router: Router
+    /// Learned layouts: read from and learned into when set (see `Pipeline+Templates`).
+    public let templates: TemplateStore?
 
     /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's. `llm`
-    /// serves the spec's `llm` section (without one it is never called).
-    public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil) {
+    /// serves the spec's `llm` section (without one it is never called). With `templates`,
+    /// copies of layouts learned before are read by template, and new layouts are learned.
+    public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil,
+                templates: TemplateStore? = nil) {
         self.spec = spec
+        self.templates = templates
         var r = reader
         if r.ocr.language != spec.ocr.page {
             r.ocr = OCREnginePool(language: spec.ocr.page, maxEngines: reader.ocr.maxEngines)
@@ -32,29 +37,53 @@ public struct Pipeline: Sendable {
     public var withoutCalibration: Pipeline {
         var spec = spec
         spec.calibration = nil
-        return Pipeline(spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend))
+        return Pipeline(spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend),
+                        templates: templates)
     }
 
-    private init(spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router) {
-        self.spec = spec; self.reader = reader; self.values = values; self.router = router
+    private init(spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router, templates: TemplateStore?) {
+        self.spec = spec; self.reader = reader; self.values = values; self.router = router; self.templates = templates
     }
 
     /// The records of the file at `path`: one, or one per row of a register table.
     public func process(path: String) -> [Record] {
         let start = DispatchTime.now().uptimeNanoseconds
-        let deadline = Deadline(seconds: reader.limits.maxSeconds)
+        if let templates { return process(path: path, templates: templates, start: start) }
         let clock = OCRClock()
+        switch read(path: path, clock: clock, start: start) {
+        case .failure(let record): return [record]
+        case .success(let read):
+            return records(for: read.document, readMs: read.ms, clock: clock, reread: read.reread, start: start)
+        }
+    }
+
+    /// A file read by the full path: its document, its page images, and the reader that
+    /// re-reads values from them.
+    struct FullRead {
+        let document: Document
+        let rasters: PageRasters
+        let reread: RegionReader?
+        let ms: Double
+
+        enum Outcome {
+            case success(FullRead)
+            case failure(Record)
+        }
+    }
+
+    /// Reads `path` (OCR time on `clock`); a file that cannot be read gives its failed record.
+    func read(path: String, clock: OCRClock, start: UInt64) -> FullRead.Outcome {
+        let deadline = Deadline(seconds: reader.limits.maxSeconds)
         let rasters = PageRasters()
         let document: Document
         do {
             document = try reader.read(path: path, clock: clock, rasters: rasters)
         } catch {
             let total = Self.ms(since: start)
-            return [failed(path: path, error: error, timings: Record.Timings(read: total, ocr: clock.milliseconds, total: total))]
+            return .failure(failed(path: path, error: error, timings: Record.Timings(read: total, ocr: clock.milliseconds, total: total)))
         }
-        let readMs = Self.ms(since: start)
         let reread = rasters.count > 0 ? RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock) : nil
-        return records(for: document, readMs: readMs, clock: clock, reread: reread, start: start)
+        return .success(FullRead(document: document, rasters: rasters, reread: reread, ms: Self.ms(since: start)))
     }
 
     /// The records of a document already read (the timings count from `start`).
@@ -66,10 +95,12 @@ public struct Pipeline: Sendable {
 
     /// Extraction, with values re-read by `reread` when given; OCR time so far is on `clock`
     /// (plus `ocrBefore`), and re-reads add to it.
+    /// With `extract`, the extractions are what it returns (a learned template's reading)
+    /// instead of the router's.
     func records(for document: Document, readMs: Double, clock: OCRClock, reread: RegionReader?,
-                 start: UInt64, ocrBefore: Double = 0) -> [Record] {
+                 start: UInt64, ocrBefore: Double = 0, extract: (() -> [Router.Extraction])? = nil) -> [Record] {
         let extractStart = DispatchTime.now().uptimeNanoseconds
-        let extractions = router.extract(document, reread: reread)
+        let extractions = extract?() ?? router.extract(document, reread: reread)
         let extractMs = Self.ms(since: extractStart)
         let ocrMs = ocrBefore + clock.milliseconds
         let total = Self.ms(since: start)

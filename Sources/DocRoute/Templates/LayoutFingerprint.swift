@@ -44,12 +44,36 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
     /// scale put it and still count as found.
     static let tolerance = 0.03
 
+    /// How a document lies on a template: the share (0–1) of the template's anchors found in
+    /// place, and the per-axis map from the document's page fractions to the template's.
+    public struct Alignment: Sendable, Hashable {
+        public var score: Double
+        var x = Fit(scale: 1, shift: 0)
+        var y = Fit(scale: 1, shift: 0)
+    }
+
+    /// A line v = scale · u + shift.
+    struct Fit: Sendable, Hashable {
+        var scale: Double
+        var shift: Double
+
+        func callAsFunction(_ u: Double) -> Double { scale * u + shift }
+        /// The line the other way round.
+        var inverse: Fit { scale == 0 ? self : Fit(scale: 1 / scale, shift: -shift / scale) }
+    }
+
+    /// A document whose fingerprint matches a template's at least this well has its layout.
+    public static let sameLayout = 0.6
+
     /// The share (0–1) of this fingerprint's anchors that stand in `other` where they should:
     /// same word, same page, in place once `other` is shifted and scaled onto this one (fitted
     /// per axis by least squares on the words both share). Pages of another shape score 0.
-    public func match(_ other: LayoutFingerprint) -> Double {
+    public func match(_ other: LayoutFingerprint) -> Double { align(other).score }
+
+    /// `match`, with the shift and scale that put `other` onto this fingerprint.
+    public func align(_ other: LayoutFingerprint) -> Alignment {
         guard !anchors.isEmpty, aspects.count == other.aspects.count,
-              zip(aspects, other.aspects).allSatisfy({ abs($0 - $1) <= 0.1 * max($0, 0.01) }) else { return 0 }
+              zip(aspects, other.aspects).allSatisfy({ abs($0 - $1) <= 0.1 * max($0, 0.01) }) else { return Alignment(score: 0) }
         // Words both share, each word of `other` used once (the nearest of its spellings).
         var byKey: [String: [Anchor]] = [:]
         for a in other.anchors { byKey[a.key + "|\(a.page)", default: []].append(a) }
@@ -60,23 +84,23 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
             pairs.append((a, candidates.remove(at: i)))
             byKey[a.key + "|\(a.page)"] = candidates
         }
-        guard pairs.count >= 3 else { return Double(pairs.count) / Double(anchors.count) * 0.5 }
+        guard pairs.count >= 3 else { return Alignment(score: Double(pairs.count) / Double(anchors.count) * 0.5) }
         let fx = Self.fit(pairs.map { ($0.1.x, $0.0.x) }), fy = Self.fit(pairs.map { ($0.1.y, $0.0.y) })
         let inliers = pairs.filter { a, b in
-            abs(fx.scale * b.x + fx.shift - a.x) <= Self.tolerance && abs(fy.scale * b.y + fy.shift - a.y) <= Self.tolerance
+            abs(fx(b.x) - a.x) <= Self.tolerance && abs(fy(b.y) - a.y) <= Self.tolerance
         }
-        return Double(inliers.count) / Double(anchors.count)
+        return Alignment(score: Double(inliers.count) / Double(anchors.count), x: fx, y: fy)
     }
 
     /// The least-squares line y = scale · x + shift through `points` (x, y); a plain shift
     /// when the x values do not spread.
-    static func fit(_ points: [(Double, Double)]) -> (scale: Double, shift: Double) {
+    static func fit(_ points: [(Double, Double)]) -> Fit {
         let n = Double(points.count)
         let mx = points.map(\.0).reduce(0, +) / n, my = points.map(\.1).reduce(0, +) / n
         let sxx = points.map { ($0.0 - mx) * ($0.0 - mx) }.reduce(0, +)
-        guard sxx > 1e-6 else { return (1, my - mx) }
+        guard sxx > 1e-6 else { return Fit(scale: 1, shift: my - mx) }
         let sxy = points.map { ($0.0 - mx) * ($0.1 - my) }.reduce(0, +)
         let scale = sxy / sxx
-        return (scale, my - scale * mx)
+        return Fit(scale: scale, shift: my - scale * mx)
     }
 }

@@ -1,32 +1,6 @@
 import Foundation
 import GRDB
 
-/// A layout learned from documents: its fingerprint and where each field's value stood, as a
-/// fraction of its page (so that a copy shifted or scaled can be read by transforming them).
-public struct LearnedTemplate: Sendable, Hashable, Codable {
-    /// Where one field's value stood: a page and a box in fractions of that page.
-    public struct Region: Sendable, Hashable, Codable {
-        public var page: Int
-        public var box: Box
-    }
-
-    public var id: String
-    /// 1 for the first learning of `id`; each re-learning adds one.
-    public var version: Int
-    public var pipeline: String
-    public var fingerprint: LayoutFingerprint
-    public var regions: [String: Region]
-    /// Documents read with it, and those of them that fell back to the full path.
-    public var uses = 0
-    public var fallbacks = 0
-    /// Marked when its recent documents keep falling back: it is re-learned, not used.
-    public var stale = false
-
-    public init(id: String, version: Int = 0, pipeline: String, fingerprint: LayoutFingerprint, regions: [String: Region]) {
-        self.id = id; self.version = version; self.pipeline = pipeline; self.fingerprint = fingerprint; self.regions = regions
-    }
-}
-
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting
 /// a template removes all its versions. Safe to share between threads and processes.
 public final class TemplateStore: Sendable {
@@ -43,7 +17,7 @@ public final class TemplateStore: Sendable {
                     id TEXT NOT NULL, version INTEGER NOT NULL, pipeline TEXT NOT NULL,
                     created REAL NOT NULL, body TEXT NOT NULL,
                     uses INTEGER NOT NULL DEFAULT 0, fallbacks INTEGER NOT NULL DEFAULT 0,
-                    stale INTEGER NOT NULL DEFAULT 0,
+                    recent TEXT NOT NULL DEFAULT '', stale INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (id, version))
                 """)
         }
@@ -53,26 +27,51 @@ public final class TemplateStore: Sendable {
     /// Stores `template` as the next version of its id; returns it with that version.
     @discardableResult
     public func save(_ template: LearnedTemplate) throws -> LearnedTemplate {
+        try db.write { db in try Self.insert(template, db) }
+    }
+
+    /// Stores what was learned from a document unless its layout is already known: a template
+    /// of the same pipeline that `sameLayout` accepts and that is not stale makes it a no-op
+    /// (nil); a stale one — any one, when `replacing` — gets `template` as its next version;
+    /// otherwise it is stored under a new id (`PIPELINE-N`). One transaction: documents of a new layout learned at the same
+    /// time on other threads or processes make one template.
+    public func learn(_ template: LearnedTemplate, replacing: Bool = false, sameLayout: (LearnedTemplate) -> Bool) throws -> LearnedTemplate? {
         try db.write { db in
+            let known = try Self.latest(pipeline: template.pipeline, db)
             var t = template
-            t.version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM templates WHERE id = ?", arguments: [t.id]) ?? 0) + 1
-            t.uses = 0; t.fallbacks = 0; t.stale = false
-            let body = String(decoding: try JSONEncoder().encode(Body(fingerprint: t.fingerprint, regions: t.regions)), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO templates (id, version, pipeline, created, body) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [t.id, t.version, t.pipeline, Date().timeIntervalSince1970, body])
-            return t
+            if let same = known.first(where: sameLayout) {
+                guard same.stale || replacing else { return nil }
+                t.id = same.id
+            } else {
+                let prefix = template.pipeline + "-"
+                let numbers = try String.fetchAll(db, sql: "SELECT DISTINCT id FROM templates WHERE pipeline = ?", arguments: [t.pipeline])
+                    .compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }
+                t.id = prefix + String((numbers.max() ?? 0) + 1)
+            }
+            return try Self.insert(t, db)
         }
+    }
+
+    private static func insert(_ template: LearnedTemplate, _ db: Database) throws -> LearnedTemplate {
+        var t = template
+        t.version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM templates WHERE id = ?", arguments: [t.id]) ?? 0) + 1
+        t.uses = 0; t.fallbacks = 0; t.recent = ""; t.stale = false
+        let body = String(decoding: try JSONEncoder().encode(t), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO templates (id, version, pipeline, created, body) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [t.id, t.version, t.pipeline, Date().timeIntervalSince1970, body])
+        return t
     }
 
     /// The newest version of every template of `pipeline` (of every pipeline when nil).
     public func latest(pipeline: String? = nil) throws -> [LearnedTemplate] {
-        try db.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM templates t WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
-                AND (? IS NULL OR pipeline = ?) ORDER BY id
-                """, arguments: [pipeline, pipeline])
-            return try rows.map(Self.template)
-        }
+        try db.read { db in try Self.latest(pipeline: pipeline, db) }
+    }
+
+    private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedTemplate] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM templates t WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
+            AND (? IS NULL OR pipeline = ?) ORDER BY id
+            """, arguments: [pipeline, pipeline]).map(template)
     }
 
     /// Every stored version of `id`, oldest first.
@@ -91,11 +90,21 @@ public final class TemplateStore: Sendable {
         }
     }
 
-    /// Counts one document read with version `version` of `id`, and whether it fell back.
-    public func recordUse(_ id: String, version: Int, fellBack: Bool) throws {
+    /// Counts one document read with version `version` of `id`, and whether it fell back to
+    /// the full path; marks the version stale when `LearnedTemplate.staleFallbacks` of its
+    /// latest `recentWindow` documents fell back. Returns whether it is now stale.
+    @discardableResult
+    public func recordUse(_ id: String, version: Int, fellBack: Bool) throws -> Bool {
         try db.write { db in
-            try db.execute(sql: "UPDATE templates SET uses = uses + 1, fallbacks = fallbacks + ? WHERE id = ? AND version = ?",
-                           arguments: [fellBack ? 1 : 0, id, version])
+            guard let recent = try String.fetchOne(db, sql: "SELECT recent FROM templates WHERE id = ? AND version = ?",
+                                                   arguments: [id, version]) else { return false }
+            let now = String((recent + (fellBack ? "-" : "+")).suffix(LearnedTemplate.recentWindow))
+            let stale = now.filter { $0 == "-" }.count >= LearnedTemplate.staleFallbacks
+            try db.execute(sql: """
+                UPDATE templates SET uses = uses + 1, fallbacks = fallbacks + ?, recent = ?, stale = MAX(stale, ?)
+                WHERE id = ? AND version = ?
+                """, arguments: [fellBack ? 1 : 0, now, stale ? 1 : 0, id, version])
+            return stale
         }
     }
 
@@ -106,16 +115,10 @@ public final class TemplateStore: Sendable {
         }
     }
 
-    private struct Body: Codable {
-        var fingerprint: LayoutFingerprint
-        var regions: [String: LearnedTemplate.Region]
-    }
-
     private static func template(_ row: Row) throws -> LearnedTemplate {
-        let body = try JSONDecoder().decode(Body.self, from: Data((row["body"] as String).utf8))
-        var t = LearnedTemplate(id: row["id"], version: row["version"], pipeline: row["pipeline"],
-                                fingerprint: body.fingerprint, regions: body.regions)
-        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.stale = (row["stale"] as Int) != 0
+        var t = try JSONDecoder().decode(LearnedTemplate.self, from: Data((row["body"] as String).utf8))
+        t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
+        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"]; t.stale = (row["stale"] as Int) != 0
         return t
     }
 }

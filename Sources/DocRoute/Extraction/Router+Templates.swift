@@ -1,0 +1,54 @@
+extension Router {
+    /// The fields of `document` as read from a learned template's regions: each region's
+    /// reading is validated (and repaired, and re-read by the values model) like any
+    /// candidate, under the `replacement` strategy, and marked `from_template`. Cross-checks
+    /// run on what the document holds (a text layer: all of it; an image: only what was read).
+    func extract(templateCandidates candidates: CandidateSet, document: Document, reread: RegionReader?,
+                 reason: String) -> Extraction {
+        var state = FillState(reader: reread)
+        fill(&state, with: candidates, strategy: .replacement)
+        crossCheckMRZ(document, state: &state)
+        crossCheckSums(document, layout: TextLayout(document), state: &state)
+        var fields = calibrated(state.result(spec.fields))
+        for (name, f) in fields where f.valid && f.strategy == .replacement {
+            fields[name]?.fromTemplate = true
+        }
+        var route = Record.Route(order: [.replacement], strategies: [.replacement], reason: reason)
+        route.rereads = state.rereads
+        return Extraction(fields: fields, template: nil, route: route, warnings: state.warnings)
+    }
+}
+
+extension Router {
+    /// `fields` made to agree with a labelled record: a field whose value differs from
+    /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
+    /// value, when some do (in reading order, runs of up to eight words of one line); fields
+    /// the truth does not name are dropped, and so are truth values printed nowhere.
+    func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document) -> [String: Record.Field] {
+        var out: [String: Record.Field] = [:]
+        for field in spec.fields {
+            guard let expected = truth[field.name], let validator = validators[field.name] else { continue }
+            if let f = fields[field.name], f.valid, let v = f.value, Evaluation.same(expected, v, type: field.type), f.box != nil {
+                out[field.name] = f
+                continue
+            }
+            search: for page in document.pages {
+                let lines = Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }
+                for (_, words) in lines {
+                    for start in words.indices {
+                        for end in start..<min(words.count, start + 8) {
+                            let run = words[start...end]
+                            let text = run.map(\.text).joined(separator: " ")
+                            guard case .success(let v) = validator.validate(text), Evaluation.same(expected, v.value, type: field.type) else { continue }
+                            let box = run.dropFirst().reduce(run.first!.box!) { $0.union($1.box!) }
+                            out[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 1, strategy: .replacement,
+                                                           page: page.index + 1, box: box, valid: true, tried: [])
+                            break search
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

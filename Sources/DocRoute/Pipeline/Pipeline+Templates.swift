@@ -1,0 +1,212 @@
+import Foundation
+
+extension Pipeline {
+    /// `process(path:)` with learned templates: a one-page image is first located against the
+    /// pipeline's templates and, when one fits, read only in its regions; a PDF text layer is
+    /// matched by fingerprint and read from the words in its regions. The template's reading
+    /// is kept when every required field is valid and sure (status `ok`); otherwise — or when no
+    /// template fits — the document takes the full path, and the record says why. A document
+    /// the full path extracts well (`ok`) whose layout no usable template has is learned.
+    func process(path: String, templates store: TemplateStore, start: UInt64) -> [Record] {
+        let clock = OCRClock()
+        var warnings: [String] = []
+        var known: [LearnedTemplate] = []
+        do {
+            known = try store.latest(pipeline: spec.name)
+        } catch {
+            warnings.append("learned templates not read: \(error)")
+        }
+        let usable = known.filter { !$0.stale }
+        // What happened on the template path, for the record and the template's counts.
+        var fellBack: Record.TemplateUse? = nil
+        var probed: [String: Double] = [:]
+        if usable.contains(where: { $0.origin == .ocr }) {
+            switch readImage(path: path, templates: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start) {
+            case .read(let records): return records
+            case .fellBack(let use): fellBack = use
+            case .notLocated(let scores): probed = scores
+            case .notAnImage: break
+            }
+        }
+        let full: FullRead
+        switch read(path: path, clock: clock, start: start) {
+        case .failure(let record): return [record]
+        case .success(let r): full = r
+        }
+        let document = full.document
+        var fingerprint: LayoutFingerprint? = nil
+        if fellBack == nil, !document.pages.isEmpty, document.pages.allSatisfy({ $0.origin == .textLayer }) {
+            let fp = LayoutFingerprint(document)
+            fingerprint = fp
+            let best = usable.filter { $0.origin == .textLayer }.map { ($0, $0.fingerprint.align(fp)) }.max { $0.1.score < $1.1.score }
+            if let (template, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout {
+                let candidates = TemplateReader.candidates(document, template: template, alignment: alignment)
+                let reason = "learned template \(template.id) v\(template.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
+                var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
+                    [router.extract(templateCandidates: candidates, document: document, reread: nil, reason: reason)]
+                }
+                if records.count == 1, records[0].status == .ok {
+                    _ = try? store.recordUse(template.id, version: template.version, fellBack: false)
+                    records[0].learnedTemplate = Record.TemplateUse(id: template.id, version: template.version,
+                                                                    score: alignment.score, outcome: .read)
+                    return records
+                }
+                fellBack = Record.TemplateUse(id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
+                                              reason: unsure(records.first))
+            }
+        }
+        var records = records(for: document, readMs: full.ms, clock: clock, reread: full.reread, start: start)
+        guard records.count == 1 else { return records }
+        records[0].warnings += warnings
+        // The template of this layout, if one is known.
+        let fp = fingerprint ?? LayoutFingerprint(document)
+        let same = known.filter { $0.origin == document.pages.first?.origin }
+            .map { ($0, $0.fingerprint.match(fp)) }.filter { $0.1 >= LayoutFingerprint.sameLayout }.max { $0.1 < $1.1 }?.0
+        var stale = same?.stale ?? false
+        if let use = fellBack {
+            stale = (try? store.recordUse(use.id, version: use.version, fellBack: true)) ?? stale
+            records[0].learnedTemplate = use
+        } else if let same, let score = probed[same.id] {
+            // Its layout, but its anchors were not found where they should be.
+            stale = (try? store.recordUse(same.id, version: same.version, fellBack: true)) ?? stale
+            records[0].learnedTemplate = Record.TemplateUse(id: same.id, version: same.version, score: score, outcome: .fellBack,
+                                                            reason: "its anchors were not found in place")
+        }
+        guard records[0].status == .ok, same == nil || stale else { return records }
+        switch TemplateLearner(spec: spec).template(from: document, fields: records[0].fields, rasters: full.rasters) {
+        case .success(let template):
+            do {
+                let origin = template.origin
+                if let saved = try store.learn(template, sameLayout: { $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout }) {
+                    var use = Record.TemplateUse(id: saved.id, version: saved.version, outcome: .learned)
+                    if let before = records[0].learnedTemplate {
+                        use.reason = "v\(before.version) fell back too often: \(before.reason ?? "")"
+                    }
+                    records[0].learnedTemplate = use
+                }
+            } catch {
+                records[0].warnings.append("template not learned: \(error)")
+            }
+        case .failure:
+            break  // Not every document makes a template (DOCX, a value found only in the zone).
+        }
+        return records
+    }
+
+    /// What happened to an image on the template path.
+    enum ImageOutcome {
+        case read([Record])
+        case fellBack(Record.TemplateUse)
+        case notLocated([String: Double])
+        case notAnImage
+    }
+
+    /// Locates a one-page image against `templates` and reads the regions of the first that
+    /// fits; the reading is kept when its record is `ok`.
+    func readImage(path: String, templates: [LearnedTemplate], store: TemplateStore, clock: OCRClock, start: UInt64) -> ImageOutcome {
+        let deadline = Deadline(seconds: reader.limits.maxSeconds)
+        let decoded: DecodedImage
+        do {
+            guard let d = try reader.image(path: path) else { return .notAnImage }
+            decoded = d
+        } catch {
+            return .notAnImage  // the full path reports it
+        }
+        let preprocessor = ImagePreprocessor(allowed: reader.preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
+        guard let image = TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: preprocessor) else { return .notLocated([:]) }
+        let templateReader = TemplateReader(pool: reader.ocr, deadline: deadline, clock: clock)
+        // Most used first: in a stream, the layout seen most is likeliest.
+        let ordered = templates.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
+        let located: TemplateReader.Located
+        let rasters = PageRasters()
+        let candidates: CandidateSet
+        do {
+            let (found, scores) = try templateReader.locate(image, among: ordered)
+            guard let found else { return .notLocated(scores) }
+            located = found
+            rasters.keep(image.pix, index: 0, dpi: image.dpi, pixelsPerUnit: image.scale)
+            candidates = try templateReader.candidates(located, image: image, rasters: rasters)
+        } catch {
+            return .notLocated([:])
+        }
+        let t = located.template
+        var words = located.anchors.map { a in
+            var w = a
+            w.box = a.box?.scaled(by: 1 / image.scale)
+            return w
+        }
+        for (_, list) in candidates.sorted(by: { $0.key < $1.key }) {
+            guard let c = list.first else { continue }
+            words.append(TextSpan(text: c.text, box: c.box, confidence: c.confidence, line: words.count, block: 0, order: 0))
+        }
+        for i in words.indices { words[i].order = i }
+        let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
+        let reason = "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
+        func extracted(_ words: [TextSpan]) -> [Record] {
+            var page = Page(index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
+                            dpi: Double(image.dpi), words: words)
+            page.preprocessing = image.steps
+            let document = Document(source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
+            return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
+                [router.extract(templateCandidates: candidates, document: document, reread: reread, reason: reason)]
+            }
+        }
+        var result = extracted(words)
+        if result.first?.status != .ok, t.zone != nil,
+           case let zone = (try? TemplateReader.zone(located, image: image, reader: reread, firstLine: words.count)) ?? [], !zone.isEmpty {
+            // Doubtful values: the zone, read now, may confirm or correct them.
+            result = extracted(words + zone)
+        }
+        if result.count == 1, result[0].status == .ok {
+            _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
+            result[0].learnedTemplate = Record.TemplateUse(id: t.id, version: t.version, score: located.score, outcome: .read)
+            return .read(result)
+        }
+        return .fellBack(Record.TemplateUse(id: t.id, version: t.version, score: located.score, outcome: .fellBack,
+                                            reason: unsure(result.first)))
+    }
+
+    /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
+    func unsure(_ record: Record?) -> String {
+        guard let record else { return "no record" }
+        let invalid = spec.fields.filter { $0.required && record.fields[$0.name]?.valid != true }.map(\.name)
+        let doubtful = (record.review ?? []).sorted()
+        var parts: [String] = []
+        if !invalid.isEmpty { parts.append("not valid: " + invalid.joined(separator: ", ")) }
+        if !doubtful.isEmpty { parts.append("unsure: " + doubtful.joined(separator: ", ")) }
+        return parts.isEmpty ? "status \(record.status.rawValue)" : parts.joined(separator: "; ")
+    }
+}
+
+extension Pipeline {
+    /// Why `learnTemplate` learned nothing.
+    public struct NotLearned: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Learns the layout of the file at `path` from its labelled values `truth` (a value the
+    /// pipeline read differently is looked for among the printed words) into `store`: as a
+    /// new template, or as the next version of the template of the same layout. Returns it.
+    public func learnTemplate(path: String, truth: [String: FieldValue], into store: TemplateStore) throws -> LearnedTemplate {
+        let clock = OCRClock()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let full: FullRead
+        switch read(path: path, clock: clock, start: start) {
+        case .failure(let record): throw NotLearned(description: record.errors.first?.message ?? "not read")
+        case .success(let r): full = r
+        }
+        let extracted = router.extract(full.document, reread: full.reread).first?.fields ?? [:]
+        let fields = router.labelled(extracted, truth: truth, in: full.document)
+        let template: LearnedTemplate
+        switch TemplateLearner(spec: spec).template(from: full.document, fields: fields, rasters: full.rasters) {
+        case .success(let t): template = t
+        case .failure(let refusal): throw NotLearned(description: "\(path): \(refusal)")
+        }
+        let fp = LayoutFingerprint(full.document)
+        let origin = template.origin
+        guard let saved = try store.learn(template, replacing: true, sameLayout: {
+            $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout
+        }) else { throw NotLearned(description: "\(path): not stored") }
+        return saved
+    }
+}

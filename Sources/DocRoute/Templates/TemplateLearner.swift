@@ -1,0 +1,157 @@
+import Foundation
+
+/// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):
+/// each field's value gives a region (from where the value starts to the next printed thing
+/// on its line), the other words give the fingerprint, and for OCR'd pages a few fixed words
+/// spread over the page become the anchors that locate later copies.
+struct TemplateLearner: Sendable {
+    let spec: PipelineSpec
+
+    /// Why a document cannot make a template.
+    enum Refusal: Error, CustomStringConvertible {
+        case noGeometry
+        case mixedPages
+        case noFrame(page: Int)
+        case missing([String])
+        case tooFewAnchors
+
+        var description: String {
+            switch self {
+            case .noGeometry: "its pages have no geometry (DOCX, XLSX)"
+            case .mixedPages: "some pages have a text layer and others were OCR'd"
+            case .noFrame(let page): "page \(page + 1): nothing printed was found on its image"
+            case .missing(let fields): "required fields without a value where it is printed: \(fields.joined(separator: ", "))"
+            case .tooFewAnchors: "too few fixed words to locate a copy by"
+            }
+        }
+    }
+
+    /// At most this many lines of anchors are read to locate a copy.
+    static let anchorLines = 3
+
+    /// The template of `document`, whose fields `fields` are (valid ones with a page and box
+    /// give regions); `rasters` holds the images of its OCR'd pages (their frames).
+    func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<LearnedTemplate, Refusal> {
+        let pages = document.pages
+        guard !pages.isEmpty, pages.allSatisfy({ $0.unit != .none && $0.width > 0 && $0.height > 0 }) else { return .failure(.noGeometry) }
+        let origin = pages[0].origin
+        guard origin == .ocr || origin == .textLayer, pages.allSatisfy({ $0.origin == origin }) else { return .failure(.mixedPages) }
+        // Each page's frame, in page units.
+        var frames: [Box] = []
+        for page in pages {
+            if origin == .textLayer {
+                frames.append(Box(x0: 0, y0: 0, x1: page.width, y1: page.height))
+            } else {
+                guard let raster = rasters?.page(page.index), let f = ImageProperties.frame(of: raster.pix) else {
+                    return .failure(.noFrame(page: page.index))
+                }
+                frames.append(raster.units(f))
+            }
+        }
+        func area(_ box: Box, page: Int) -> LearnedTemplate.Area {
+            let f = frames[page]
+            return LearnedTemplate.Area(x0: (box.x0 - f.x0) / f.width, y0: (box.y0 - f.y0) / f.height,
+                                        x1: (box.x1 - f.x0) / f.width, y1: (box.y1 - f.y0) / f.height)
+        }
+        let values: [(name: String, page: Int, box: Box)] = fields.compactMap { name, f in
+            guard f.valid, let p = f.page, let b = f.box, p >= 1, p <= pages.count else { return nil }
+            return (name, p - 1, b)
+        }
+        let missing = spec.fields.filter { f in f.required && !values.contains { $0.name == f.name } }.map(\.name)
+        guard missing.isEmpty else { return .failure(.missing(missing)) }
+        var regions: [String: LearnedTemplate.Region] = [:]
+        for v in values {
+            let page = pages[v.page]
+            let lines = max(1, Set(page.words.filter { w in w.box.map { Self.inside($0, v.box) } ?? false }.map(\.line)).count)
+            var box = v.box, height = 0.0
+            if origin == .ocr, let raster = rasters?.page(v.page) {
+                // The print itself, as a copy's will be found: a word's box from a line read can
+                // stretch over what stood beside it.
+                let around = raster.pixels(Box(x0: box.x0, y0: box.y0 - 0.2 * box.height, x1: box.x1, y1: box.y1 + 0.2 * box.height))
+                if let ink = TemplateReader.ink(in: around, of: raster.pix, valueHeight: raster.pixels(box).height / Double(lines) / 1.4) {
+                    box = raster.units(ink)
+                }
+                height = box.height / Double(lines) / frames[v.page].height
+            }
+            regions[v.name] = LearnedTemplate.Region(page: v.page, area: area(Self.room(of: box, on: page, frame: frames[v.page]), page: v.page),
+                                                     lines: lines, height: height)
+        }
+        var anchors: [LearnedTemplate.Anchor] = []
+        if origin == .ocr {
+            anchors = Self.anchors(pages: pages, values: values.map { ($0.page, $0.box) }).map { page, w in
+                LearnedTemplate.Anchor(key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
+                                       area: area(w.box!, page: page))
+            }
+            guard Set(anchors.map(\.line)).count >= 2 || anchors.count >= 3 else { return .failure(.tooFewAnchors) }
+        }
+        let fingerprint = LayoutFingerprint(document, excluding: values.map { ($0.page, $0.box) })
+        var template = LearnedTemplate(id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
+                                       frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
+                                       anchors: anchors, regions: regions)
+        if origin == .ocr, let zone = MRZZone.locate(in: document), let box = zone.box {
+            let line = box.height / Double(zone.lines)
+            template.zone = LearnedTemplate.Region(page: zone.page, area: area(Box(x0: box.x0 - line, y0: box.y0 - 0.3 * line,
+                                                                                  x1: box.x1 + line, y1: box.y1 + 0.3 * line), page: zone.page),
+                                                   lines: zone.lines, height: line / frames[zone.page].height)
+        }
+        return .success(template)
+    }
+
+    /// Whether the centre of `inner` lies in `outer`.
+    static func inside(_ inner: Box, _ outer: Box) -> Bool {
+        let cx = (inner.x0 + inner.x1) / 2, cy = (inner.y0 + inner.y1) / 2
+        return cx >= outer.x0 && cx <= outer.x1 && cy >= outer.y0 && cy <= outer.y1
+    }
+
+    /// The room a value may take on later copies: from just after the printed thing before it
+    /// on its line (or a little before its start, when nothing is) to just before the next
+    /// one (or a fifth of the frame past its edge: the value may be what made the edge); its own
+    /// lines' height, a little more.
+    static func room(of box: Box, on page: Page, frame: Box) -> Box {
+        let band = page.words.compactMap(\.box).filter { b in
+            !inside(b, box) && min(b.y1, box.y1) - max(b.y0, box.y0) > 0.3 * min(b.height, box.height)
+        }
+        let lines = max(1, Set(page.words.filter { $0.box.map { inside($0, box) } ?? false }.map(\.line)).count)
+        let line = box.height / Double(lines)
+        let gap = 0.4 * line
+        let before = band.filter { $0.x1 <= box.x0 + gap }.map(\.x1).max()
+        let after = band.filter { $0.x0 >= box.x1 - gap }.map(\.x0).min()
+        // Above the capitals, room for accents (a name without them was learned, one with
+        // them comes); below, for descenders.
+        return Box(x0: before.map { max($0 + gap, box.x0 - 4 * line) } ?? box.x0 - 0.5 * line,
+                   y0: box.y0 - 0.2 * Double(lines) * line,
+                   x1: after.map { $0 - gap } ?? max(box.x1, frame.x1) + 0.2 * frame.width,
+                   y1: box.y1 + 0.15 * Double(lines) * line)
+    }
+
+    /// Fixed words fit to locate a copy: read surely, three letters or more and letters only
+    /// (numbers, dates and machine-readable zones change from copy to copy), outside every
+    /// value; those of up to `anchorLines` lines spread down the page — the highest and the
+    /// lowest lines with the most such words, and one between.
+    static func anchors(pages: [Page], values: [(page: Int, box: Box)]) -> [(Int, TextSpan)] {
+        var out: [(Int, TextSpan)] = []
+        for page in pages {
+            let fit = page.words.filter { w in
+                guard let b = w.box, (w.confidence ?? 1) >= 0.8 else { return false }
+                let letters = w.text.filter(\.isLetter)
+                return letters.count >= 3 && w.text.allSatisfy { $0.isLetter || ":.,'’-".contains($0) }
+                    && !values.contains { $0.page == page.index && (inside(b, $0.box) || inside($0.box, b)) }
+            }
+            let lines = Dictionary(grouping: fit, by: \.line).values
+                .map { words in (words: words, y: words.map { ($0.box!.y0 + $0.box!.y1) / 2 }.reduce(0, +) / Double(words.count)) }
+                .sorted { $0.y < $1.y }
+            guard !lines.isEmpty else { continue }
+            // The fullest line of the top third, the lowest line, and the fullest of the middle
+            // third: spread down the page, so that the map fitted to them holds all over it.
+            var chosen: [[TextSpan]] = []
+            let third = max(1, lines.count / 3)
+            for pick in [lines.prefix(third).max { $0.words.count < $1.words.count }, lines.last,
+                         lines.dropFirst(third).dropLast(third).max { $0.words.count < $1.words.count }] {
+                guard let pick, !chosen.contains(where: { $0.first?.line == pick.words.first?.line }) else { continue }
+                chosen.append(pick.words)
+            }
+            for words in chosen.prefix(anchorLines) { out += words.map { (page.index, $0) } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,329 @@
+import CLeptonica
+import Foundation
+
+/// Reads a copy of a learned layout from its image by looking only where the template says:
+/// the image is deskewed and its frame found (no OCR), a few anchor lines are read where the
+/// frame puts them, the words found there fix the copy's shift and scale, and then only the
+/// fields' regions are read. A copy whose anchors are not where they should be is not read.
+struct TemplateReader: Sendable {
+    /// The page model: anchors and values are read with it (the router re-reads text values
+    /// with the values model, as on the full path).
+    let pool: OCREnginePool
+    let deadline: Deadline
+    let clock: OCRClock
+
+    /// A template needs at least this share of the anchors it probes found in place.
+    static let minScore = 0.6
+    /// Skews smaller than this (degrees) are not corrected before locating.
+    static let minSkew = 0.3
+
+    /// An image ready to be located: grey, deskewed, with its frame (pixels).
+    final class Image: @unchecked Sendable {
+        let pix: UnsafeMutablePointer<PIX>
+        let dpi: Int
+        /// How much larger than the input it is (enlarged low-resolution images).
+        let scale: Double
+        let frame: Box
+        let steps: [String]
+
+        init(pix: UnsafeMutablePointer<PIX>, dpi: Int, scale: Double, frame: Box, steps: [String]) {
+            self.pix = pix; self.dpi = dpi; self.scale = scale; self.frame = frame; self.steps = steps
+        }
+
+        deinit { Leptonica.destroy(pix) }
+
+        var width: Double { Double(pixGetWidth(pix)) }
+        var height: Double { Double(pixGetHeight(pix)) }
+    }
+
+    /// `input` prepared as the full path prepares a first reading (`ImagePreprocessor`, light:
+    /// grey, enlarged when of low resolution, evened, despeckled, contrast stretched), then
+    /// deskewed even slightly, with its frame; nil when nothing is printed on it.
+    static func image(_ input: UnsafeMutablePointer<PIX>, dpi: Int, preprocessor: ImagePreprocessor) -> Image? {
+        guard let prepared = preprocessor.prepare(input, dpi: Double(dpi), level: .light),
+              var pix = pixCopy(nil, prepared.pix) else { return nil }
+        var steps = prepared.steps
+        if preprocessor.allowed.contains(.deskew), let angle = ImagePreprocessor.skew(of: pix), abs(angle) >= minSkew,
+           let straight = pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) {
+            Leptonica.destroy(pix)
+            pix = straight
+            steps.removeAll { $0.hasPrefix("deskew") }
+            steps.append(String(format: "deskew %.1f°", angle))
+        }
+        guard let frame = ImageProperties.frame(of: pix) else {
+            Leptonica.destroy(pix)
+            return nil
+        }
+        return Image(pix: pix, dpi: Int(prepared.dpi.rounded()), scale: prepared.scale, frame: frame, steps: steps)
+    }
+
+    /// Where a template's frame stands on an image: frame fractions (u, v) to pixels (x, y)
+    /// by x = a·u + b·v + c, y = d·u + e·v + f — a shift, a scale per axis, and the small
+    /// rotation left between the copy and the document the template was learned from.
+    struct Map: Sendable, Hashable {
+        var a: Double, b: Double, c: Double
+        var d: Double, e: Double, f: Double
+
+        func callAsFunction(_ u: Double, _ v: Double) -> (x: Double, y: Double) { (a * u + b * v + c, d * u + e * v + f) }
+
+        /// The box around the four corners of `area` once mapped.
+        func pixels(_ area: LearnedTemplate.Area) -> Box {
+            let corners = [self(area.x0, area.y0), self(area.x1, area.y0), self(area.x0, area.y1), self(area.x1, area.y1)]
+            return Box(x0: corners.map(\.x).min()!, y0: corners.map(\.y).min()!, x1: corners.map(\.x).max()!, y1: corners.map(\.y).max()!)
+        }
+
+        /// The map that puts the frame of the template on `frame`, with no rotation.
+        static func frame(_ frame: Box) -> Map { Map(a: frame.width, b: 0, c: frame.x0, d: 0, e: frame.height, f: frame.y0) }
+
+        /// The least-squares map of the points (u, v) onto (x, y); nil when they stand on one line.
+        static func fit(_ points: [(u: Double, v: Double, x: Double, y: Double)]) -> Map? {
+            guard points.count >= 3 else { return nil }
+            // Normal equations of [u v 1]·[a b c]ᵀ = x (and = y), solved by Cramer's rule.
+            var m = [[Double]](repeating: [0, 0, 0], count: 3), rx = [0.0, 0, 0], ry = [0.0, 0, 0]
+            for p in points {
+                let row = [p.u, p.v, 1]
+                for i in 0..<3 {
+                    for j in 0..<3 { m[i][j] += row[i] * row[j] }
+                    rx[i] += row[i] * p.x
+                    ry[i] += row[i] * p.y
+                }
+            }
+            func det(_ q: [[Double]]) -> Double {
+                q[0][0] * (q[1][1] * q[2][2] - q[1][2] * q[2][1]) - q[0][1] * (q[1][0] * q[2][2] - q[1][2] * q[2][0])
+                    + q[0][2] * (q[1][0] * q[2][1] - q[1][1] * q[2][0])
+            }
+            let d0 = det(m)
+            guard abs(d0) > 1e-9 else { return nil }
+            func solve(_ r: [Double]) -> [Double] {
+                (0..<3).map { k in det(m.enumerated().map { i, row in row.enumerated().map { j, v in j == k ? r[i] : v } }) / d0 }
+            }
+            let x = solve(rx), y = solve(ry)
+            return Map(a: x[0], b: x[1], c: x[2], d: y[0], e: y[1], f: y[2])
+        }
+    }
+
+    /// A template located on an image.
+    struct Located: Sendable {
+        let template: LearnedTemplate
+        /// The share of probed anchors found in place.
+        let score: Double
+        let map: Map
+        /// The anchor words found (pixels).
+        let anchors: [TextSpan]
+    }
+
+    /// Whether `template` can be tried on a one-page image whose frame is `frame`.
+    static func applies(_ template: LearnedTemplate, frame: Box) -> Bool {
+        guard template.origin == .ocr, template.frameAspects.count == 1, !template.anchors.isEmpty,
+              frame.width > 0, frame.height > 0 else { return false }
+        let aspect = frame.width / frame.height, learned = template.frameAspects[0]
+        return abs(aspect - learned) <= 0.15 * learned
+    }
+
+    /// The first of `templates` whose anchors stand in `image` where its frame puts them, and
+    /// each template's score on the way.
+    func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (Located?, scores: [String: Double]) {
+        var scores: [String: Double] = [:]
+        for t in templates where Self.applies(t, frame: image.frame) {
+            let located = try locate(image, t)
+            scores[t.id] = located.score
+            if located.score >= Self.minScore { return (located, scores) }
+        }
+        return (nil, scores)
+    }
+
+    /// Reads `template`'s anchor lines (top and bottom first; the others only while the copy is
+    /// not yet fixed on both axes) and fits the copy's map to the words found.
+    func locate(_ image: Image, _ template: LearnedTemplate) throws(DocRouteError) -> Located {
+        let coarse = Map.frame(image.frame)
+        let lines = Dictionary(grouping: template.anchors, by: \.line).values
+            .sorted { $0[0].area.centre.y < $1[0].area.centre.y }
+        var order = lines
+        if order.count > 2 { order = [lines[0], lines[lines.count - 1]] + lines[1..<(lines.count - 1)] }
+        var pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] = []
+        var probed = 0
+        var found: Located? = nil
+        for (i, line) in order.enumerated() {
+            if i >= 2, let found, found.score >= Self.minScore, Self.spread(pairs.map(\.anchor)) { return found }
+            probed += line.count
+            pairs += try find(line, in: image, coarse: coarse)
+            // Nothing of the first line where it should be: another layout.
+            if i == 0, pairs.isEmpty { break }
+            found = fitted(template, pairs: pairs, probed: probed, coarse: coarse)
+        }
+        return found ?? Located(template: template, score: 0, map: coarse, anchors: [])
+    }
+
+    /// The anchors of one line found on the image: read as one block around where the coarse
+    /// map puts them, each matched with the nearest word of the same key.
+    func find(_ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
+        let boxes = line.map { coarse.pixels($0.area) }
+        let lineHeight = boxes.map(\.height).reduce(0, +) / Double(boxes.count)
+        let around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
+        let slackX = 0.04 * image.frame.width + lineHeight, slackY = lineHeight
+        let x0 = max(0, Int(around.x0 - slackX)), y0 = max(0, Int(around.y0 - slackY))
+        let x1 = min(Int(image.width), Int(around.x1 + slackX)), y1 = min(Int(image.height), Int(around.y1 + slackY))
+        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return [] }
+        var rect = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0))
+        defer { boxDestroy(&rect) }
+        guard rect != nil, let crop = pixClipRectangle(image.pix, rect, nil) else { return [] }
+        defer { Leptonica.destroy(crop) }
+        try deadline.check()
+        let words = try clock.measure { () throws(DocRouteError) in
+            try pool.withEngine { engine throws(DocRouteError) in
+                try engine.recognize(crop, dpi: image.dpi, deadline: deadline, layout: .block)
+            }
+        }
+        var out: [(LearnedTemplate.Anchor, TextSpan)] = []
+        var used = Set<Int>()
+        for (anchor, predicted) in zip(line, boxes) {
+            let p = ((predicted.x0 + predicted.x1) / 2, (predicted.y0 + predicted.y1) / 2)
+            var best: (Int, Double)? = nil
+            for (i, w) in words.enumerated() where !used.contains(i) && Self.same(TextNormalizer.matchKey(w.text), anchor.key) {
+                let c = ((w.box.x0 + w.box.x1) / 2 + Double(x0), (w.box.y0 + w.box.y1) / 2 + Double(y0))
+                let dx = abs(c.0 - p.0), dy = abs(c.1 - p.1)
+                guard dx <= 0.06 * image.frame.width, dy <= lineHeight else { continue }
+                if best == nil || hypot(dx, dy) < best!.1 { best = (i, hypot(dx, dy)) }
+            }
+            guard let (i, _) = best else { continue }
+            used.insert(i)
+            let w = words[i]
+            let box = Box(x0: w.box.x0 + Double(x0), y0: w.box.y0 + Double(y0), x1: w.box.x1 + Double(x0), y1: w.box.y1 + Double(y0))
+            out.append((anchor, TextSpan(text: w.text, box: box, confidence: w.confidence, line: anchor.line, block: 0, order: 0)))
+        }
+        return out
+    }
+
+    /// The same fixed word: equal keys, or one OCR slip apart in a long word.
+    static func same(_ key: String, _ anchor: String) -> Bool {
+        key == anchor || (anchor.count >= 6 && TextNormalizer.distance(key, anchor, limit: 2) <= 1)
+    }
+
+    /// Whether anchors spread enough across the frame to fit a scale on both axes.
+    static func spread(_ anchors: [LearnedTemplate.Anchor]) -> Bool {
+        let xs = anchors.map(\.area.centre.x), ys = anchors.map(\.area.centre.y)
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { return false }
+        return x1 - x0 >= 0.2 && y1 - y0 >= 0.2
+    }
+
+    /// The copy's map fitted to the anchors found: with a rotation when they spread over a
+    /// fifth of the frame both ways, else a shift and the frame's scale. Nil when the scale
+    /// found is far from the frame's (the words found are not these anchors).
+    func fitted(_ template: LearnedTemplate, pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)], probed: Int,
+                coarse: Map) -> Located? {
+        guard !pairs.isEmpty, probed > 0 else { return nil }
+        let points = pairs.map { p in
+            (u: p.anchor.area.centre.x, v: p.anchor.area.centre.y, x: (p.seen.box!.x0 + p.seen.box!.x1) / 2, y: (p.seen.box!.y0 + p.seen.box!.y1) / 2)
+        }
+        var map = coarse
+        if Self.spread(pairs.map(\.anchor)), let m = Map.fit(points),
+           m.a >= 0.8 * coarse.a, m.a <= 1.25 * coarse.a, m.e >= 0.8 * coarse.e, m.e <= 1.25 * coarse.e,
+           abs(m.b) <= 0.1 * coarse.e, abs(m.d) <= 0.1 * coarse.a {
+            map = m
+        } else {
+            let n = Double(points.count)
+            map.c = points.map { $0.x - coarse.a * $0.u }.reduce(0, +) / n
+            map.f = points.map { $0.y - coarse.e * $0.v }.reduce(0, +) / n
+        }
+        // In place: within a fiftieth of the frame across, and a third of a line's height down.
+        let inliers = zip(pairs, points).filter { p, q in
+            let at = map(q.u, q.v)
+            return abs(at.x - q.x) <= 0.02 * coarse.a && abs(at.y - q.y) <= 0.35 * map.e * p.anchor.area.height
+        }
+        return Located(template: template, score: Double(inliers.count) / Double(probed), map: map, anchors: inliers.map(\.0.seen))
+    }
+
+    /// Each field's region on the located copy, read by the page model from page 0 of
+    /// `rasters` (the located image), as a candidate placed as surely as the copy was located.
+    /// Only the printed run at the region's start is read (see `ink(in:of:)`): the room after
+    /// a short value holds nothing but paper, and noise on it would be read as letters.
+    func candidates(_ located: Located, image: Image, rasters: PageRasters) throws(DocRouteError) -> CandidateSet {
+        let reader = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
+        var out: CandidateSet = [:]
+        for (name, region) in located.template.regions.sorted(by: { $0.key < $1.key }) where region.page == 0 {
+            let room = located.map.pixels(region.area)
+            // Page units are the input's pixels; the image may have been enlarged.
+            guard let ink = Self.ink(in: room, of: image.pix, valueHeight: located.map.e * region.height),
+                  case let box = ink.scaled(by: 1 / image.scale),
+                  let reading = try reader.read(page: 0, box: box, lines: region.lines, whitelist: nil, margin: 0.25,
+                                                enlarge: false) else { continue }
+            // The ink's box, not the words': a line read from a crop stretches its words' boxes
+            // over whatever stands in the crop's margin.
+            out[name] = [Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence,
+                                   ocr: true, quality: 1, lines: region.lines)]
+        }
+        return out
+    }
+
+    /// The printed run at the start of `room` (pixels): the band of rows with the most ink
+    /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
+    /// band below it), and in it, from the first column holding ink to the last one before a
+    /// gap wider than the value's height. Ink is darker than halfway between the room's paper and
+    /// its darkest print; a row or column needs two such pixels. Nil when the room holds no print.
+    static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
+        let w = Int(pixGetWidth(pix)), h = Int(pixGetHeight(pix))
+        let x0 = max(0, Int(room.x0)), x1 = min(w, Int(room.x1.rounded(.up)))
+        let y0 = max(0, Int(room.y0)), y1 = min(h, Int(room.y1.rounded(.up)))
+        guard pixGetDepth(pix) == 8, x1 - x0 >= 2, y1 - y0 >= 2, let data = pixGetData(pix) else { return nil }
+        let wpl = Int(pixGetWpl(pix))
+        let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
+        func at(_ x: Int, _ y: Int) -> Int { Int(bytes[y * wpl * 4 + (x ^ 3)]) }
+        var histogram = [Int](repeating: 0, count: 256)
+        for y in y0..<y1 { for x in x0..<x1 { histogram[at(x, y)] += 1 } }
+        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01)
+        guard paper - dark >= 60 else { return nil }
+        let threshold = (paper + dark) / 2
+        var rows = [Int](repeating: 0, count: y1 - y0)
+        for y in y0..<y1 { for x in x0..<x1 where at(x, y) < threshold { rows[y - y0] += 1 } }
+        // Bands of inked rows; the one with the most ink is the value's, and the bands just
+        // above or below it join it while it stays no taller than the value was (an accent
+        // over a capital does; the foot of the label above does not).
+        var bands: [(top: Int, bottom: Int, ink: Int)] = []
+        for (i, n) in rows.enumerated() where n >= 2 {
+            if let last = bands.last, last.bottom == i - 1 {
+                bands[bands.count - 1].bottom = i
+                bands[bands.count - 1].ink += n
+            } else {
+                bands.append((i, i, n))
+            }
+        }
+        guard let main = bands.indices.max(by: { bands[$0].ink < bands[$1].ink }) else { return nil }
+        var band = bands[main]
+        let tallest = Int(1.4 * valueHeight), joinable = max(2, Int(0.2 * valueHeight))
+        var above = main - 1, below = main + 1
+        while above >= 0, band.top - bands[above].bottom - 1 <= joinable, band.bottom - bands[above].top < tallest {
+            band.top = bands[above].top
+            above -= 1
+        }
+        while below < bands.count, bands[below].top - band.bottom - 1 <= joinable, bands[below].bottom - band.top < tallest {
+            band.bottom = bands[below].bottom
+            below += 1
+        }
+        var columns = [Int](repeating: 0, count: x1 - x0)
+        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where at(x, y) < threshold { columns[x - x0] += 1 } }
+        guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
+        var last = first, blank = 0
+        for i in first..<columns.count {
+            if columns[i] >= 2 { last = i; blank = 0 } else {
+                blank += 1
+                if Double(blank) > valueHeight { break }
+            }
+        }
+        return Box(x0: Double(x0 + first), y0: Double(y0 + band.top), x1: Double(x0 + last + 1), y1: Double(y0 + band.bottom + 1))
+    }
+
+    /// The template's machine-readable zone read on the located copy by `reader` (as the full
+    /// path re-reads a zone: with the zone's alphabet), one word per line, so that the router
+    /// finds and checks it; empty when the template has none.
+    static func zone(_ located: Located, image: Image, reader: RegionReader, firstLine: Int) throws(DocRouteError) -> [TextSpan] {
+        guard let zone = located.template.zone, zone.page == 0 else { return [] }
+        let box = located.map.pixels(zone.area).scaled(by: 1 / image.scale)
+        guard let reading = try reader.read(page: 0, box: box, lines: zone.lines, whitelist: MRZZone.alphabet) else { return [] }
+        let lines = reading.text.split(separator: "\n").map(String.init)
+        let step = box.height / Double(max(1, lines.count))
+        return lines.enumerated().map { i, text in
+            TextSpan(text: text, box: Box(x0: box.x0, y0: box.y0 + Double(i) * step, x1: box.x1, y1: box.y0 + Double(i + 1) * step),
+                     confidence: reading.confidence, line: firstLine + i, block: 1, order: 0)
+        }
+    }
+}
