@@ -15,6 +15,8 @@ public struct Candidate: Sendable, Hashable {
     public var quality: Double
     /// Text lines the value spans on the page.
     public var lines: Int
+    /// Read by the pipeline's values model already (a learned template's region): not re-read.
+    var byValuesModel = false
 
     public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
                 quality: Double? = nil, lines: Int = 1) {

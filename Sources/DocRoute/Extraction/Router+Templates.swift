@@ -10,7 +10,8 @@ extension Router {
         crossCheckMRZ(document, state: &state)
         crossCheckSums(document, layout: TextLayout(document), state: &state)
         var fields = calibrated(state.result(spec.fields))
-        for (name, f) in fields where f.valid && f.strategy == .replacement {
+        // Every value came from a region of the template: a field's own, or its zone's.
+        for (name, f) in fields where f.valid && (f.strategy == .replacement || f.strategy == .mrz) {
             fields[name]?.fromTemplate = true
         }
         var route = Record.Route(order: [.replacement], strategies: [.replacement], reason: reason)

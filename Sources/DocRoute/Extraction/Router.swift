@@ -271,11 +271,18 @@ public struct Router: Sendable {
 
     /// A valid page reading of a `text` field is re-read by the pipeline's values model when
     /// the field may hold letters the page model lacks (no pattern restricting it to ASCII), or
-    /// when the page model was unsure of it.
+    /// when the page model was unsure of it — unless the values model read it.
     func wantsReread(_ c: Candidate, field: FieldSpec) -> Bool {
-        guard spec.ocr.values != nil, field.type == .text else { return false }
+        guard spec.ocr.values != nil, field.type == .text, !c.byValuesModel else { return false }
         if field.pattern?.alphabet == nil { return true }
         return c.quality > 0 && c.confidence / c.quality < Self.sureReading
+    }
+
+    /// The fields whose valid readings `wantsReread` whatever their confidence: text that may
+    /// hold letters the page model lacks.
+    var readByValuesModel: Set<String> {
+        guard spec.ocr.values != nil else { return [] }
+        return Set(spec.fields.filter { $0.type == .text && $0.pattern?.alphabet == nil }.map(\.name))
     }
 
     /// Page OCR confidence below which a valid reading restricted to ASCII is still re-read.

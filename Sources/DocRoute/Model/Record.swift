@@ -65,8 +65,8 @@ public struct Record: Sendable, Hashable, Codable {
         /// What other printings of the same fact said of the value (`{"mrz": "agrees"}`);
         /// encoded only when not empty.
         public var checks: [String: CrossCheck] = [:]
-        /// The value was read from the region of a learned template (`learned_template`);
-        /// encoded only when true.
+        /// The value was read from a region of a learned template (`learned_template`): the
+        /// field's own, or the machine-readable zone's (`strategy: mrz`); encoded only when true.
         public var fromTemplate = false
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,

@@ -125,7 +125,8 @@ extension Pipeline {
             guard let found else { return .notLocated(scores) }
             located = found
             rasters.keep(image.pix, index: 0, dpi: image.dpi, pixelsPerUnit: image.scale)
-            candidates = try templateReader.candidates(located, image: image, rasters: rasters)
+            candidates = try templateReader.candidates(located, image: image, rasters: rasters, values: values,
+                                                         byValues: router.readByValuesModel)
         } catch {
             return .notLocated([:])
         }

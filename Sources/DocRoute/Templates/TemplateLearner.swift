@@ -77,8 +77,11 @@ struct TemplateLearner: Sendable {
                                                      lines: lines, height: height)
         }
         var anchors: [LearnedTemplate.Anchor] = []
+        let zone = MRZZone.locate(in: document)
         if origin == .ocr {
-            anchors = Self.anchors(pages: pages, values: values.map { ($0.page, $0.box) }).map { page, w in
+            // A zone's words change from copy to copy like values.
+            let changing = values.map { ($0.page, $0.box) } + (zone.flatMap { z in z.box.map { [(z.page, $0)] } } ?? [])
+            anchors = Self.anchors(pages: pages, values: changing).map { page, w in
                 LearnedTemplate.Anchor(key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
                                        area: area(w.box!, page: page))
             }
@@ -88,7 +91,7 @@ struct TemplateLearner: Sendable {
         var template = LearnedTemplate(id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
                                        frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
                                        anchors: anchors, regions: regions)
-        if origin == .ocr, let zone = MRZZone.locate(in: document), let box = zone.box {
+        if origin == .ocr, let zone, let box = zone.box {
             let line = box.height / Double(zone.lines)
             template.zone = LearnedTemplate.Region(page: zone.page, area: area(Box(x0: box.x0 - line, y0: box.y0 - 0.3 * line,
                                                                                   x1: box.x1 + line, y1: box.y1 + 0.3 * line), page: zone.page),
@@ -137,7 +140,19 @@ struct TemplateLearner: Sendable {
                 return letters.count >= 3 && w.text.allSatisfy { $0.isLetter || ":.,'’-".contains($0) }
                     && !values.contains { $0.page == page.index && (inside(b, $0.box) || inside($0.box, b)) }
             }
-            let lines = Dictionary(grouping: fit, by: \.line).values
+            // A line's words far apart (two columns' labels) are read apart: a short crop each.
+            var split: [TextSpan] = []
+            for (_, words) in Dictionary(grouping: fit, by: \.line) {
+                let sorted = words.sorted { $0.box!.x0 < $1.box!.x0 }
+                var part = 0
+                for (i, w) in sorted.enumerated() {
+                    if i > 0, w.box!.x0 - sorted[i - 1].box!.x1 > 3 * w.box!.height { part += 1 }
+                    var c = w
+                    c.line = w.line * 100 + part
+                    split.append(c)
+                }
+            }
+            let lines = Dictionary(grouping: split, by: \.line).values
                 .map { words in (words: words, y: words.map { ($0.box!.y0 + $0.box!.y1) / 2 }.reduce(0, +) / Double(words.count)) }
                 .sorted { $0.y < $1.y }
             guard !lines.isEmpty else { continue }

@@ -14,6 +14,8 @@ struct TemplateReader: Sendable {
 
     /// A template needs at least this share of the anchors it probes found in place.
     static let minScore = 0.6
+    /// Anchors found needed to fit a rotation as well as a shift and scale.
+    static let pointsForRotation = 5
     /// Skews smaller than this (degrees) are not corrected before locating.
     static let minSkew = 0.3
 
@@ -132,8 +134,8 @@ struct TemplateReader: Sendable {
         return (nil, scores)
     }
 
-    /// Reads `template`'s anchor lines (top and bottom first; the others only while the copy is
-    /// not yet fixed on both axes) and fits the copy's map to the words found.
+    /// Reads `template`'s anchor lines (top and bottom first, each where those before put it)
+    /// and fits the copy's map to the words found.
     func locate(_ image: Image, _ template: LearnedTemplate) throws(DocRouteError) -> Located {
         let coarse = Map.frame(image.frame)
         let lines = Dictionary(grouping: template.anchors, by: \.line).values
@@ -144,9 +146,14 @@ struct TemplateReader: Sendable {
         var probed = 0
         var found: Located? = nil
         for (i, line) in order.enumerated() {
-            if i >= 2, let found, found.score >= Self.minScore, Self.spread(pairs.map(\.anchor)) { return found }
             probed += line.count
-            pairs += try find(line, in: image, coarse: coarse)
+            // Read as one line first (cheap); when none of its words is found, as a block with
+            // more room around it (the frame put it a little off).
+            // Where the lines found so far put it.
+            let guide = found?.map ?? coarse
+            var seen = try find(line, in: image, coarse: guide, layout: .line)
+            if seen.isEmpty { seen = try find(line, in: image, coarse: guide, layout: .block) }
+            pairs += seen
             // Nothing of the first line where it should be: another layout.
             if i == 0, pairs.isEmpty { break }
             found = fitted(template, pairs: pairs, probed: probed, coarse: coarse)
@@ -154,13 +161,14 @@ struct TemplateReader: Sendable {
         return found ?? Located(template: template, score: 0, map: coarse, anchors: [])
     }
 
-    /// The anchors of one line found on the image: read as one block around where the coarse
+    /// The anchors of one line found on the image: read (as `layout`) around where the coarse
     /// map puts them, each matched with the nearest word of the same key.
-    func find(_ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
+    func find(_ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map,
+              layout: TesseractEngine.Layout) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
         let boxes = line.map { coarse.pixels($0.area) }
         let lineHeight = boxes.map(\.height).reduce(0, +) / Double(boxes.count)
         let around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
-        let slackX = 0.04 * image.frame.width + lineHeight, slackY = lineHeight
+        let slackX = 0.04 * image.frame.width + lineHeight, slackY = (layout == .line ? 0.4 : 1.0) * lineHeight
         let x0 = max(0, Int(around.x0 - slackX)), y0 = max(0, Int(around.y0 - slackY))
         let x1 = min(Int(image.width), Int(around.x1 + slackX)), y1 = min(Int(image.height), Int(around.y1 + slackY))
         guard x1 - x0 >= 8, y1 - y0 >= 8 else { return [] }
@@ -171,7 +179,7 @@ struct TemplateReader: Sendable {
         try deadline.check()
         let words = try clock.measure { () throws(DocRouteError) in
             try pool.withEngine { engine throws(DocRouteError) in
-                try engine.recognize(crop, dpi: image.dpi, deadline: deadline, layout: .block)
+                try engine.recognize(crop, dpi: image.dpi, deadline: deadline, layout: layout)
             }
         }
         var out: [(LearnedTemplate.Anchor, TextSpan)] = []
@@ -206,8 +214,8 @@ struct TemplateReader: Sendable {
         return x1 - x0 >= 0.2 && y1 - y0 >= 0.2
     }
 
-    /// The copy's map fitted to the anchors found: with a rotation when they spread over a
-    /// fifth of the frame both ways, else a shift and the frame's scale. Nil when the scale
+    /// The copy's map fitted to the anchors found: with a rotation when there are enough of them
+    /// spread over a fifth of the frame both ways, else a shift and the frame's scale. Nil when the scale
     /// found is far from the frame's (the words found are not these anchors).
     func fitted(_ template: LearnedTemplate, pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)], probed: Int,
                 coarse: Map) -> Located? {
@@ -216,7 +224,8 @@ struct TemplateReader: Sendable {
             (u: p.anchor.area.centre.x, v: p.anchor.area.centre.y, x: (p.seen.box!.x0 + p.seen.box!.x1) / 2, y: (p.seen.box!.y0 + p.seen.box!.y1) / 2)
         }
         var map = coarse
-        if Self.spread(pairs.map(\.anchor)), let m = Map.fit(points),
+        // A rotation needs more points than it has unknowns, or it absorbs every error.
+        if points.count >= Self.pointsForRotation, Self.spread(pairs.map(\.anchor)), let m = Map.fit(points),
            m.a >= 0.8 * coarse.a, m.a <= 1.25 * coarse.a, m.e >= 0.8 * coarse.e, m.e <= 1.25 * coarse.e,
            abs(m.b) <= 0.1 * coarse.e, abs(m.d) <= 0.1 * coarse.a {
             map = m
@@ -233,24 +242,34 @@ struct TemplateReader: Sendable {
         return Located(template: template, score: Double(inliers.count) / Double(probed), map: map, anchors: inliers.map(\.0.seen))
     }
 
-    /// Each field's region on the located copy, read by the page model from page 0 of
-    /// `rasters` (the located image), as a candidate placed as surely as the copy was located.
-    /// Only the printed run at the region's start is read (see `ink(in:of:)`): the room after
-    /// a short value holds nothing but paper, and noise on it would be read as letters.
-    func candidates(_ located: Located, image: Image, rasters: PageRasters) throws(DocRouteError) -> CandidateSet {
-        let reader = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
+    /// Each field's region on the located copy, read from page 0 of `rasters` (the located
+    /// image) as a candidate: by the page model, or for the fields in `byValues` by `values`
+    /// (enlarged, as the full path re-reads text values: accents), which the router then does
+    /// not re-read. Only the printed run at the region's start is read (see `ink`): the room
+    /// after a short value holds nothing but paper, and noise on it would be read as letters.
+    func candidates(_ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
+                    byValues: Set<String>) throws(DocRouteError) -> CandidateSet {
+        let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
+        let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         var out: CandidateSet = [:]
         for (name, region) in located.template.regions.sorted(by: { $0.key < $1.key }) where region.page == 0 {
             let room = located.map.pixels(region.area)
+            let accents = byValues.contains(name)
             // Page units are the input's pixels; the image may have been enlarged.
-            guard let ink = Self.ink(in: room, of: image.pix, valueHeight: located.map.e * region.height),
+            let height = located.map.e * region.height
+            // The print must stand about where the value stood (a value's room is its line):
+            // print found well above or below it is a neighbour's, not this value.
+            guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
+                  abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines),
                   case let box = ink.scaled(by: 1 / image.scale),
-                  let reading = try reader.read(page: 0, box: box, lines: region.lines, whitelist: nil, margin: 0.25,
-                                                enlarge: false) else { continue }
+                  let reading = try (accents ? text : page).read(page: 0, box: box, lines: region.lines, whitelist: nil,
+                                                                 margin: accents ? 0.5 : 0.25, enlarge: accents) else { continue }
             // The ink's box, not the words': a line read from a crop stretches its words' boxes
             // over whatever stands in the crop's margin.
-            out[name] = [Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence,
-                                   ocr: true, quality: 1, lines: region.lines)]
+            var c = Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
+                              lines: region.lines)
+            c.byValuesModel = accents
+            out[name] = [c]
         }
         return out
     }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Measures what learned templates buy on a stream of labelled documents: the same files read
+/// in order, one at a time, by the full path and by a pipeline that learns templates as it goes;
+/// median time, F1 and LLM calls of each, and of the documents after the first was learned.
+public struct TemplateBenchmark: Sendable {
+    /// One run over (part of) the stream.
+    public struct Pass: Sendable, Encodable {
+        public var documents = 0
+        public var medianMs = 0.0
+        public var p95Ms = 0.0
+        public var f1 = 0.0
+        public var llmCallsPerDocument = 0.0
+    }
+
+    /// The whole report.
+    public struct Report: Sendable, Encodable {
+        public var full: Pass
+        public var templates: Pass
+        /// The template run from the document after the first template was learned.
+        public var afterLearning: Pass
+        /// The full path over those same documents.
+        public var fullAfterLearning: Pass
+        /// afterLearning's median over fullAfterLearning's.
+        public var timeRatio: Double
+        public var readByTemplate = 0
+        public var fellBack = 0
+        public var learned = 0
+        /// Why documents fell back, and how many did.
+        public var fallbackReasons: [String: Int] = [:]
+    }
+
+    public let directory: String
+    public let truth: [Evaluation.Truth]
+    public let full: Pipeline
+    public let learning: Pipeline
+
+    /// `full` reads without templates; `learning` has a store (best empty).
+    public init(directory: String, truth: [Evaluation.Truth], full: Pipeline, learning: Pipeline) {
+        self.directory = directory; self.truth = truth; self.full = full; self.learning = learning
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) -> Report {
+        var seen = Set<String>()
+        let files = truth.map(\.file).filter { seen.insert($0).inserted }
+        let paths = files.map { (directory as NSString).appendingPathComponent($0) }
+        var fullResults: [[Record]] = [], learnResults: [[Record]] = []
+        for (i, path) in paths.enumerated() {
+            fullResults.append(full.process(path: path))
+            learnResults.append(learning.process(path: path))
+            if (i + 1) % 25 == 0 { progress("\(i + 1)/\(paths.count)") }
+        }
+        let firstLearned = learnResults.firstIndex { $0.first?.learnedTemplate?.outcome == .learned }
+        let after = firstLearned.map { Array(($0 + 1)..<files.count) } ?? []
+        var report = Report(full: pass(files, fullResults), templates: pass(files, learnResults),
+                            afterLearning: pass(after.map { files[$0] }, after.map { learnResults[$0] }),
+                            fullAfterLearning: pass(after.map { files[$0] }, after.map { fullResults[$0] }), timeRatio: 0)
+        report.timeRatio = report.fullAfterLearning.medianMs > 0 ? report.afterLearning.medianMs / report.fullAfterLearning.medianMs : 0
+        for records in learnResults {
+            guard let use = records.first?.learnedTemplate else { continue }
+            switch use.outcome {
+            case .read: report.readByTemplate += 1
+            case .learned: report.learned += 1
+            case .fellBack:
+                report.fellBack += 1
+                report.fallbackReasons[use.reason ?? "?", default: 0] += 1
+            }
+        }
+        return report
+    }
+
+    func pass(_ files: [String], _ results: [[Record]]) -> Pass {
+        guard !files.isEmpty else { return Pass() }
+        let wanted = Set(files)
+        let e = Evaluation.score(files: files, results: results, truth: truth.filter { wanted.contains($0.file) }, pipeline: full.spec)
+        let times = results.compactMap { $0.first?.timingsMs.total }.sorted()
+        let calls = results.reduce(0) { $0 + $1.reduce(0) { $0 + $1.route.llmCalls } }
+        return Pass(documents: files.count, medianMs: Evaluation.round3(Evaluation.median(times)),
+                    p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)), f1: Evaluation.round3(e.overall.f1),
+                    llmCallsPerDocument: Double(calls) / Double(files.count))
+    }
+}
