@@ -76,12 +76,16 @@ def spoil(img, kinds, rng):
         img = img.resize((int(img.width * f), int(img.height * f)), Image.LANCZOS)
         dpi = int(300 * f)
     if "noise" in kinds:
-        sigma = rng.uniform(8, 18)
-        px = img.load()
-        for y in range(img.height):
-            for x in range(img.width):
-                px[x, y] = max(0, min(255, px[x, y] + int(rng.gauss(0, sigma))))
+        add_noise(img, rng.uniform(8, 18), rng)
     return img, dpi
+
+
+def add_noise(img, sigma, rng):
+    """Gaussian noise of `sigma` grey levels on every pixel of a grey image, in place."""
+    px = img.load()
+    for y in range(img.height):
+        for x in range(img.width):
+            px[x, y] = max(0, min(255, px[x, y] + int(rng.gauss(0, sigma))))
 
 
 def _multiply(img, shade):

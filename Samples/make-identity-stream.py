@@ -31,11 +31,7 @@ def card(p, layout, rng):
     img = img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=int(img.getpixel((2, 2))))
     if rng.random() < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.8)))
-    sigma = rng.uniform(4, 14)
-    px = img.load()
-    for y in range(img.height):
-        for x in range(img.width):
-            px[x, y] = max(0, min(255, px[x, y] + int(rng.gauss(0, sigma))))
+    fresh.add_noise(img, rng.uniform(4, 14), rng)
     return img, angle
 
 
