@@ -19,6 +19,12 @@ public struct Box: Sendable, Hashable, Codable {
         Box(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
     }
 
+    /// Whether the centre of `other` lies in this box (a word "in" a region).
+    public func holdsCentre(of other: Box) -> Bool {
+        let cx = (other.x0 + other.x1) / 2, cy = (other.y0 + other.y1) / 2
+        return cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1
+    }
+
     /// The box with every coordinate multiplied by `factor` (unit conversion).
     public func scaled(by factor: Double) -> Box {
         Box(x0: x0 * factor, y0: y0 * factor, x1: x1 * factor, y1: y1 * factor)

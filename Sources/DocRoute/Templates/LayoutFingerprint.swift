@@ -30,11 +30,8 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
                 guard let b = w.box, (w.confidence ?? 1) >= 0.5 else { continue }
                 let key = TextNormalizer.matchKey(w.text)
                 guard key.count >= 2 else { continue }
-                let cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2
-                if values.contains(where: { $0.page == page.index && cx >= $0.box.x0 && cx <= $0.box.x1 && cy >= $0.box.y0 && cy <= $0.box.y1 }) {
-                    continue
-                }
-                anchors.append(Anchor(key: key, page: page.index, x: cx / page.width, y: cy / page.height))
+                if values.contains(where: { $0.page == page.index && $0.box.holdsCentre(of: b) }) { continue }
+                anchors.append(Anchor(key: key, page: page.index, x: (b.x0 + b.x1) / 2 / page.width, y: (b.y0 + b.y1) / 2 / page.height))
             }
         }
         self.anchors = anchors

@@ -62,7 +62,7 @@ struct TemplateLearner: Sendable {
         var regions: [String: LearnedTemplate.Region] = [:]
         for v in values {
             let page = pages[v.page]
-            let lines = max(1, Set(page.words.filter { w in w.box.map { Self.inside($0, v.box) } ?? false }.map(\.line)).count)
+            let lines = max(1, Set(page.words.filter { w in w.box.map { v.box.holdsCentre(of: $0) } ?? false }.map(\.line)).count)
             var box = v.box, height = 0.0
             if origin == .ocr, let raster = rasters?.page(v.page) {
                 // The print itself, as a copy's will be found: a word's box from a line read can
@@ -100,21 +100,15 @@ struct TemplateLearner: Sendable {
         return .success(template)
     }
 
-    /// Whether the centre of `inner` lies in `outer`.
-    static func inside(_ inner: Box, _ outer: Box) -> Bool {
-        let cx = (inner.x0 + inner.x1) / 2, cy = (inner.y0 + inner.y1) / 2
-        return cx >= outer.x0 && cx <= outer.x1 && cy >= outer.y0 && cy <= outer.y1
-    }
-
     /// The room a value may take on later copies: from just after the printed thing before it
     /// on its line (or a little before its start, when nothing is) to just before the next
     /// one (or a fifth of the frame past its edge: the value may be what made the edge); its own
     /// lines' height, a little more.
     static func room(of box: Box, on page: Page, frame: Box) -> Box {
         let band = page.words.compactMap(\.box).filter { b in
-            !inside(b, box) && min(b.y1, box.y1) - max(b.y0, box.y0) > 0.3 * min(b.height, box.height)
+            !box.holdsCentre(of: b) && min(b.y1, box.y1) - max(b.y0, box.y0) > 0.3 * min(b.height, box.height)
         }
-        let lines = max(1, Set(page.words.filter { $0.box.map { inside($0, box) } ?? false }.map(\.line)).count)
+        let lines = max(1, Set(page.words.filter { $0.box.map { box.holdsCentre(of: $0) } ?? false }.map(\.line)).count)
         let line = box.height / Double(lines)
         let gap = 0.4 * line
         let before = band.filter { $0.x1 <= box.x0 + gap }.map(\.x1).max()
@@ -138,7 +132,7 @@ struct TemplateLearner: Sendable {
                 guard let b = w.box, (w.confidence ?? 1) >= 0.8 else { return false }
                 let letters = w.text.filter(\.isLetter)
                 return letters.count >= 3 && w.text.allSatisfy { $0.isLetter || ":.,'’-".contains($0) }
-                    && !values.contains { $0.page == page.index && (inside(b, $0.box) || inside($0.box, b)) }
+                    && !values.contains { $0.page == page.index && ($0.box.holdsCentre(of: b) || b.holdsCentre(of: $0.box)) }
             }
             // A line's words far apart (two columns' labels) are read apart: a short crop each.
             var split: [TextSpan] = []

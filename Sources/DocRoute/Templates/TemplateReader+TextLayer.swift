@@ -9,7 +9,7 @@ extension TemplateReader {
             let page = document.pages[region.page]
             let area = Box(x0: toDocument.x(region.area.x0) * page.width, y0: toDocument.y(region.area.y0) * page.height,
                            x1: toDocument.x(region.area.x1) * page.width, y1: toDocument.y(region.area.y1) * page.height)
-            let words = page.words.filter { w in w.box.map { TemplateLearner.inside($0, area) } ?? false }
+            let words = page.words.filter { w in w.box.map { area.holdsCentre(of: $0) } ?? false }
             guard let first = words.first?.box else { continue }
             var text = ""
             for (i, w) in words.enumerated() {

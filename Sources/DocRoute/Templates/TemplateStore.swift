@@ -108,13 +108,6 @@ public final class TemplateStore: Sendable {
         }
     }
 
-    /// Marks version `version` of `id` stale.
-    public func markStale(_ id: String, version: Int) throws {
-        try db.write { db in
-            try db.execute(sql: "UPDATE templates SET stale = 1 WHERE id = ? AND version = ?", arguments: [id, version])
-        }
-    }
-
     private static func template(_ row: Row) throws -> LearnedTemplate {
         var t = try JSONDecoder().decode(LearnedTemplate.self, from: Data((row["body"] as String).utf8))
         t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
