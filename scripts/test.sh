@@ -13,5 +13,15 @@ DOCROUTE_TEST_LLM_URL="$(scripts/llm-server start smollm2 "$port")"
 export DOCROUTE_TEST_LLM_URL
 trap 'scripts/llm-server stop "$port"' EXIT
 swift build --build-tests
-swift test --skip-build --no-parallel
+# The output is kept in .build/test-output.log; on failure its failing lines are printed again
+# at the end, where a CI log's tail shows them.
+set +e
+swift test --skip-build --no-parallel 2>&1 | tee .build/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+    echo "=== failing tests and issues (from .build/test-output.log) ==="
+    grep -E "✘|recorded an issue|Expectation failed|error:" .build/test-output.log | head -80
+    exit "$status"
+fi
 scripts/eval-gate.sh .build/debug/docroute

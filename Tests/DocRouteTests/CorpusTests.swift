@@ -4,10 +4,12 @@ import Testing
 
 /// The shared corpora in ../shared/corpora: real files nobody here wrote.
 @Suite(.serialized) struct CorpusTests {
-    /// A reader with a 9 s budget, so that every file ends well inside the 10 s bound.
+    /// A reader with a 6 s budget, so that every file ends well inside the 10 s bound even on a
+    /// machine slower than ours (a budget is checked between steps: the step running when it
+    /// passes still finishes, and a debug build's full-page OCR alone takes ~9 s here).
     static let reader: DocumentReader = {
         var limits = ReaderLimits()
-        limits.maxSeconds = 9
+        limits.maxSeconds = 6
         return DocumentReader(limits: limits, ocr: Support.reader.ocr)
     }()
 
@@ -22,6 +24,7 @@ import Testing
             let (result, seconds) = Support.timedRead(file, reader: Self.reader)
             #expect(seconds < 10, "\(file) took \(seconds) s")
             if seconds > slowest.0 { slowest = (seconds, file) }
+            if seconds > 4 { print("robustness corpora: \(file) took \(String(format: "%.2f", seconds)) s") }
             switch result {
             case .success(let document):
                 codes["read", default: 0] += 1

@@ -344,7 +344,8 @@ import Testing
         defer { try? LLMSupport.stopReal(port: port) }
         let p = try pipeline(mode: .spans, url: url)
         let before = try #require(p.process(path: Self.documents[1]).first)
-        #expect(before.route.llmCalls == 1 && before.errors.isEmpty)
+        // The server answered (SmolLM2's answer itself may not parse: that is not what is tested).
+        #expect(before.route.llmCalls == 1 && !before.errors.contains { $0.code == "llm_unreachable" })
         try LLMSupport.stopReal(port: port)
         let after = try #require(p.process(path: Self.documents[0]).first)
         #expect(after.errors.map(\.code) == ["llm_unreachable"])
