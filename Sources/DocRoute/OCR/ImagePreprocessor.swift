@@ -107,8 +107,8 @@ struct ImagePreprocessor: Sendable {
     }
 
     /// The skew of the text in a grey image, in degrees (positive: clockwise), when leptonica
-    /// finds it with confidence.
-    static func skew(of pix: UnsafeMutablePointer<PIX>) -> Double? {
+    /// finds it with at least `minConfidence` (its ratio of best to worst alignment score).
+    static func skew(of pix: UnsafeMutablePointer<PIX>, minConfidence: Float = 3) -> Double? {
         guard var binary = pixConvertTo1(pix, 160) else { return nil }
         defer { Leptonica.destroy(binary) }
         // The search is on a 2× reduced image by default; small images are searched at full size.
@@ -117,7 +117,7 @@ struct ImagePreprocessor: Sendable {
             binary = reduced
         }
         var angle: Float = 0, confidence: Float = 0
-        guard pixFindSkew(binary, &angle, &confidence) == 0, confidence >= 3 else { return nil }
+        guard pixFindSkew(binary, &angle, &confidence) == 0, confidence >= minConfidence else { return nil }
         return Double(angle)
     }
 }

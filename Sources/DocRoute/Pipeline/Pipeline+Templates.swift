@@ -153,9 +153,12 @@ extension Pipeline {
             }
         }
         var result = extracted(words)
+        // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
+        // page model reads it (with the zone's alphabet, at its size): the values model,
+        // enlarged, takes twice as long and knows no more of OCR-B.
+        let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
         if result.first?.status != .ok, t.zone != nil,
-           case let zone = (try? TemplateReader.zone(located, image: image, reader: reread, firstLine: words.count)) ?? [], !zone.isEmpty {
-            // Doubtful values: the zone, read now, may confirm or correct them.
+           case let zone = (try? TemplateReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [], !zone.isEmpty {
             result = extracted(words + zone)
         }
         if result.count == 1, result[0].status == .ok {

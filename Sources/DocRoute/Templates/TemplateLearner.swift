@@ -27,11 +27,12 @@ struct TemplateLearner: Sendable {
     }
 
     /// At most this many lines of anchors are read to locate a copy.
-    static let anchorLines = 3
+    static let anchorLines = 4
 
     /// The template of `document`, whose fields `fields` are (valid ones with a page and box
     /// give regions); `rasters` holds the images of its OCR'd pages (their frames).
     func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<LearnedTemplate, Refusal> {
+        let (document, fields, rasters) = Self.upright(document, fields: fields, rasters: rasters)
         let pages = document.pages
         guard !pages.isEmpty, pages.allSatisfy({ $0.unit != .none && $0.width > 0 && $0.height > 0 }) else { return .failure(.noGeometry) }
         let origin = pages[0].origin
@@ -154,7 +155,13 @@ struct TemplateLearner: Sendable {
             // third: spread down the page, so that the map fitted to them holds all over it.
             var chosen: [[TextSpan]] = []
             let third = max(1, lines.count / 3)
-            for pick in [lines.prefix(third).max { $0.words.count < $1.words.count }, lines.last,
+            // And the line standing furthest right: a map fitted to one half of the page is
+            // extrapolated badly to the other.
+            let right = lines.max { a, b in
+                a.words.map { $0.box!.x0 + $0.box!.x1 }.reduce(0, +) / Double(a.words.count)
+                    < b.words.map { $0.box!.x0 + $0.box!.x1 }.reduce(0, +) / Double(b.words.count)
+            }
+            for pick in [lines.prefix(third).max { $0.words.count < $1.words.count }, lines.last, right,
                          lines.dropFirst(third).dropLast(third).max { $0.words.count < $1.words.count }] {
                 guard let pick, !chosen.contains(where: { $0.first?.line == pick.words.first?.line }) else { continue }
                 chosen.append(pick.words)
