@@ -150,6 +150,35 @@ import Testing
         #expect(try store.latest().first?.uses == 1)
     }
 
+    /// The anchor lines' printed runs, found without OCR, locate a moved and turned copy where
+    /// reading its anchor lines does (within a few pixels); on the other layout they do not.
+    @Test func anchorRunsLocateACopyWithoutReadingItsAnchors() throws {
+        let (dir, store) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let root = Support.packageRoot.appendingPathComponent("Samples/identity/png")
+        let learned = try pipeline.learnTemplate(path: root.appendingPathComponent("card-person01-clean.png").path,
+                                                 truth: try Self.truth("png/card-person01-clean.png"), into: store)
+        #expect((learned.anchorInk?.count ?? 0) >= 3, "\(String(describing: learned.anchorInk))")
+        let reader = TemplateReader(pool: Support.reader.ocr, deadline: Deadline(seconds: 60), clock: OCRClock())
+        func image(_ path: String) throws -> TemplateReader.Image {
+            let decoded = try #require(try Support.reader.image(path: path))
+            return try #require(TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: ImagePreprocessor()))
+        }
+        let copy = try image(try Self.moved("png/card-person13-clean.png", border: 60, degrees: 1.5, to: dir))
+        let byInk = try #require(try reader.locateByInk(copy, learned))
+        let byWords = try reader.locate(copy, learned)
+        #expect(byInk.score >= TemplateReader.minScore && byWords.score >= TemplateReader.minScore)
+        for (u, v) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5)] {
+            let a = byInk.map(u, v), b = byWords.map(u, v)
+            #expect(abs(a.x - b.x) <= 6 && abs(a.y - b.y) <= 6, "corner (\(u), \(v)): \(a) by ink, \(b) by words")
+        }
+        #expect(!byInk.anchors.isEmpty, "the line read to confirm it")
+        // The residence permit: the same size of card, other places.
+        let other = try image(root.appendingPathComponent("card-person04-clean.png").path)
+        #expect(try reader.locateByInk(other, learned) == nil)
+    }
+
     /// Documents extracted well teach their layout; a stream of two layouts gives two
     /// templates, and no copy is read with the other layout's.
     @Test func aMixedStreamLearnsEachLayoutAndNeverUsesTheWrongOne() throws {

@@ -42,6 +42,13 @@ public struct LearnedTemplate: Sendable, Hashable, Codable {
         public var area: Area
     }
 
+    /// The printed run of one anchor line as found without OCR (see `TemplateReader.inkRun`):
+    /// a copy's runs, found where its frame puts them, locate it before a word is read.
+    public struct InkLine: Sendable, Hashable, Codable {
+        public var line: Int
+        public var area: Area
+    }
+
     public var id: String
     /// 1 for the first learning of `id`; each re-learning adds one.
     public var version: Int
@@ -54,6 +61,8 @@ public struct LearnedTemplate: Sendable, Hashable, Codable {
     public var frameAspects: [Double]
     public var anchors: [Anchor]
     public var regions: [String: Region]
+    /// The anchor lines' printed runs (nil in templates learned before they were kept).
+    public var anchorInk: [InkLine]?
     /// Where the document's machine-readable zone stands, when it has one: read only when the
     /// regions' values need confirming (a number read with a look-alike repaired, say).
     public var zone: Region?

@@ -78,20 +78,36 @@ struct TemplateLearner: Sendable {
                                                      lines: lines, height: height)
         }
         var anchors: [LearnedTemplate.Anchor] = []
+        var anchorInk: [LearnedTemplate.InkLine] = []
         let zone = MRZZone.locate(in: document)
         if origin == .ocr {
             // A zone's words change from copy to copy like values.
             let changing = values.map { ($0.page, $0.box) } + (zone.flatMap { z in z.box.map { [(z.page, $0)] } } ?? [])
-            anchors = Self.anchors(pages: pages, values: changing).map { page, w in
+            let picked = Self.anchors(pages: pages, values: changing)
+            anchors = picked.map { page, w in
                 LearnedTemplate.Anchor(key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
                                        area: area(w.box!, page: page))
             }
             guard Set(anchors.map(\.line)).count >= 2 || anchors.count >= 3 else { return .failure(.tooFewAnchors) }
+            // Each anchor line's printed run on the first page, as a copy's is found (copies
+            // read by template are one-page images).
+            if let raster = rasters?.page(0) {
+                for (line, words) in Dictionary(grouping: picked.filter { $0.0 == 0 }, by: { $0.1.line }).sorted(by: { $0.key < $1.key }) {
+                    let boxes = words.map { raster.pixels($0.1.box!) }
+                    let union = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
+                    let h = boxes.map(\.height).max() ?? union.height
+                    // The slack a copy's search has: a run is measured alike on both.
+                    let slackX = 0.03 * raster.pixels(frames[0]).width + h
+                    guard let run = TemplateReader.inkRun(in: raster.pix, expected: union, slackX: slackX, slackY: 0.8 * h) else { continue }
+                    anchorInk.append(LearnedTemplate.InkLine(line: line, area: area(raster.units(run), page: 0)))
+                }
+            }
         }
         let fingerprint = LayoutFingerprint(document, excluding: values.map { ($0.page, $0.box) })
         var template = LearnedTemplate(id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
                                        frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
                                        anchors: anchors, regions: regions)
+        if !anchorInk.isEmpty { template.anchorInk = anchorInk }
         if origin == .ocr, let zone, let box = zone.box {
             let line = box.height / Double(zone.lines)
             template.zone = LearnedTemplate.Region(page: zone.page, area: area(Box(x0: box.x0 - line, y0: box.y0 - 0.3 * line,

@@ -130,7 +130,9 @@ struct TemplateReader: Sendable {
     func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (Located?, scores: [String: Double]) {
         var scores: [String: Double] = [:]
         for t in templates where Self.applies(t, frame: image.frame) {
-            let located = try locate(image, t)
+            let byInk = try locateByInk(image, t)
+            let located: Located
+            if let byInk { located = byInk } else { located = try locate(image, t) }
             scores[t.id] = located.score
             if located.score >= Self.minScore { return (located, scores) }
         }

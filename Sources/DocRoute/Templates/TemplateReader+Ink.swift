@@ -1,0 +1,119 @@
+import CLeptonica
+import Foundation
+
+extension TemplateReader {
+    /// Locates `template` on `image` by the printed runs of its anchor lines, found without OCR
+    /// where the frame puts them (a fixed label prints the same run on every copy: same start,
+    /// same width), then confirms it by reading one of those lines. Nil when the template
+    /// keeps no runs, too few are found in place, or the line read is not the anchors' words:
+    /// the caller then locates by reading the anchor lines.
+    func locateByInk(_ image: Image, _ template: LearnedTemplate) throws(DocRouteError) -> Located? {
+        guard let ink = template.anchorInk, ink.count >= 3 else { return nil }
+        let coarse = Map.frame(image.frame)
+        var found: [(line: LearnedTemplate.InkLine, run: Box)] = []
+        for line in ink {
+            let expected = coarse.pixels(line.area)
+            let h = expected.height
+            if let run = Self.inkRun(in: image.pix, expected: expected, slackX: 0.03 * image.frame.width + h, slackY: 0.8 * h) {
+                found.append((line, run))
+            }
+        }
+        func points(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> [(u: Double, v: Double, x: Double, y: Double)] {
+            lines.flatMap { l, run in
+                [(u: l.area.x0, v: l.area.centre.y, x: run.x0, y: (run.y0 + run.y1) / 2),
+                 (u: l.area.x1, v: l.area.centre.y, x: run.x1, y: (run.y0 + run.y1) / 2)]
+            }
+        }
+        func fit(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> Map? {
+            guard let m = Map.fit(points(lines)), m.a >= 0.8 * coarse.a, m.a <= 1.25 * coarse.a,
+                  m.e >= 0.8 * coarse.e, m.e <= 1.25 * coarse.e, abs(m.b) <= 0.1 * coarse.e, abs(m.d) <= 0.1 * coarse.a
+            else { return nil }
+            return m
+        }
+        // In place: both ends within a fiftieth of the frame across (the run is as wide as the
+        // label's), the middle within a third of its height down.
+        func inPlace(_ map: Map) -> [(line: LearnedTemplate.InkLine, run: Box)] {
+            found.filter { l, run in
+                let start = map(l.area.x0, l.area.centre.y), end = map(l.area.x1, l.area.centre.y)
+                let tolerance = 0.02 * map.a
+                return abs(start.x - run.x0) <= tolerance && abs(end.x - run.x1) <= tolerance
+                    && abs(start.y - (run.y0 + run.y1) / 2) <= 0.35 * map.e * l.area.height
+            }
+        }
+        guard found.count >= 3, let first = fit(found) else { return nil }
+        var map = first, placed = inPlace(first)
+        if placed.count >= 3, placed.count < found.count, let refit = fit(placed) {
+            map = refit
+            placed = inPlace(refit)
+        }
+        let score = Double(placed.count) / Double(ink.count)
+        guard placed.count >= 3, score >= Self.minScore else { return nil }
+        // Confirmed by reading the line with the most anchors (the narrowest of those): its
+        // words must be the anchors'. Geometry alone could match another layout's print.
+        let byLine = Dictionary(grouping: template.anchors, by: \.line)
+        guard let check = placed.compactMap({ l, run in byLine[l.line].map { (anchors: $0, run: run) } })
+            .max(by: { a, b in a.anchors.count != b.anchors.count ? a.anchors.count < b.anchors.count
+                          : a.run.width > b.run.width }) else { return nil }
+        let seen = try find(check.anchors, in: image, coarse: map, layout: .line)
+        guard !seen.isEmpty, 2 * seen.count >= check.anchors.count else { return nil }
+        return Located(template: template, score: score, map: map, anchors: seen.map(\.seen))
+    }
+
+    /// The printed run nearest to `expected` (pixels) within `slackX`/`slackY` of it: the band
+    /// of inked rows whose middle is nearest the expected middle (and about as tall), and in it
+    /// the run of columns — words joined across gaps narrower than the band is tall — that
+    /// overlaps the expected span most; nil when that run reaches the room's edge (cut, so not
+    /// measured whole). Ink as in `ink(in:of:valueHeight:)`.
+    static func inkRun(in pix: UnsafeMutablePointer<PIX>, expected: Box, slackX: Double, slackY: Double) -> Box? {
+        let w = Int(pixGetWidth(pix)), hgt = Int(pixGetHeight(pix))
+        let x0 = max(0, Int(expected.x0 - slackX)), x1 = min(w, Int((expected.x1 + slackX).rounded(.up)))
+        let y0 = max(0, Int(expected.y0 - slackY)), y1 = min(hgt, Int((expected.y1 + slackY).rounded(.up)))
+        guard pixGetDepth(pix) == 8, x1 - x0 >= 4, y1 - y0 >= 4, let data = pixGetData(pix) else { return nil }
+        let wpl = Int(pixGetWpl(pix))
+        let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
+        func at(_ x: Int, _ y: Int) -> Int { Int(bytes[y * wpl * 4 + (x ^ 3)]) }
+        var histogram = [Int](repeating: 0, count: 256)
+        for y in y0..<y1 { for x in x0..<x1 { histogram[at(x, y)] += 1 } }
+        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01)
+        guard paper - dark >= 60 else { return nil }
+        let threshold = (paper + dark) / 2
+        // Rows are counted over the expected span only: print beside it (a value on the same
+        // line, another column) would join bands that are apart where the line stands.
+        let height = expected.height
+        let cx0 = max(x0, Int(expected.x0 - 0.5 * height)), cx1 = min(x1, Int(expected.x1 + 0.5 * height))
+        guard cx1 > cx0 else { return nil }
+        var rows = [Int](repeating: 0, count: y1 - y0)
+        for y in y0..<y1 { for x in cx0..<cx1 where at(x, y) < threshold { rows[y - y0] += 1 } }
+        var bands: [(top: Int, bottom: Int)] = []
+        for (i, n) in rows.enumerated() where n >= 2 {
+            if let last = bands.last, last.bottom == i - 1 { bands[bands.count - 1].bottom = i } else { bands.append((i, i)) }
+        }
+        let middle = (expected.y0 + expected.y1) / 2 - Double(y0)
+        guard let band = bands.filter({ b in
+            let t = Double(b.bottom - b.top + 1)
+            return t >= 0.5 * height && t <= 1.6 * height
+        }).min(by: { a, b in
+            abs(Double(a.top + a.bottom) / 2 - middle) < abs(Double(b.top + b.bottom) / 2 - middle)
+        }) else { return nil }
+        var columns = [Int](repeating: 0, count: x1 - x0)
+        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where at(x, y) < threshold { columns[x - x0] += 1 } }
+        var runs: [(start: Int, end: Int)] = []
+        var blank = Int.max
+        let joinable = Int(Double(band.bottom - band.top + 1) * 0.9)
+        for (i, n) in columns.enumerated() {
+            if n >= 2 {
+                if let last = runs.last, blank <= joinable, last.end < i { runs[runs.count - 1].end = i } else { runs.append((i, i)) }
+                blank = 0
+            } else if blank != Int.max {
+                blank += 1
+            }
+        }
+        let lo = expected.x0 - Double(x0), hi = expected.x1 - Double(x0)
+        guard let run = runs.max(by: { a, b in
+            min(Double(a.end + 1), hi) - max(Double(a.start), lo) < min(Double(b.end + 1), hi) - max(Double(b.start), lo)
+        }), min(Double(run.end + 1), hi) - max(Double(run.start), lo) > 0,
+        // A run the room cuts is not measured whole.
+        run.start > 0, run.end < columns.count - 1 else { return nil }
+        return Box(x0: Double(x0 + run.start), y0: Double(y0 + band.top), x1: Double(x0 + run.end + 1), y1: Double(y0 + band.bottom + 1))
+    }
+}
