@@ -179,6 +179,29 @@ import Testing
         #expect(try reader.locateByInk(other, learned) == nil)
     }
 
+    /// A doubtful number read from its region, against a zone's number line read on its own:
+    /// the same number its check digit verifies is made sure, one the digit proves wrong is
+    /// corrected, and a line whose digit does not verify changes nothing.
+    @Test func aZoneNumberLineConfirmsOrCorrectsTheNumber() throws {
+        let router = Router(spec: Self.spec)
+        func checked(_ printed: String, _ line: String) -> Record.Field? {
+            var state = FillState(reader: nil)
+            state.filled["document_number"] = Record.Field(value: .string(printed), raw: printed, confidence: 0.6, strategy: .replacement,
+                                                           page: 1, box: nil, valid: true, tried: [])
+            router.crossCheckNumberLine(line, state: &state)
+            return state.filled["document_number"]
+        }
+        // D23145890, check digit 7 (ICAO 9303's specimen).
+        let same = try #require(checked("D23145890", "I<UTOD231458907<"))
+        #expect(same.confidence == Router.zoneConfidence && same.checks["mrz"] == .agrees)
+        let fixed = try #require(checked("D28145890", "I<UTOD231458907<"))
+        #expect(fixed.value == .string("D23145890") && fixed.checks["mrz"] == .corrected && fixed.strategy == .mrz)
+        for line in ["I<UTOD231458901<", "I<UTOD2314589", "I<UTOD23145890<<"] {
+            let kept = try #require(checked("D28145890", line))
+            #expect(kept.value == .string("D28145890") && kept.confidence == 0.6 && kept.checks.isEmpty, "\(line)")
+        }
+    }
+
     /// Documents extracted well teach their layout; a stream of two layouts gives two
     /// templates, and no copy is read with the other layout's.
     @Test func aMixedStreamLearnsEachLayoutAndNeverUsesTheWrongOne() throws {

@@ -121,16 +121,22 @@ extension Router {
     /// read without accents.
     static let agreeingReadings = 0.9
 
-    /// The one reading of a checked part that the zone's check digit proves, taking each
-    /// differing character from the printed value or from the zone; nil when none or several
-    /// verify (the digit cannot tell 6 from G, 0 from A: letters count 10 more than their
-    /// look-alike digits), or when a zone number was itself a guess (`guessed`).
+    /// The one reading of `part` that `mrz`'s check digit proves (see below); nil also when a
+    /// zone number was itself a guess (`guessed`).
     static func reconcile(printed: String, zone: String, part: MRZ.Part, mrz: MRZ) -> String? {
         if part == .documentNumber && guessed(mrz, printed: printed) { return nil }
+        return reconcile(printed: printed, zone: zone, accepts: { mrz.checkDigitAccepts($0, for: part) })
+    }
+
+    /// The one reading of a checked part that the zone's check digit proves (`accepts`: whether
+    /// the digit verifies a reading), taking each differing character from the printed value or
+    /// from the zone; nil when none or several verify (the digit cannot tell 6 from G, 0 from A:
+    /// letters count 10 more than their look-alike digits).
+    static func reconcile(printed: String, zone: String, accepts: (String) -> Bool?) -> String? {
         let p = Array(printed), z = Array(zone)
         guard p.count == z.count else {
             // Characters lost or gained: the zone's reading, if the printed one fails the digit.
-            return mrz.checkDigitAccepts(printed, for: part) == false ? zone : nil
+            return accepts(printed) == false ? zone : nil
         }
         let differing = p.indices.filter { p[$0] != z[$0] }
         guard !differing.isEmpty, differing.count <= 6 else { return nil }
@@ -139,7 +145,7 @@ extension Router {
             var c = p
             for (k, i) in differing.enumerated() where mask & (1 << k) != 0 { c[i] = z[i] }
             let candidate = String(c)
-            if mrz.checkDigitAccepts(candidate, for: part) == true { proven.append(candidate) }
+            if accepts(candidate) == true { proven.append(candidate) }
         }
         return proven.count == 1 ? proven[0] : nil
     }

@@ -143,20 +143,28 @@ extension Pipeline {
         for i in words.indices { words[i].order = i }
         let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         let reason = "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
-        func extracted(_ words: [TextSpan]) -> [Record] {
+        func extracted(_ words: [TextSpan], numberLine: String? = nil) -> [Record] {
             var page = Page(index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
                             dpi: Double(image.dpi), words: words)
             page.preprocessing = image.steps
             let document = Document(source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
             return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
-                [router.extract(templateCandidates: candidates, document: document, reread: reread, reason: reason)]
+                [router.extract(templateCandidates: candidates, document: document, reread: reread, reason: reason,
+                                numberLine: numberLine)]
             }
         }
         var result = extracted(words)
+        let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
+        // A doubtful document number: a TD1 zone's number line, read on its own, may settle it.
+        if let first = result.first, first.status != .ok,
+           let number = spec.fields.first(where: { $0.mrz == .documentNumber })?.name,
+           first.fields[number]?.valid != true || (first.review ?? []).contains(number),
+           let line = try? TemplateReader.numberLine(located, image: image, reader: zoneReader) {
+            result = extracted(words, numberLine: line)
+        }
         // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
         // page model reads it (with the zone's alphabet, at its size): the values model,
         // enlarged, takes twice as long and knows no more of OCR-B.
-        let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
         if result.first?.status != .ok, t.zone != nil,
            case let zone = (try? TemplateReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [], !zone.isEmpty {
             result = extracted(words + zone)
