@@ -9,6 +9,9 @@ public struct TemplateBenchmark: Sendable {
         public var documents = 0
         public var medianMs = 0.0
         public var p95Ms = 0.0
+        /// Processor time per document (all threads), median: what a document costs when
+        /// documents run side by side.
+        public var medianCpuMs = 0.0
         public var f1 = 0.0
         public var llmCallsPerDocument = 0.0
     }
@@ -23,6 +26,8 @@ public struct TemplateBenchmark: Sendable {
         public var fullAfterLearning: Pass
         /// afterLearning's median over fullAfterLearning's.
         public var timeRatio: Double
+        /// The same for processor time.
+        public var cpuRatio = 0.0
         public var readByTemplate = 0
         public var fellBack = 0
         public var learned = 0
@@ -45,17 +50,29 @@ public struct TemplateBenchmark: Sendable {
         let files = truth.map(\.file).filter { seen.insert($0).inserted }
         let paths = files.map { (directory as NSString).appendingPathComponent($0) }
         var fullResults: [[Record]] = [], learnResults: [[Record]] = []
+        var fullCpu: [Double] = [], learnCpu: [Double] = []
+        func cpuMs() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+            return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1_000_000
+        }
         for (i, path) in paths.enumerated() {
+            var c = cpuMs()
             fullResults.append(full.process(path: path))
+            fullCpu.append(cpuMs() - c)
+            c = cpuMs()
             learnResults.append(learning.process(path: path))
+            learnCpu.append(cpuMs() - c)
             if (i + 1) % 25 == 0 { progress("\(i + 1)/\(paths.count)") }
         }
         let firstLearned = learnResults.firstIndex { $0.first?.learnedTemplate?.outcome == .learned }
         let after = firstLearned.map { Array(($0 + 1)..<files.count) } ?? []
-        var report = Report(full: pass(files, fullResults), templates: pass(files, learnResults),
-                            afterLearning: pass(after.map { files[$0] }, after.map { learnResults[$0] }),
-                            fullAfterLearning: pass(after.map { files[$0] }, after.map { fullResults[$0] }), timeRatio: 0)
+        var report = Report(full: pass(files, fullResults, cpu: fullCpu), templates: pass(files, learnResults, cpu: learnCpu),
+                            afterLearning: pass(after.map { files[$0] }, after.map { learnResults[$0] }, cpu: after.map { learnCpu[$0] }),
+                            fullAfterLearning: pass(after.map { files[$0] }, after.map { fullResults[$0] }, cpu: after.map { fullCpu[$0] }),
+                            timeRatio: 0)
         report.timeRatio = report.fullAfterLearning.medianMs > 0 ? report.afterLearning.medianMs / report.fullAfterLearning.medianMs : 0
+        report.cpuRatio = report.fullAfterLearning.medianCpuMs > 0 ? report.afterLearning.medianCpuMs / report.fullAfterLearning.medianCpuMs : 0
         for records in learnResults {
             guard let use = records.first?.learnedTemplate else { continue }
             switch use.outcome {
@@ -69,14 +86,15 @@ public struct TemplateBenchmark: Sendable {
         return report
     }
 
-    func pass(_ files: [String], _ results: [[Record]]) -> Pass {
+    func pass(_ files: [String], _ results: [[Record]], cpu: [Double]) -> Pass {
         guard !files.isEmpty else { return Pass() }
         let wanted = Set(files)
         let e = Evaluation.score(files: files, results: results, truth: truth.filter { wanted.contains($0.file) }, pipeline: full.spec)
         let times = results.compactMap { $0.first?.timingsMs.total }.sorted()
         let calls = results.reduce(0) { $0 + $1.reduce(0) { $0 + $1.route.llmCalls } }
         return Pass(documents: files.count, medianMs: Evaluation.round3(Evaluation.median(times)),
-                    p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)), f1: Evaluation.round3(e.overall.f1),
+                    p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)),
+                    medianCpuMs: Evaluation.round3(Evaluation.median(cpu.sorted())), f1: Evaluation.round3(e.overall.f1),
                     llmCallsPerDocument: Double(calls) / Double(files.count))
     }
 }

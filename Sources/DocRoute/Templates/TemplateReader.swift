@@ -1,5 +1,6 @@
 import CLeptonica
 import Foundation
+import Synchronization
 
 /// Reads a copy of a learned layout from its image by looking only where the template says:
 /// the image is deskewed and its frame found (no OCR), a few anchor lines are read where the
@@ -256,8 +257,14 @@ struct TemplateReader: Sendable {
                     byValues: Set<String>) throws(DocRouteError) -> CandidateSet {
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
-        var out: CandidateSet = [:]
-        for (name, region) in located.template.regions.sorted(by: { $0.key < $1.key }) where region.page == 0 {
+        // The regions are read side by side, one engine per thread (the slow text values
+        // first): a copy's reading waits for its longest region, not for their sum.
+        let work = located.template.regions.filter { $0.value.page == 0 }
+            .sorted { (byValues.contains($0.key) ? 0 : 1, $0.key) < (byValues.contains($1.key) ? 0 : 1, $1.key) }
+        let out = Mutex<CandidateSet>([:])
+        let failure = Mutex<DocRouteError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            let (name, region) = work[i]
             let room = located.map.pixels(region.area)
             let accents = byValues.contains(name)
             // Page units are the input's pixels; the image may have been enlarged.
@@ -265,18 +272,23 @@ struct TemplateReader: Sendable {
             // The print must stand about where the value stood (a value's room is its line):
             // print found well above or below it is a neighbour's, not this value.
             guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
-                  abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines),
-                  case let box = ink.scaled(by: 1 / image.scale),
-                  let reading = try (accents ? text : page).read(page: 0, box: box, lines: region.lines, whitelist: nil,
-                                                                 margin: accents ? 0.5 : 0.25, enlarge: accents) else { continue }
-            // The ink's box, not the words': a line read from a crop stretches its words' boxes
-            // over whatever stands in the crop's margin.
-            var c = Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
-                              lines: region.lines)
-            c.byValuesModel = accents
-            out[name] = [c]
+                  abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines) else { return }
+            let box = ink.scaled(by: 1 / image.scale)
+            do throws(DocRouteError) {
+                guard let reading = try (accents ? text : page).read(page: 0, box: box, lines: region.lines, whitelist: nil,
+                                                                     margin: accents ? 0.5 : 0.25, enlarge: accents) else { return }
+                // The ink's box, not the words': a line read from a crop stretches its words' boxes
+                // over whatever stands in the crop's margin.
+                var c = Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
+                                  lines: region.lines)
+                c.byValuesModel = accents
+                out.withLock { $0[name] = [c] }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
         }
-        return out
+        if let error = failure.withLock({ $0 }) { throw error }
+        return out.withLock { $0 }
     }
 
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
