@@ -63,27 +63,18 @@ extension TemplateReader {
     /// of inked rows whose middle is nearest the expected middle (and about as tall), and in it
     /// the run of columns — words joined across gaps narrower than the band is tall — that
     /// overlaps the expected span most; nil when that run reaches the room's edge (cut, so not
-    /// measured whole). Ink as in `ink(in:of:valueHeight:)`.
+    /// measured whole). Ink as `InkRoom` tells it.
     static func inkRun(in pix: UnsafeMutablePointer<PIX>, expected: Box, slackX: Double, slackY: Double) -> Box? {
-        let w = Int(pixGetWidth(pix)), hgt = Int(pixGetHeight(pix))
-        let x0 = max(0, Int(expected.x0 - slackX)), x1 = min(w, Int((expected.x1 + slackX).rounded(.up)))
-        let y0 = max(0, Int(expected.y0 - slackY)), y1 = min(hgt, Int((expected.y1 + slackY).rounded(.up)))
-        guard pixGetDepth(pix) == 8, x1 - x0 >= 4, y1 - y0 >= 4, let data = pixGetData(pix) else { return nil }
-        let wpl = Int(pixGetWpl(pix))
-        let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
-        func at(_ x: Int, _ y: Int) -> Int { Int(bytes[y * wpl * 4 + (x ^ 3)]) }
-        var histogram = [Int](repeating: 0, count: 256)
-        for y in y0..<y1 { for x in x0..<x1 { histogram[at(x, y)] += 1 } }
-        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01)
-        guard paper - dark >= 60 else { return nil }
-        let threshold = (paper + dark) / 2
+        let room = Box(x0: expected.x0 - slackX, y0: expected.y0 - slackY, x1: expected.x1 + slackX, y1: expected.y1 + slackY)
+        guard let ink = InkRoom(pix, box: room, minSide: 4) else { return nil }
+        let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
         // Rows are counted over the expected span only: print beside it (a value on the same
         // line, another column) would join bands that are apart where the line stands.
         let height = expected.height
         let cx0 = max(x0, Int(expected.x0 - 0.5 * height)), cx1 = min(x1, Int(expected.x1 + 0.5 * height))
         guard cx1 > cx0 else { return nil }
         var rows = [Int](repeating: 0, count: y1 - y0)
-        for y in y0..<y1 { for x in cx0..<cx1 where at(x, y) < threshold { rows[y - y0] += 1 } }
+        for y in y0..<y1 { for x in cx0..<cx1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
         var bands: [(top: Int, bottom: Int)] = []
         for (i, n) in rows.enumerated() where n >= 2 {
             if let last = bands.last, last.bottom == i - 1 { bands[bands.count - 1].bottom = i } else { bands.append((i, i)) }
@@ -96,7 +87,7 @@ extension TemplateReader {
             abs(Double(a.top + a.bottom) / 2 - middle) < abs(Double(b.top + b.bottom) / 2 - middle)
         }) else { return nil }
         var columns = [Int](repeating: 0, count: x1 - x0)
-        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where at(x, y) < threshold { columns[x - x0] += 1 } }
+        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 } }
         var runs: [(start: Int, end: Int)] = []
         var blank = Int.max
         let joinable = Int(Double(band.bottom - band.top + 1) * 0.9)

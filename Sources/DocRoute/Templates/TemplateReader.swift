@@ -294,23 +294,13 @@ struct TemplateReader: Sendable {
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
     /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
     /// band below it), and in it, from the first column holding ink to the last one before a
-    /// gap wider than the value's height. Ink is darker than halfway between the room's paper and
-    /// its darkest print; a row or column needs two such pixels. Nil when the room holds no print.
+    /// gap wider than the value's height. Ink as `InkRoom` tells it; a row or column needs two
+    /// such pixels. Nil when the room holds no print.
     static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
-        let w = Int(pixGetWidth(pix)), h = Int(pixGetHeight(pix))
-        let x0 = max(0, Int(room.x0)), x1 = min(w, Int(room.x1.rounded(.up)))
-        let y0 = max(0, Int(room.y0)), y1 = min(h, Int(room.y1.rounded(.up)))
-        guard pixGetDepth(pix) == 8, x1 - x0 >= 2, y1 - y0 >= 2, let data = pixGetData(pix) else { return nil }
-        let wpl = Int(pixGetWpl(pix))
-        let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
-        func at(_ x: Int, _ y: Int) -> Int { Int(bytes[y * wpl * 4 + (x ^ 3)]) }
-        var histogram = [Int](repeating: 0, count: 256)
-        for y in y0..<y1 { for x in x0..<x1 { histogram[at(x, y)] += 1 } }
-        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01)
-        guard paper - dark >= 60 else { return nil }
-        let threshold = (paper + dark) / 2
+        guard let ink = InkRoom(pix, box: room) else { return nil }
+        let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
         var rows = [Int](repeating: 0, count: y1 - y0)
-        for y in y0..<y1 { for x in x0..<x1 where at(x, y) < threshold { rows[y - y0] += 1 } }
+        for y in y0..<y1 { for x in x0..<x1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
         // Bands of inked rows; the one with the most ink is the value's, and the bands just
         // above or below it join it while it stays no taller than the value was (an accent
         // over a capital does; the foot of the label above does not).
@@ -336,7 +326,7 @@ struct TemplateReader: Sendable {
             below += 1
         }
         var columns = [Int](repeating: 0, count: x1 - x0)
-        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where at(x, y) < threshold { columns[x - x0] += 1 } }
+        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 } }
         guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
         var last = first, blank = 0
         for i in first..<columns.count {
