@@ -13,11 +13,7 @@ extension TemplateLearner {
         let upright = PageRasters(budgetBytes: rasters.budgetBytes)
         for (i, page) in document.pages.enumerated() {
             guard let raster = rasters.page(page.index) else { continue }
-            guard page.origin == .ocr,
-                  let angle = ImagePreprocessor.skew(of: raster.pix, minConfidence: TemplateReader.skewConfidence),
-                  abs(angle) >= TemplateReader.minSkew,
-                  let turned = pixRotate(raster.pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
-            else {
+            guard page.origin == .ocr, let (turned, angle) = TemplateReader.upright(raster.pix) else {
                 upright.keep(raster.pix, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit, origin: raster.origin)
                 continue
             }

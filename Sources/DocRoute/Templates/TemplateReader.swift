@@ -42,6 +42,16 @@ struct TemplateReader: Sendable {
         var height: Double { Double(pixGetHeight(pix)) }
     }
 
+    /// `pix` turned upright (a new image, the caller's to free) and the angle it was turned by
+    /// (degrees), when it leans by `minSkew` or more, measured at `skewConfidence`; nil otherwise.
+    /// Copies and the document a template is learned from are turned alike.
+    static func upright(_ pix: UnsafeMutablePointer<PIX>) -> (UnsafeMutablePointer<PIX>, Double)? {
+        guard let angle = ImagePreprocessor.skew(of: pix, minConfidence: skewConfidence), abs(angle) >= minSkew,
+              let turned = pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
+        else { return nil }
+        return (turned, angle)
+    }
+
     /// `input` prepared as the full path prepares a first reading (`ImagePreprocessor`, light:
     /// grey, enlarged when of low resolution, evened, despeckled, contrast stretched), then
     /// deskewed even slightly, with its frame; nil when nothing is printed on it.
@@ -49,8 +59,7 @@ struct TemplateReader: Sendable {
         guard let prepared = preprocessor.prepare(input, dpi: Double(dpi), level: .light),
               var pix = pixCopy(nil, prepared.pix) else { return nil }
         var steps = prepared.steps
-        if preprocessor.allowed.contains(.deskew), let angle = ImagePreprocessor.skew(of: pix, minConfidence: skewConfidence), abs(angle) >= minSkew,
-           let straight = pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) {
+        if preprocessor.allowed.contains(.deskew), let (straight, angle) = upright(pix) {
             Leptonica.destroy(pix)
             pix = straight
             steps.removeAll { $0.hasPrefix("deskew") }
