@@ -140,8 +140,9 @@ struct TemplateLearner: Sendable {
 
     /// Fixed words fit to locate a copy: read surely, three letters or more and letters only
     /// (numbers, dates and machine-readable zones change from copy to copy), outside every
-    /// value; those of up to `anchorLines` lines spread down the page — the highest and the
-    /// lowest lines with the most such words, and one between.
+    /// value; a line's words far apart are split into one line per column. Those of up to
+    /// `anchorLines` lines spread down and across the page: the fullest line of the top third,
+    /// the lowest, the one standing furthest right, and the fullest of the middle third.
     static func anchors(pages: [Page], values: [(page: Int, box: Box)]) -> [(Int, TextSpan)] {
         var out: [(Int, TextSpan)] = []
         for page in pages {

@@ -25,9 +25,7 @@ extension TemplateReader {
             }
         }
         func fit(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> Map? {
-            guard let m = Map.fit(points(lines)), m.a >= 0.8 * coarse.a, m.a <= 1.25 * coarse.a,
-                  m.e >= 0.8 * coarse.e, m.e <= 1.25 * coarse.e, abs(m.b) <= 0.1 * coarse.e, abs(m.d) <= 0.1 * coarse.a
-            else { return nil }
+            guard let m = Map.fit(points(lines)), m.plausible(against: coarse) else { return nil }
             return m
         }
         // In place: both ends within a fiftieth of the frame across (the run is as wide as the

@@ -90,6 +90,14 @@ struct TemplateReader: Sendable {
         /// The map that puts the frame of the template on `frame`, with no rotation.
         static func frame(_ frame: Box) -> Map { Map(a: frame.width, b: 0, c: frame.x0, d: 0, e: frame.height, f: frame.y0) }
 
+        /// Whether this fitted map can be the copy's, against the frame's `coarse` map: scales
+        /// within 0.8–1.25 of the frame's, and a small rotation (else what was fitted to is not
+        /// the template's print).
+        func plausible(against coarse: Map) -> Bool {
+            a >= 0.8 * coarse.a && a <= 1.25 * coarse.a && e >= 0.8 * coarse.e && e <= 1.25 * coarse.e
+                && abs(b) <= 0.1 * coarse.e && abs(d) <= 0.1 * coarse.a
+        }
+
         /// The least-squares map of the points (u, v) onto (x, y); nil when they stand on one line.
         static func fit(_ points: [(u: Double, v: Double, x: Double, y: Double)]) -> Map? {
             guard points.count >= 3 else { return nil }
@@ -162,9 +170,8 @@ struct TemplateReader: Sendable {
         var found: Located? = nil
         for (i, line) in order.enumerated() {
             probed += line.count
-            // Read as one line first (cheap); when none of its words is found, as a block with
-            // more room around it (the frame put it a little off).
-            // Where the lines found so far put it.
+            // Where the lines found so far put it; read as one line first (cheap), and when none
+            // of its words is found, as a block with more room around it (it stood a little off).
             let guide = found?.map ?? coarse
             var seen = try find(line, in: image, coarse: guide, layout: .line)
             if seen.isEmpty { seen = try find(line, in: image, coarse: guide, layout: .block) }
@@ -241,8 +248,7 @@ struct TemplateReader: Sendable {
         var map = coarse
         // A rotation needs more points than it has unknowns, or it absorbs every error.
         if points.count >= Self.pointsForRotation, Self.spread(pairs.map(\.anchor)), let m = Map.fit(points),
-           m.a >= 0.8 * coarse.a, m.a <= 1.25 * coarse.a, m.e >= 0.8 * coarse.e, m.e <= 1.25 * coarse.e,
-           abs(m.b) <= 0.1 * coarse.e, abs(m.d) <= 0.1 * coarse.a {
+           m.plausible(against: coarse) {
             map = m
         } else {
             let n = Double(points.count)
