@@ -196,7 +196,15 @@ import Testing
         #expect(same.confidence == Router.zoneConfidence && same.checks["mrz"] == .agrees)
         let fixed = try #require(checked("D28145890", "I<UTOD231458907<"))
         #expect(fixed.value == .string("D23145890") && fixed.checks["mrz"] == .corrected && fixed.strategy == .mrz)
-        for line in ["I<UTOD231458901<", "I<UTOD2314589", "I<UTOD23145890<<"] {
+        // Both readings took 1 for I, and the pattern has no I: the repaired value is the one
+        // the digit verifies.
+        let repaired = try #require(checked("D23145890", "I<UTOD23I458907<"))
+        #expect(repaired.value == .string("D23145890") && repaired.checks["mrz"] == .agrees)
+        // Each reading wrong in a different character (neither verifies on its own): the one
+        // mix of them that verifies.
+        let mixed = try #require(checked("D23145B90", "I<UTOD231A58907<"))
+        #expect(mixed.value == .string("D23145890") && mixed.checks["mrz"] == .corrected)
+        for line in ["I<UTOD231458901<", "I<UTOD2314589", "I<UTOD23145890<<", "I<UTOD23145890O<"] {
             let kept = try #require(checked("D28145890", line))
             #expect(kept.value == .string("D28145890") && kept.confidence == 0.6 && kept.checks.isEmpty, "\(line)")
         }

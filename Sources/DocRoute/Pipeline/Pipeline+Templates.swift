@@ -119,17 +119,23 @@ extension Pipeline {
         let ordered = templates.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
         let located: TemplateReader.Located
         let rasters = PageRasters()
-        let candidates: CandidateSet
+        let readings: TemplateReader.Readings
+        let number = spec.fields.first(where: { $0.mrz == .documentNumber })?.name
         do {
             let (found, scores) = try templateReader.locate(image, among: ordered)
             guard let found else { return .notLocated(scores) }
             located = found
             rasters.keep(image.pix, index: 0, dpi: image.dpi, pixelsPerUnit: image.scale)
-            candidates = try templateReader.candidates(located, image: image, rasters: rasters, values: values,
-                                                         byValues: router.readByValuesModel)
+            // A TD1 zone's number line is read with the regions (beside them, on the page
+            // model's engine): its check digit makes a printed number sure that OCR alone
+            // seldom is (a random number has no words to lean on), in a sixth of the zone's time.
+            readings = try templateReader.read(located, image: image, rasters: rasters, values: values,
+                                               byValues: router.readByValuesModel,
+                                               numberLine: number.map { located.template.regions[$0] != nil } ?? false)
         } catch {
             return .notLocated([:])
         }
+        let candidates = readings.candidates
         let t = located.template
         var words = located.anchors.map { a in
             var w = a
@@ -143,25 +149,18 @@ extension Pipeline {
         for i in words.indices { words[i].order = i }
         let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         let reason = "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
-        func extracted(_ words: [TextSpan], numberLine: String? = nil) -> [Record] {
+        func extracted(_ words: [TextSpan]) -> [Record] {
             var page = Page(index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
                             dpi: Double(image.dpi), words: words)
             page.preprocessing = image.steps
             let document = Document(source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
             return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
                 [router.extract(templateCandidates: candidates, document: document, reread: reread, reason: reason,
-                                numberLine: numberLine)]
+                                numberLine: readings.numberLine)]
             }
         }
         var result = extracted(words)
         let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
-        // A doubtful document number: a TD1 zone's number line, read on its own, may settle it.
-        if let first = result.first, first.status != .ok,
-           let number = spec.fields.first(where: { $0.mrz == .documentNumber })?.name,
-           first.fields[number]?.valid != true || (first.review ?? []).contains(number),
-           let line = try? TemplateReader.numberLine(located, image: image, reader: zoneReader) {
-            result = extracted(words, numberLine: line)
-        }
         // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
         // page model reads it (with the zone's alphabet, at its size): the values model,
         // enlarged, takes twice as long and knows no more of OCR-B.
