@@ -12,7 +12,10 @@ struct InkRoom {
 
     /// `box` (pixels) clipped to `pix`; nil when `pix` is not 8-bit, the rectangle is smaller
     /// than `minSide` either way, or it holds no print (paper and print less than 60 apart).
-    init?(_ pix: UnsafeMutablePointer<PIX>, box: Box, minSide: Int = 2) {
+    /// With `printWidth`, the darkest print is the 1st percentile of that many pixels across
+    /// (the rectangle's height down), wherever they stand: one letter in a long room is too
+    /// little of it for the room's own 1st percentile to be print.
+    init?(_ pix: UnsafeMutablePointer<PIX>, box: Box, minSide: Int = 2, printWidth: Double? = nil) {
         let w = Int(pixGetWidth(pix)), h = Int(pixGetHeight(pix))
         x0 = max(0, Int(box.x0)); x1 = min(w, Int(box.x1.rounded(.up)))
         y0 = max(0, Int(box.y0)); y1 = min(h, Int(box.y1.rounded(.up)))
@@ -23,7 +26,9 @@ struct InkRoom {
         for y in y0..<y1 {
             for x in x0..<x1 { histogram[Int(bytes[y * wpl * 4 + (x ^ 3)])] += 1 }
         }
-        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01)
+        let across = Double(x1 - x0)
+        let share = printWidth.map { min(1, max(1, $0) / across) } ?? 1
+        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01 * share)
         guard paper - dark >= 60 else { return nil }
         threshold = (paper + dark) / 2
     }

@@ -346,7 +346,9 @@ struct TemplateReader: Sendable {
     /// gap wider than the value's height. Ink as `InkRoom` tells it; a row or column needs two
     /// such pixels. Nil when the room holds no print.
     static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
-        guard let ink = InkRoom(pix, box: room) else { return nil }
+        // A value is at least a letter: its print is told from paper as in a room of a few
+        // letters, however long its room.
+        guard let ink = InkRoom(pix, box: room, printWidth: 4 * valueHeight) else { return nil }
         let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
         var rows = [Int](repeating: 0, count: y1 - y0)
         for y in y0..<y1 { for x in x0..<x1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
