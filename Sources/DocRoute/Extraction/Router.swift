@@ -52,7 +52,11 @@ public struct Router: Sendable {
     }
 
     /// As `extract(_:)`; with `reread`, OCR'd values are re-read from their boxes (see `OCRSpec`).
-    func extract(_ document: Document, reread: RegionReader?) -> [Extraction] {
+    /// `templateReading` is what a learned template's regions read on this document when its
+    /// reading was not kept (see `Pipeline.process(path:templates:start:)`): fields the routing
+    /// strategies leave empty take it before the LLM is asked (copied from where the layout
+    /// holds them, and marked `from_template`).
+    func extract(_ document: Document, reread: RegionReader?, templateReading: CandidateSet? = nil) -> [Extraction] {
         if !document.tables.isEmpty {
             let rows = RegisterTable.rows(in: document, fields: spec.fields, matcher: labels)
             if !rows.isEmpty {
@@ -97,6 +101,18 @@ public struct Router: Sendable {
                 usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
             }
         }
+        var fromTemplate: [String] = []
+        if let templateReading {
+            // Not re-read: its boxes are on the template path's image of the page, not this one's.
+            var spare = FillState()
+            fromTemplate = fill(&spare, with: templateReading, strategy: .replacement,
+                                only: spec.fields.filter { state.filled[$0.name] == nil })
+            for name in fromTemplate {
+                state.filled[name] = spare.filled[name]
+                state.failures[name] = nil
+                state.tried[name, default: []].append(.replacement)
+            }
+        }
         crossCheckMRZ(document, state: &state)
         crossCheckSums(document, layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
@@ -120,7 +136,14 @@ public struct Router: Sendable {
             route.llmTokens = outcome.answer?.usage
         }
         route.rereads = state.rereads
-        return [Extraction(fields: calibrated(state.result(spec.fields)), template: usedTemplate, route: route, warnings: state.warnings,
+        var fields = calibrated(state.result(spec.fields))
+        for name in fromTemplate where fields[name]?.valid == true && fields[name]?.strategy == .replacement {
+            fields[name]?.fromTemplate = true
+        }
+        if !fromTemplate.isEmpty {
+            route.reason += "; " + fromTemplate.sorted().joined(separator: ", ") + " from the learned template's regions"
+        }
+        return [Extraction(fields: fields, template: usedTemplate, route: route, warnings: state.warnings,
                            errors: errors, llmModel: model)]
     }
 

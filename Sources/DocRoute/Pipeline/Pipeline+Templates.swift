@@ -19,11 +19,13 @@ extension Pipeline {
         let usable = known.filter { !$0.stale }
         // What happened on the template path, for the record and the template's counts.
         var fellBack: Record.TemplateUse? = nil
+        // A template's reading not kept: evidence for the fields the full path leaves empty.
+        var reading: CandidateSet? = nil
         var probed: [String: Double] = [:]
         if usable.contains(where: { $0.origin == .ocr }) {
             switch readImage(path: path, templates: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start) {
             case .read(let records): return records
-            case .fellBack(let use): fellBack = use
+            case .fellBack(let use, let candidates): (fellBack, reading) = (use, candidates)
             case .notLocated(let scores): probed = scores
             case .notAnImage: break
             }
@@ -53,9 +55,12 @@ extension Pipeline {
                 }
                 fellBack = Record.TemplateUse(id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
                                               reason: unsure(records.first))
+                reading = candidates
             }
         }
-        var records = records(for: document, readMs: full.ms, clock: clock, reread: full.reread, start: start)
+        var records = records(for: document, readMs: full.ms, clock: clock, reread: full.reread, start: start) {
+            router.extract(document, reread: full.reread, templateReading: reading)
+        }
         guard records.count == 1 else { return records }
         records[0].warnings += warnings
         // The template of this layout, if one is known.
@@ -96,7 +101,8 @@ extension Pipeline {
     /// What happened to an image on the template path.
     enum ImageOutcome {
         case read([Record])
-        case fellBack(Record.TemplateUse)
+        /// Not kept: why, and what its regions read.
+        case fellBack(Record.TemplateUse, CandidateSet)
         case notLocated([String: Double])
         case notAnImage
     }
@@ -174,7 +180,7 @@ extension Pipeline {
             return .read(result)
         }
         return .fellBack(Record.TemplateUse(id: t.id, version: t.version, score: located.score, outcome: .fellBack,
-                                            reason: unsure(result.first)))
+                                            reason: unsure(result.first)), candidates)
     }
 
     /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
