@@ -173,4 +173,27 @@ import Testing
         #expect(t.fields["date_of_birth"]?.raw == "31.02.1994")
         #expect(t.fields["date_of_birth"]?.reason?.contains("day 31") == true)
     }
+
+    /// A learned template's reading that was not kept (the document fell back) fills only what
+    /// the routing strategies leave empty, and says so; what the page gives wins.
+    @Test func aTemplateReadingFillsOnlyWhatTheRouteLeavesEmpty() throws {
+        let doc = Self.document([
+            [("Surname:", 100), ("MARTIN", 250)],
+            [("Date", 100), ("of", 150), ("birth:", 180), ("12.04.1990", 250)],
+        ])
+        func c(_ text: String) -> [Candidate] {
+            [Candidate(text: text, page: 0, box: Box(x0: 250, y0: 90, x1: 340, y1: 110), confidence: 0.95, ocr: true, quality: 1)]
+        }
+        let reading: CandidateSet = ["surname": c("MARTEN"), "number": c("X4RTB7291"), "date_of_expiry": c("31.02.2030")]
+        let router = Router(spec: PipelineSpec(name: "t", fields: Self.fields))
+        let f = try #require(router.extract(doc, reread: nil, templateReading: reading).first)
+        #expect(f.fields["surname"]?.value == .string("MARTIN") && f.fields["surname"]?.fromTemplate == false)
+        #expect(f.fields["number"]?.value == .string("X4RTB7291") && f.fields["number"]?.fromTemplate == true)
+        #expect(f.fields["number"]?.strategy == .replacement && f.fields["number"]?.tried.contains(.replacement) == true)
+        // A reading that does not validate fills nothing.
+        #expect(f.fields["date_of_expiry"]?.valid == false && f.fields["date_of_expiry"]?.fromTemplate == false)
+        #expect(f.route.reason.contains("number from the learned template's regions"))
+        // Without it, the number is not found.
+        #expect(try #require(router.extract(doc, reread: nil).first).fields["number"]?.valid == false)
+    }
 }
