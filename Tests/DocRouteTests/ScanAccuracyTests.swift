@@ -20,7 +20,7 @@ import Testing
         let pix = try #require(pixRead(path))
         var source: UnsafeMutablePointer<PIX>? = pix
         defer { pixDestroy(&source) }
-        var changed: UnsafeMutablePointer<PIX>? = try #require(transform(pix))
+        var changed: UnsafeMutablePointer<PIX>? = .some(try #require(transform(pix)))
         defer { pixDestroy(&changed) }
         pixSetResolution(changed, dpi, dpi)
         var bytes: UnsafeMutablePointer<UInt8>? = nil
@@ -108,18 +108,18 @@ import Testing
     /// the card first changed by `transform`, the page then by `page`; as an image-only PDF.
     static func scan(_ name: String, at: (x: Int32, y: Int32), _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,
                      page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }) throws -> (pdf: Data, card: DocRoute.Box) {
-        var source: UnsafeMutablePointer<PIX>? = try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path))
+        var source: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path)))
         defer { pixDestroy(&source) }
-        var grey: UnsafeMutablePointer<PIX>? = try #require(pixConvertTo8(source, 0))
+        var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(source, 0)))
         defer { pixDestroy(&grey) }
-        var card: UnsafeMutablePointer<PIX>? = try #require(transform(grey!))
+        var card: UnsafeMutablePointer<PIX>? = .some(try #require(transform(grey!)))
         defer { pixDestroy(&card) }
-        var a4: UnsafeMutablePointer<PIX>? = try #require(pixCreate(2480, 3508, 8))
+        var a4: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(2480, 3508, 8)))
         defer { pixDestroy(&a4) }
         pixSetAllArbitrary(a4, 255)
         let w = pixGetWidth(card), h = pixGetHeight(card)
         #expect(pixRasterop(a4, at.x, at.y, w, h, PIX_SRC, card, 0, 0) == 0)
-        var out: UnsafeMutablePointer<PIX>? = try #require(page(a4!))
+        var out: UnsafeMutablePointer<PIX>? = .some(try #require(page(a4!)))
         defer { pixDestroy(&out) }
         var bytes: UnsafeMutablePointer<UInt8>? = nil
         var size = 0
@@ -174,22 +174,22 @@ import Testing
     }
 
     @Test func contentIsFoundAndACardTellsItselfFromPrint() throws {
-        var page: UnsafeMutablePointer<PIX>? = try #require(pixCreate(600, 800, 8))
+        var page: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(600, 800, 8)))
         defer { pixDestroy(&page) }
         pixSetAllArbitrary(page, 255)
         #expect(ImageProperties.content(of: page!) == nil)
         // A grey card: solid; its box exactly.
-        var card: UnsafeMutablePointer<PIX>? = try #require(pixCreate(200, 120, 8))
+        var card: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(200, 120, 8)))
         defer { pixDestroy(&card) }
         pixSetAllArbitrary(card, 160)
         pixRasterop(page, 100, 150, 200, 120, PIX_SRC, card, 0, 0)
         let found = try #require(ImageProperties.content(of: page!))
         #expect(found.solid && found.box == DocRoute.Box(x0: 100, y0: 150, x1: 300, y1: 270))
         // Lines of print on white: not solid; a lone speck is not content.
-        var text: UnsafeMutablePointer<PIX>? = try #require(pixCreate(600, 800, 8))
+        var text: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(600, 800, 8)))
         defer { pixDestroy(&text) }
         pixSetAllArbitrary(text, 255)
-        var line: UnsafeMutablePointer<PIX>? = try #require(pixCreate(150, 3, 8))
+        var line: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(150, 3, 8)))
         defer { pixDestroy(&line) }
         pixSetAllArbitrary(line, 0)
         for y: Int32 in [200, 220, 240] { pixRasterop(text, 50, y, 150, 3, PIX_SRC, line, 0, 0) }

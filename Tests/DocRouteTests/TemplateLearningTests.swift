@@ -105,13 +105,13 @@ import Testing
     /// turned by `degrees`, written to `dir`.
     static func moved(_ file: String, border: Int32, degrees: Float, to dir: URL) throws -> String {
         let path = Support.packageRoot.appendingPathComponent("Samples/identity/\(file)").path
-        var pix: UnsafeMutablePointer<PIX>? = try #require(pixRead(path))
+        var pix: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(path)))
         defer { pixDestroy(&pix) }
-        var grey: UnsafeMutablePointer<PIX>? = try #require(pixConvertTo8(pix!, 0))
+        var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(pix!, 0)))
         defer { pixDestroy(&grey) }
-        var framed: UnsafeMutablePointer<PIX>? = try #require(pixAddBorderGeneral(grey!, border, 20, border, 30, 255))
+        var framed: UnsafeMutablePointer<PIX>? = .some(try #require(pixAddBorderGeneral(grey!, border, 20, border, 30, 255)))
         defer { pixDestroy(&framed) }
-        var turned: UnsafeMutablePointer<PIX>? = try #require(pixRotate(framed!, degrees * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0))
+        var turned: UnsafeMutablePointer<PIX>? = .some(try #require(pixRotate(framed!, degrees * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)))
         defer { pixDestroy(&turned) }
         pixSetResolution(turned!, 300, 300)
         let out = dir.appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent).path
@@ -248,12 +248,12 @@ import Testing
         _ = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
                                        truth: try Self.truth("png/card-person01-clean.png"), into: store)
         // person03's card with everything below the title band moved 120 pixels right.
-        var pix: UnsafeMutablePointer<PIX>? = try #require(pixRead(Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person03-clean.png").path))
+        var pix: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person03-clean.png").path)))
         defer { pixDestroy(&pix) }
-        var grey: UnsafeMutablePointer<PIX>? = try #require(pixConvertTo8(pix!, 0))
+        var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(pix!, 0)))
         defer { pixDestroy(&grey) }
         let w = pixGetWidth(grey!), h = pixGetHeight(grey!)
-        var changed: UnsafeMutablePointer<PIX>? = try #require(pixCreate(w + 120, h, 8))
+        var changed: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(w + 120, h, 8)))
         defer { pixDestroy(&changed) }
         pixSetAllGray(changed!, 246)
         pixRasterop(changed!, 0, 0, w, 95, Self.copy, grey!, 0, 0)
