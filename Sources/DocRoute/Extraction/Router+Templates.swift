@@ -16,10 +16,7 @@ extension Router {
         if let numberLine, let number {
             crossCheckNumberLine(numberLine, state: &state)
             if state.filled[number.name]?.checks["mrz"] == nil {
-                state.filled[number.name] = nil
-                state.failures[number.name] = nil
-                state.tried[number.name] = nil
-                state.rereadsByField[number.name] = nil
+                state.forget(number.name)
                 fill(&state, with: candidates, strategy: .replacement, only: [number])
                 crossCheckNumberLine(numberLine, state: &state)
             }

@@ -341,6 +341,16 @@ struct FillState {
         self.reader = reader
     }
 
+    /// Forgets all that was done for field `name` (value, failure, strategies tried, its
+    /// re-read count), so that it can be filled again from scratch. The record's re-reads stay
+    /// counted against its budget.
+    mutating func forget(_ name: String) {
+        filled[name] = nil
+        failures[name] = nil
+        tried[name] = nil
+        rereadsByField[name] = nil
+    }
+
     /// `c` read again from its box by the values model, as a candidate of the same quality.
     mutating func reread(_ c: Candidate, field: FieldSpec, whitelist: String?) -> Candidate? {
         guard let page = c.page, let box = c.box, rereadsByField[field.name, default: 0] < Self.maxRereadsPerField,
