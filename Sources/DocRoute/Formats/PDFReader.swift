@@ -60,17 +60,18 @@ struct PDFReader {
 
     /// The page's text-layer words with their boxes, lines and blocks.
     private func textLayer(_ page: OpaquePointer) -> [TextSpan] {
-        guard let cText = poppler_page_get_text(page) else { return [] }
-        defer { g_free(cText) }
-        let text = String(cString: cText)
-        guard text.contains(where: { !$0.isWhitespace }) else { return [] }
-        var rects: UnsafeMutablePointer<PopplerRectangle>? = nil
-        var n: guint = 0
-        let hasLayout = poppler_page_get_text_layout(page, &rects, &n) != 0
-        defer { g_free(rects) }
-        let scalars = Array(text.unicodeScalars)
-        // poppler gives one rectangle per Unicode scalar of the page text.
-        let boxesUsable = hasLayout && Int(n) == scalars.count
+        guard var (scalars, rects) = Self.selection(page, rightToLeft: false) else { return [] }
+        // poppler-glib's text is a selection from the page's top left: on a right-to-left page
+        // it loses the lines before the first one it can start from (4 of 16 on a Word PDF in
+        // Arabic). Such a page is also read as a selection from the top right; the fuller wins.
+        if scalars.contains(where: Self.isRightToLeft), let other = Self.selection(page, rightToLeft: true),
+           Self.letterCount(other.scalars) > Self.letterCount(scalars) {
+            (scalars, rects) = other
+        }
+        // poppler gives one rectangle per scalar of the text, bidi controls (U+202B …) aside.
+        // The controls carry no letters and are left out of the words.
+        let visible = scalars.filter { !Self.isBidiControl($0) }
+        let boxesUsable = rects.count == visible.count
 
         var words: [TextSpan] = []
         var current = String.UnicodeScalarView()
@@ -84,14 +85,15 @@ struct PDFReader {
             current = String.UnicodeScalarView()
             box = nil
         }
-        for (i, s) in scalars.enumerated() {
+        for (i, s) in visible.enumerated() {
             if s == "\n" {
                 flush()
                 line += 1
             } else if s.properties.isWhitespace {
                 flush()
             } else {
-                if boxesUsable, let r = rects?[i] {
+                if boxesUsable {
+                    let r = rects[i]
                     let b = Box(x0: r.x1, y0: r.y1, x1: r.x2, y1: r.y2)
                     // poppler puts no space between chunks drawn apart on one line (table
                     // cells): a horizontal gap, a step back or a vertical jump ends a word.
@@ -106,6 +108,47 @@ struct PDFReader {
         renumberLines(&words)
         assignBlocks(&words)
         return words
+    }
+
+    /// The page's text as poppler selects it over the whole page — from the top left, or from
+    /// the top right — with its glyph rectangles; nil when the page has no text.
+    private static func selection(_ page: OpaquePointer, rightToLeft: Bool) -> (scalars: [Unicode.Scalar], rects: [PopplerRectangle])? {
+        var width = 0.0, height = 0.0
+        poppler_page_get_size(page, &width, &height)
+        var area = rightToLeft ? PopplerRectangle(x1: width, y1: 0, x2: 0, y2: height)
+                               : PopplerRectangle(x1: 0, y1: 0, x2: width, y2: height)
+        guard let cText = poppler_page_get_text_for_area(page, &area) else { return nil }
+        defer { g_free(cText) }
+        let text = String(cString: cText)
+        guard text.contains(where: { !$0.isWhitespace }) else { return nil }
+        var rects: UnsafeMutablePointer<PopplerRectangle>? = nil
+        var n: guint = 0
+        let hasLayout = poppler_page_get_text_layout_for_area(page, &area, &rects, &n) != 0
+        defer { g_free(rects) }
+        let list = hasLayout && rects != nil ? Array(UnsafeBufferPointer(start: rects, count: Int(n))) : []
+        return (Array(text.unicodeScalars), list)
+    }
+
+    /// Letters and digits: how much of a page a selection holds.
+    static func letterCount(_ scalars: [Unicode.Scalar]) -> Int {
+        scalars.reduce(0) { $0 + ($1.properties.isAlphabetic || $1.properties.numericType != nil ? 1 : 0) }
+    }
+
+    /// A letter of a script written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and
+    /// their presentation forms).
+    static func isRightToLeft(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF: return s.properties.isAlphabetic
+        default: return false
+        }
+    }
+
+    /// Invisible bidi marks and embeddings (LRM, RLM, ALM, LRE…PDF, LRI…PDI).
+    static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 
     /// Whether two consecutive glyph boxes on one text line belong to different words.
