@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     @Option(name: .customLong("min-f1"), parsing: .upToNextOption,
-            help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99.")
+            help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99. The gate also fails when a document the truth names failed or gave no record.")
     var minF1: [String] = []
 
     @Flag(help: "Fit the pipeline's confidence calibration to these documents (run without the current one) and print it as YAML for the pipeline's confidence.calibration, with the reliability it gives.")
@@ -56,6 +56,11 @@ struct EvalCommand: ParsableCommand {
             print("\nwith this calibration: " + after.reliabilityTable())
         }
         var failures: [String] = []
+        // A failed document has no kind, so no floor would see it: a gate fails on it outright.
+        if !minF1.isEmpty && !evaluation.failedFiles.isEmpty {
+            failures.append("\(evaluation.failedFiles.count) document(s) failed or gave no record: "
+                + evaluation.failedFiles.prefix(10).joined(separator: ", "))
+        }
         for t in minF1 {
             let parts = t.split(separator: "=").map(String.init)
             let score = parts[0] == "all" ? evaluation.overall : evaluation.byKind[parts[0]]

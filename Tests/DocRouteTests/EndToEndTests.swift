@@ -10,17 +10,8 @@ import Testing
     }
 
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Support.packageRoot
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Support.runBinary(Self.binary, arguments)
+        return (result.status, result.stdout)
     }
 
     @Test func inspectSamplesPrintsOneJSONObjectPerFile() throws {
@@ -55,18 +46,7 @@ import Testing
 /// `extract`, `batch` and `eval`, run as a user runs them.
 @Suite struct ExtractEndToEndTests {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = EndToEndTests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Support.packageRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try Support.runBinary(EndToEndTests.binary, arguments)
     }
 
     func objects(_ jsonl: String) throws -> [[String: Any]] {
@@ -155,6 +135,16 @@ import Testing
         #expect(stderr.contains("png: F1"))
         let (passing, _, _) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--min-f1", "png=1"])
         #expect(passing == 0)
+        // A document the truth names that is missing (or fails) has no kind, so no floor sees
+        // it; the gate fails on it all the same, and names it.
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("truth-\(UUID().uuidString).jsonl")
+        try (picked + [#"{"file": "docx/no-such-file.docx", "fields": {"surname": "X"}}"#]).joined(separator: "\n")
+            .write(to: missing, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: missing) }
+        let (gone, _, goneErr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", missing.path,
+                                          "--min-f1", "docx=1", "xlsx=1"])
+        #expect(gone == 1)
+        #expect(goneErr.contains("1 document(s) failed or gave no record: docx/no-such-file.docx"), "\(goneErr)")
     }
 
     @Test func aMalformedPipelineIsAUsageError() throws {

@@ -92,4 +92,43 @@ enum Support {
         getrusage(Int32(truncatingIfNeeded: RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_maxrss) / 1024
     }
+
+    /// Runs `binary` in the package folder and returns its exit status, stdout and stderr.
+    /// Both streams go to files, not pipes (a pipe read to its end before the other fills past
+    /// 64 KiB deadlocks), and the exit is polled with a deadline (`waitUntilExit` can wait
+    /// forever on Linux when called from a test's task); past `timeout` seconds it is killed.
+    static func runBinary(_ binary: URL, _ arguments: [String], timeout: Double = 600,
+                          environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let tmp = FileManager.default.temporaryDirectory
+        let outURL = tmp.appendingPathComponent("run-\(UUID().uuidString).out")
+        let errURL = tmp.appendingPathComponent("run-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        if let environment { process.environment = environment }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        try? out.close()
+        try? err.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(binary.lastPathComponent) \(arguments) still running after \(timeout) s: killed"])
+        }
+        let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
+        let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+        return (process.terminationStatus, stdout, stderr)
+    }
 }
