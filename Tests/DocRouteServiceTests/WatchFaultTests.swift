@@ -73,8 +73,11 @@ import Glibc
         let inbox = dir.appendingPathComponent("inbox"), out = dir.appendingPathComponent("records.jsonl")
         let log = dir.appendingPathComponent("daemon.log")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        // A slow copy pauses 0.1 s between its pieces; the settle time is ten times that, so a
+        // loaded machine that stretches a pause never lets the daemon take half a file.
+        let settle = 1.0
         let args = ["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2",
-                    "--settle", "0.3", "--poll-interval", "0.1", "--max-attempts", "50"]
+                    "--settle", "\(settle)", "--poll-interval", "0.1", "--max-attempts", "50"]
         var child = try WatchSupport.Child(args, log: log)
         var kills = 0
         // Where the log stood when the current child started.
@@ -97,7 +100,8 @@ import Glibc
                     try input.data.write(to: url)
                 }
             }
-            usleep(UInt32(200_000 + rng.next() % 1_300_000))
+            // Past the settle time, so the kill finds the burst claimed, being read or written.
+            usleep(UInt32(settle * 1_000_000) + UInt32(rng.next() % 1_300_000))
             child.killNine()
             kills += 1
             try restart()
@@ -194,13 +198,15 @@ import Glibc
             try Data(contentsOf: root.appendingPathComponent(file)).write(to: inbox.appendingPathComponent(name))
             names.append(name)
         }
-        let port = 18400 + Int(getpid() % 500)
+        // Port 0: the daemon binds a free port and logs its health URL.
         let args = ["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2", "--settle", "0.2",
-                    "--poll-interval", "0.2", "--health-port", "\(port)"]
+                    "--poll-interval", "0.2", "--health-port", "0"]
         let child = try WatchSupport.Child(args, log: log)
         // Wait for the first record, then look at the health endpoints.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && WatchSupport.files(out).filter({ $0.hasSuffix(".jsonl") }).isEmpty { usleep(50_000) }
+        let logged = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let port = try #require(logged.firstMatch(of: /url=http:\/\/127\.0\.0\.1:(\d+)\/healthz/).flatMap { Int($0.1) }, "\(logged)")
         let health = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect(String(decoding: health.0, as: UTF8.self) == "ok\n")
         let metrics = String(decoding: try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0, as: UTF8.self)
@@ -219,7 +225,7 @@ import Glibc
         #expect(try state.entries([.seen, .processing]).count == processing.count)
         #expect(try state.entries([.done]).count == done.count)
         // A restart finishes the rest.
-        let again = try WatchSupport.Child(args.filter { $0 != "--health-port" && $0 != "\(port)" } + ["--once"], log: log)
+        let again = try WatchSupport.Child(Array(args.dropLast(2)) + ["--once"], log: log)
         #expect(again.wait(timeout: 120) == 0)
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).sorted() == names.sorted())
         #expect(WatchSupport.files(inbox.appendingPathComponent("processing")).isEmpty)

@@ -1,7 +1,8 @@
 import Foundation
 @testable import DocRoute
 
-/// The LLM servers the tests talk to: the real llama-server (scripts/llm-server, SmolLM2) and,
+/// The LLM servers the tests talk to: the real llama-server (scripts/llm-server: Qwen2.5-Coder-0.5B
+/// for the tests that check values, SmolLM2-135M for one that only needs a server to kill) and,
 /// for faults a real server cannot produce on demand, Tests/Fixtures/fake-llm.py.
 enum LLMSupport {
     /// A process started by a test; stopped with `stop()`.
@@ -37,18 +38,26 @@ enum LLMSupport {
         return text
     }
 
+    /// The model the real server runs: `DOCROUTE_TEST_LLM_MODEL` (set by scripts/test.sh), else qwen.
+    static let realModel = ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "qwen"
+
     /// The real model's base URL: `DOCROUTE_TEST_LLM_URL` (scripts/test.sh starts the server and
-    /// sets it), else a server this test run starts on port 18089 (built once, cached).
+    /// sets it), else a server this test run starts on a free port (built once, cached).
     static let realURL: Result<String, Error> = {
         if let url = ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_URL"], !url.isEmpty { return .success(url) }
-        return Result { try script(["scripts/llm-server", "start", "smollm2", "18089"]) }
+        return Result { try script(["scripts/llm-server", "start", realModel, "auto"]) }
     }()
 
     static func realServerURL() throws -> String { try realURL.get() }
 
-    /// A second real server on `port`, for a test that kills it.
-    static func startReal(port: Int) throws -> String {
-        try script(["scripts/llm-server", "start", "smollm2", String(port)])
+    /// A second real server (SmolLM2: small and quick to load) on a free port, for a test that
+    /// kills it: its URL and port.
+    static func startReal() throws -> (url: String, port: Int) {
+        let url = try script(["scripts/llm-server", "start", "smollm2", "auto"])
+        guard let port = url.firstMatch(of: /:(\d+)\/v1$/).flatMap({ Int($0.1) }) else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "llm-server printed \(url)"])
+        }
+        return (url, port)
     }
 
     static func stopReal(port: Int) throws {
@@ -93,7 +102,7 @@ enum LLMSupport {
 
     /// A pipeline whose fields have no labels or patterns: only an LLM can fill them. `known`
     /// adds identity's document_number (filled by its pattern, so never sent to the LLM).
-    static func labelFreeSpec(url: String, model: String = "smollm2", mode: LLMSpec.Mode = .spans,
+    static func labelFreeSpec(url: String, model: String = realModel, mode: LLMSpec.Mode = .spans,
                               timeout: Double = 120, retries: Int = 1) throws -> PipelineSpec {
         try PipelineSpec.parse(yaml: """
             name: llm-test

@@ -410,17 +410,30 @@ import Testing
         #expect(after.outcomes.filter { !$0.correct }.allSatisfy { $0.raw < Evaluation.sure })
     }
 
-    @Test func calibrationOfTheSamplesKeepsSureValuesRight() throws {
-        // Samples/identity's images with the shipped calibration: every value at 0.9 or more
-        // is right, and every wrong one is below 0.9 (issue 6's target).
-        let truth = try Evaluation.loadTruth(path: Self.identityRoot.appendingPathComponent("truth.jsonl").path)
-            .filter { $0.file.hasPrefix("png/") || $0.file.hasPrefix("jpeg/") || $0.file.hasPrefix("scanned-pdf/") }
+    /// A seed no fit or tuning has used (identity's calibration was fitted on Samples/identity
+    /// and the sets of seeds 4242 and 4243; README "Confidence").
+    static let heldOutSeed = 61807
+
+    @Test func calibrationKeepsSureValuesRightOnCardsItWasNotFittedOn() throws {
+        // A fresh degraded set made now (Samples/make-identity-fresh.py, Pillow): the shipped
+        // calibration is judged on values it never saw. Issue 21's bar: values at 0.9 or more
+        // are right at least 97 % of the time.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("held-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = try Support.runBinary(URL(fileURLWithPath: "/usr/bin/env"),
+                                         ["python3", "Samples/make-identity-fresh.py", String(Self.heldOutSeed), dir.path, "40"])
+        try #require(made.status == 0, "make-identity-fresh.py: \(made.stderr)")
+        let truth = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)
+        #expect(truth.count == 40)
         let pipeline = try Self.identity()
         #expect(pipeline.spec.calibration != nil && pipeline.spec.reviewBelow == 0.9)
-        let e = Evaluation.run(directory: Self.identityRoot.path, truth: truth, runner: BatchRunner(pipeline: pipeline, jobs: 2))
-        #expect(e.outcomes.count >= 280)
-        #expect(e.sureAccuracy >= 0.99)
-        #expect(e.sureButWrong.isEmpty, "\(e.sureButWrong)")
+        let e = Evaluation.run(directory: dir.path, truth: truth, runner: BatchRunner(pipeline: pipeline, jobs: 2))
+        let sure = e.outcomes.filter { $0.raw >= Evaluation.sure }
+        print("held-out calibration (seed \(Self.heldOutSeed)): \(e.outcomes.count) valid values, \(sure.count) at ≥ 0.9, "
+              + "\(sure.filter(\.correct).count) of them right (\(String(format: "%.4f", e.sureAccuracy))); F1 \(String(format: "%.4f", e.overall.f1))")
+        #expect(e.outcomes.count >= 200)
+        #expect(sure.count >= e.outcomes.count / 2, "most values should be sure on these cards")
+        #expect(e.sureAccuracy >= 0.97, "\(e.sureButWrong)")
     }
 
     @Test func anUnsureRequiredFieldSendsTheDocumentToReviewAndIsListed() throws {
