@@ -107,7 +107,7 @@ def main():
         sys.exit("bench-llm: docroute sent no LLM request")
     results = []
     if args.url:
-        results.append(summary(args.label, "(running server)", None, replay(args.url, bodies)))
+        results.append(summary(args.label, "-", "-", replay(args.url, bodies)))
     else:
         for model in args.models:
             for threads in args.threads:

@@ -243,17 +243,11 @@ import Testing
     /// them, so it is not that layout — it is read by the full path, right, and learned as a
     /// layout of its own.
     @Test func aMovedLayoutIsLearnedAsANewOne() throws {
-        let (dir, store) = try Self.store()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
-        let first = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
-                                               truth: try Self.truth("png/card-person01-clean.png"), into: store)
         // person03's card with everything below the title band moved 120 pixels right.
-        let path = try Self.edited("png/card-person03-clean.png", to: dir) { grey, changed, w, h in
+        let (first, record) = try Self.editedCopyAfterLearning { grey, changed, w, h in
             pixRasterop(changed, 0, 0, w, 95, Self.copy, grey, 0, 0)
             pixRasterop(changed, 120, 95, w, h - 95, Self.copy, grey, 0, 95)
         }
-        let record = try #require(pipeline.process(path: path).first)
         let used = try #require(record.learnedTemplate, "no template outcome at all")
         #expect(used.outcome == .learned && used.id != first.id, "\(used)")
         #expect(!record.fields.values.contains { $0.fromTemplate })
@@ -264,26 +258,33 @@ import Testing
     /// template is located and read, its reading is not kept, and the record says so and why;
     /// the full path still fills the surname (from the machine-readable zone).
     @Test func aValueMissingFromItsRegionFallsBackToTheFullPath() throws {
-        let (dir, store) = try Self.store()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
-        let first = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
-                                               truth: try Self.truth("png/card-person01-clean.png"), into: store)
-        // person03's card with the surname's print (OKAFOR, right of the photo) painted over.
-        let path = try Self.edited("png/card-person03-clean.png", to: dir) { grey, changed, w, h in
+        // person03's card with the surname's print (OKAFOR, right of the photo) painted over
+        // in its paper grey.
+        let (first, record) = try Self.editedCopyAfterLearning { grey, changed, w, h in
             pixRasterop(changed, 0, 0, w, h, Self.copy, grey, 0, 0)
-            let blank = pixCreate(300, 40, 8)!
-            var b: UnsafeMutablePointer<PIX>? = .some(blank)
-            defer { pixDestroy(&b) }
-            pixSetAllGray(blank, 246)
-            pixRasterop(changed, 276, 132, 300, 40, Self.copy, blank, 0, 0)
+            var box = boxCreate(276, 132, 300, 40)
+            defer { boxDestroy(&box) }
+            pixSetInRectArbitrary(changed, box, 246)
         }
-        let record = try #require(pipeline.process(path: path).first)
         let used = try #require(record.learnedTemplate, "no template outcome at all")
         #expect(used.outcome == .fellBack && used.id == first.id, "\(used)")
         #expect(used.reason?.contains("surname") == true, "\(used)")
         #expect(!record.fields.values.contains { $0.fromTemplate })
         try Self.expectRight(record, "png/card-person03-clean.png")
+    }
+
+    /// Learns person01's card, then processes person03's card as `draw` edits it (see `edited`):
+    /// the learned template and the edited copy's record.
+    static func editedCopyAfterLearning(
+        draw: (UnsafeMutablePointer<PIX>, UnsafeMutablePointer<PIX>, Int32, Int32) -> Void
+    ) throws -> (first: LearnedTemplate, record: Record) {
+        let (dir, store) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let first = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
+                                               truth: try Self.truth("png/card-person01-clean.png"), into: store)
+        let path = try Self.edited("png/card-person03-clean.png", to: dir, draw: draw)
+        return (first, try #require(pipeline.process(path: path).first))
     }
 
     /// `file`'s grey image drawn by `draw(grey, canvas, width, height)` onto a canvas 120 pixels
