@@ -14,8 +14,8 @@ python3 -c 'import PIL' 2>/dev/null \
   || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore pillow==13.0.0
 # A free port; only the URL comes back on stdout. The server's own log tail is printed by
 # llm-server when it cannot start. Two threads: the tests run one at a time.
-scripts/llm-server install smollm2
-if ! DOCROUTE_TEST_LLM_URL="$(LLM_THREADS=2 scripts/llm-server start qwen auto)"; then
+if ! scripts/llm-server install smollm2 \
+   || ! DOCROUTE_TEST_LLM_URL="$(LLM_THREADS=2 scripts/llm-server start qwen auto)"; then
   echo "test.sh: the local LLM server did not start (its log is above); no test was run" >&2
   exit 1
 fi
