@@ -45,6 +45,17 @@ import Testing
         #expect(found.map(\.start) == [0, 3])
     }
 
+    /// Issue 19's crash: a label followed at once by another label in its segment, with a
+    /// column after them, sliced the line backwards (a trap, so the whole process died).
+    @Test func aLabelFollowedByAnotherLabelBeforeAColumnHasNoColumnValue() throws {
+        let doc = Self.document([
+            [("Surname", 100), ("Document", 180), ("No", 270), ("X4RTB7291", 300), ("OTHER", 700)],
+        ])
+        let f = try #require(Router(spec: PipelineSpec(name: "t", fields: Self.fields)).extract(doc).first).fields
+        #expect(f["number"]?.value == .string("X4RTB7291"))
+        #expect(f["surname"]?.value != .string("OTHER"))
+    }
+
     @Test func tableFindsValuesRightOfBelowAndAfterColons() throws {
         let doc = Self.document([
             [("Surname", 100), ("Given", 500), ("names", 560)],          // labels above values, two columns

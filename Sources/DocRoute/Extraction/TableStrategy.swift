@@ -61,8 +61,9 @@ struct TableStrategy: ExtractionStrategy {
                 let inlineEnd = min(nextStart, segmentEnd)
                 if m.end < inlineEnd {
                     add(m.field, Candidate(WordRun(words: Array(line.words[m.end..<inlineEnd]), page: line.page), quality: m.quality))
-                } else if segmentEnd < line.words.count, !ms.contains(where: { $0.start == segmentEnd }) {
-                    // The next column of the same line.
+                } else if m.end >= segmentEnd, segmentEnd < line.words.count, !ms.contains(where: { $0.start == segmentEnd }) {
+                    // The next column of the same line, for a label that ends its segment (one
+                    // followed by another label in its segment has no value on this line).
                     let end = min(nextStart, line.segmentEnd(containing: segmentEnd))
                     add(m.field, Candidate(WordRun(words: Array(line.words[segmentEnd..<end]), page: line.page), quality: m.quality * 0.97))
                 }
