@@ -289,8 +289,8 @@ struct LLMStrategy: Sendable {
     static func text(of context: ExtractionContext) -> String {
         var lines: [String] = []
         for table in context.document.tables {
-            for row in 0..<table.rowCount {
-                let cells = table.cells.filter { $0.row == row }.sorted { $0.column < $1.column }.map { TextNormalizer.collapse($0.text) }
+            for (_, row) in table.rowsWithCells {
+                let cells = row.map { TextNormalizer.collapse($0.text) }
                 if cells.contains(where: { !$0.isEmpty }) { lines.append("| " + cells.joined(separator: " | ") + " |") }
             }
             lines.append("")

@@ -37,8 +37,11 @@ struct LineItemColumn {
         for table in tables {
             guard let header = table.cells.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) }) else { continue }
             var out: [Decimal] = []
-            for row in (header.row + header.rowSpan)..<table.rowCount {
-                let cells = table.cells.filter { $0.row == row }
+            let byRow = Dictionary(grouping: table.cells, by: \.row)
+            // Consecutive rows under the header: a row without cells ends the column.
+            var row = header.row + header.rowSpan
+            while row < table.rowCount, let cells = byRow[row] {
+                defer { row += 1 }
                 if cells.contains(where: { isStop($0.text) }) { break }
                 guard let cell = cells.first(where: { $0.column == header.column }),
                       !cell.text.trimmingCharacters(in: .whitespaces).isEmpty else { break }

@@ -21,20 +21,21 @@ struct RegisterTable: Sendable {
         var out: [Row] = []
         for table in document.tables {
             let grid = TableGrid(table)
+            // Rows that hold cells: a merge claiming a million rows costs what the cells do.
+            let filled = table.rowsWithCells
             var header: (row: Int, columns: [(field: String, column: Int, quality: Double)])? = nil
-            for r in 0..<min(table.rowCount, 20) {
+            for (r, cells) in filled where r < 20 {
                 var columns: [(String, Int, Double)] = []
                 var seen = Set<String>()
-                for c in 0..<table.columnCount {
-                    guard let cell = grid.cell(covering: r, c), cell.row == r, cell.column == c,
-                          let (field, q) = matcher.matchWhole(cell.text), seen.insert(field).inserted else { continue }
-                    columns.append((field, c, q))
+                for cell in cells {
+                    guard let (field, q) = matcher.matchWhole(cell.text), seen.insert(field).inserted else { continue }
+                    columns.append((field, cell.column, q))
                 }
                 if columns.count >= needed { header = (r, columns); break }
             }
             guard let header else { continue }
             var rows: [Row] = []
-            for r in (header.row + 1)..<table.rowCount {
+            for (r, _) in filled where r > header.row {
                 var set: CandidateSet = [:]
                 for (field, c, q) in header.columns {
                     guard let cell = grid.cell(covering: r, c), !cell.text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }

@@ -115,25 +115,50 @@ struct TableStrategy: ExtractionStrategy {
     }
 }
 
-/// Constant-time cell lookup by position, spans included.
+/// Cell lookup by position, spans included. Merged cells are indexed position by position only
+/// within a budget of a few entries per cell; merges beyond it (one can cover a whole sheet:
+/// 17 billion positions) are kept as ranges and searched.
 struct TableGrid {
     let table: Table
-    private var index: [Int: Int] = [:]
+    private var index: [Int64: Int] = [:]
+    /// Merged cells too large for the index.
+    private var spanning: [Int] = []
 
     init(_ table: Table) {
         self.table = table
         let columns = max(table.columnCount, 1)
-        for (i, c) in table.cells.enumerated() {
+        for (i, c) in table.cells.enumerated() { index[Self.key(c.row, c.column)] = i }
+        var budget = max(100_000, 4 * table.cells.count)
+        for (i, c) in table.cells.enumerated() where c.rowSpan > 1 || c.columnSpan > 1 {
+            let width = min(c.column + max(c.columnSpan, 1), columns) - c.column
+            let area = max(c.rowSpan, 1) * max(width, 0)
+            guard area <= budget else { spanning.append(i); continue }
+            budget -= area
             for r in c.row..<(c.row + max(c.rowSpan, 1)) {
-                for col in c.column..<(c.column + max(c.columnSpan, 1)) where col < columns {
-                    index[r * columns + col] = i
+                for col in c.column..<(c.column + width) where index[Self.key(r, col)] == nil {
+                    index[Self.key(r, col)] = i
                 }
             }
         }
     }
 
+    static func key(_ row: Int, _ column: Int) -> Int64 { Int64(row) << 32 | Int64(column) }
+
     func cell(covering row: Int, _ column: Int) -> Cell? {
         guard row >= 0, column >= 0, column < max(table.columnCount, 1) else { return nil }
-        return index[row * max(table.columnCount, 1) + column].map { table.cells[$0] }
+        if let i = index[Self.key(row, column)] { return table.cells[i] }
+        for i in spanning {
+            let c = table.cells[i]
+            if row >= c.row, row < c.row + max(c.rowSpan, 1), column >= c.column, column < c.column + max(c.columnSpan, 1) { return c }
+        }
+        return nil
+    }
+}
+
+extension Table {
+    /// The rows that hold cells, in order, each with its cells by column: what loops over a
+    /// table walk, so that a sheet whose merge claims a million rows costs what its cells do.
+    var rowsWithCells: [(row: Int, cells: [Cell])] {
+        Dictionary(grouping: cells, by: \.row).map { ($0.key, $0.value.sorted { $0.column < $1.column }) }.sorted { $0.row < $1.row }
     }
 }
