@@ -15,8 +15,11 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
-    @Option(help: "Write records to this JSON Lines file (atomically, when the batch ends) instead of stdout.")
+    @Option(help: "Append records to this JSON Lines file as each document is done (in input order) instead of printing them.")
     var out: String?
+
+    @Flag(help: "With --out: keep the file's records and skip the inputs (by SHA-256) it already holds, so a killed batch run again gives every document one record.")
+    var resume = false
 
     @Flag(help: "Walk subfolders too.")
     var recursive = false
@@ -30,31 +33,44 @@ struct BatchCommand: ParsableCommand {
            (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory {
             throw ValidationError("--out names a folder; give a file path")
         }
+        if resume && out == nil { throw ValidationError("--resume needs --out") }
     }
 
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pipeline = try options.pipeline(jobsDefault: options.jobs ?? cores)
-        let files = FileWalker.expand(paths, recursive: recursive)
+        // The output is opened before any work, so an unwritable path costs nothing.
+        let file: RecordsFile?
+        do { file = try out.map { try RecordsFile(path: $0, resume: resume) } } catch {
+            throw ValidationError("--out: \(error)")
+        }
+        var files = FileWalker.expand(paths, recursive: recursive)
+        if let out {
+            // The output is never an input, even inside a walked folder.
+            let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+            files.removeAll { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == target }
+        }
+        if let file, !file.recorded.isEmpty {
+            let before = files.count
+            files.removeAll { file.holds($0) }
+            FileHandle.standardError.write(Data("docroute: \(before - files.count) documents already in \(file.path); skipped\n".utf8))
+        }
         let progress = Progress(total: files.count, enabled: !quiet)
         var summary = BatchSummary()
-        var lines = ""
+        var failure: Error? = nil
         let start = Date()
         BatchRunner(pipeline: pipeline, jobs: options.jobs ?? cores).run(files) { _, records in
             summary.add(records)
-            let text = records.map { $0.json() }.joined(separator: "\n") + "\n"
-            if out == nil { FileHandle.standardOutput.write(Data(text.utf8)) } else { lines += text }
+            if let file {
+                do { try file.append(records) } catch { failure = failure ?? error }
+            } else {
+                FileHandle.standardOutput.write(Data((records.map { $0.json() }.joined(separator: "\n") + "\n").utf8))
+            }
             progress.update(done: summary.documents, records: records, summary: summary)
         }
         summary.seconds = Date().timeIntervalSince(start)
         progress.finish()
-        if let out {
-            do {
-                try Data(lines.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write \(out): \(error.localizedDescription)")
-            }
-        }
+        if let failure { throw ValidationError("cannot write \(out ?? ""): \(failure)") }
         FileHandle.standardError.write(Data((summary.text + "\n").utf8))
         if summary.failed > 0 { throw ExitCode(1) }
     }
@@ -82,10 +98,24 @@ final class Progress {
             FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) ok/partial/review/failed \(counts)".utf8))
         } else if let r = records.first {
             let message = r.errors.first.map { " \($0.code): \($0.message)" } ?? ""
-            let line = String(format: "docroute: %d/%d %@ %@ %.0f ms%@\n", done, total, r.source.path as NSString,
-                              r.status.rawValue as NSString, r.timingsMs.total, message as NSString)
+            let line = String(format: "docroute: %d/%d %@ %@ %.0f ms%@\n", done, total, Self.escaped(r.source.path) as NSString,
+                              r.status.rawValue as NSString, r.timingsMs.total, Self.escaped(message) as NSString)
             FileHandle.standardError.write(Data(line.utf8))
         }
+    }
+
+    /// `text` with control characters written as escapes (`\n`, `\u{1b}`), so a file name
+    /// cannot break or forge a log line.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : scalar == "\r" ? "\\r" : "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     func finish() {

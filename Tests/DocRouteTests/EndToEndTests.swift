@@ -106,6 +106,48 @@ import Testing
         #expect(try objects(rstdout).count == 8)  // records.jsonl is a file too: unsupported
     }
 
+    /// `batch --out` appends each document's records as it goes: killed with SIGKILL at
+    /// random moments and run again with `--resume`, every document has exactly one record
+    /// and the file is valid JSON Lines throughout.
+    @Test func aKilledBatchResumesWithExactlyOneRecordPerDocument() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-resume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = Support.packageRoot.appendingPathComponent("Samples/identity")
+        let inputs = (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("png").path)).sorted().prefix(12)
+        for name in inputs { try FileManager.default.copyItem(at: root.appendingPathComponent("png/\(name)"), to: dir.appendingPathComponent(name)) }
+        try Data("not a document".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let out = dir.appendingPathComponent("records.jsonl")
+        var seed = UInt64(Date().timeIntervalSince1970 * 1000)
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        let initial = seed
+        var killed = 0
+        for round in 0..<4 {
+            let process = Process()
+            process.executableURL = EndToEndTests.binary
+            process.arguments = ["batch", dir.path, "--pipeline", "identity", "--jobs", "2", "--quiet", "--out", out.path] + (round > 0 ? ["--resume"] : [])
+            process.currentDirectoryURL = Support.packageRoot
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.3 + Double(next() % 1000) / 1000)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); killed += 1 }
+            while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+            // Whatever the moment, the file holds whole lines only (a line cut by the kill is
+            // cut off by the next --resume, and a reader skips a line without its newline).
+            let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(text.hasSuffix("\n") ? 0 : 1) {
+                #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "seed \(initial): \(line.prefix(80))")
+            }
+        }
+        let (status, _, stderr) = try run(["batch", dir.path, "--pipeline", "identity", "--jobs", "2", "--quiet", "--out", out.path, "--resume"])
+        #expect(status == 0 || status == 1, "\(stderr)")
+        let records = try objects(String(contentsOf: out, encoding: .utf8))
+        let paths = records.compactMap { ($0["source"] as? [String: Any])?["path"] as? String }.map { ($0 as NSString).lastPathComponent }
+        #expect(paths.sorted() == (Array(inputs) + ["notes.txt"]).sorted(), "seed \(initial), \(killed) kills: \(paths.sorted())")
+        print("batch resume test: seed \(initial), \(killed) kills, \(records.count) records")
+    }
+
     @Test func evalGatesOnThresholds() throws {
         // A small truth file: two structured documents and one image.
         let all = try String(contentsOfFile: "\(Support.packageRoot.path)/Samples/identity/truth.jsonl", encoding: .utf8)

@@ -1,33 +1,54 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Expands command-line paths into the files to process: files as given, folders walked
 /// recursively in name order, hidden files and folders skipped.
+///
+/// Every entry that is not a folder is an input — symlinks, FIFOs, sockets and devices too —
+/// so that each gets a record (the reader refuses what is not a regular file with an `io`
+/// error) instead of vanishing. A folder that cannot be opened is an input for the same
+/// reason; a name that is not UTF-8 keeps its place with U+FFFD for its bad bytes (and gets
+/// the reader's `io` error). Symlinked folders are not followed.
 public enum FileWalker {
-    /// `recursive: false` takes only the files directly inside each folder.
+    /// `recursive: false` takes only the entries directly inside each folder.
     public static func expand(_ paths: [String], recursive: Bool = true) -> [String] {
         var out: [String] = []
-        let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                out.append(path)  // reported as an io error by the reader
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+                out.append(path)  // a file, or reported as an io error by the reader
                 continue
             }
-            guard isDir.boolValue else { out.append(path); continue }
-            let base = URL(fileURLWithPath: path)
-            var options: FileManager.DirectoryEnumerationOptions = [.skipsHiddenFiles]
-            if !recursive { options.insert(.skipsSubdirectoryDescendants) }
-            guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
-                                             options: options) else { continue }
             var found: [String] = []
-            for case let url as URL in walker {
-                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    let relative = url.path.hasPrefix(base.path + "/") ? String(url.path.dropFirst(base.path.count + 1)) : url.lastPathComponent
-                    found.append((path as NSString).appendingPathComponent(relative))
-                }
-            }
-            out += found.sorted()
+            walk(path, relative: "", recursive: recursive, into: &found)
+            out += found.sorted().map { (path as NSString).appendingPathComponent($0) }
         }
         return out
+    }
+
+    private static func walk(_ base: String, relative: String, recursive: Bool, into found: inout [String]) {
+        let folder = relative.isEmpty ? base : (base as NSString).appendingPathComponent(relative)
+        guard let dir = opendir(folder) else {
+            if !relative.isEmpty { found.append(relative) }
+            return
+        }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }  // hidden, and . and ..
+            let child = relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name)
+            var info = stat()
+            let isFolder = lstat((base as NSString).appendingPathComponent(child), &info) == 0
+                && (info.st_mode & S_IFMT) == S_IFDIR
+            if isFolder {
+                if recursive { walk(base, relative: child, recursive: true, into: &found) }
+            } else {
+                found.append(child)
+            }
+        }
     }
 }
