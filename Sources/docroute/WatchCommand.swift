@@ -70,8 +70,9 @@ struct WatchCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: inbox, isDirectory: &isDir), !isDir.boolValue {
             throw ValidationError("\(inbox) is a file; give the inbox folder")
         }
-        let inboxURL = URL(fileURLWithPath: inbox).standardizedFileURL
-        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        // Symlinks resolved: an --out that is (or lies under) a link into the inbox loops too.
+        let inboxURL = URL(fileURLWithPath: inbox).standardizedFileURL.resolvingSymlinksInPath()
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath()
         if outURL.path == inboxURL.path || outURL.path.hasPrefix(inboxURL.path + "/") && !outURL.path.hasPrefix(inboxURL.path + "/.") {
             throw ValidationError("--out must not be inside the inbox (its records would be taken as documents)")
         }

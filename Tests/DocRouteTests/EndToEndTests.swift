@@ -45,8 +45,8 @@ import Testing
 
 /// `extract`, `batch` and `eval`, run as a user runs them.
 @Suite struct ExtractEndToEndTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try Support.runBinary(EndToEndTests.binary, arguments)
+    func run(_ arguments: [String], timeout: Double = 600) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Support.runBinary(EndToEndTests.binary, arguments, timeout: timeout)
     }
 
     func objects(_ jsonl: String) throws -> [[String: Any]] {
@@ -146,6 +146,20 @@ import Testing
         let paths = records.compactMap { ($0["source"] as? [String: Any])?["path"] as? String }.map { ($0 as NSString).lastPathComponent }
         #expect(paths.sorted() == (Array(inputs) + ["notes.txt"]).sorted(), "seed \(initial), \(killed) kills: \(paths.sorted())")
         print("batch resume test: seed \(initial), \(killed) kills, \(records.count) records")
+    }
+
+    /// Issue 19: `watch --out` given as a symlink to the inbox was accepted and looped for ever,
+    /// each record taken as a new document. It is refused before the daemon starts.
+    @Test func watchRefusesAnOutputThatLinksIntoTheInbox() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-loop-\(UUID().uuidString)")
+        let inbox = dir.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("records")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: inbox)
+        let (status, _, stderr) = try run(["watch", inbox.path, "--pipeline", "identity", "--out", link.path, "--once"], timeout: 60)
+        #expect(status == 64, "\(stderr)")
+        #expect(stderr.contains("must not be inside the inbox"), "\(stderr)")
     }
 
     @Test func evalGatesOnThresholds() throws {

@@ -1,3 +1,4 @@
+import CLeptonica
 import Foundation
 import Testing
 import ZIPFoundation
@@ -128,6 +129,27 @@ import ZIPFoundation
         #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order.pdf")) }?.contains("2 pages") == true)
         #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order-scan.tiff")) }?.contains("frames") == true)
         #expect(limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("sheets") == true)
+    }
+
+    /// Issue 19: the TIFF frame cap was met only after every frame under it had been decoded
+    /// and recognised (2,000 frames, 21 s). It is now checked from the headers first: four
+    /// frames of a card, a cap of three, refused before one is read.
+    @Test func theTIFFFrameCapIsCheckedBeforeAnyFrameIsRecognised() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("frames-\(UUID().uuidString).tif").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var pix: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(Support.sample("id-card-clean.png"))))
+        defer { pixDestroy(&pix) }
+        for k in 0..<4 { #expect(pixWriteTiff(path, pix, Int32(IFF_TIFF_LZW), k == 0 ? "w" : "a") == 0) }
+        var limits = ReaderLimits()
+        limits.maxPages = 3
+        let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
+        let clock = OCRClock()
+        let message = limitExceeded { _ = try reader.read(path: path, clock: clock) }
+        #expect(message?.contains("more than 3 frames") == true, "\(message ?? "read")")
+        #expect(clock.milliseconds == 0, "a frame was recognised first")
+        limits.maxPages = 4
+        let four = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: path)
+        #expect(four.pages.count == 4)
     }
 
     @Test func fileSizeCap() {

@@ -15,6 +15,11 @@ struct ImageReader {
     func read(_ data: Data, format: DocumentFormat) throws(DocRouteError) -> ReadContent {
         var pages: [Page] = []
         var warnings: [String] = []
+        // The frame cap, before any frame is decoded or recognised (a TIFF of 2,001 frames was
+        // refused only after 2,000 had been OCR'd): only headers are read to reach it.
+        if format == .tiff, Self.tiffHasFrame(data, index: limits.maxPages) {
+            throw .limitExceeded("TIFF has more than \(limits.maxPages) frames")
+        }
         var frame = 0
         while true {
             try deadline.check()
@@ -28,6 +33,16 @@ struct ImageReader {
             if format != .tiff { break }
         }
         return ReadContent(pages: pages, tables: [], warnings: warnings)
+    }
+
+    /// Whether a TIFF has a frame at 0-based `index` (its header can be read).
+    static func tiffHasFrame(_ data: Data, index: Int) -> Bool {
+        _ = Leptonica.silenced
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            guard let bytes = raw.bindMemory(to: UInt8.self).baseAddress else { return false }
+            var w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, res: Int32 = 0, cmap: Int32 = 0, fmt: Int32 = 0
+            return readHeaderMemTiff(bytes, raw.count, Int32(index), &w, &h, &bps, &spp, &res, &cmap, &fmt) == 0
+        }
     }
 
     /// Frame `frame` (0-based) of an image file, decoded (the caller destroys it), with its
