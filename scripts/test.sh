@@ -6,7 +6,7 @@
 # PyPI, which makes the held-out card set a calibration test is judged on). Tests run one at a
 # time so that the per-file time bounds they check are not inflated by other tests running
 # beside them. Then the regression gate: `docroute eval` on Samples/identity must keep field F1
-# at or above the floors in scripts/eval-gate.sh, with no document failed.
+# at or above the floors in scripts/eval-gate.sh, with no document failed; then the crash census.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -35,3 +35,6 @@ if [ "$status" -ne 0 ]; then
     exit "$status"
 fi
 scripts/eval-gate.sh .build/debug/docroute
+# Every file of the shared corpora through every pipeline, each in its own process: no crash,
+# no hang past 10 s (issue 19's census).
+scripts/crash-census.sh .build/debug/docroute 10
