@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
@@ -66,7 +67,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DocRouteTests", dependencies: ["DocRoute", "CLeptonica"]),
+        .testTarget(name: "DocRouteTests", dependencies: [
+            "DocRoute", "CLeptonica",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute"]),
     ],
     swiftLanguageModes: [.v6]
