@@ -114,6 +114,26 @@ import ZIPFoundation
         #expect(record.fields["given_names"]?.value == .string("MARTIN"))
     }
 
+    /// Issue 19: 3 M empty cells in a 9 MB workbook took 1.2 GB in libxml2's tree. A part with
+    /// more elements than the cap is refused before it is parsed.
+    @Test func anXMLPartWithTooManyElementsIsRefusedBeforeParsing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-elements-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("cells.xlsx")
+        try Self.workbook(url, sheet: "<sheetData><row r=\"1\">" + String(repeating: "<c s=\"1\"/>", count: 30) + "</row></sheetData>")
+        var limits = ReaderLimits()
+        limits.maxXMLElements = 20
+        let message = limitExceeded { _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path) }
+        #expect(message?.contains("more than 20 elements") == true, "\(message ?? "read")")
+        limits.maxXMLElements = 40
+        #expect(throws: Never.self) { _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path) }
+        // Start tags, not declarations, end tags or text; a tag-like run inside a comment is
+        // counted too (an upper bound: the cap can only be met early, never missed).
+        #expect(XMLTree.elementCount(Data("<?xml?><a>1 < 2<b/></a><!-- <c -->".utf8), stopAfter: 100) == 3)
+        #expect(XMLTree.elementCount(Data(String(repeating: "<c/>", count: 50).utf8), stopAfter: 10) == 11)
+    }
+
     @Test func pixelCapRefusesBeforeDecoding() {
         var limits = ReaderLimits()
         limits.maxPixels = 100_000

@@ -104,7 +104,7 @@ final class OOXMLPackage {
     /// An XML part parsed safely, or nil if absent.
     func xml(_ part: String) throws(DocRouteError) -> XMLTree? {
         guard let data = try read(part) else { return nil }
-        return try XMLTree(data: data, name: part)
+        return try XMLTree(data: data, name: part, maxElements: limits.maxXMLElements)
     }
 
     /// Relationships of `part` (from `_rels/<name>.rels` beside it): id → (type, target part).

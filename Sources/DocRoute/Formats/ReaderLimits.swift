@@ -23,6 +23,10 @@ public struct ReaderLimits: Sendable, Hashable {
     public var zipMaxRatio: Double = 200
     /// Most entries in one ZIP package.
     public var zipMaxEntries: Int = 20_000
+    /// Most elements in one XML part. libxml2 keeps each element as a tree node (about 400
+    /// bytes with an attribute): 3 M empty cells in a 9 MB workbook took 1.2 GB to parse, so a
+    /// part is refused before parsing when it holds more (2 M: about 800 MB at worst).
+    public var maxXMLElements: Int = 2_000_000
     /// Most cells in one workbook, and most words of one DOCX body.
     public var maxCells: Int = 2_000_000
     /// Most bytes (UTF-8) of text in one document, counted over words and cells: a short

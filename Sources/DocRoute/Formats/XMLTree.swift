@@ -8,9 +8,13 @@ import Foundation
 final class XMLTree {
     private let doc: xmlDocPtr
 
-    init(data: Data, name: String) throws(DocRouteError) {
+    init(data: Data, name: String, maxElements: Int = ReaderLimits.default.maxXMLElements) throws(DocRouteError) {
         if Self.declaresDocumentType(data) {
             throw .limitExceeded("XML part \(name) declares a DTD or entities, which OOXML forbids")
+        }
+        let elements = Self.elementCount(data, stopAfter: maxElements)
+        if elements > maxElements {
+            throw .limitExceeded("XML part \(name) has more than \(maxElements) elements")
         }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
@@ -28,6 +32,28 @@ final class XMLTree {
     var root: XMLElement? {
         guard let node = xmlDocGetRootElement(doc) else { return nil }
         return XMLElement(node: node, tree: self)
+    }
+
+    /// How many start tags `data` holds (a `<` followed by a letter, `_`, `:` or a non-ASCII
+    /// byte; one inside a comment counts too, so this is an upper bound), counting no further
+    /// than one past `stopAfter`.
+    static func elementCount(_ data: Data, stopAfter limit: Int) -> Int {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            var count = 0
+            var offset = 0
+            let n = raw.count
+            while offset < n, count <= limit, let hit = memchr(base + offset, Int32(UInt8(ascii: "<")), n - offset) {
+                let i = base.distance(to: UnsafeRawPointer(hit))
+                if i + 1 < n {
+                    let next = raw[i + 1]
+                    if (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") || next == UInt8(ascii: "_")
+                        || next == UInt8(ascii: ":") || next >= 0x80 { count += 1 }
+                }
+                offset = i + 1
+            }
+            return count
+        }
     }
 
     /// True if the prolog (before the root element) holds `<!DOCTYPE` or `<!ENTITY`.
