@@ -52,19 +52,10 @@ import ZIPFoundation
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("bomb.xlsx")
-        let archive = try Archive(url: url, accessMode: .create)
-        func add(_ path: String, _ data: Data) throws {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
-                data.subdata(in: Int(pos)..<Int(pos) + size)
-            }
-        }
-        try add("[Content_Types].xml", Data("<Types/>".utf8))
-        try add("xl/workbook.xml", Data(("<workbook><sheets><sheet name=\"a\" r:id=\"rId1\" xmlns:r=\"r\"/></sheets></workbook>").utf8))
-        try add("xl/_rels/workbook.xml.rels", Data(("<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>").utf8))
-        var sheet = Data("<worksheet><sheetData>".utf8)
+        var sheet = Data("<sheetData>".utf8)
         sheet.append(Data(repeating: 0x20, count: 8 << 20))   // 8 MiB of spaces: ratio ~1000:1
-        sheet.append(Data("</sheetData></worksheet>".utf8))
-        try add("xl/worksheets/sheet1.xml", sheet)
+        sheet.append(Data("</sheetData>".utf8))
+        try Self.workbook(url, sheet: sheet)
 
         let message = limitExceeded { _ = try Support.reader.read(path: url.path) }
         #expect(message?.contains("compression ratio") == true, "\(message ?? "read")")
@@ -79,6 +70,11 @@ import ZIPFoundation
 
     /// A minimal workbook at `url` whose one sheet holds `sheetXML` (inside `<worksheet>`).
     static func workbook(_ url: URL, sheet sheetXML: String) throws {
+        try workbook(url, sheet: Data(sheetXML.utf8))
+    }
+
+    /// A minimal workbook at `url` whose one sheet holds the bytes `sheet` (inside `<worksheet>`).
+    static func workbook(_ url: URL, sheet: Data) throws {
         let archive = try Archive(url: url, accessMode: .create)
         func add(_ path: String, _ data: Data) throws {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
@@ -88,7 +84,7 @@ import ZIPFoundation
         try add("[Content_Types].xml", Data("<Types/>".utf8))
         try add("xl/workbook.xml", Data(("<workbook><sheets><sheet name=\"a\" r:id=\"rId1\" xmlns:r=\"r\"/></sheets></workbook>").utf8))
         try add("xl/_rels/workbook.xml.rels", Data(("<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>").utf8))
-        try add("xl/worksheets/sheet1.xml", Data("<worksheet>\(sheetXML)</worksheet>".utf8))
+        try add("xl/worksheets/sheet1.xml", Data("<worksheet>".utf8) + sheet + Data("</worksheet>".utf8))
     }
 
     /// Issue 19: one `<mergeCell ref="B1:XFD1048576"/>` in a 1 kB workbook grew without bound
