@@ -47,7 +47,8 @@ struct ImageReader {
 
     /// Frame `frame` (0-based) of an image file, decoded (the caller destroys it), with its
     /// resolution and a warning when that had to be assumed; nil when a TIFF has no such frame.
-    /// The pixel count is checked from the header before anything is decoded.
+    /// The pixel count is checked from the header before anything is decoded (the TIFF frame
+    /// cap is `read`'s, before frame 0).
     static func decode(_ data: Data, format: DocumentFormat, frame: Int,
                        limits: ReaderLimits) throws(DocRouteError) -> (pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?)? {
         _ = Leptonica.silenced
@@ -64,9 +65,6 @@ struct ImageReader {
             if !headerOK {
                 if frame == 0 { throw .corrupt("\(format.rawValue.uppercased()) image header cannot be read") }
                 return nil  // no more TIFF frames
-            }
-            if frame >= limits.maxPages {
-                throw .limitExceeded("TIFF has more than \(limits.maxPages) frames")
             }
             let pixels = Int(w) * Int(h)
             if w <= 0 || h <= 0 { throw .corrupt("image frame \(frame + 1) has no pixels") }
