@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Crash census (issue 19): every file under the shared corpora through every shipped pipeline,
+# in-process (so that a crash shows as a signal instead of a worker's `crashed` record),
 # each in its own `docroute extract` process, so that a trap or a hang in one cannot hide
 # the others. Prints one line per crash (signal) or hang (over the time bound), then a count;
 # exits 1 when there was any. Each run gets `--timeout` at 60 % of the bound, so a slow file
@@ -20,7 +21,7 @@ trap 'rm -rf "$out"' EXIT
 find "${folders[@]}" -type f -print0 | sort -z > "$out/files"
 run() {  # $1 pipeline, $2 file: one line "code pipeline file" when it crashed or hung
   local code=0
-  OMP_THREAD_LIMIT=1 timeout -s KILL "$bound" "$bin" extract --timeout "$inner" --pipeline "$1" "$2" \
+  OMP_THREAD_LIMIT=1 timeout -s KILL "$bound" "$bin" extract --in-process --timeout "$inner" --pipeline "$1" "$2" \
     > /dev/null 2> "$out/err.$$.$BASHPID" || code=$?
   if [ "$code" -eq 137 ]; then
     echo "hang (over ${bound} s) $1 $2"

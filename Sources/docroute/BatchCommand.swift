@@ -38,7 +38,7 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let pipeline = try options.pipeline(jobsDefault: options.jobs ?? cores)
+        let pipeline = try options.processor(jobsDefault: options.jobs ?? cores)
         // The output is opened before any work, so an unwritable path costs nothing.
         let file: RecordsFile?
         do { file = try out.map { try RecordsFile(path: $0, resume: resume) } } catch {

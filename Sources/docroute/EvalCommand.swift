@@ -39,8 +39,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        var pipeline = try options.pipeline(jobsDefault: ProcessInfo.processInfo.activeProcessorCount)
-        if calibrate { pipeline = pipeline.withoutCalibration }
+        let pipeline = try options.processor(jobsDefault: ProcessInfo.processInfo.activeProcessorCount, withoutCalibration: calibrate)
         let truthPath = truth ?? (directory as NSString).appendingPathComponent("truth.jsonl")
         let entries: [Evaluation.Truth]
         do { entries = try Evaluation.loadTruth(path: truthPath) } catch { throw ValidationError("\(truthPath): \(error)") }

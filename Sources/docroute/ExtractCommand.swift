@@ -21,7 +21,7 @@ struct ExtractCommand: ParsableCommand {
     func validate() throws { try options.check() }
 
     func run() throws {
-        let pipeline = try options.pipeline()
+        let pipeline = try options.processor()
         let files = FileWalker.expand(paths)
         var failed = false
         let runner = BatchRunner(pipeline: pipeline, jobs: options.jobs ?? 1)

@@ -37,8 +37,19 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Learned templates (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute templates`.")
     var templates: String?
 
+    @Flag(name: .customLong("in-process"), help: "Run documents in this process instead of in worker processes (for debugging: a document that crashes then ends the command).")
+    var inProcess = false
+
+    @Option(name: .customLong("max-memory"), help: "Memory cap of each worker process, in MiB: a document that needs more gets an error record.")
+    var maxMemory: Int = 2048
+
+    @Option(help: "Documents a worker process reads before it is replaced by a fresh one.")
+    var recycle: Int = 500
+
     func check() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        guard maxMemory >= 256 else { throw ValidationError("--max-memory must be at least 256 (MiB)") }
+        guard recycle >= 1 else { throw ValidationError("--recycle must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let llmURL {
             guard let u = URL(string: llmURL), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
@@ -95,6 +106,43 @@ struct PipelineOptions: ParsableArguments {
             }
         }
         return Pipeline(spec: spec, reader: reader, llm: backend, templates: store)
+    }
+}
+
+extension PipelineOptions {
+    /// What runs the documents: worker processes of this executable (the default), or the
+    /// pipeline itself with `--in-process`. The pipeline is built here either way, so a bad
+    /// spec, URL or template file is reported before any work.
+    func processor(jobsDefault: Int = 1, withoutCalibration: Bool = false) throws -> any DocumentProcessor {
+        var pipeline = try pipeline(jobsDefault: jobsDefault)
+        if withoutCalibration { pipeline = pipeline.withoutCalibration }
+        if inProcess { return pipeline }
+        var arguments = ["worker"] + workerArguments
+        if withoutCalibration { arguments.append("--without-calibration") }
+        // The reader's own deadline comes first; the worker is killed only when it overran.
+        let grace = min(10, max(2, timeout * 0.1))
+        return WorkerPool(spec: pipeline.spec, settings: WorkerPool.Settings(
+            executable: Self.executable, arguments: arguments, deadline: timeout + grace,
+            recycleAfter: recycle, memoryMB: maxMemory))
+    }
+
+    /// These options as a worker is given them (one document at a time, so one OCR engine).
+    var workerArguments: [String] {
+        var a = ["--pipeline", pipeline, "--jobs", "1", "--timeout", "\(timeout)", "--max-memory", "\(maxMemory)"]
+        if noPreprocess { a.append("--no-preprocess") }
+        if let llmURL { a += ["--llm-url", llmURL] }
+        if let llmModel { a += ["--llm-model", llmModel] }
+        if let llmMode { a += ["--llm-mode", llmMode.rawValue] }
+        if noLLM { a.append("--no-llm") }
+        if noLLMCache { a.append("--no-llm-cache") }
+        if let llmCache { a += ["--llm-cache", llmCache] }
+        if let templates { a += ["--templates", templates] }
+        return a
+    }
+
+    /// This executable's path (workers are started from it).
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }
 

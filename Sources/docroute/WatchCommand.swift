@@ -81,7 +81,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "docroute.watch")
-        let pipeline = try options.pipeline(jobsDefault: options.jobs ?? 1)
+        let pipeline = try options.processor(jobsDefault: options.jobs ?? 1)
         var config = WatchConfig(inbox: URL(fileURLWithPath: inbox).standardizedFileURL, sink: RecordSink(path: out), statePath: state)
         config.jobs = options.jobs ?? 1
         config.pollInterval = pollInterval

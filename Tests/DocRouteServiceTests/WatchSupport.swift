@@ -29,7 +29,7 @@ enum WatchSupport {
         let pid: pid_t
         private(set) var status: Int32?
 
-        init(_ arguments: [String], log: URL) throws {
+        init(_ arguments: [String], log: URL, environment extra: [String: String] = [:]) throws {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
@@ -40,6 +40,7 @@ enum WatchSupport {
             defer { argv.forEach { free($0) } }
             var env = ProcessInfo.processInfo.environment
             env["OMP_THREAD_LIMIT"] = "1"
+            env.merge(extra) { $1 }
             let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { envp.forEach { free($0) } }
             var pid: pid_t = 0

@@ -122,7 +122,7 @@ import Testing
         func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
         let initial = seed
         var killed = 0
-        for round in 0..<4 {
+        for round in 0..<10 {
             let process = Process()
             process.executableURL = EndToEndTests.binary
             process.arguments = ["batch", dir.path, "--pipeline", "identity", "--jobs", "2", "--quiet", "--out", out.path] + (round > 0 ? ["--resume"] : [])
@@ -130,7 +130,7 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: 0.3 + Double(next() % 1000) / 1000)
+            Thread.sleep(forTimeInterval: 0.2 + Double(next() % 800) / 1000)
             if process.isRunning { kill(process.processIdentifier, SIGKILL); killed += 1 }
             while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
             // Whatever the moment, the file holds whole lines only (a line cut by the kill is
@@ -146,6 +146,54 @@ import Testing
         let paths = records.compactMap { ($0["source"] as? [String: Any])?["path"] as? String }.map { ($0 as NSString).lastPathComponent }
         #expect(paths.sorted() == (Array(inputs) + ["notes.txt"]).sorted(), "seed \(initial), \(killed) kills: \(paths.sorted())")
         print("batch resume test: seed \(initial), \(killed) kills, \(records.count) records")
+    }
+
+    /// Documents run in worker processes: one that traps, hangs or exhausts its worker's memory
+    /// gets a typed error record and the others go on, with records identical to an in-process
+    /// run's. (The faults are injected in the worker by name; no real file produces them on
+    /// demand.)
+    @Test func crashingHangingAndMemoryHungryDocumentsCostOnlyTheirOwnRecords() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-workers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = Support.packageRoot.appendingPathComponent("Samples/identity")
+        let good = ["png/card-person01-clean.png", "docx/hr-check-01-person06.docx", "xlsx/visitor-1-person08.xlsx",
+                    "pdf/record-02-person06.pdf", "png/card-person02-clean.png"]
+        for file in good { try FileManager.default.copyItem(at: root.appendingPathComponent(file), to: dir.appendingPathComponent((file as NSString).lastPathComponent)) }
+        let pdf = try Data(contentsOf: root.appendingPathComponent("pdf/record-01-person03.pdf"))
+        for bad in ["crash", "hang", "memory"] { try pdf.write(to: dir.appendingPathComponent("\(bad)-record.pdf")) }
+        var env = ProcessInfo.processInfo.environment
+        env["DOCROUTE_TEST_FAULTS"] = "crash=crash-record.pdf,hang=hang-record.pdf,memory=memory-record.pdf"
+        let out = dir.appendingPathComponent("records.jsonl").path
+        let started = Date()
+        let (status, stdout, stderr) = try Support.runBinary(EndToEndTests.binary, ["batch", dir.path, "--pipeline", "identity", "--jobs", "2",
+                                                             "--timeout", "3", "--max-memory", "512", "--out", out], timeout: 300, environment: env)
+        #expect(status == 1, "\(stderr)")
+        #expect(stdout.isEmpty)
+        #expect(Date().timeIntervalSince(started) < 60)
+        let records = try objects(try String(contentsOfFile: out, encoding: .utf8))
+        func name(_ r: [String: Any]) -> String { (((r["source"] as? [String: Any])?["path"] as? String ?? "") as NSString).lastPathComponent }
+        func error(_ r: [String: Any]) -> [String: Any]? { (r["errors"] as? [[String: Any]])?.first }
+        #expect(records.map(name) == (good.map { ($0 as NSString).lastPathComponent } + ["crash-record.pdf", "hang-record.pdf", "memory-record.pdf"]).sorted())
+        let byName = Dictionary(records.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(error(byName["crash-record.pdf"] ?? [:])?["code"] as? String == "crashed")
+        #expect((error(byName["crash-record.pdf"] ?? [:])?["message"] as? String)?.contains("SIGILL") == true)
+        #expect(error(byName["hang-record.pdf"] ?? [:])?["code"] as? String == "timeout")
+        #expect(error(byName["memory-record.pdf"] ?? [:])?["code"] as? String == "crashed")
+        #expect((error(byName["memory-record.pdf"] ?? [:])?["message"] as? String)?.contains("memory cap is 512 MiB") == true)
+        // The bad ones keep their hash, so --resume and the daemon know them.
+        #expect((byName["crash-record.pdf"]?["source"] as? [String: Any])?["sha256"] as? String != nil)
+
+        // The good documents in this process: byte for byte the same records, but for timings.
+        func withoutTimings(_ line: Substring) -> String { String(line.replacing(/"timings_ms":\{[^}]*\}/, with: "")) }
+        let workerLines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.contains("-record.pdf\"") }.map(withoutTimings)
+        for bad in ["crash", "hang", "memory"] { try FileManager.default.removeItem(at: dir.appendingPathComponent("\(bad)-record.pdf")) }
+        try FileManager.default.removeItem(atPath: out)
+        let (inStatus, inStdout, inStderr) = try run(["batch", dir.path, "--pipeline", "identity", "--jobs", "2", "--in-process", "--quiet"])
+        #expect(inStatus == 0, "\(inStderr)")
+        #expect(workerLines.count == good.count)
+        #expect(inStdout.split(separator: "\n").map(withoutTimings) == workerLines)
     }
 
     /// Issue 19: `watch --out` given as a symlink to the inbox was accepted and looped for ever,

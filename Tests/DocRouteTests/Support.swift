@@ -102,8 +102,8 @@ enum Support {
         let tmp = FileManager.default.temporaryDirectory
         let outURL = tmp.appendingPathComponent("run-\(UUID().uuidString).out")
         let errURL = tmp.appendingPathComponent("run-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Runs a pipeline over many files with up to `jobs` threads and hands each file's records
-/// back on the caller's thread, in input order, as soon as they and those before are ready.
+/// Runs a pipeline (in this process or in workers) over many files, `jobs` at a time, and
+/// hands each file's records back on the caller's thread, in input order, as soon as they and
+/// those before are ready.
 public struct BatchRunner: Sendable {
-    public let pipeline: Pipeline
+    public let pipeline: any DocumentProcessor
     public let jobs: Int
 
-    public init(pipeline: Pipeline, jobs: Int) {
+    public init(pipeline: any DocumentProcessor, jobs: Int) {
         self.pipeline = pipeline
         self.jobs = max(1, jobs)
     }

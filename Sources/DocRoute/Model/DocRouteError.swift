@@ -17,6 +17,9 @@ public enum DocRouteError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(String)
     /// An OCR engine failed (initialisation, recognition).
     case ocr(String)
+    /// The worker process reading the document died (a signal, a runtime trap, the memory
+    /// cap); the message names the signal and what the worker printed.
+    case crashed(String)
 
     /// A stable, machine-readable name of the error kind.
     public var code: String {
@@ -29,6 +32,7 @@ public enum DocRouteError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout: "timeout"
         case .io: "io"
         case .ocr: "ocr"
+        case .crashed: "crashed"
         }
     }
 
@@ -42,6 +46,7 @@ public enum DocRouteError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout(let s): "timed out after \(s) s"
         case .io(let m): "cannot read file: \(m)"
         case .ocr(let m): "OCR failed: \(m)"
+        case .crashed(let m): "worker crashed: \(m)"
         }
     }
 }

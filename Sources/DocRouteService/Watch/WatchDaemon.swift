@@ -9,13 +9,14 @@ import Synchronization
 ///
 /// A file is taken when it has stopped changing (`InboxScanner`), given a row in the state
 /// file (`StateStore`), and claimed by an atomic rename into `processing/<id>--<name>`. A
-/// worker hashes it, recognises content already seen, runs the pipeline, keeps the records in
+/// worker hashes it, recognises content already seen, runs the pipeline (in a worker process
+/// unless the daemon was given the pipeline itself), keeps the records in
 /// the row, writes them durably (`RecordSink`), and only then moves the input to `done/` (or
 /// `failed/`, with an error record beside it). Every step is recorded before the next, so a
 /// restart resumes each document where it stopped.
 public final class WatchDaemon: Sendable {
     public let config: WatchConfig
-    let pipeline: Pipeline
+    let pipeline: any DocumentProcessor
     public let state: StateStore
     public let metrics: WatchMetrics
     let logger: Logger
@@ -34,7 +35,7 @@ public final class WatchDaemon: Sendable {
     /// Size to cut the JSON Lines output back to before the next append (a failed append).
     let jsonlDirty = Mutex<Int64?>(nil)
 
-    public init(config: WatchConfig, pipeline: Pipeline, logger: Logger = Logger(label: "docroute.watch"),
+    public init(config: WatchConfig, pipeline: any DocumentProcessor, logger: Logger = Logger(label: "docroute.watch"),
                 metrics: WatchMetrics = WatchMetrics()) throws {
         self.config = config
         self.pipeline = pipeline

@@ -1,0 +1,11 @@
+/// Turns one file into its records: a `Pipeline` in this process, or a `WorkerPool` that runs
+/// the pipeline in worker processes. Never throws: a document that cannot be done gives one
+/// `failed` record with a typed error.
+public protocol DocumentProcessor: Sendable {
+    /// The pipeline's spec (names records, scores evaluations).
+    var spec: PipelineSpec { get }
+    /// The records of the file at `path`: one, or one per row of a register table.
+    func process(path: String) -> [Record]
+}
+
+extension Pipeline: DocumentProcessor {}
