@@ -72,6 +72,7 @@ struct BatchCommand: ParsableCommand {
         progress.finish()
         if let failure { throw ValidationError("cannot write \(out ?? ""): \(failure)") }
         FileHandle.standardError.write(Data((summary.text + "\n").utf8))
+        if let pool = pipeline as? WorkerPool, !quiet { FileHandle.standardError.write(Data((pool.stats.text + "\n").utf8)) }
         if summary.failed > 0 { throw ExitCode(1) }
     }
 }

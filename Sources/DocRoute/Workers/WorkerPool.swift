@@ -39,6 +39,12 @@ public final class WorkerPool: DocumentProcessor {
         public var crashed = 0
         public var timedOut = 0
         public var recycled = 0
+
+        /// One line for a batch summary.
+        public var text: String {
+            String(format: "workers: %d started (%.0f ms each to start), %d crashed, %d timed out, %d recycled",
+                   started, started == 0 ? 0 : startSeconds * 1000 / Double(started), crashed, timedOut, recycled)
+        }
     }
 
     public let spec: PipelineSpec
