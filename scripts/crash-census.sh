@@ -8,13 +8,13 @@
 # does not reach) meets the bound.
 #
 #   scripts/crash-census.sh [BINARY] [SECONDS] [FOLDER…]
-#       (default: .build/release/docroute, 10 s, ../shared/corpora)
+#       (default: .build/release/docroute, 10 s, ../shared/corpora and Tests/Fixtures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-.build/release/docroute}"; shift || true
 bound="${1:-10}"; shift || true
 folders=("$@")
-[ ${#folders[@]} -gt 0 ] || folders=(../shared/corpora)
+[ ${#folders[@]} -gt 0 ] || folders=(../shared/corpora Tests/Fixtures)
 [ -x "$bin" ] || { echo "crash-census: build first (swift build -c release)" >&2; exit 2; }
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -44,16 +44,28 @@ struct BatchCommand: ParsableCommand {
         do { file = try out.map { try RecordsFile(path: $0, resume: resume) } } catch {
             throw ValidationError("--out: \(error)")
         }
-        var files = FileWalker.expand(paths, recursive: recursive)
+        var (files, skipped) = FileWalker.inputs(paths, recursive: recursive)
+        if !skipped.isEmpty && !quiet {
+            // Data files beside the documents (a truth.jsonl, a pipeline spec) are not inputs.
+            let names = skipped.prefix(3).map { Progress.escaped(($0 as NSString).lastPathComponent) }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("docroute: skipped \(skipped.count) data file(s) in the folders (\(names)\(skipped.count > 3 ? ", …" : "")): not documents; name them to read them\n".utf8))
+        }
         if let out {
             // The output is never an input, even inside a walked folder.
             let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
             files.removeAll { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == target }
         }
+        // Documents recorded by an earlier run are skipped; their failures still count in the
+        // exit status, which speaks for the whole output.
+        var keptFailures = 0
         if let file, !file.recorded.isEmpty {
             let before = files.count
-            files.removeAll { file.holds($0) }
-            FileHandle.standardError.write(Data("docroute: \(before - files.count) documents already in \(file.path); skipped\n".utf8))
+            files.removeAll { path in
+                guard let failed = file.held(path) else { return false }
+                if failed { keptFailures += 1 }
+                return true
+            }
+            FileHandle.standardError.write(Data("docroute: \(before - files.count) documents already in \(file.path) (\(keptFailures) failed); skipped\n".utf8))
         }
         let progress = Progress(total: files.count, enabled: !quiet)
         var summary = BatchSummary()
@@ -73,7 +85,7 @@ struct BatchCommand: ParsableCommand {
         if let failure { throw ValidationError("cannot write \(out ?? ""): \(failure)") }
         FileHandle.standardError.write(Data((summary.text + "\n").utf8))
         if let pool = pipeline as? WorkerPool, !quiet { FileHandle.standardError.write(Data((pool.stats.text + "\n").utf8)) }
-        if summary.failed > 0 { throw ExitCode(1) }
+        if summary.failed > 0 || keptFailures > 0 { throw ExitCode(1) }
     }
 }
 

@@ -101,9 +101,22 @@ import Testing
                           "e.pdf": "corrupt", "f.png": "empty_file"])
         #expect(stderr.contains("6 documents") && stderr.contains("2 ok") && stderr.contains("4 failed"))
 
-        let (rstatus, rstdout, _) = try run(["batch", dir.path, "--pipeline", "identity", "--recursive", "--quiet"])
+        let (rstatus, rstdout, rstderr) = try run(["batch", dir.path, "--pipeline", "identity", "--recursive"])
         #expect(rstatus == 1)
-        #expect(try objects(rstdout).count == 8)  // records.jsonl is a file too: unsupported
+        // sub/g.xlsx is walked now; records.jsonl is a data file: skipped, with a log line.
+        #expect(try objects(rstdout).count == 7)
+        #expect(rstderr.contains("skipped 1 data file(s) in the folders (records.jsonl)"), "\(rstderr)")
+        // Named on the command line, a data file is an input like any other.
+        let (nstatus, nstdout, _) = try run(["batch", out, "--pipeline", "identity", "--quiet"])
+        #expect(nstatus == 1)
+        #expect(try objects(nstdout).first?["errors"].map { "\($0)" }?.contains("unsupported_format") == true)
+
+        // Run again with --resume: nothing is read again, and the exit status still says that
+        // documents of this output failed.
+        let (again, _, againErr) = try run(["batch", dir.path, "--pipeline", "identity", "--out", out, "--resume"])
+        #expect(again == 1, "\(againErr)")
+        #expect(againErr.contains("6 documents already in") && againErr.contains("(4 failed)"), "\(againErr)")
+        #expect(try objects(try String(contentsOfFile: out, encoding: .utf8)).count == 6)
     }
 
     /// `batch --out` appends each document's records as it goes: killed with SIGKILL at

@@ -16,6 +16,8 @@ public final class RecordsFile {
     public let path: String
     /// Keys (see `key(of:)`) of the documents the file already held when it was opened.
     public private(set) var recorded: Set<String> = []
+    /// Keys of those documents with a `failed` record.
+    public private(set) var failed: Set<String> = []
     private let fd: Int32
 
     /// Opens `path` for appending: emptied first, or with `resume` kept (its complete lines
@@ -28,7 +30,10 @@ public final class RecordsFile {
                 keep = (data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
             }
             for line in data.prefix(keep).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-                if let record = try? JSONDecoder().decode(Record.self, from: Data(line)) { recorded.insert(Self.key(of: record)) }
+                if let record = try? JSONDecoder().decode(Record.self, from: Data(line)) {
+                    recorded.insert(Self.key(of: record))
+                    if record.status == .failed { failed.insert(Self.key(of: record)) }
+                }
             }
             if keep < data.count { guard truncate(path, off_t(keep)) == 0 else { throw Self.error("cannot cut", path) } }
         }
@@ -61,8 +66,15 @@ public final class RecordsFile {
 
     /// Whether the file held records of the input at `path` when it was opened: by content,
     /// or by path for a record that has no SHA-256 (a file refused before it was hashed).
-    public func holds(_ path: String) -> Bool {
-        recorded.contains("path:" + path) || recorded.contains(Self.key(ofFile: path))
+    public func holds(_ path: String) -> Bool { held(path) != nil }
+
+    /// Whether the file held records of the input at `path`: nil when not, else whether one
+    /// of them failed.
+    public func held(_ path: String) -> Bool? {
+        for key in ["path:" + path, Self.key(ofFile: path)] where recorded.contains(key) {
+            return failed.contains(key)
+        }
+        return nil
     }
 
     /// A record's document key: its source's SHA-256, or its path when it had none.

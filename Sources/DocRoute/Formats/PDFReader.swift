@@ -15,24 +15,33 @@ struct PDFReader {
     let recognizer: PageRecognizer
 
     func read(_ data: Data) throws(DocRouteError) -> ReadContent {
-        let bytes: OpaquePointer? = data.withUnsafeBytes { raw in g_bytes_new(raw.baseAddress, gsize(raw.count)) }
-        defer { g_bytes_unref(bytes) }
-        var error: UnsafeMutablePointer<GError>? = nil
-        guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
-            defer { docroute_g_error_free(error) }
-            if let e = error?.pointee, e.domain == poppler_error_quark(), e.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
-                throw .encrypted("PDF needs a password to open")
-            }
-            let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unreadable"
-            throw .corrupt("PDF cannot be opened: \(message)")
+        var data = data
+        var (bytes, document) = try Self.open(data)
+        defer {
+            docroute_g_object_unref(UnsafeMutableRawPointer(document))
+            g_bytes_unref(bytes)
         }
-        defer { docroute_g_object_unref(UnsafeMutableRawPointer(document)) }
-
-        let count = Int(poppler_document_get_n_pages(document))
+        var count = Int(poppler_document_get_n_pages(document))
+        var repaired: String? = nil
+        if count <= 0, let fixed = Self.withPageCountRepaired(data) {
+            // poppler gives up on a page tree claiming more pages than the file has objects;
+            // the tree itself may be fine.
+            let (fixedBytes, fixedDocument) = try Self.open(fixed.data)
+            if poppler_document_get_n_pages(fixedDocument) > 0 {
+                docroute_g_object_unref(UnsafeMutableRawPointer(document))
+                g_bytes_unref(bytes)
+                (bytes, document, data) = (fixedBytes, fixedDocument, fixed.data)
+                count = Int(poppler_document_get_n_pages(document))
+                repaired = "the page tree claims \(fixed.claimed) pages; read the \(count) it holds"
+            } else {
+                docroute_g_object_unref(UnsafeMutableRawPointer(fixedDocument))
+                g_bytes_unref(fixedBytes)
+            }
+        }
         if count > limits.maxPages { throw .limitExceeded("PDF has \(count) pages (cap \(limits.maxPages))") }
         if count <= 0 { throw .corrupt("PDF has no pages") }
         var pages: [Page] = []
-        var warnings: [String] = []
+        var warnings: [String] = repaired.map { [$0] } ?? []
         var imagesFit: Bool? = nil
         for i in 0..<count {
             try deadline.check()
