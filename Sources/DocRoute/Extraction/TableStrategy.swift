@@ -101,11 +101,15 @@ struct TableStrategy: ExtractionStrategy {
             let taken = Set(matches[j].flatMap { $0.start..<$0.end })
             var picked: [TextSpan] = []
             var hitLabel = false
+            var segmentEnd: Int? = nil
             for (wi, w) in next.words.enumerated() {
                 guard let b = w.box else { continue }
                 let centre = (b.x0 + b.x1) / 2
                 guard centre >= columnStart, centre < columnEnd else { continue }
+                // One segment of the line below: the value, not what stands in the next column.
+                if let end = segmentEnd, wi >= end { break }
                 if taken.contains(wi) { hitLabel = true; break }
+                if segmentEnd == nil { segmentEnd = next.segmentEnd(containing: wi) }
                 picked.append(w)
             }
             if hitLabel { return nil }

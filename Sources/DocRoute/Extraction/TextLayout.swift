@@ -1,5 +1,6 @@
-/// A document's words as lines, and each line cut into segments where a wide horizontal gap
-/// separates columns. Built once per document and shared by the strategies.
+/// A document's words as visual lines (`VisualLines`: rebuilt from word boxes, across the OCR
+/// engine's blocks), and each line cut into segments where a wide horizontal gap separates
+/// columns. Built once per document and shared by the strategies.
 struct TextLayout: Sendable {
     /// One line of words on a page.
     struct Line: Sendable {
@@ -28,18 +29,16 @@ struct TextLayout: Sendable {
     init(_ document: Document) {
         var lines: [Line] = []
         for page in document.pages {
-            var groups: [(Int, [TextSpan])] = []
-            var index: [Int: Int] = [:]
-            for w in page.words where !w.text.isEmpty && !Self.isNoise(w) {
-                if let i = index[w.line] { groups[i].1.append(w) } else {
-                    index[w.line] = groups.count
-                    groups.append((w.line, [w]))
-                }
-            }
-            for (_, words) in groups {
-                var ws = words
-                if ws.allSatisfy({ $0.box != nil }) { ws.sort { $0.box!.x0 < $1.box!.x0 } }
-                lines.append(Self.line(page: page.index, words: ws))
+            let words = page.words.filter { !$0.text.isEmpty && !Self.isNoise($0) }
+            for group in VisualLines.group(words) {
+                // Each word's `line` becomes its visual line's number, so a value counts the
+                // lines it really spans.
+                let number = lines.count
+                lines.append(Self.line(page: page.index, words: group.map { w in
+                    var w = w
+                    w.line = number
+                    return w
+                }))
             }
         }
         self.lines = lines

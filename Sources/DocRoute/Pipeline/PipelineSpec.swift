@@ -95,6 +95,20 @@ public enum FieldType: String, Sendable, CaseIterable {
     case `enum`
     /// An ICAO 9303 machine-readable zone (2 or 3 lines).
     case mrz
+    /// A reference such as an invoice or order number: one token holding a digit (a leading
+    /// `#`, `N°`, `No.` or `Nr.` dropped), or whatever `pattern` says. Never a sentence.
+    case identifier
+    /// An e-mail address.
+    case email
+    /// A web address (`https://…`, `www.…`, or a host name such as `aws.amazon.com`).
+    case url
+    /// A telephone number: digits with the usual separators, 6 to 15 digits, a leading `+`.
+    case phone
+    /// An ISO 4217 currency code, from a code (`EUR`), a symbol (`€`, `$`, `£`, `₹`) or a
+    /// name (`Euro`); a money field's currency fills it when no label does.
+    case currency
+    /// A postal address: several lines as printed (joined by newlines).
+    case address
 }
 
 /// Check-digit validation a field can ask for.

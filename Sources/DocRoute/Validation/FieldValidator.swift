@@ -54,7 +54,7 @@ public struct FieldValidator: Sendable {
     }
 
     public func validate(_ printed: String) -> Result<ValidatedValue, ValidationFailure> {
-        let raw = Self.clean(printed, multiline: field.type == .mrz)
+        let raw = Self.clean(printed, multiline: field.type == .mrz || field.type == .address)
         guard !raw.isEmpty else { return .failure(.init("empty")) }
         var currency: String? = nil
         let value: FieldValue
@@ -99,13 +99,32 @@ public struct FieldValidator: Sendable {
                 return .failure(.init("\"\(raw)\" is not one of \(field.values.map(\.value).joined(separator: ", "))"))
             }
             value = .string(match.value)
+        case .identifier:
+            switch Self.identifier(raw, patterned: field.pattern != nil) {
+            case .success(let id): value = .string(id)
+            case .failure(let f): return .failure(f)
+            }
+        case .email:
+            guard let email = Self.email(raw) else { return .failure(.init("not an e-mail address")) }
+            value = .string(email)
+        case .url:
+            guard let url = Self.url(raw) else { return .failure(.init("not a web address")) }
+            value = .string(url)
+        case .phone:
+            guard let phone = Self.phone(raw) else { return .failure(.init("not a telephone number")) }
+            value = .string(phone)
+        case .currency:
+            guard let code = NumberNormalizer.currency(named: raw) else { return .failure(.init("not a currency")) }
+            value = .string(code)
+        case .address:
+            value = .string(raw)
         case .mrz:
             guard let mrz = MRZ(raw) else { return .failure(.init("not an ICAO 9303 machine-readable zone (TD1, TD2 or TD3)")) }
             guard mrz.isValid else { return .failure(.init("MRZ check digits fail: \(mrz.failedChecks.joined(separator: ", "))")) }
             value = .string(mrz.lines.joined(separator: "\n"))
         }
         if let pattern = field.pattern {
-            let subject = field.type == .text ? value.description : raw
+            let subject = [.text, .identifier].contains(field.type) ? value.description : raw
             guard pattern.matchesWhole(subject) else {
                 return .failure(.init("\"\(subject)\" does not match the pattern \(pattern.source)"))
             }
@@ -120,5 +139,65 @@ public struct FieldValidator: Sendable {
         default: break
         }
         return .success(ValidatedValue(value: value, raw: raw, currency: currency))
+    }
+
+    /// Marks printed before a number that are not part of it ("# 1234", "N° 42", "No. 7").
+    static let numberMarks = ["#", "n°", "nº", "no.", "nr.", "no:", "nr:", "no", "nr", "n.", "num.", "nummer"]
+
+    /// `raw` as an identifier: one token with a digit, a leading number mark dropped; with a
+    /// pattern, any text (the pattern decides).
+    static func identifier(_ raw: String, patterned: Bool) -> Result<String, ValidationFailure> {
+        var tokens = raw.split(whereSeparator: \.isWhitespace).map(String.init)
+        // A mark standing alone before the number ("No. 1234", "# 1234").
+        while tokens.count > 1, numberMarks.contains(tokens[0].lowercased()) { tokens.removeFirst() }
+        // A mark glued to it ("#1234", "N°1234", "Nr.1234"); "#BLR_…" keeps its # as printed.
+        if let first = tokens.first {
+            for mark in ["#", "n°", "nº", "no.", "nr."] where first.lowercased().hasPrefix(mark) {
+                let rest = first.dropFirst(mark.count)
+                if rest.first?.isNumber == true { tokens[0] = String(rest) }
+                break
+            }
+        }
+        let text = tokens.joined(separator: " ")
+        if patterned { return text.isEmpty ? .failure(.init("empty")) : .success(text) }
+        guard tokens.count == 1 else { return .failure(.init("\"\(raw.prefix(60))\" is not one identifier (an identifier has no spaces)")) }
+        guard text.count <= 40 else { return .failure(.init("too long for an identifier")) }
+        guard text.contains(where: \.isNumber) else { return .failure(.init("\"\(text)\" has no digit")) }
+        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return .failure(.init("not an identifier")) }
+        return .success(text)
+    }
+
+    static func email(_ raw: String) -> String? {
+        let t = raw.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[].,;:"))
+        guard !t.contains(where: \.isWhitespace), let at = t.firstIndex(of: "@"), at != t.startIndex else { return nil }
+        let domain = t[t.index(after: at)...]
+        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("@") else { return nil }
+        return t
+    }
+
+    static func url(_ raw: String) -> String? {
+        let t = raw.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[],;"))
+        guard !t.contains(where: \.isWhitespace), !t.contains("@") else { return nil }
+        let lower = t.lowercased()
+        var host = lower
+        for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host.removeFirst(scheme.count) }
+        host = String(host.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }),
+              let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
+        return t.hasSuffix(".") ? String(t.dropLast()) : t
+    }
+
+    static func phone(_ raw: String) -> String? {
+        let allowed = CharacterSet(charactersIn: "0123456789+-()./ ")
+        var t = raw
+        for prefix in ["tel.", "tel:", "tel", "phone:", "phone", "fon:", "ph."] where t.lowercased().hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count))
+        }
+        t = t.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty, t.unicodeScalars.allSatisfy({ allowed.contains($0) }) else { return nil }
+        let digits = t.filter(\.isNumber).count
+        guard (6...15).contains(digits), !t.dropFirst().contains("+") else { return nil }
+        return t
     }
 }

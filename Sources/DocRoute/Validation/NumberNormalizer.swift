@@ -12,12 +12,30 @@ public struct NumberNormalizer: Sendable {
 
     static let currencySymbols: [String: String] = [
         "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₺": "TRY",
-        "zł": "PLN", "kr": "SEK", "Fr.": "CHF", "R$": "BRL",
+        "zł": "PLN", "kr": "SEK", "Fr.": "CHF", "R$": "BRL", "Rs.": "INR", "US$": "USD",
     ]
     static let currencyCodes: Set<String> = [
         "EUR", "USD", "GBP", "CHF", "JPY", "CNY", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON",
         "BGN", "CAD", "AUD", "NZD", "INR", "BRL", "MXN", "ZAR", "TRY", "RUB", "SGD", "HKD",
     ]
+
+    /// Currency names as printed, by their code.
+    static let currencyNames: [String: String] = [
+        "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "usdollar": "USD", "usdollars": "USD",
+        "pound": "GBP", "pounds": "GBP", "poundsterling": "GBP", "rupee": "INR", "rupees": "INR", "rs": "INR",
+        "swissfranc": "CHF", "swissfrancs": "CHF", "franken": "CHF", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+        "zloty": "PLN", "złoty": "PLN", "krona": "SEK", "kronor": "SEK", "krone": "DKK", "kroner": "NOK",
+    ]
+
+    /// The ISO 4217 code `text` names: a code, a symbol or a name, alone (case and a trailing
+    /// dot ignored); nil otherwise.
+    public static func currency(named text: String) -> String? {
+        let t = TextNormalizer.collapse(text).trimmingCharacters(in: CharacterSet(charactersIn: " .:()"))
+        guard !t.isEmpty, t.count <= 20 else { return nil }
+        if currencyCodes.contains(t.uppercased()) { return t.uppercased() }
+        if let code = currencySymbols[t] { return code }
+        return currencyNames[t.lowercased().filter { !$0.isWhitespace && $0 != "." }]
+    }
 
     /// The number and the currency (ISO 4217 code) found in `raw`, or why it is not a number.
     public func normalize(_ raw: String, allowCurrency: Bool) -> Result<(Decimal, String?), ValidationFailure> {
