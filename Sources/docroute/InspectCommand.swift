@@ -15,6 +15,9 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
+    @Flag(help: "Print each document's visual lines as text (column segments separated by ' | ') instead of JSON: what the label strategies see.")
+    var lines = false
+
     @Flag(name: .customLong("no-preprocess"), help: "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it).")
     var noPreprocess = false
 
@@ -37,7 +40,12 @@ struct InspectCommand: ParsableCommand {
         // A file that cannot be read is a JSON error object, not a failed command: the exit
         // status is 0 once every file has been reported.
         for report in InspectRunner(reader: reader, jobs: jobs).run(files) {
-            print(report.json(pretty: pretty))
+            if lines {
+                print("=== \(report.path)")
+                print(report.document?.layoutText ?? "(\(report.error?.code ?? "no document"))")
+            } else {
+                print(report.json(pretty: pretty))
+            }
         }
     }
 }

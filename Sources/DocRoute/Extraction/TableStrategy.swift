@@ -17,7 +17,8 @@ struct TableStrategy: ExtractionStrategy {
         for table in context.document.tables {
             nativePairs(table, matcher: matcher, add: add)
         }
-        layoutPairs(context.layout, matcher: matcher, add: add)
+        let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        layoutPairs(context.layout, matcher: matcher, types: types, add: add)
         // Best first; among equals, the first found (tables before lines, top before bottom).
         return out.mapValues { list in
             list.sorted { $0.0.confidence != $1.0.confidence ? $0.0.confidence > $1.0.confidence : $0.1 < $1.1 }.map(\.0)
@@ -49,7 +50,11 @@ struct TableStrategy: ExtractionStrategy {
 
     // MARK: lines of words
 
-    func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, add: (String, Candidate) -> Void) {
+    /// Segments after a label's own that may hold its value (`Label [gap] value [gap] more`).
+    static let followingSegments = 3
+
+    func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, types: [String: FieldType] = [:],
+                     add: (String, Candidate) -> Void) {
         let lines = layout.lines
         let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
         for (li, line) in lines.enumerated() {
@@ -60,12 +65,22 @@ struct TableStrategy: ExtractionStrategy {
                 // `Label: value` (or `Label value`) within the label's own segment.
                 let inlineEnd = min(nextStart, segmentEnd)
                 if m.end < inlineEnd {
-                    add(m.field, Candidate(WordRun(words: Array(line.words[m.end..<inlineEnd]), page: line.page), quality: m.quality))
-                } else if m.end >= segmentEnd, segmentEnd < line.words.count, !ms.contains(where: { $0.start == segmentEnd }) {
-                    // The next column of the same line, for a label that ends its segment (one
-                    // followed by another label in its segment has no value on this line).
-                    let end = min(nextStart, line.segmentEnd(containing: segmentEnd))
-                    add(m.field, Candidate(WordRun(words: Array(line.words[segmentEnd..<end]), page: line.page), quality: m.quality * 0.97))
+                    let rest = Array(line.words[m.end..<inlineEnd])
+                    add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality))
+                    // An identifier glued to more words ("n°562044387 du 02 Juillet 2015"): its first token.
+                    if types[m.field] == .identifier, rest.count > 1 {
+                        add(m.field, Candidate(WordRun(words: [rest[0]], page: line.page), quality: m.quality * 0.98))
+                    }
+                }
+                // The next segments of the same line, up to the next label: the value printed
+                // in a column of its own (`Total amount due on 3 August [gap] $4.11`).
+                var start = segmentEnd, factor = 0.97
+                for _ in 0..<Self.followingSegments {
+                    guard start < nextStart, start < line.words.count else { break }
+                    let end = min(nextStart, line.segmentEnd(containing: start))
+                    add(m.field, Candidate(WordRun(words: Array(line.words[start..<end]), page: line.page), quality: m.quality * factor))
+                    start = end
+                    factor *= 0.97
                 }
                 if let below = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches) {
                     add(m.field, Candidate(below, quality: m.quality * 0.95))

@@ -25,6 +25,10 @@ enum VisualLines {
                 units.append([w])
             }
         }
+        // A reader's line whose words do not share a height is several lines (poppler can
+        // put two rows of a column layout in one): cut it where a word leaves its
+        // neighbour's band.
+        units = units.flatMap(split)
         var bands = units.map(Band.init).sorted { $0.top < $1.top }
         // Merge each band into the best earlier band it sits beside (tallest bands first, so a
         // line's band is set by its largest print and small print joins it).
@@ -57,6 +61,23 @@ enum VisualLines {
             .map { $0.words.sorted { $0.box!.x0 < $1.box!.x0 } }
         out += unboxed
         return out
+    }
+
+    /// `words` (one reader line, in its order) cut where a word's vertical extent overlaps
+    /// its predecessor's by less than half the smaller height.
+    static func split(_ words: [TextSpan]) -> [[TextSpan]] {
+        var pieces: [[TextSpan]] = []
+        for w in words {
+            if let last = pieces.last?.last, let a = last.box, let b = w.box {
+                let overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+                if overlap >= 0.5 * min(a.height, b.height) {
+                    pieces[pieces.count - 1].append(w)
+                    continue
+                }
+            }
+            pieces.append([w])
+        }
+        return pieces
     }
 
     /// A line being built: its words, the vertical band its words share (median top and

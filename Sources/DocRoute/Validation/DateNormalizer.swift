@@ -45,6 +45,16 @@ public struct DateNormalizer: Sendable {
         return map
     }()
 
+    /// Weekday names and abbreviations (the languages of `months`), upper case without accents.
+    static let weekdays: Set<String> = [
+        "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN",
+        "LUNDI", "MARDI", "MERCREDI", "JEUDI", "VENDREDI", "SAMEDI", "DIMANCHE",
+        "MONTAG", "DIENSTAG", "MITTWOCH", "DONNERSTAG", "FREITAG", "SAMSTAG", "SONNTAG",
+        "LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO",
+        "LUNEDI", "MARTEDI", "MERCOLEDI", "GIOVEDI", "VENERDI", "DOMENICA",
+        "MAANDAG", "DINSDAG", "WOENSDAG", "DONDERDAG", "VRIJDAG", "ZATERDAG", "ZONDAG",
+    ]
+
     /// The ISO 8601 date (`YYYY-MM-DD`), or a reason why `raw` is not a date.
     public func normalize(_ raw: String) -> Result<String, ValidationFailure> {
         let folded = TextNormalizer.fold(raw).uppercased()
@@ -67,6 +77,12 @@ public struct DateNormalizer: Sendable {
            tokens.dropFirst(3).allSatisfy({ $0 == "T" || ($0.count == 2 && $0.allSatisfy(\.isNumber)) }) {
             tokens = Array(tokens.prefix(3))
         }
+        // Weekday names ("Monday, 3 August 2014") and ordinal endings ("3rd", "1er") say nothing more.
+        tokens = tokens.enumerated().filter { i, t in
+            if Self.weekdays.contains(t) { return false }
+            if i > 0, ["ST", "ND", "RD", "TH", "ER", "E", "O", "A"].contains(t), tokens[i - 1].allSatisfy(\.isNumber) { return false }
+            return true
+        }.map(\.element)
         let numeric = tokens.map { Int($0) }
         var y = 0, m = 0, d = 0
         if let monthIndex = tokens.firstIndex(where: { Self.months[$0] != nil }) {
@@ -91,6 +107,10 @@ public struct DateNormalizer: Sendable {
                 case .mdy: (m, d, y) = (n[0], n[1], n[2])
                 case .ymd: (y, m, d) = (n[0], n[1], n[2])
                 }
+                // With slashes, the order is a preference for ambiguous prints: "03/20/2023"
+                // can only be month first (as the US writes it), whatever the locale says.
+                // Dotted and dashed prints keep the order: "12.13.1990" is a misread, not a date.
+                if order != .ymd, raw.contains("/"), m > 12, (1...12).contains(d) { (d, m) = (m, d) }
                 if tokens[order == .ymd ? 0 : 2].count == 2 { y = expand(y) }
             }
         } else if tokens.count == 1, let t = tokens.first, t.allSatisfy(\.isNumber), t.count == 8 || t.count == 6 {
