@@ -23,13 +23,21 @@ public struct LabelMatcher: Sendable {
 
     let labels: [Label]
     let maxTokens: Int
+    /// Labels of symbols only (`#`, `№`), by their text: they match a word that is exactly
+    /// the symbol (a trailing colon allowed) where a segment starts.
+    let symbols: [String: String]
 
     public init(fields: [FieldSpec]) {
         var labels: [Label] = []
+        var symbols: [String: String] = [:]
         for f in fields {
             for l in f.labels {
                 let tokens = l.split(whereSeparator: { $0.isWhitespace }).map { TextNormalizer.matchKey(String($0)) }.filter { !$0.isEmpty }
-                guard !tokens.isEmpty else { continue }
+                guard !tokens.isEmpty else {
+                    let symbol = l.trimmingCharacters(in: .whitespaces)
+                    if !symbol.isEmpty, symbols[symbol] == nil { symbols[symbol] = f.name }
+                    continue
+                }
                 let key = tokens.joined()
                 let scalars = Array(key.unicodeScalars)
                 labels.append(Label(field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
@@ -37,6 +45,7 @@ public struct LabelMatcher: Sendable {
             }
         }
         self.labels = labels
+        self.symbols = symbols
         maxTokens = labels.map(\.tokenCount).max() ?? 0
     }
 
@@ -65,7 +74,13 @@ public struct LabelMatcher: Sendable {
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
         let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
         var found: [(Match, Int)] = []
-        guard maxTokens > 0 else { return [] }
+        if !symbols.isEmpty {
+            for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
+                let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
+                if let field = symbols[text] { found.append((Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false), 0)) }
+            }
+        }
+        guard maxTokens > 0 else { return found.map(\.0) }
         for i in keys.indices where !keys[i].isEmpty {
             var joined: [Unicode.Scalar] = []
             // The label's words, or one more or fewer where OCR merged or split a word.

@@ -170,7 +170,7 @@ public struct Router: Sendable {
         guard c.ocr, field.pattern != nil || field.check != nil || field.type == .date || field.type == .number
                 || field.type == .integer || field.type == .money else { return nil }
         let text = FieldValidator.clean(c.text)
-        guard text.count <= 64 else { return nil }
+        guard text.count <= 64, !text.contains("%") else { return nil }
         // The smallest change that validates wins; two different values at that size mean the
         // reading cannot be repaired.
         for tier in OCRConfusions.variants(of: text) {

@@ -52,6 +52,17 @@ public struct NumberNormalizer: Sendable {
                 if let r = s.range(of: symbol) { currency = code; s.removeSubrange(r); break }
             }
         }
+        if currency == nil {
+            // A currency name as a word of its own: "Rs 1939", "1939 Euro".
+            var parts = s.split(separator: " ").map(String.init)
+            if parts.count > 1, let c = Self.currencyNames[parts[0].lowercased().filter { $0 != "." }] {
+                currency = c; parts.removeFirst()
+            } else if parts.count > 1, let c = Self.currencyNames[parts[parts.count - 1].lowercased().filter { $0 != "." }] {
+                currency = c; parts.removeLast()
+            }
+            s = parts.joined(separator: " ")
+        }
+        if s.contains("%") { return .failure(.init("a percentage, not a number")) }
         if currency != nil && !allowCurrency { return .failure(.init("a number, not an amount of money")) }
         s = s.trimmingCharacters(in: .whitespaces)
         // Trailing dash forms of "no cents" ("1250.–", "1250,-").
