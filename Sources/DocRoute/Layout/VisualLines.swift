@@ -35,7 +35,7 @@ enum VisualLines {
         let order = bands.indices.sorted { bands[$0].height > bands[$1].height }
         var mergedInto = [Int?](repeating: nil, count: bands.count)
         let tallest = bands.map(\.height).max() ?? 0
-        for i in order where mergedInto[i] == nil {
+        for i in order where mergedInto[i] == nil && !bands[i].isSpeck {
             var best: (index: Int, score: Double)? = nil
             // Only bands whose top lies within the tallest height above this one's middle can take it.
             let middle = bands[i].middle
@@ -99,6 +99,12 @@ enum VisualLines {
         }
 
         var height: Double { bottom - top }
+
+        /// One or two characters the OCR engine was unsure of, on a line of their own: a speck
+        /// more likely than a value, so it is not moved onto a label's line.
+        var isSpeck: Bool {
+            words.count == 1 && words[0].text.count <= 2 && (words[0].confidence ?? 1) < 0.8
+        }
         var middle: Double { (top + bottom) / 2 }
         var left: Double { spans.map(\.x0).min() ?? 0 }
 
@@ -108,7 +114,8 @@ enum VisualLines {
         /// column by half a line, and a label must not meet the next column's value below.)
         func fit(_ other: Band) -> Double? {
             let h = min(height, other.height)
-            guard abs(other.middle - middle) <= 0.35 * h else { return nil }
+            // A mark under half the line's height (a speck, a rule's end) is not its text.
+            guard other.height >= 0.5 * height, abs(other.middle - middle) <= 0.35 * h else { return nil }
             let overlap = min(bottom, other.bottom) - max(top, other.top)
             guard overlap >= 0.6 * h else { return nil }
             for a in spans {

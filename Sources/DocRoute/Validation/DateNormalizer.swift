@@ -80,7 +80,7 @@ public struct DateNormalizer: Sendable {
         // Weekday names ("Monday, 3 August 2014") and ordinal endings ("3rd", "1er") say nothing more.
         tokens = tokens.enumerated().filter { i, t in
             if Self.weekdays.contains(t) { return false }
-            if i > 0, ["ST", "ND", "RD", "TH", "ER", "E", "O", "A"].contains(t), tokens[i - 1].allSatisfy(\.isNumber) { return false }
+            if i > 0, ["ST", "ND", "RD", "TH", "ER"].contains(t), tokens[i - 1].allSatisfy(\.isNumber) { return false }
             return true
         }.map(\.element)
         let numeric = tokens.map { Int($0) }
