@@ -8,21 +8,34 @@ struct TableStrategy: ExtractionStrategy {
         // Every field's labels mark where values end, even for fields already filled.
         let matcher = context.labels
         let wanted = Set(fields.map(\.name))
-        var out: [String: [(Candidate, Int)]] = [:]
+        var out: [String: [(Candidate, Int, Int)]] = [:]
         var order = 0
+        // The label printing a candidate comes from (tables' cells, then lines, top to bottom).
+        var occurrence = 0
         func add(_ field: String, _ c: Candidate) {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-            out[field, default: []].append((c, order)); order += 1
+            out[field, default: []].append((c, order, occurrence)); order += 1
         }
         for table in context.document.tables {
-            nativePairs(table, matcher: matcher, add: add)
+            nativePairs(table, matcher: matcher, add: { occurrence += 1; add($0, $1) })
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        layoutPairs(context.layout, matcher: matcher, types: types, add: add)
+        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { occurrence += 1 })
         // Best first; among equals, the first found (tables before lines, top before bottom).
-        return out.mapValues { list in
-            list.sorted { $0.0.confidence != $1.0.confidence ? $0.0.confidence > $1.0.confidence : $0.1 < $1.1 }.map(\.0)
+        // A field that names its occurrence takes its label's first or last printing first.
+        let occurrences = Dictionary(fields.map { ($0.name, $0.occurrence) }, uniquingKeysWith: { a, _ in a })
+        var result: CandidateSet = [:]
+        for (field, list) in out {
+            let sorted = list.sorted { a, b in
+                switch occurrences[field] ?? nil {
+                case .first? where a.2 != b.2: return a.2 < b.2
+                case .last? where a.2 != b.2: return a.2 > b.2
+                default: return a.0.confidence != b.0.confidence ? a.0.confidence > b.0.confidence : a.1 < b.1
+                }
+            }
+            result[field] = sorted.map(\.0)
         }
+        return result
     }
 
     // MARK: native tables
@@ -54,12 +67,13 @@ struct TableStrategy: ExtractionStrategy {
     static let followingSegments = 3
 
     func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, types: [String: FieldType] = [:],
-                     add: (String, Candidate) -> Void) {
+                     add: (String, Candidate) -> Void, next: () -> Void = {}) {
         let lines = layout.lines
         let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
             for (k, m) in ms.enumerated() {
+                next()
                 let nextStart = k + 1 < ms.count ? ms[k + 1].start : line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)
                 // `Label: value` (or `Label value`) within the label's own segment.

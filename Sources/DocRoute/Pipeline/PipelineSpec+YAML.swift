@@ -257,7 +257,7 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence"]) {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -276,6 +276,7 @@ struct SpecReader {
             case "date_order": f.dateOrder = try choice(v, path, DateNormalizer.Order.self)
             case "description": f.description = try string(v, path)
             case "mrz": f.mrz = try choice(v, path, MRZ.Part.self)
+            case "occurrence": f.occurrence = try choice(v, path, FieldSpec.Occurrence.self)
             case "sum":
                 var sum = SumSpec(column: [])
                 for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {

@@ -56,6 +56,14 @@ public struct FieldSpec: Sendable {
     public var mrz: MRZ.Part?
     /// For a total: what it must equal (its line items' amounts, plus other fields).
     public var sum: SumSpec?
+    /// Which printing of a label to take when it is printed several times: the first, the
+    /// last (a document's final subtotal after group subtotals), or nil for the best pair.
+    public var occurrence: Occurrence?
+
+    /// Which printing of a repeated label a field takes.
+    public enum Occurrence: String, Sendable, Hashable, CaseIterable {
+        case first, last
+    }
 
     public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
                 required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
