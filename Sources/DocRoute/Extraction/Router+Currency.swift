@@ -2,8 +2,8 @@ import Foundation
 
 extension Router {
     /// Fills `currency` fields no label filled: from the currency printed with a valid money
-    /// field (`$4.11`), else from the currency named most often on the document (codes such
-    /// as `EUR` and symbols such as `€` next to numbers), with less confidence.
+    /// field (`$4.11`), else from the currency named most often on the document, at least
+    /// twice (codes such as `EUR` and symbols such as `€` next to numbers), with less confidence.
     func fillCurrency(_ document: Document, layout: TextLayout, state: inout FillState) {
         for field in spec.fields where field.type == .currency && state.filled[field.name] == nil {
             let money = spec.fields.filter { $0.type == .money }.compactMap { state.filled[$0.name] }.first { $0.currency != nil }
@@ -13,16 +13,20 @@ extension Router {
                 state.failures[field.name] = nil
                 continue
             }
+            // A code counts twice: it is a word of its own, not a glyph OCR may invent.
             var counts: [String: (count: Int, page: Int, box: Box?)] = [:]
             for line in layout.lines {
                 for (i, w) in line.words.enumerated() {
                     guard let code = Self.currencyMention(w.text, next: i + 1 < line.words.count ? line.words[i + 1].text : nil,
                                                           previous: i > 0 ? line.words[i - 1].text : nil) else { continue }
                     let c = counts[code]
-                    counts[code] = (count: (c?.count ?? 0) + 1, page: c?.page ?? line.page, box: c?.box ?? w.box)
+                    let weight = NumberNormalizer.currencyCodes.contains(w.text.trimmingCharacters(in: CharacterSet(charactersIn: ":()[]"))) ? 2 : 1
+                    counts[code] = (count: (c?.count ?? 0) + weight, page: c?.page ?? line.page, box: c?.box ?? w.box)
                 }
             }
-            guard let best = counts.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }) else { continue }
+            // Twice at least: one symbol may be a misread digit ("$60067" for a postcode).
+            guard let best = counts.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }),
+                  best.value.count >= 2 else { continue }
             state.filled[field.name] = Record.Field(value: .string(best.key), raw: best.key, confidence: 0.7, strategy: .direct,
                                                     page: best.value.page + 1, box: best.value.box, valid: true, tried: [])
             state.failures[field.name] = nil
