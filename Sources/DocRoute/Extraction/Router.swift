@@ -116,6 +116,7 @@ public struct Router: Sendable {
         crossCheckMRZ(document, state: &state)
         crossCheckSums(document, layout: context.layout, state: &state)
         fillCurrency(document, layout: context.layout, state: &state)
+        fillTitle(document, layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         var errors: [Record.ErrorInfo] = []
         var model: String? = nil

@@ -257,7 +257,7 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence", "position"]) {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -277,6 +277,7 @@ struct SpecReader {
             case "description": f.description = try string(v, path)
             case "mrz": f.mrz = try choice(v, path, MRZ.Part.self)
             case "occurrence": f.occurrence = try choice(v, path, FieldSpec.Occurrence.self)
+            case "position": f.position = try choice(v, path, FieldSpec.Position.self)
             case "sum":
                 var sum = SumSpec(column: [])
                 for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {

@@ -60,6 +60,16 @@ public struct FieldSpec: Sendable {
     /// last (a document's final subtotal after group subtotals), or nil for the best pair.
     public var occurrence: Occurrence?
 
+    /// Where an unlabelled field is printed: `title`, the largest print in the top part of
+    /// the first page (an issuer's or a shop's name in its letterhead). Used when no label
+    /// gave a value.
+    public var position: Position?
+
+    /// Where an unlabelled field stands on the page.
+    public enum Position: String, Sendable, Hashable, CaseIterable {
+        case title
+    }
+
     /// Which printing of a repeated label a field takes.
     public enum Occurrence: String, Sendable, Hashable, CaseIterable {
         case first, last

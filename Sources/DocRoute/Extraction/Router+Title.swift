@@ -1,0 +1,28 @@
+extension Router {
+    /// Fills fields with `position: title` that no label filled: the first segment of the
+    /// line printed largest in the top third of the first page (the topmost among equals),
+    /// unless it is a label, a number or a date. A guess from layout alone, so its confidence
+    /// is modest (0.6).
+    func fillTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
+        let wanted = spec.fields.filter { $0.position == .title && state.filled[$0.name] == nil }
+        guard !wanted.isEmpty, let first = document.pages.first, first.height > 0 else { return }
+        var best: (line: TextLayout.Line, height: Double)? = nil
+        for line in layout.lines where line.page == first.index {
+            guard let box = line.box, box.y0 < first.height / 3, line.height > 0 else { continue }
+            let end = line.segmentStarts.count > 1 ? line.segmentStarts[1] : line.words.count
+            let text = line.words[..<end].map(\.text).joined(separator: " ")
+            guard text.contains(where: \.isLetter), labels.matchWhole(text) == nil, text.count >= 2 else { continue }
+            if best == nil || line.height > best!.height * 1.1 { best = (line, line.height) }
+        }
+        guard let line = best?.line else { return }
+        let end = line.segmentStarts.count > 1 ? line.segmentStarts[1] : line.words.count
+        let run = WordRun(words: Array(line.words[..<end]), page: line.page)
+        for field in wanted {
+            state.tried[field.name, default: []].append(.direct)
+            guard let validator = validators[field.name], case .success(let v) = validator.validate(run.text) else { continue }
+            state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.6 * run.confidence, strategy: .direct,
+                                                    page: line.page + 1, box: run.box, valid: true, tried: [])
+            state.failures[field.name] = nil
+        }
+    }
+}
