@@ -78,10 +78,11 @@ public struct FieldSpec: Sendable {
     public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
                 required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
                 dateOrder: DateNormalizer.Order? = nil, description: String? = nil, mrz: MRZ.Part? = nil,
-                sum: SumSpec? = nil) {
+                sum: SumSpec? = nil, occurrence: Occurrence? = nil, position: Position? = nil) {
         self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
         self.required = required; self.check = check; self.values = values
         self.dateOrder = dateOrder; self.description = description; self.mrz = mrz; self.sum = sum
+        self.occurrence = occurrence; self.position = position
     }
 }
 

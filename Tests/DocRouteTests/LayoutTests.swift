@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import DocRoute
+
+/// Visual lines, label→value pairs across the OCR engine's blocks, value shapes, symbol
+/// labels, currencies, titles and repeated labels, on documents built word by word.
+@Suite struct LayoutTests {
+    /// A word: text, left edge, top, height, and the reader line (OCR line) it came in.
+    struct W { var text: String; var x: Double; var y: Double; var h: Double = 20; var line: Int; var confidence: Double? = 0.95 }
+
+    static func document(_ words: [W], format: DocumentFormat = .png, width: Double = 1200, height: Double = 1600) -> Document {
+        let spans = words.enumerated().map { i, w in
+            TextSpan(text: w.text, box: Box(x0: w.x, y0: w.y, x1: w.x + Double(w.text.count) * 11, y1: w.y + w.h),
+                     confidence: format == .pdf ? nil : w.confidence, line: w.line, block: w.line, order: i)
+        }
+        let page = Page(index: 0, width: width, height: height, unit: format == .pdf ? .pt : .px,
+                        origin: format == .pdf ? .textLayer : .ocr, dpi: format == .pdf ? nil : 300, words: spans)
+        return Document(source: .init(path: "t.\(format.rawValue)", sha256: "", format: format, bytes: 0), pages: [page], tables: [])
+    }
+
+    /// The words of `text` printed from `x` on, one space (a third of the height) apart.
+    static func run(_ text: String, x: Double, y: Double, h: Double = 20, line: Int) -> [W] {
+        var out: [W] = [], at = x
+        for word in text.split(separator: " ") {
+            out.append(W(text: String(word), x: at, y: y, h: h, line: line))
+            at += Double(word.count) * 11 + h / 3
+        }
+        return out
+    }
+
+    static func fields(_ spec: PipelineSpec, _ document: Document) -> [String: Record.Field] {
+        Router(spec: spec).extract(document).first?.fields ?? [:]
+    }
+
+    /// Labels in one column, values far to the right: the OCR engine gave every word a line
+    /// (and a block) of its own, a little offset, as Tesseract does on such cards.
+    @Test func aLabelAndAValueInDifferentOCRBlocksArePaired() {
+        let doc = Self.document([
+            W(text: "Surname", x: 60, y: 100, line: 0), W(text: "MARTIN", x: 700, y: 103, line: 1),
+            W(text: "Date", x: 60, y: 160, line: 2), W(text: "of", x: 110, y: 160, line: 2), W(text: "birth", x: 140, y: 160, line: 2),
+            W(text: "12.04.1990", x: 700, y: 158, line: 3),
+        ])
+        let lines = TextLayout(doc).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(lines == ["Surname MARTIN", "Date of birth 12.04.1990"])
+        let f = Self.fields(PipelineSpec(name: "t", fields: StrategyTests.fields), doc)
+        #expect(f["surname"]?.value == .string("MARTIN"))
+        #expect(f["date_of_birth"]?.value == .string("1990-04-12"))
+    }
+
+    /// A reader line holding two rows of a column (poppler does this) is cut by height; a line
+    /// of the next row, half a line lower, is not joined; a speck does not join a line.
+    @Test func readerLinesAreCutByHeightAndNeighbouringRowsStayApart() {
+        let doc = Self.document([
+            W(text: "Net", x: 60, y: 100, line: 0), W(text: "VAT", x: 60, y: 130, line: 1),
+            W(text: "593,36", x: 300, y: 100, line: 1),  // in the VAT line by the reader, beside "Net" on the page
+            W(text: "124,61", x: 300, y: 130, line: 2),
+            W(text: "Place", x: 60, y: 200, line: 3), W(text: "04/07/2034", x: 700, y: 190, line: 4),  // half a line higher
+            W(text: "ie", x: 200, y: 205, h: 3, line: 5, confidence: 0.9),
+        ], format: .pdf)
+        let lines = TextLayout(doc).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(lines.contains("Net 593,36"))
+        #expect(lines.contains("VAT 124,61"))
+        #expect(lines.contains("Place"))
+        #expect(!lines.contains { $0.contains("ie") && $0.contains("Place") })
+    }
+
+    /// `Invoice` inside a sentence is no invoice number; the number is found where its label is.
+    @Test func aLabelInsideProseGivesNoIdentifier() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "invoice_number", labels: ["Invoice", "Invoice Number"], type: .identifier)])
+        let prose = "This invoice is for the billing period July 1 - July 31 , 2014".split(separator: " ")
+        var words = prose.enumerated().map { W(text: String($1), x: 60 + Double($0) * 70, y: 100, line: 0) }
+        words += [W(text: "Invoice", x: 60, y: 200, line: 1), W(text: "Number:", x: 150, y: 200, line: 1), W(text: "42183017", x: 700, y: 200, line: 2)]
+        let f = Self.fields(spec, Self.document(words, format: .pdf))
+        #expect(f["invoice_number"]?.value == .string("42183017"))
+        // The sentence alone: nothing rather than a sentence.
+        let only = Self.fields(spec, Self.document(Array(words.prefix(prose.count)), format: .pdf))
+        #expect(only["invoice_number"]?.valid == false)
+    }
+
+    /// `#`, `N°` and `Nr.` mark a number; they match as labels and never stay in the value.
+    @Test func symbolLabelsMatchAndTheirSymbolsDoNotLeak() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "number", labels: ["#", "Facture", "Rechnung Nr."], type: .identifier)])
+        let hash = Self.fields(spec, Self.document([W(text: "#", x: 60, y: 100, line: 0), W(text: "invoice_number_1", x: 80, y: 100, line: 0)], format: .pdf))
+        #expect(hash["number"]?.value == .string("invoice_number_1"))
+        let glued = Self.fields(spec, Self.document(Self.run("Facture n°562044387 du 02 Juillet 2015", x: 60, y: 100, line: 0), format: .pdf))
+        #expect(glued["number"]?.value == .string("562044387"))
+        let spaced = Self.fields(spec, Self.document(Self.run("Rechnung Nr. : # 2022089083", x: 60, y: 100, line: 0), format: .pdf))
+        #expect(spaced["number"]?.value == .string("2022089083"))
+    }
+
+    /// A value printed in a column of its own after a label with words of its own.
+    @Test func aValueInTheNextColumnAfterALongerLabel() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "amount", labels: ["Total amount due"], type: .money),
+                                                    FieldSpec(name: "currency", type: .currency)])
+        let words = Self.run("TOTAL AMOUNT DUE ON August 3 , 2014", x: 500, y: 100, line: 0) + [W(text: "$4.11", x: 1150, y: 100, line: 0)]
+        let f = Self.fields(spec, Self.document(words, format: .pdf, width: 1300))
+        #expect(f["amount"]?.value == .number(Decimal(string: "4.11")!))
+        // The currency printed with the amount fills the currency field.
+        #expect(f["currency"]?.value == .string("USD"))
+    }
+
+    @Test func currencyFromCodesAndSymbolsOnThePage() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "currency", type: .currency)])
+        let euros = Self.fields(spec, Self.document([W(text: "Total", x: 60, y: 100, line: 0), W(text: "EUR", x: 160, y: 100, line: 0),
+                                                     W(text: "34,73", x: 600, y: 100, line: 0)], format: .pdf))
+        #expect(euros["currency"]?.value == .string("EUR"))
+        // One symbol alone may be a misread digit ("$60067" for a postcode): no currency.
+        let one = Self.fields(spec, Self.document([W(text: "Bangalore", x: 60, y: 100, line: 0), W(text: "$60067", x: 200, y: 100, line: 0)]))
+        #expect(one["currency"]?.valid == false)
+        #expect(NumberNormalizer.currency(named: "€") == "EUR")
+        #expect(NumberNormalizer.currency(named: "Euro") == "EUR")
+        #expect(NumberNormalizer.currency(named: "Rs.") == "INR")
+        #expect(NumberNormalizer.currency(named: "Total") == nil)
+    }
+
+    /// The largest print at the top of the first page names an unlabelled shop.
+    @Test func aTitleFieldTakesTheLetterhead() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "shop", type: .text, position: .title),
+                                                    FieldSpec(name: "total", labels: ["Total"], type: .money)])
+        let f = Self.fields(spec, Self.document([W]() + Self.run("Clachan Inn", x: 300, y: 80, h: 48, line: 0) + Self.run("34 Kingley Street", x: 300, y: 150, line: 1) + [
+            W(text: "Total", x: 60, y: 1000, h: 30, line: 2), W(text: "£10.20", x: 600, y: 1000, h: 30, line: 2),
+        ]))
+        #expect(f["shop"]?.value == .string("Clachan Inn"))
+        #expect((f["shop"]?.confidence ?? 1) < 0.7)
+        #expect(f["total"]?.value == .number(Decimal(string: "10.20")!))
+    }
+
+    /// A label printed twice (a group's subtotal, then the document's): `occurrence` picks.
+    @Test func occurrencePicksTheFirstOrLastPrinting() throws {
+        let words = [W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "112.00", x: 600, y: 100, line: 0),
+                     W(text: "Subtotal", x: 60, y: 300, line: 1), W(text: "262.90", x: 600, y: 300, line: 1)]
+        for (occurrence, want) in [(FieldSpec.Occurrence.first, "112"), (.last, "262.9")] {
+            var field = FieldSpec(name: "net", labels: ["Subtotal"], type: .money)
+            field.occurrence = occurrence
+            let f = Self.fields(PipelineSpec(name: "t", fields: [field]), Self.document(words, format: .pdf))
+            #expect(f["net"]?.value == .number(Decimal(string: want)!), "\(occurrence)")
+        }
+        let yaml = "name: t\nfields:\n  - name: net\n    labels: [Subtotal]\n    type: money\n    occurrence: last\n  - name: shop\n    position: title\n"
+        let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
+        #expect(spec.fields[0].occurrence == .last && spec.fields[1].position == .title)
+    }
+
+    @Test func valueShapes() {
+        func check(_ type: FieldType, _ text: String) -> String? {
+            try? FieldValidator(field: FieldSpec(name: "f", type: type)).validate(text).get().value.description
+        }
+        #expect(check(.identifier, "INV/2023/03/0008") == "INV/2023/03/0008")
+        #expect(check(.identifier, "No. 4711") == "4711")
+        #expect(check(.identifier, "#12345") == "12345")
+        #expect(check(.identifier, "is for the billing period") == nil)
+        #expect(check(.identifier, "Summary") == nil)
+        #expect(check(.email, "azure.Interior24@example.com") == "azure.Interior24@example.com")
+        #expect(check(.email, "not an address") == nil)
+        #expect(check(.url, "http://www.azure-interior.com") == "http://www.azure-interior.com")
+        #expect(check(.url, "aws.amazon.com") == "aws.amazon.com")
+        #expect(check(.url, "3.50") == nil)
+        #expect(check(.phone, "(870)-931-0505") == "(870)-931-0505")
+        #expect(check(.phone, "12") == nil)
+        #expect(check(.currency, "$") == "USD")
+        #expect(check(.money, "Rs 1939") == "1939")
+        #expect(check(.money, "(0%)") == nil)
+        // Slashes: month first when the day cannot be a month; dots keep the order.
+        #expect(check(.date, "03/20/2023") == "2023-03-20")
+        #expect(check(.date, "12.13.1990") == nil)
+        #expect(check(.date, "Monday, 3 August 2014") == "2014-08-03")
+    }
+}
