@@ -6,7 +6,10 @@ image-only PDF scans). It exists so that OCR accuracy is also measured on images
 tuning has seen (issue 6): pick a seed nobody has used and report F1 on it.
 
     pip install pillow==13.0.0
-    python3 Samples/make-identity-fresh.py SEED OUT_DIR [COUNT]
+    python3 Samples/make-identity-fresh.py SEED OUT_DIR [COUNT] [--layouts=stacked,inline,wide,boxed]
+
+`--layouts` picks the card layouts drawn from (default: the two of Samples/identity/); `wide`
+and `boxed` are issue 20's layouts no extraction code was tuned on (no MRZ).
 
 OUT_DIR gets png/, jpeg/, scanned-pdf/ and truth.jsonl in the format of Samples/identity/.
 Nothing here is committed: the set is made where it is measured.
@@ -18,7 +21,7 @@ import os
 import random
 import sys
 
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("make_identity", os.path.join(HERE, "make-identity.py"))
@@ -93,11 +96,63 @@ def _multiply(img, shade):
     return ImageChops.multiply(img, shade)
 
 
+FIELDS = [("Surname", "surname"), ("Given names", "given_names"), ("Date of birth", "date_of_birth"),
+          ("Sex", "sex"), ("Nationality", "nationality"), ("Place of birth", "place_of_birth"),
+          ("Document No", "document_number"), ("Date of expiry", "date_of_expiry")]
+
+
+def card_wide(p, style):
+    """Issue 20's first new layout: labels in a left column, values far to their right (a wide
+    gap, no colon), no machine-readable zone. Written after the layout code; no code was tuned
+    on it."""
+    img = Image.new("L", (1400, 760), 250)
+    d = ImageDraw.Draw(img)
+    d.text((50, 30), "FEDERATION OF ARCADIA", fill=0, font=mi.font(mi.BOLD, 40))
+    d.text((50, 80), "Residence card", fill=40, font=mi.font(mi.SANS, 28))
+    lab, val = mi.font(mi.SANS, 30), mi.font(mi.BOLD, 34)
+    y = 150
+    for label, key in FIELDS:
+        value = p[key]
+        if isinstance(value, datetime.date):
+            value = mi.fmt_date(value, style)
+        d.text((50, y), label, fill=70, font=lab)
+        d.text((640, y - 2), value, fill=0, font=val)
+        y += 70
+    return img
+
+
+def card_boxed(p, style):
+    """Issue 20's second new layout: each label small at the top of a drawn box, its value
+    inside the box below it, boxes in a grid of three columns; no machine-readable zone."""
+    img = Image.new("L", (1500, 700), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 24), "REPUBLIC OF BOREALIA - PERSONAL DATA", fill=0, font=mi.font(mi.BOLD, 36))
+    lab, val = mi.font(mi.SANS, 22), mi.font(mi.BOLD, 32)
+    for i, (label, key) in enumerate(FIELDS):
+        col, row = i % 3, i // 3
+        x0, y0 = 40 + col * 480, 100 + row * 180
+        d.rectangle([x0, y0, x0 + 450, y0 + 150], outline=90, width=3)
+        d.text((x0 + 14, y0 + 10), label, fill=80, font=lab)
+        value = p[key]
+        if isinstance(value, datetime.date):
+            value = mi.fmt_date(value, style)
+        d.text((x0 + 14, y0 + 60), value, fill=0, font=val)
+    return img
+
+
+LAYOUTS = {"stacked": mi.card_stacked, "inline": mi.card_inline, "wide": card_wide, "boxed": card_boxed}
+
+
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: make-identity-fresh.py SEED OUT_DIR [COUNT]")
-    seed, out = int(sys.argv[1]), sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    args = [a for a in sys.argv[1:] if not a.startswith("--layouts=")]
+    layouts = ["stacked", "inline"]
+    for a in sys.argv[1:]:
+        if a.startswith("--layouts="):
+            layouts = a.split("=", 1)[1].split(",")
+    if len(args) < 2 or any(l not in LAYOUTS for l in layouts):
+        sys.exit("usage: make-identity-fresh.py SEED OUT_DIR [COUNT] [--layouts=stacked,inline,wide,boxed]")
+    seed, out = int(args[0]), args[1]
+    count = int(args[2]) if len(args) > 2 else 30
     rng = random.Random(seed)
     for sub in ["png", "jpeg", "scanned-pdf"]:
         os.makedirs(os.path.join(out, sub), exist_ok=True)
@@ -106,7 +161,8 @@ def main():
     for k in range(count):
         p = person(rng)
         style = rng.choice(styles)
-        base = mi.card_stacked(p, style) if rng.random() < 0.5 else mi.card_inline(p, style)
+        layout = rng.choice(layouts)
+        base = LAYOUTS[layout](p, style)
         kinds = rng.sample(DEGRADATIONS, rng.choice([1, 2, 2, 3]))
         img, dpi = spoil(base, kinds, rng)
         form = rng.choices(["png", "jpeg", "scanned-pdf"], weights=[6, 2, 2])[0]
@@ -130,7 +186,8 @@ def main():
             path = os.path.join(out, "scanned-pdf", name + ".pdf")
             page.save(path, resolution=300.0)
         fields = {k2: (v.isoformat() if isinstance(v, datetime.date) else v) for k2, v in p.items()}
-        fields["mrz"] = "\n".join(mi.td1(p))
+        if layout in ("stacked", "inline"):
+            fields["mrz"] = "\n".join(mi.td1(p))
         truth.append({"file": os.path.relpath(path, out), "fields": fields})
     with open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as f:
         for entry in truth:

@@ -29,26 +29,32 @@ enum VisualLines {
         // put two rows of a column layout in one): cut it where a word leaves its
         // neighbour's band.
         units = units.flatMap(split)
+        // A page left slightly skewed shifts a far column by a good part of a line: bands are
+        // compared along the slope the reader's own lines show.
+        let slope = Self.slope(of: units)
         var bands = units.map(Band.init).sorted { $0.top < $1.top }
         // Merge each band into the best earlier band it sits beside (tallest bands first, so a
         // line's band is set by its largest print and small print joins it).
         let order = bands.indices.sorted { bands[$0].height > bands[$1].height }
         var mergedInto = [Int?](repeating: nil, count: bands.count)
         let tallest = bands.map(\.height).max() ?? 0
+        // How far apart (vertically) two bands of one line can start: a line's height, plus
+        // what the skew moves across the page.
+        let reach = tallest + abs(slope) * (bands.map(\.right).max() ?? 0)
         for i in order where mergedInto[i] == nil && !bands[i].isSpeck {
             var best: (index: Int, score: Double)? = nil
-            // Only bands whose top lies within the tallest height above this one's middle can take it.
             let middle = bands[i].middle
+            // The first band starting below `middle + reach`; candidates lie before it.
             var lo = 0, hi = bands.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if bands[mid].top <= middle { lo = mid + 1 } else { hi = mid }
+                if bands[mid].top <= middle + reach { lo = mid + 1 } else { hi = mid }
             }
             var k = lo - 1
-            while k >= 0, bands[k].top >= middle - tallest {
+            while k >= 0, bands[k].top >= middle - reach {
                 defer { k -= 1 }
                 guard k != i, mergedInto[k] == nil, bands[k].height >= bands[i].height,
-                      let score = bands[k].fit(bands[i]) else { continue }
+                      let score = bands[k].fit(bands[i], slope: slope) else { continue }
                 if best == nil || score > best!.score { best = (k, score) }
             }
             if let best {
@@ -61,6 +67,23 @@ enum VisualLines {
             .map { $0.words.sorted { $0.box!.x0 < $1.box!.x0 } }
         out += unboxed
         return out
+    }
+
+    /// The page's skew as the median slope (dy/dx) of the reader's lines that are long enough
+    /// to show one (at least 3 units wide for 2 of their words); 0 with fewer than 3 such
+    /// lines; at most 0.1 (about 6°) either way.
+    static func slope(of units: [[TextSpan]]) -> Double {
+        var slopes: [Double] = []
+        for unit in units where unit.count >= 2 {
+            let boxes = unit.compactMap(\.box).sorted { $0.x0 < $1.x0 }
+            guard let a = boxes.first, let b = boxes.last else { continue }
+            let dx = (b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2
+            guard dx > 3 * max(a.height, b.height) else { continue }
+            slopes.append(((b.y0 + b.y1) / 2 - (a.y0 + a.y1) / 2) / dx)
+        }
+        guard slopes.count >= 3 else { return 0 }
+        slopes.sort()
+        return max(-0.1, min(0.1, slopes[slopes.count / 2]))
     }
 
     /// `words` (one reader line, in its order) cut where a word's vertical extent overlaps
@@ -96,6 +119,7 @@ enum VisualLines {
             bottom = max(bottoms[bottoms.count / 2], top + 0.5)
             let boxes = words.map { $0.box! }
             spans = [(boxes.map(\.x0).min()!, boxes.map(\.x1).max()!)]
+            centre = (spans[0].x0 + spans[0].x1) / 2
         }
 
         var height: Double { bottom - top }
@@ -107,16 +131,22 @@ enum VisualLines {
         }
         var middle: Double { (top + bottom) / 2 }
         var left: Double { spans.map(\.x0).min() ?? 0 }
+        var right: Double { spans.map(\.x1).max() ?? 0 }
+        /// The middle of its first (tallest) reader line, across: where the skew is measured from.
+        let centre: Double
 
         /// How well `other` sits on this line (higher is better), or nil when it does not:
         /// middles within a third of the smaller height, overlapping by 60 % of it, and beside
         /// what this line holds, not over it. (Strict: a page left slightly skewed shifts a far
         /// column by half a line, and a label must not meet the next column's value below.)
-        func fit(_ other: Band) -> Double? {
+        func fit(_ other: Band, slope: Double = 0) -> Double? {
             let h = min(height, other.height)
+            // Where `other` would stand were the page straight, beside this band.
+            let shift = slope * (other.centre - centre)
+            let otherTop = other.top - shift, otherBottom = other.bottom - shift, otherMiddle = other.middle - shift
             // A mark under half the line's height (a speck, a rule's end) is not its text.
-            guard other.height >= 0.5 * height, abs(other.middle - middle) <= 0.35 * h else { return nil }
-            let overlap = min(bottom, other.bottom) - max(top, other.top)
+            guard other.height >= 0.5 * height, abs(otherMiddle - middle) <= 0.35 * h else { return nil }
+            let overlap = min(bottom, otherBottom) - max(top, otherTop)
             guard overlap >= 0.6 * h else { return nil }
             for a in spans {
                 for b in other.spans {
@@ -124,7 +154,7 @@ enum VisualLines {
                     if shared > 0.2 * min(a.x1 - a.x0, b.x1 - b.x0) { return nil }
                 }
             }
-            return overlap / height - abs(other.middle - middle) / height
+            return overlap / height - abs(otherMiddle - middle) / height
         }
 
         mutating func absorb(_ other: Band) {
