@@ -47,6 +47,25 @@ import Testing
         #expect(f["date_of_birth"]?.value == .string("1990-04-12"))
     }
 
+    /// A page left skewed by 1.7°: the value column, 640 px right, stands most of a line lower
+    /// than its labels; the labels' own lines show the slope, and each value joins its label.
+    @Test func onASkewedPageValuesJoinTheirLabelsAlongTheSlope() {
+        let slope = 0.03
+        var words: [W] = []
+        let rows = [("Date of birth", "12.04.1990"), ("Place of birth", "KRAKOW"), ("Date of expiry", "01.02.2030"), ("Document No", "AB1234567")]
+        for (n, (label, value)) in rows.enumerated() {
+            let y = 100 + Double(n) * 60
+            var x = 60.0
+            for word in label.split(separator: " ") {
+                words.append(W(text: String(word), x: x, y: y + slope * x, line: 2 * n))
+                x += Double(word.count) * 11 + 7
+            }
+            words.append(W(text: value, x: 700, y: y + slope * 700, line: 2 * n + 1))
+        }
+        let lines = TextLayout(Self.document(words)).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(lines == rows.map { "\($0.0) \($0.1)" }, "\(lines)")
+    }
+
     /// A reader line holding two rows of a column (poppler does this) is cut by height; a line
     /// of the next row, half a line lower, is not joined; a speck does not join a line.
     @Test func readerLinesAreCutByHeightAndNeighbouringRowsStayApart() {
