@@ -66,6 +66,23 @@ import Testing
         #expect(lines == rows.map { "\($0.0) \($0.1)" }, "\(lines)")
     }
 
+    /// An address printed over lines: under its label, or beside it and continued under its
+    /// first line; the next label ends it.
+    @Test func anAddressKeepsItsLinesUntilTheNextLabel() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "ship_to", labels: ["Ship to"], type: .address),
+                                                    FieldSpec(name: "terms", labels: ["Payment terms"])])
+        let below = Self.run("Ship to:", x: 60, y: 100, line: 0) + Self.run("Taylor's Store", x: 60, y: 128, line: 1)
+            + Self.run("35 Rue du Logiciel Libre", x: 60, y: 152, line: 2) + Self.run("69100 Villeurbanne", x: 60, y: 176, line: 3)
+            + Self.run("Payment terms: 30 days", x: 60, y: 200, line: 4)
+        let f = Self.fields(spec, Self.document(below, format: .pdf))
+        #expect(f["ship_to"]?.value == .string("Taylor's Store\n35 Rue du Logiciel Libre\n69100 Villeurbanne"))
+        #expect(f["terms"]?.value == .string("30 days"))
+        let beside = Self.run("Ship to: Hafenstrasse 12", x: 60, y: 100, line: 0) + Self.run("20457 Hamburg", x: 155, y: 124, line: 1)
+            + Self.run("Germany", x: 155, y: 148, line: 2) + Self.run("Thank you for your order", x: 60, y: 260, line: 3)
+        let g = Self.fields(spec, Self.document(beside, format: .pdf))
+        #expect(g["ship_to"]?.value == .string("Hafenstrasse 12\n20457 Hamburg\nGermany"))
+    }
+
     /// A reader line holding two rows of a column (poppler does this) is cut by height; a line
     /// of the next row, half a line lower, is not joined; a speck does not join a line.
     @Test func readerLinesAreCutByHeightAndNeighbouringRowsStayApart() {

@@ -80,6 +80,9 @@ struct TableStrategy: ExtractionStrategy {
                 let inlineEnd = min(nextStart, segmentEnd)
                 if m.end < inlineEnd {
                     let rest = Array(line.words[m.end..<inlineEnd])
+                    if types[m.field] == .address, let more = continued(WordRun(words: rest, page: line.page), lines: lines, matches: matches) {
+                        add(m.field, more.candidate(quality: m.quality))
+                    }
                     add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality))
                     // An identifier glued to more words ("n°562044387 du 02 Juillet 2015"): its first token.
                     if types[m.field] == .identifier, rest.count > 1 {
@@ -97,9 +100,56 @@ struct TableStrategy: ExtractionStrategy {
                     factor *= 0.97
                 }
                 if let below = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches) {
+                    if types[m.field] == .address, let more = continued(below, lines: lines, matches: matches) {
+                        add(m.field, more.candidate(quality: m.quality * 0.95))
+                    }
                     add(m.field, Candidate(below, quality: m.quality * 0.95))
                 }
             }
+        }
+    }
+
+    /// A value of several lines: `first` and the lines under it that continue it — starting
+    /// where it starts (within a word height), each within a line's height of the one above,
+    /// holding no label — up to 6 lines; nil when no line continues it.
+    func continued(_ first: WordRun, lines: [TextLayout.Line], matches: [[LabelMatcher.Match]]) -> MultiLine? {
+        guard let box = first.box, let last = first.words.last, last.line < lines.count else { return nil }
+        let h = max(box.height, 1)
+        var runs = [first]
+        var bottom = box.y1
+        var j = last.line + 1
+        while j < lines.count, runs.count < 6 {
+            let next = lines[j]
+            guard next.page == first.page, let nb = next.box, nb.y0 - bottom <= 1.0 * h else { break }
+            // The words of the line that start under the value, one segment of them.
+            guard let start = next.words.firstIndex(where: { w in w.box.map { abs($0.x0 - box.x0) <= h } ?? false }) else {
+                j += 1
+                if nb.y0 > bottom { break } else { continue }
+            }
+            // It must begin its column: words before it in its segment make it another row
+            // (`Payment terms: 30 days` under `Delivery address: Hafenstrasse 12`).
+            guard next.isSegmentStart(start) else { break }
+            let end = next.segmentEnd(containing: start)
+            let taken = Set(matches[j].flatMap { $0.start..<$0.end })
+            guard !(start..<end).contains(where: taken.contains) else { break }
+            let run = WordRun(words: Array(next.words[start..<end]), page: next.page)
+            runs.append(run)
+            bottom = max(bottom, run.box?.y1 ?? bottom)
+            j += 1
+        }
+        return runs.count > 1 ? MultiLine(runs: runs) : nil
+    }
+
+    /// A value printed over several lines, kept line by line.
+    struct MultiLine {
+        var runs: [WordRun]
+
+        func candidate(quality: Double) -> Candidate {
+            let all = WordRun(words: runs.flatMap(\.words), page: runs[0].page)
+            var c = Candidate(all, quality: quality)
+            c.text = runs.map(\.text).joined(separator: "\n")
+            c.lines = runs.count
+            return c
         }
     }
 
