@@ -83,6 +83,33 @@ import Testing
         #expect(g["ship_to"]?.value == .string("Hafenstrasse 12\n20457 Hamburg\nGermany"))
     }
 
+    /// `Company Name` printed under a ship-from and a ship-to heading: a field naming its
+    /// section takes the one under its heading, side by side or one above the other.
+    @Test func aRepeatedLabelIsReadInTheFieldsSection() throws {
+        let yaml = """
+            name: t
+            fields:
+              - name: ship_to_company
+                labels: [Company Name]
+                section: [Ship to, Shipped to, Lieferadresse]
+              - name: ship_from_company
+                labels: [Company Name]
+                section: [Ship from]
+            """
+        let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
+        #expect(spec.fields[0].section == ["Ship to", "Shipped to", "Lieferadresse"])
+        let sideBySide = Self.run("Ship From", x: 60, y: 100, line: 0) + Self.run("Ship To", x: 700, y: 100, line: 1)
+            + Self.run("Company Name: Acme Supplies", x: 60, y: 140, line: 2) + Self.run("Company Name: Northwind GmbH", x: 700, y: 140, line: 3)
+        let f = Self.fields(spec, Self.document(sideBySide, format: .pdf))
+        #expect(f["ship_to_company"]?.value == .string("Northwind GmbH"))
+        #expect(f["ship_from_company"]?.value == .string("Acme Supplies"))
+        let stacked = Self.run("Ship to", x: 60, y: 100, line: 0) + Self.run("Company Name: Northwind GmbH", x: 60, y: 130, line: 1)
+            + Self.run("Ship from", x: 60, y: 200, line: 2) + Self.run("Company Name: Acme Supplies", x: 60, y: 230, line: 3)
+        let g = Self.fields(spec, Self.document(stacked, format: .pdf))
+        #expect(g["ship_to_company"]?.value == .string("Northwind GmbH"))
+        #expect(g["ship_from_company"]?.value == .string("Acme Supplies"))
+    }
+
     /// A reader line holding two rows of a column (poppler does this) is cut by height; a line
     /// of the next row, half a line lower, is not joined; a speck does not join a line.
     @Test func readerLinesAreCutByHeightAndNeighbouringRowsStayApart() {

@@ -104,9 +104,22 @@ public struct LabelMatcher: Sendable {
         }
         var taken = [Bool](repeating: false, count: words.count)
         var kept: [Match] = []
-        for (m, _) in found where !(m.start..<m.end).contains(where: { taken[$0] }) {
+        var keptLength: [Int] = []
+        for (m, length) in found {
+            // A label several fields share ("Company Name" under two headings) is a match for
+            // each of them: the same words, as long and as good.
+            if let i = kept.firstIndex(where: { $0.start == m.start && $0.end == m.end }) {
+                if kept[i].field != m.field, keptLength[i] == length, kept[i].quality == m.quality,
+                   !kept.contains(where: { $0.start == m.start && $0.field == m.field }) {
+                    kept.append(m)
+                    keptLength.append(length)
+                }
+                continue
+            }
+            guard !(m.start..<m.end).contains(where: { taken[$0] }) else { continue }
             for k in m.start..<m.end { taken[k] = true }
             kept.append(m)
+            keptLength.append(length)
         }
         return kept.sorted { $0.start < $1.start }
     }

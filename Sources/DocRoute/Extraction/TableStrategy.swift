@@ -8,25 +8,33 @@ struct TableStrategy: ExtractionStrategy {
         // Every field's labels mark where values end, even for fields already filled.
         let matcher = context.labels
         let wanted = Set(fields.map(\.name))
-        var out: [String: [(Candidate, Int, Int)]] = [:]
+        var out: [String: [(Candidate, Int, Int, Bool)]] = [:]
         var order = 0
-        // The label printing a candidate comes from (tables' cells, then lines, top to bottom).
+        // The label printing a candidate comes from (tables' cells, then lines, top to bottom),
+        // and the fields whose section it is printed in.
         var occurrence = 0
+        var section: Set<String> = []
         func add(_ field: String, _ c: Candidate) {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-            out[field, default: []].append((c, order, occurrence)); order += 1
+            out[field, default: []].append((c, order, occurrence, section.contains(field))); order += 1
         }
+        let sections = SectionMap(layout: context.layout, fields: fields)
         for table in context.document.tables {
             nativePairs(table, matcher: matcher, add: { occurrence += 1; add($0, $1) })
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { occurrence += 1 })
+        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { line, page, x in
+            occurrence += 1
+            section = sections.fields(governing: line, page: page, x: x) ?? []
+        })
         // Best first; among equals, the first found (tables before lines, top before bottom).
         // A field that names its occurrence takes its label's first or last printing first.
         let occurrences = Dictionary(fields.map { ($0.name, $0.occurrence) }, uniquingKeysWith: { a, _ in a })
         var result: CandidateSet = [:]
         for (field, list) in out {
             let sorted = list.sorted { a, b in
+                // In the field's section first (a field without one has none in it).
+                if a.3 != b.3 { return a.3 }
                 switch occurrences[field] ?? nil {
                 case .first? where a.2 != b.2: return a.2 < b.2
                 case .last? where a.2 != b.2: return a.2 > b.2
@@ -67,14 +75,15 @@ struct TableStrategy: ExtractionStrategy {
     static let followingSegments = 3
 
     func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, types: [String: FieldType] = [:],
-                     add: (String, Candidate) -> Void, next: () -> Void = {}) {
+                     add: (String, Candidate) -> Void, next: (_ line: Int, _ page: Int, _ x: Double) -> Void = { _, _, _ in }) {
         let lines = layout.lines
         let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
             for (k, m) in ms.enumerated() {
-                next()
-                let nextStart = k + 1 < ms.count ? ms[k + 1].start : line.words.count
+                next(li, line.page, line.words[m.start].box?.x0 ?? 0)
+                // The next label after this one (another field's match of the same words is not).
+                let nextStart = ms[(k + 1)...].first { $0.start >= m.end }?.start ?? line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)
                 // `Label: value` (or `Label value`) within the label's own segment.
                 let inlineEnd = min(nextStart, segmentEnd)

@@ -56,6 +56,9 @@ public struct FieldSpec: Sendable {
     public var mrz: MRZ.Part?
     /// For a total: what it must equal (its line items' amounts, plus other fields).
     public var sum: SumSpec?
+    /// Headings of the part of the page the field lives in (`[Ship to, Lieferadresse]`): a
+    /// label printed under several headings is read under one of these first.
+    public var section: [String] = []
     /// Which printing of a label to take when it is printed several times: the first, the
     /// last (a document's final subtotal after group subtotals), or nil for the best pair.
     public var occurrence: Occurrence?
