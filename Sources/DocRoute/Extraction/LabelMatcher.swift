@@ -11,6 +11,8 @@ public struct LabelMatcher: Sendable {
         public var quality: Double
         /// The label's last word ends with ":".
         public var colon: Bool
+        /// Characters of the label matched (its key's length): how specific it is.
+        public var length: Int = 0
     }
 
     struct Label: Sendable {
@@ -77,7 +79,7 @@ public struct LabelMatcher: Sendable {
         if !symbols.isEmpty {
             for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
                 let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
-                if let field = symbols[text] { found.append((Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false), 0)) }
+                if let field = symbols[text] { found.append((Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false, length: 1), 0)) }
             }
         }
         guard maxTokens > 0 else { return found.map(\.0) }
@@ -94,13 +96,17 @@ public struct LabelMatcher: Sendable {
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR).
                     guard isStart(i) || colon || (d == 0 && l.scalars.count >= 5) else { continue }
-                    found.append((Match(field: l.field, start: i, end: i + n, quality: q, colon: colon), l.scalars.count))
+                    found.append((Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count), l.scalars.count))
                 }
             }
         }
-        // Longest label first, then best quality; keep those that do not overlap a kept one.
+        // Most label matched first (its length times the match quality, so an exact "TVA" beats
+        // a fuzzy "N° TVA" over the same word, and "Date of birth" beats "Date"), then best
+        // quality; keep those that do not overlap a kept one.
         found.sort { a, b in
-            a.1 != b.1 ? a.1 > b.1 : (a.0.quality != b.0.quality ? a.0.quality > b.0.quality : a.0.start < b.0.start)
+            let x = Double(a.1) * a.0.quality, y = Double(b.1) * b.0.quality
+            if abs(x - y) > 1e-9 { return x > y }
+            return a.0.quality != b.0.quality ? a.0.quality > b.0.quality : a.0.start < b.0.start
         }
         var taken = [Bool](repeating: false, count: words.count)
         var kept: [Match] = []

@@ -8,23 +8,26 @@ struct TableStrategy: ExtractionStrategy {
         // Every field's labels mark where values end, even for fields already filled.
         let matcher = context.labels
         let wanted = Set(fields.map(\.name))
-        var out: [String: [(Candidate, Int, Int, Bool)]] = [:]
+        var out: [String: [(Candidate, Int, Int, Bool, Int)]] = [:]
         var order = 0
         // The label printing a candidate comes from (tables' cells, then lines, top to bottom),
         // and the fields whose section it is printed in.
         var occurrence = 0
         var section: Set<String> = []
+        // How specific the label is (its length): "Invoice date" before "Date" among equals.
+        var specific = 0
         func add(_ field: String, _ c: Candidate) {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-            out[field, default: []].append((c, order, occurrence, section.contains(field))); order += 1
+            out[field, default: []].append((c, order, occurrence, section.contains(field), specific)); order += 1
         }
         let sections = SectionMap(layout: context.layout, fields: fields)
         for table in context.document.tables {
             nativePairs(table, matcher: matcher, add: { occurrence += 1; add($0, $1) })
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { line, page, x in
+        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { line, page, x, length in
             occurrence += 1
+            specific = length
             section = sections.fields(governing: line, page: page, x: x) ?? []
         })
         // Best first; among equals, the first found (tables before lines, top before bottom).
@@ -38,7 +41,9 @@ struct TableStrategy: ExtractionStrategy {
                 switch occurrences[field] ?? nil {
                 case .first? where a.2 != b.2: return a.2 < b.2
                 case .last? where a.2 != b.2: return a.2 > b.2
-                default: return a.0.confidence != b.0.confidence ? a.0.confidence > b.0.confidence : a.1 < b.1
+                default:
+                    if a.0.confidence != b.0.confidence { return a.0.confidence > b.0.confidence }
+                    return a.4 != b.4 ? a.4 > b.4 : a.1 < b.1
                 }
             }
             result[field] = sorted.map(\.0)
@@ -75,13 +80,14 @@ struct TableStrategy: ExtractionStrategy {
     static let followingSegments = 3
 
     func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, types: [String: FieldType] = [:],
-                     add: (String, Candidate) -> Void, next: (_ line: Int, _ page: Int, _ x: Double) -> Void = { _, _, _ in }) {
+                     add: (String, Candidate) -> Void,
+                     next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }) {
         let lines = layout.lines
         let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
             for (k, m) in ms.enumerated() {
-                next(li, line.page, line.words[m.start].box?.x0 ?? 0)
+                next(li, line.page, line.words[m.start].box?.x0 ?? 0, m.length)
                 // The next label after this one (another field's match of the same words is not).
                 let nextStart = ms[(k + 1)...].first { $0.start >= m.end }?.start ?? line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)
