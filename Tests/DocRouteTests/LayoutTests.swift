@@ -76,6 +76,7 @@ import Testing
             + Self.run("Payment terms: 30 days", x: 60, y: 200, line: 4)
         let f = Self.fields(spec, Self.document(below, format: .pdf))
         #expect(f["ship_to"]?.value == .string("Taylor's Store\n35 Rue du Logiciel Libre\n69100 Villeurbanne"))
+        #expect(f["ship_to"]?.found == "multi_line")
         #expect(f["terms"]?.value == .string("30 days"))
         let beside = Self.run("Ship to: Hafenstrasse 12", x: 60, y: 100, line: 0) + Self.run("20457 Hamburg", x: 155, y: 124, line: 1)
             + Self.run("Germany", x: 155, y: 148, line: 2) + Self.run("Thank you for your order", x: 60, y: 260, line: 3)
@@ -102,6 +103,7 @@ import Testing
             + Self.run("Company Name: Acme Supplies", x: 60, y: 140, line: 2) + Self.run("Company Name: Northwind GmbH", x: 700, y: 140, line: 3)
         let f = Self.fields(spec, Self.document(sideBySide, format: .pdf))
         #expect(f["ship_to_company"]?.value == .string("Northwind GmbH"))
+        #expect(f["ship_to_company"]?.found == "section_same_line")
         #expect(f["ship_from_company"]?.value == .string("Acme Supplies"))
         let stacked = Self.run("Ship to", x: 60, y: 100, line: 0) + Self.run("Company Name: Northwind GmbH", x: 60, y: 130, line: 1)
             + Self.run("Ship from", x: 60, y: 200, line: 2) + Self.run("Company Name: Acme Supplies", x: 60, y: 230, line: 3)
@@ -158,8 +160,10 @@ import Testing
         let words = Self.run("TOTAL AMOUNT DUE ON August 3 , 2014", x: 500, y: 100, line: 0) + [W(text: "$4.11", x: 1150, y: 100, line: 0)]
         let f = Self.fields(spec, Self.document(words, format: .pdf, width: 1300))
         #expect(f["amount"]?.value == .number(Decimal(string: "4.11")!))
+        #expect(f["amount"]?.found == "next_column")
         // The currency printed with the amount fills the currency field.
         #expect(f["currency"]?.value == .string("USD"))
+        #expect(f["currency"]?.found == "with_amount")
     }
 
     @Test func currencyFromCodesAndSymbolsOnThePage() {
@@ -184,6 +188,7 @@ import Testing
             W(text: "Total", x: 60, y: 1000, h: 30, line: 2), W(text: "£10.20", x: 600, y: 1000, h: 30, line: 2),
         ]))
         #expect(f["shop"]?.value == .string("Clachan Inn"))
+        #expect(f["shop"]?.found == "title")
         #expect((f["shop"]?.confidence ?? 1) < 0.7)
         #expect(f["total"]?.value == .number(Decimal(string: "10.20")!))
     }

@@ -111,6 +111,9 @@ public struct Evaluation: Sendable, Encodable {
     /// Predicted values per strategy: true positives and false positives (recall is not a
     /// property of a strategy).
     public var byStrategy: [String: Score] = [:]
+    /// Predicted values per field and where they were found (`Record.Field.found`, else the
+    /// strategy's name): which candidate kind won, and how often it was right.
+    public var byPlace: [String: [String: Score]] = [:]
     public var latency: [String: Latency] = [:]
     /// Latency of every document read by OCR (images and scans) taken together.
     public var ocrLatency: Latency?
@@ -134,7 +137,7 @@ public struct Evaluation: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
-             latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
+             byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
              sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy"
     }
 
@@ -147,6 +150,7 @@ public struct Evaluation: Sendable, Encodable {
         try c.encode(byKind, forKey: .byKind)
         try c.encode(byField, forKey: .byField)
         try c.encode(byStrategy, forKey: .byStrategy)
+        try c.encode(byPlace, forKey: .byPlace)
         try c.encode(latency, forKey: .latency)
         try c.encodeIfPresent(ocrLatency, forKey: .ocrLatency)
         try c.encode(mismatches, forKey: .mismatches)
@@ -249,6 +253,7 @@ public struct Evaluation: Sendable, Encodable {
                     var p = s
                     p.falseNegatives = 0
                     e.byStrategy[strategy.rawValue, default: Score()].add(p)
+                    e.byPlace[name, default: [:]][predictedField?.found ?? strategy.rawValue, default: Score()].add(p)
                 }
                 if predicted != nil, let f = predictedField { e.outcomes.append((f.confidence, s.truePositives == 1)) }
                 if s.truePositives == 0 {

@@ -17,6 +17,8 @@ public struct Candidate: Sendable, Hashable {
     public var lines: Int
     /// Read by the pipeline's values model already (a learned template's region): not re-read.
     var byValuesModel = false
+    /// Where the value stood relative to its label (see `Record.Field.found`).
+    var place: String?
 
     public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
                 quality: Double? = nil, lines: Int = 1) {
@@ -29,6 +31,15 @@ public struct Candidate: Sendable, Hashable {
         self.init(text: run.text, page: run.page, box: run.box, confidence: quality * run.confidence,
                   ocr: run.words.contains { $0.confidence != nil }, quality: quality,
                   lines: Set(run.words.map(\.line)).count)
+    }
+}
+
+extension Candidate {
+    /// This candidate, found at `place` (see `Record.Field.found`).
+    func at(_ place: String) -> Candidate {
+        var c = self
+        c.place = place
+        return c
     }
 }
 

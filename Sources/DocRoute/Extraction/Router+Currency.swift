@@ -10,6 +10,7 @@ extension Router {
             if let money, let code = money.currency {
                 state.filled[field.name] = Record.Field(value: .string(code), raw: code, confidence: money.confidence * 0.95,
                                                         strategy: money.strategy, page: money.page, box: money.box, valid: true, tried: [])
+                state.filled[field.name]?.found = "with_amount"
                 state.failures[field.name] = nil
                 continue
             }
@@ -29,6 +30,7 @@ extension Router {
                   best.value.count >= 2 else { continue }
             state.filled[field.name] = Record.Field(value: .string(best.key), raw: best.key, confidence: 0.7, strategy: .direct,
                                                     page: best.value.page + 1, box: best.value.box, valid: true, tried: [])
+            state.filled[field.name]?.found = "on_page"
             state.failures[field.name] = nil
             state.tried[field.name, default: []].append(.direct)
         }

@@ -22,6 +22,7 @@ extension Router {
             guard let validator = validators[field.name], case .success(let v) = validator.validate(run.text) else { continue }
             state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.6 * run.confidence, strategy: .direct,
                                                     page: line.page + 1, box: run.box, valid: true, tried: [])
+            state.filled[field.name]?.found = "title"
             state.failures[field.name] = nil
         }
     }

@@ -237,6 +237,7 @@ public struct Router: Sendable {
                     value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
                     strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread,
                     llm: llm?[field.name], tried: [])
+                state.filled[field.name]?.found = c.place
                 filled.append(field.name)
                 break
             }

@@ -18,6 +18,8 @@ struct TableStrategy: ExtractionStrategy {
         var specific = 0
         func add(_ field: String, _ c: Candidate) {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+            var c = c
+            if section.contains(field), let place = c.place { c.place = "section_" + place }
             out[field, default: []].append((c, order, occurrence, section.contains(field), specific)); order += 1
         }
         let sections = SectionMap(layout: context.layout, fields: fields)
@@ -62,14 +64,14 @@ struct TableStrategy: ExtractionStrategy {
             while column < table.columnCount, let next = grid.cell(covering: cell.row, column) {
                 if next.text.trimmingCharacters(in: .whitespaces).isEmpty { column = next.column + next.columnSpan; continue }
                 if matcher.matchWhole(next.text) == nil {
-                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality))
+                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right"))
                 }
                 break
             }
             // Below: the cell under the label, unless it is another label.
             if let below = grid.cell(covering: cell.row + cell.rowSpan, cell.column),
                !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil {
-                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95))
+                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at("cell_below"))
             }
         }
     }
@@ -96,12 +98,12 @@ struct TableStrategy: ExtractionStrategy {
                 if m.end < inlineEnd {
                     let rest = Array(line.words[m.end..<inlineEnd])
                     if types[m.field] == .address, let more = continued(WordRun(words: rest, page: line.page), lines: lines, matches: matches) {
-                        add(m.field, more.candidate(quality: m.quality))
+                        add(m.field, more.candidate(quality: m.quality).at("multi_line"))
                     }
-                    add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality))
+                    add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality).at("same_line"))
                     // An identifier glued to more words ("n°562044387 du 02 Juillet 2015"): its first token.
                     if types[m.field] == .identifier, rest.count > 1 {
-                        add(m.field, Candidate(WordRun(words: [rest[0]], page: line.page), quality: m.quality * 0.98))
+                        add(m.field, Candidate(WordRun(words: [rest[0]], page: line.page), quality: m.quality * 0.98).at("same_line"))
                     }
                 }
                 // The next segments of the same line, up to the next label: the value printed
@@ -110,15 +112,15 @@ struct TableStrategy: ExtractionStrategy {
                 for _ in 0..<Self.followingSegments {
                     guard start < nextStart, start < line.words.count else { break }
                     let end = min(nextStart, line.segmentEnd(containing: start))
-                    add(m.field, Candidate(WordRun(words: Array(line.words[start..<end]), page: line.page), quality: m.quality * factor))
+                    add(m.field, Candidate(WordRun(words: Array(line.words[start..<end]), page: line.page), quality: m.quality * factor).at("next_column"))
                     start = end
                     factor *= 0.97
                 }
                 if let below = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches) {
                     if types[m.field] == .address, let more = continued(below, lines: lines, matches: matches) {
-                        add(m.field, more.candidate(quality: m.quality * 0.95))
+                        add(m.field, more.candidate(quality: m.quality * 0.95).at("multi_line"))
                     }
-                    add(m.field, Candidate(below, quality: m.quality * 0.95))
+                    add(m.field, Candidate(below, quality: m.quality * 0.95).at("below"))
                 }
             }
         }

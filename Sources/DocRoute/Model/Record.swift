@@ -68,6 +68,11 @@ public struct Record: Sendable, Hashable, Codable {
         /// The value was read from a region of a learned template (`learned_template`): the
         /// field's own, or the machine-readable zone's (`strategy: mrz`); encoded only when true.
         public var fromTemplate = false
+        /// Where the value stood relative to what found it: `same_line`, `next_column`, `below`,
+        /// `multi_line` (after a label; `section_…` when its field's section decided),
+        /// `cell_right`, `cell_below` (native tables), `title`, `with_amount`, `on_page`
+        /// (currencies); nil for the other strategies (their name says it).
+        public var found: String?
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
                     page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
@@ -78,7 +83,7 @@ public struct Record: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, page, box, valid, reason, reread, llm, tried, checks
+            case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried, checks
             case fromTemplate = "from_template"
         }
 
@@ -98,6 +103,7 @@ public struct Record: Sendable, Hashable, Codable {
             tried = try c.decodeIfPresent([StrategyName].self, forKey: .tried) ?? []
             checks = try c.decodeIfPresent([String: CrossCheck].self, forKey: .checks) ?? [:]
             fromTemplate = try c.decodeIfPresent(Bool.self, forKey: .fromTemplate) ?? false
+            found = try c.decodeIfPresent(String.self, forKey: .found)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -107,6 +113,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encodeIfPresent(currency, forKey: .currency)
             try c.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
             try c.encodeIfPresent(strategy, forKey: .strategy)
+            try c.encodeIfPresent(found, forKey: .found)
             try c.encodeIfPresent(page, forKey: .page)
             try c.encodeIfPresent(box, forKey: .box)
             try c.encode(valid, forKey: .valid)

@@ -17,6 +17,12 @@ extension Evaluation {
         for (k, s) in byField.sorted(by: { $0.key < $1.key }) { out += row(k, s) }
         out += "\nby strategy (values it gave)\n" + header
         for (k, s) in byStrategy.sorted(by: { $0.key < $1.key }) { out += row(k, s) }
+        out += "\nwhere values were found, by field (values right / given)\n"
+        for (field, places) in byPlace.sorted(by: { $0.key < $1.key }) {
+            let parts = places.sorted { $0.value.truePositives + $0.value.falsePositives > $1.value.truePositives + $1.value.falsePositives }
+                .map { "\($0.key) \($0.value.truePositives)/\($0.value.truePositives + $0.value.falsePositives)" }
+            out += "  \(field): " + parts.joined(separator: ", ") + "\n"
+        }
         out += "\nlatency (ms)\n" + String(format: "  %-18@ %6@ %9@ %9@ %9@ %9@\n", "" as NSString, "docs" as NSString,
                                             "median" as NSString, "p95" as NSString, "per page" as NSString, "llm/doc" as NSString)
         for (k, l) in latency.sorted(by: { $0.key < $1.key }) + (ocrLatency.map { [("all OCR", $0)] } ?? []) {
