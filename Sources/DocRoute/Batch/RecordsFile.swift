@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -87,12 +86,8 @@ public final class RecordsFile {
     /// hashing, and a FIFO must not be opened at all).
     public static func key(ofFile path: String) -> String {
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              let handle = FileHandle(forReadingAtPath: path) else { return "path:" + path }
-        defer { try? handle.close() }
-        var hash = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hash.update(data: chunk) }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let sha = FileHash.sha256(path) else { return "path:" + path }
+        return sha
     }
 
     private static func error(_ what: String, _ path: String, code: Int32 = errno) -> DocRouteError {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -131,17 +130,9 @@ public final class WorkerPool: DocumentProcessor {
     /// and the daemon know it).
     private func failed(path: String, error: DocRouteError, start: UInt64) -> Record {
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        return Record(source: Record.Source(path: path, sha256: Self.sha256(path)), pipeline: spec.name, status: .failed,
+        return Record(source: Record.Source(path: path, sha256: FileHash.sha256(path)), pipeline: spec.name, status: .failed,
                       fields: [:], route: Record.Route(order: [], strategies: [], reason: "not read"),
                       timingsMs: Record.Timings(read: ms, total: ms), errors: [Record.ErrorInfo(error)],
                       versions: Record.VersionInfo(docroute: Versions.docroute, tesseract: nil, llmModel: nil))
-    }
-
-    static func sha256(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import DocRoute
 import Foundation
 import Logging
@@ -182,7 +181,7 @@ public final class WatchDaemon: Sendable {
     /// looks for earlier copies. A crash between the commit and a rename leaves a `seen` row
     /// that the next start drops (the file is still in the inbox) or adopts (it was moved).
     func claim(_ entries: [InboxScanner.Entry]) -> [Int64] {
-        let hashes = entries.map { try? Self.sha256(of: config.inbox.appendingPathComponent($0.name)) }
+        let hashes = entries.map { Self.sha256(of: config.inbox.appendingPathComponent($0.name)) }
         let ids: [Int64]
         do {
             ids = try state.insert(zip(entries, hashes).map { ($0.name, $1) })
@@ -207,7 +206,7 @@ public final class WatchDaemon: Sendable {
     /// A row whose file is in `processing/` but whose claim was not seen through (recovery).
     func adopt(_ id: Int64) throws {
         guard let row = try state.entry(id) else { return }
-        let sha = try? Self.sha256(of: processingURL(id: id, name: row.name))
+        let sha = Self.sha256(of: processingURL(id: id, name: row.name))
         try state.update(id, status: .processing, sha256: sha)
     }
 
@@ -258,7 +257,7 @@ public final class WatchDaemon: Sendable {
                 return try keep(row, records: records, duplicateOf: nil)
             }
             try state.update(row.id, status: .processing, attempts: attempts, lastError: .some("interrupted while processing (attempt \(attempts))"))
-            guard let sha = row.sha256 ?? (try? Self.sha256(of: file)) else {
+            guard let sha = row.sha256 ?? Self.sha256(of: file) else {
                 records = [failure(path: inboxPath, sha256: nil, code: "io", message: "cannot read the file: \(String(cString: strerror(errno)))")]
                 return try keep(row, records: records, duplicateOf: nil)
             }
@@ -338,14 +337,8 @@ public final class WatchDaemon: Sendable {
         lines.split(separator: "\n").compactMap { try? JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
     }
 
-    /// SHA-256 of a file, read in 1 MiB pieces.
-    static func sha256(of url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
+    /// SHA-256 of a file (see `FileHash`); nil when it cannot be read.
+    static func sha256(of url: URL) -> String? { FileHash.sha256(url.path) }
 
     // MARK: output
 
