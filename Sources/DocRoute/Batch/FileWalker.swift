@@ -33,8 +33,8 @@ public enum FileWalker {
     public static let dataExtensions: Set<String> = ["jsonl", "json", "yaml", "yml", "md"]
 
     /// `expand`, with the data files found by walking a folder set apart: a file whose name
-    /// ends in one of `dataExtensions` and whose first bytes are not a document's (a PDF,
-    /// PNG, JPEG, TIFF or ZIP signature). Files named on the command line are always inputs.
+    /// ends in one of `dataExtensions` and whose first bytes are not a document's
+    /// (`FormatDetector.hasDocumentSignature`). Files named on the command line are always inputs.
     public static func inputs(_ paths: [String], recursive: Bool = true) -> (files: [String], skipped: [String]) {
         var files: [String] = [], skipped: [String] = []
         for path in paths {
@@ -53,11 +53,7 @@ public enum FileWalker {
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
               let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 1024)) ?? Data())
-        let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], [0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A],
-                                     [0x50, 0x4B, 0x03, 0x04], [0x50, 0x4B, 0x05, 0x06]]
-        if signatures.contains(where: { head.starts(with: $0) }) { return false }
-        return head.firstRange(of: Array("%PDF-".utf8)) == nil
+        return !FormatDetector.hasDocumentSignature([UInt8]((try? handle.read(upToCount: 1024)) ?? Data()))
     }
 
     private static func walk(_ base: String, relative: String, recursive: Bool, into found: inout [String]) {

@@ -13,6 +13,20 @@ public struct FormatDetector: Sendable {
         self.limits = limits
     }
 
+    static let pngMagic: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    static let jpegMagic: [UInt8] = [0xFF, 0xD8, 0xFF]
+    static let tiffMagics: [[UInt8]] = [[0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A]]
+    static let zipMagics: [[UInt8]] = [[0x50, 0x4B, 0x03, 0x04], [0x50, 0x4B, 0x05, 0x06]]
+
+    /// Whether the first bytes of a file (up to 1024) are those of a PNG, JPEG, TIFF, PDF or
+    /// ZIP: what `detect` reads by content.
+    static func hasDocumentSignature(_ head: [UInt8]) -> Bool {
+        ([pngMagic, jpegMagic] + tiffMagics + zipMagics).contains { head.starts(with: $0) } || hasPDFHeader(head)
+    }
+
+    /// PDF readers accept the header anywhere in the first 1024 bytes.
+    static func hasPDFHeader(_ head: [UInt8]) -> Bool { head.firstRange(of: Array("%PDF-".utf8)) != nil }
+
     /// The format of the file whose full content is `data`; `url`, when given, is that file
     /// (ZIP packages are then opened from it rather than from a temporary copy).
     public func detect(_ data: Data, url: URL? = nil) throws(DocRouteError) -> DocumentFormat {
@@ -20,15 +34,14 @@ public struct FormatDetector: Sendable {
         let head = [UInt8](data.prefix(1024))
         func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
 
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
+        if starts(Self.pngMagic) { return .png }
+        if starts(Self.jpegMagic) { return .jpeg }
+        if Self.tiffMagics.contains(where: starts) { return .tiff }
         if starts([0x49, 0x49, 0x2B, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2B]) {
             throw .unsupportedFormat(kind: "BigTIFF image")
         }
-        // PDF readers accept the header anywhere in the first 1024 bytes.
-        if head.firstRange(of: Array("%PDF-".utf8)) != nil { return .pdf }
-        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+        if Self.hasPDFHeader(head) { return .pdf }
+        if Self.zipMagics.contains(where: starts) {
             return try detectZip(data, url: url)
         }
         if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
