@@ -63,12 +63,9 @@ public final class RecordsFile {
         guard failure == 0 else { throw Self.error("cannot append to", path, code: failure) }
     }
 
-    /// Whether the file held records of the input at `path` when it was opened: by content,
-    /// or by path for a record that has no SHA-256 (a file refused before it was hashed).
-    public func holds(_ path: String) -> Bool { held(path) != nil }
-
-    /// Whether the file held records of the input at `path`: nil when not, else whether one
-    /// of them failed.
+    /// Whether the file held records of the input at `path` when it was opened — by content,
+    /// or by path for a record that has no SHA-256 (a file refused before it was hashed): nil
+    /// when not, else whether one of them failed.
     public func held(_ path: String) -> Bool? {
         for key in ["path:" + path, Self.key(ofFile: path)] where recorded.contains(key) {
             return failed.contains(key)

@@ -11,7 +11,7 @@ public struct LabelMatcher: Sendable {
         public var quality: Double
         /// The label's last word ends with ":".
         public var colon: Bool
-        /// Characters of the label matched (its key's length): how specific it is.
+        /// Characters of the label matched (its key's length; 0 for a symbol): how specific it is.
         public var length: Int = 0
     }
 
@@ -75,14 +75,14 @@ public struct LabelMatcher: Sendable {
     /// match of five or more characters.
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
         let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
-        var found: [(Match, Int)] = []
+        var found: [Match] = []
         if !symbols.isEmpty {
             for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
                 let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
-                if let field = symbols[text] { found.append((Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false, length: 1), 0)) }
+                if let field = symbols[text] { found.append(Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false, length: 0)) }
             }
         }
-        guard maxTokens > 0 else { return found.map(\.0) }
+        guard maxTokens > 0 else { return found }
         for i in keys.indices where !keys[i].isEmpty {
             var joined: [Unicode.Scalar] = []
             // The label's words, or one more or fewer where OCR merged or split a word.
@@ -96,7 +96,7 @@ public struct LabelMatcher: Sendable {
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR).
                     guard isStart(i) || colon || (d == 0 && l.scalars.count >= 5) else { continue }
-                    found.append((Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count), l.scalars.count))
+                    found.append(Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count))
                 }
             }
         }
@@ -104,28 +104,25 @@ public struct LabelMatcher: Sendable {
         // a fuzzy "N° TVA" over the same word, and "Date of birth" beats "Date"), then best
         // quality; keep those that do not overlap a kept one.
         found.sort { a, b in
-            let x = Double(a.1) * a.0.quality, y = Double(b.1) * b.0.quality
+            let x = Double(a.length) * a.quality, y = Double(b.length) * b.quality
             if abs(x - y) > 1e-9 { return x > y }
-            return a.0.quality != b.0.quality ? a.0.quality > b.0.quality : a.0.start < b.0.start
+            return a.quality != b.quality ? a.quality > b.quality : a.start < b.start
         }
         var taken = [Bool](repeating: false, count: words.count)
         var kept: [Match] = []
-        var keptLength: [Int] = []
-        for (m, length) in found {
+        for m in found {
             // A label several fields share ("Company Name" under two headings) is a match for
             // each of them: the same words, as long and as good.
             if let i = kept.firstIndex(where: { $0.start == m.start && $0.end == m.end }) {
-                if kept[i].field != m.field, keptLength[i] == length, kept[i].quality == m.quality,
+                if kept[i].field != m.field, kept[i].length == m.length, kept[i].quality == m.quality,
                    !kept.contains(where: { $0.start == m.start && $0.field == m.field }) {
                     kept.append(m)
-                    keptLength.append(length)
                 }
                 continue
             }
             guard !(m.start..<m.end).contains(where: { taken[$0] }) else { continue }
             for k in m.start..<m.end { taken[k] = true }
             kept.append(m)
-            keptLength.append(length)
         }
         return kept.sorted { $0.start < $1.start }
     }

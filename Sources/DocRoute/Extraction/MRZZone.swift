@@ -17,12 +17,6 @@ struct MRZZone: Sendable, Hashable {
     static func locate(in document: Document) -> MRZZone? {
         var found: MRZZone? = nil
         for page in document.pages {
-            var order: [Int] = []
-            var byLine: [Int: [TextSpan]] = [:]
-            for w in page.words {
-                if byLine[w.line] == nil { order.append(w.line) }
-                byLine[w.line, default: []].append(w)
-            }
             var run: [[TextSpan]] = []
             func close() {
                 if run.count >= 2 {
@@ -35,8 +29,7 @@ struct MRZZone: Sendable, Hashable {
                 }
                 run = []
             }
-            for id in order {
-                let words = byLine[id] ?? []
+            for words in VisualLines.readerLines(page.words) {
                 if looksLikeZoneLine(words.map(\.text).joined()) { run.append(words) } else { close() }
             }
             close()

@@ -9,14 +9,12 @@ extension Router {
         var best: (line: TextLayout.Line, height: Double)? = nil
         for line in layout.lines where line.page == first.index {
             guard let box = line.box, box.y0 < first.height / 3, line.height > 0 else { continue }
-            let end = line.segmentStarts.count > 1 ? line.segmentStarts[1] : line.words.count
-            let text = line.words[..<end].map(\.text).joined(separator: " ")
+            let text = line.words[..<line.segmentEnd(containing: 0)].map(\.text).joined(separator: " ")
             guard text.contains(where: \.isLetter), labels.matchWhole(text) == nil, text.count >= 2 else { continue }
             if best == nil || line.height > best!.height * 1.1 { best = (line, line.height) }
         }
         guard let line = best?.line else { return }
-        let end = line.segmentStarts.count > 1 ? line.segmentStarts[1] : line.words.count
-        let run = WordRun(words: Array(line.words[..<end]), page: line.page)
+        let run = WordRun(words: Array(line.words[..<line.segmentEnd(containing: 0)]), page: line.page)
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
             guard let validator = validators[field.name], case .success(let v) = validator.validate(run.text) else { continue }

@@ -7,7 +7,6 @@ struct SectionMap {
         var page: Int
         var x0: Double
         var x1: Double
-        var bottom: Double
         /// The fields whose `section` names this heading.
         var fields: Set<String>
     }
@@ -35,8 +34,7 @@ struct SectionMap {
                 let end = line.segmentEnd(containing: m.end - 1)
                 // The heading's column: from its left edge to the next column of its line.
                 let x1 = end < line.words.count ? line.words[end].box?.x0 ?? .infinity : .infinity
-                found.append(Heading(line: li, page: line.page, x0: box.x0 - box.height, x1: x1, bottom: box.y1,
-                                     fields: byKey[m.field] ?? []))
+                found.append(Heading(line: li, page: line.page, x0: box.x0 - box.height, x1: x1, fields: byKey[m.field] ?? []))
             }
         }
         headings = found

@@ -8,7 +8,7 @@ struct TableStrategy: ExtractionStrategy {
         // Every field's labels mark where values end, even for fields already filled.
         let matcher = context.labels
         let wanted = Set(fields.map(\.name))
-        var out: [String: [(Candidate, Int, Int, Bool, Int)]] = [:]
+        var out: [String: [Ranked]] = [:]
         var order = 0
         // The label printing a candidate comes from (tables' cells, then lines, top to bottom),
         // and the fields whose section it is printed in.
@@ -20,7 +20,9 @@ struct TableStrategy: ExtractionStrategy {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
             var c = c
             if section.contains(field), let place = c.place { c.place = "section_" + place }
-            out[field, default: []].append((c, order, occurrence, section.contains(field), specific)); order += 1
+            out[field, default: []].append(Ranked(candidate: c, order: order, occurrence: occurrence,
+                                                  inSection: section.contains(field), specificity: specific))
+            order += 1
         }
         let sections = SectionMap(layout: context.layout, fields: fields)
         for table in context.document.tables {
@@ -39,18 +41,28 @@ struct TableStrategy: ExtractionStrategy {
         for (field, list) in out {
             let sorted = list.sorted { a, b in
                 // In the field's section first (a field without one has none in it).
-                if a.3 != b.3 { return a.3 }
+                if a.inSection != b.inSection { return a.inSection }
                 switch occurrences[field] ?? nil {
-                case .first? where a.2 != b.2: return a.2 < b.2
-                case .last? where a.2 != b.2: return a.2 > b.2
+                case .first? where a.occurrence != b.occurrence: return a.occurrence < b.occurrence
+                case .last? where a.occurrence != b.occurrence: return a.occurrence > b.occurrence
                 default:
-                    if a.0.confidence != b.0.confidence { return a.0.confidence > b.0.confidence }
-                    return a.4 != b.4 ? a.4 > b.4 : a.1 < b.1
+                    if a.candidate.confidence != b.candidate.confidence { return a.candidate.confidence > b.candidate.confidence }
+                    return a.specificity != b.specificity ? a.specificity > b.specificity : a.order < b.order
                 }
             }
-            result[field] = sorted.map(\.0)
+            result[field] = sorted.map(\.candidate)
         }
         return result
+    }
+
+    /// A candidate with what ranks it: the order it was found in, the label printing it came
+    /// from, whether that printing is in the field's section, and the label's length.
+    struct Ranked {
+        var candidate: Candidate
+        var order: Int
+        var occurrence: Int
+        var inSection: Bool
+        var specificity: Int
     }
 
     // MARK: native tables

@@ -10,12 +10,9 @@ extension Document {
                 page = line.page
                 out.append("--- page \(page + 1)")
             }
-            var parts: [String] = []
-            for (k, start) in line.segmentStarts.enumerated() {
-                let end = k + 1 < line.segmentStarts.count ? line.segmentStarts[k + 1] : line.words.count
-                parts.append(line.words[start..<end].map(\.text).joined(separator: " "))
-            }
-            out.append(parts.joined(separator: " | "))
+            out.append(line.segmentStarts.map { start in
+                line.words[start..<line.segmentEnd(containing: start)].map(\.text).joined(separator: " ")
+            }.joined(separator: " | "))
         }
         return out.joined(separator: "\n")
     }

@@ -7,28 +7,11 @@ enum VisualLines {
     /// The words of one page as lines, top to bottom, each left to right. Words without a box
     /// keep the lines their reader gave them (and come after the others).
     static func group(_ words: [TextSpan]) -> [[TextSpan]] {
-        // The reader's lines, in reading order.
-        var units: [[TextSpan]] = []
-        var index: [Int: Int] = [:]
-        var unboxed: [[TextSpan]] = []
-        var unboxedIndex: [Int: Int] = [:]
-        for w in words {
-            if w.box == nil {
-                if let i = unboxedIndex[w.line] { unboxed[i].append(w) } else {
-                    unboxedIndex[w.line] = unboxed.count
-                    unboxed.append([w])
-                }
-            } else if let i = index[w.line] {
-                units[i].append(w)
-            } else {
-                index[w.line] = units.count
-                units.append([w])
-            }
-        }
-        // A reader's line whose words do not share a height is several lines (poppler can
-        // put two rows of a column layout in one): cut it where a word leaves its
-        // neighbour's band.
-        units = units.flatMap(split)
+        // The reader's lines, in reading order. A reader's line whose words do not share a
+        // height is several lines (poppler can put two rows of a column layout in one): cut it
+        // where a word leaves its neighbour's band.
+        let units = readerLines(words.filter { $0.box != nil }).flatMap(split)
+        let unboxed = readerLines(words.filter { $0.box == nil })
         // A page left slightly skewed shifts a far column by a good part of a line: bands are
         // compared along the slope the reader's own lines show.
         let slope = Self.slope(of: units)
@@ -67,6 +50,19 @@ enum VisualLines {
             .map { $0.words.sorted { $0.box!.x0 < $1.box!.x0 } }
         out += unboxed
         return out
+    }
+
+    /// `words` grouped by the line their reader gave them, lines in order of their first word.
+    static func readerLines(_ words: [TextSpan]) -> [[TextSpan]] {
+        var lines: [[TextSpan]] = []
+        var index: [Int: Int] = [:]
+        for w in words {
+            if let i = index[w.line] { lines[i].append(w) } else {
+                index[w.line] = lines.count
+                lines.append([w])
+            }
+        }
+        return lines
     }
 
     /// The page's skew as the median slope (dy/dx) of the reader's lines that are long enough
