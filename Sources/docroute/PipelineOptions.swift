@@ -70,7 +70,9 @@ struct PipelineOptions: ParsableArguments {
         return dirs
     }
 
-    func pipeline(jobsDefault: Int = 1) throws -> Pipeline {
+    /// The pipeline these options name; `withoutCalibration` reports confidences as computed
+    /// (`eval --calibrate`).
+    func pipeline(jobsDefault: Int = 1, withoutCalibration: Bool = false) throws -> Pipeline {
         var spec: PipelineSpec
         do {
             spec = try PipelineSpec.resolve(pipeline, directories: Self.searchDirectories)
@@ -105,7 +107,8 @@ struct PipelineOptions: ParsableArguments {
                 throw ValidationError("--templates \(templates): \(error)")
             }
         }
-        return Pipeline(spec: spec, reader: reader, llm: backend, templates: store)
+        let pipeline = Pipeline(spec: spec, reader: reader, llm: backend, templates: store)
+        return withoutCalibration ? pipeline.withoutCalibration : pipeline
     }
 }
 
@@ -114,8 +117,7 @@ extension PipelineOptions {
     /// pipeline itself with `--in-process`. The pipeline is built here either way, so a bad
     /// spec, URL or template file is reported before any work.
     func processor(jobsDefault: Int = 1, withoutCalibration: Bool = false) throws -> any DocumentProcessor {
-        var pipeline = try pipeline(jobsDefault: jobsDefault)
-        if withoutCalibration { pipeline = pipeline.withoutCalibration }
+        let pipeline = try pipeline(jobsDefault: jobsDefault, withoutCalibration: withoutCalibration)
         if inProcess { return pipeline }
         var arguments = ["worker"] + workerArguments
         if withoutCalibration { arguments.append("--without-calibration") }

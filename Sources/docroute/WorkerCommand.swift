@@ -19,8 +19,6 @@ struct WorkerCommand: ParsableCommand {
     func validate() throws { try options.check() }
 
     func run() throws {
-        var pipeline = try options.pipeline(jobsDefault: 1)
-        if withoutCalibration { pipeline = pipeline.withoutCalibration }
-        WorkerLoop.serve(pipeline, memoryMB: options.maxMemory)
+        WorkerLoop.serve(try options.pipeline(jobsDefault: 1, withoutCalibration: withoutCalibration), memoryMB: options.maxMemory)
     }
 }
