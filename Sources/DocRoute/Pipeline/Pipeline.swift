@@ -122,9 +122,7 @@ public struct Pipeline: Sendable {
     }
 
     func failed(path: String, error: DocRouteError, timings: Record.Timings) -> Record {
-        Record(source: Record.Source(path: path), pipeline: spec.name, status: .failed, fields: [:],
-               route: Record.Route(order: [], strategies: [], reason: "not read"), timingsMs: timings,
-               errors: [Record.ErrorInfo(error)], versions: versions(ocr: false))
+        Record.failed(path: path, pipeline: spec.name, error: Record.ErrorInfo(error), timings: timings)
     }
 
     /// `ok` when every required field is valid; `needs_review` when one of them is below the

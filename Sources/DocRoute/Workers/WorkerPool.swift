@@ -130,9 +130,7 @@ public final class WorkerPool: DocumentProcessor {
     /// and the daemon know it).
     private func failed(path: String, error: DocRouteError, start: UInt64) -> Record {
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        return Record(source: Record.Source(path: path, sha256: FileHash.sha256(path)), pipeline: spec.name, status: .failed,
-                      fields: [:], route: Record.Route(order: [], strategies: [], reason: "not read"),
-                      timingsMs: Record.Timings(read: ms, total: ms), errors: [Record.ErrorInfo(error)],
-                      versions: Record.VersionInfo(docroute: Versions.docroute, tesseract: nil, llmModel: nil))
+        return Record.failed(path: path, sha256: FileHash.sha256(path), pipeline: spec.name, error: Record.ErrorInfo(error),
+                             timings: Record.Timings(read: ms, total: ms))
     }
 }

@@ -327,10 +327,7 @@ public final class WatchDaemon: Sendable {
 
     /// A record for a document that yields none of its own.
     func failure(path: String, sha256: String?, code: String, message: String) -> Record {
-        Record(source: Record.Source(path: path, sha256: sha256), pipeline: pipeline.spec.name, status: .failed, fields: [:],
-               route: Record.Route(order: [], strategies: [], reason: "not read"), timingsMs: Record.Timings(),
-               errors: [Record.ErrorInfo(code: code, message: message)],
-               versions: Record.VersionInfo(docroute: Versions.docroute, tesseract: nil, llmModel: nil))
+        Record.failed(path: path, sha256: sha256, pipeline: pipeline.spec.name, error: Record.ErrorInfo(code: code, message: message))
     }
 
     static func decode(_ lines: String) -> [Record] {
