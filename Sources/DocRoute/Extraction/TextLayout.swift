@@ -30,13 +30,7 @@ struct TextLayout: Sendable {
         var lines: [Line] = []
         for page in document.pages {
             let words = page.words.filter { !$0.text.isEmpty && !Self.isNoise($0) }
-            for var group in VisualLines.group(words) {
-                // Marks far smaller than their line's print (a speck OCR read as "ie") are not text.
-                let heights = group.compactMap { $0.box?.height }.sorted()
-                if heights.count == group.count, heights.count > 1 {
-                    let median = heights[heights.count / 2]
-                    group.removeAll { $0.box!.height < 0.3 * median }
-                }
+            for group in VisualLines.group(words) {
                 // Each word's `line` becomes its visual line's number, so a value counts the
                 // lines it really spans.
                 let number = lines.count

@@ -4,8 +4,9 @@
 /// block they were put in. (Tesseract puts a label and a value far to its right in different
 /// blocks; a PDF producer may emit them as separate runs.)
 enum VisualLines {
-    /// The words of one page as lines, top to bottom, each left to right. Words without a box
-    /// keep the lines their reader gave them (and come after the others).
+    /// The words of one page as lines, top to bottom, each left to right, without marks far
+    /// smaller than their line's print (a speck OCR read as "ie"). Words without a box keep the
+    /// lines their reader gave them (and come after the others).
     static func group(_ words: [TextSpan]) -> [[TextSpan]] {
         // The reader's lines, in reading order. A reader's line whose words do not share a
         // height is several lines (poppler can put two rows of a column layout in one): cut it
@@ -45,11 +46,18 @@ enum VisualLines {
                 mergedInto[i] = best.index
             }
         }
-        var out = bands.indices.filter { mergedInto[$0] == nil }.map { bands[$0] }
+        let lines = bands.indices.filter { mergedInto[$0] == nil }.map { bands[$0] }
             .sorted { $0.top != $1.top ? $0.top < $1.top : $0.left < $1.left }
-            .map { $0.words.sorted { $0.box!.x0 < $1.box!.x0 } }
-        out += unboxed
-        return out
+            .map { withoutSpecks($0.words.sorted { $0.box!.x0 < $1.box!.x0 }) }
+        return lines + unboxed
+    }
+
+    /// `line` without words under 30 % of its median word height.
+    static func withoutSpecks(_ line: [TextSpan]) -> [TextSpan] {
+        guard line.count > 1 else { return line }
+        let heights = line.map { $0.box!.height }.sorted()
+        let median = heights[heights.count / 2]
+        return line.filter { $0.box!.height >= 0.3 * median }
     }
 
     /// `words` grouped by the line their reader gave them, lines in order of their first word.
