@@ -5,7 +5,8 @@ import Foundation
 /// gates on it.
 ///
 /// A predicted field counts when it is valid; it is correct when its value equals the truth
-/// after normalisation (whitespace collapsed; numbers compared as numbers). A wrong value is
+/// after normalisation (whitespace collapsed; numbers compared as numbers; identifiers without
+/// spaces, case or a leading `#`). A wrong value is
 /// both a false positive and a false negative. Truth fields the pipeline does not define are
 /// not scored (a truth file can serve several pipelines); `ignoredFields` lists them.
 public struct Evaluation: Sendable, Encodable {
@@ -296,8 +297,17 @@ public struct Evaluation: Sendable, Encodable {
         case let (.number(x), .string(s)), let (.string(s), .number(x)): return Decimal(string: s) == x
         case let (.string(x), .string(y)):
             if type == .mrz { return x.filter { !$0.isWhitespace } == y.filter { !$0.isWhitespace } }
+            if type == .identifier { return identifierKey(x) == identifierKey(y) }
             return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
         }
+    }
+
+    /// An identifier as compared: without spaces and without the number sign a label leaves
+    /// in front of it (`# BLR_1` and `BLR_1`, `DE 232 446 240` and `DE232446240` are the same).
+    static func identifierKey(_ s: String) -> String {
+        var key = s.filter { !$0.isWhitespace }.uppercased()
+        while let c = key.first, "#№:".contains(c) { key.removeFirst() }
+        return key
     }
 
     static func median(_ sorted: [Double]) -> Double { percentile(sorted, 0.5) }

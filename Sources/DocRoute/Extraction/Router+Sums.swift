@@ -14,7 +14,7 @@ extension Router {
     /// - A missing or invalid total is filled with the sum (`filled`, strategy `sum`).
     func crossCheckSums(_ document: Document, layout: TextLayout, state: inout FillState) {
         for field in spec.fields {
-            guard let sum = field.sum else { continue }
+            guard let sum = field.sum, !sum.column.isEmpty else { continue }
             // The items end where the total, or a field it adds (tax), is named.
             let stop = field.labels + spec.fields.filter { sum.plus.contains($0.name) }.flatMap(\.labels)
             let column = LineItemColumn(headers: sum.column, stop: stop,

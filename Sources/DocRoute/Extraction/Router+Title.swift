@@ -25,3 +25,38 @@ extension Router {
         }
     }
 }
+
+extension Router {
+    /// Words a `position: first` field takes at most (`Wednesday, 2 July 2015`).
+    static let firstValueWords = 5
+
+    /// Fills fields with `position: first` that no label filled: on the first page, top to
+    /// bottom, the first run of up to five words within a segment that validates and is not
+    /// printed where another field's value is (the longest run at the earliest word). Found
+    /// by type alone, so its confidence is modest (0.5).
+    func fillFirst(layout: TextLayout, state: inout FillState) {
+        let wanted = spec.fields.filter { $0.position == .first && state.filled[$0.name] == nil }
+        guard !wanted.isEmpty, let page = layout.lines.first?.page else { return }
+        let taken = state.filled.values.compactMap { f in f.page == page + 1 ? f.box : nil }
+        for field in wanted {
+            state.tried[field.name, default: []].append(.direct)
+            guard let validator = validators[field.name] else { continue }
+            search: for line in layout.lines where line.page == page {
+                for start in line.words.indices {
+                    let end = min(line.segmentEnd(containing: start), start + Self.firstValueWords)
+                    for stop in stride(from: end, to: start, by: -1) {
+                        let run = WordRun(words: Array(line.words[start..<stop]), page: page)
+                        guard case .success(let v) = validator.validate(run.text) else { continue }
+                        if let box = run.box, taken.contains(where: { Self.same(box, $0) }) { continue }
+                        state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, currency: v.currency,
+                                                                confidence: 0.5 * run.confidence, strategy: .direct,
+                                                                page: page + 1, box: run.box, valid: true, tried: [])
+                        state.filled[field.name]?.found = "first_on_page"
+                        state.failures[field.name] = nil
+                        break search
+                    }
+                }
+            }
+        }
+    }
+}

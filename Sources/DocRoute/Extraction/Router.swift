@@ -113,10 +113,12 @@ public struct Router: Sendable {
                 state.tried[name, default: []].append(.replacement)
             }
         }
+        assignJointly(layout: context.layout, state: &state)
         crossCheckMRZ(document, state: &state)
         crossCheckSums(document, layout: context.layout, state: &state)
         fillCurrency(document, layout: context.layout, state: &state)
         fillTitle(document, layout: context.layout, state: &state)
+        fillFirst(layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         var errors: [Record.ErrorInfo] = []
         var model: String? = nil
@@ -219,7 +221,8 @@ public struct Router: Sendable {
             // An LLM step is recorded by `llm` on the field and `route.llm_fields`, not in `tried`.
             if llm == nil { state.tried[field.name, default: []].append(strategy) }
             guard let validator = validators[field.name] else { continue }
-            for c in candidates[field.name] ?? [] {
+            let list = candidates[field.name] ?? []
+            for (index, c) in list.enumerated() {
                 var original: (value: ValidatedValue, raw: String, confidence: Double)? = nil
                 switch accepted(c, validator: validator) {
                 case .success(let v): original = v
@@ -238,11 +241,27 @@ public struct Router: Sendable {
                     strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread,
                     llm: llm?[field.name], tried: [])
                 state.filled[field.name]?.found = c.place
+                state.others[field.name] = others(of: list[(index + 1)...], validator: validator, strategy: strategy)
                 filled.append(field.name)
                 break
             }
         }
         return filled
+    }
+
+    /// Valid readings a field passed over, best first, as the joint checks may take them
+    /// instead (see `Router+Joint.swift`): as printed or repaired, never re-read (a re-read
+    /// costs an OCR call), at most `FillState.maxOthers`.
+    func others(of rest: ArraySlice<Candidate>, validator: FieldValidator, strategy: StrategyName) -> [Record.Field] {
+        var out: [Record.Field] = []
+        for c in rest where out.count < FillState.maxOthers {
+            guard case .success(let (value, raw, confidence)) = accepted(c, validator: validator) else { continue }
+            var f = Record.Field(value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
+                                 strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+            f.found = c.place
+            out.append(f)
+        }
+        return out
     }
 
     /// The value `c` gives when it validates, as printed or repaired from OCR confusions
@@ -327,6 +346,9 @@ public struct Router: Sendable {
 /// What has been filled so far for one record.
 struct FillState {
     var filled: [String: Record.Field] = [:]
+    /// Each filled field's other valid readings, best first (see `Router.others`).
+    var others: [String: [Record.Field]] = [:]
+    static let maxOthers = 6
     var failures: [String: (Candidate, ValidationFailure, StrategyName)] = [:]
     var tried: [String: [StrategyName]] = [:]
     /// Re-reads one record, and one field, may make (a bound on time for a page full of
@@ -349,6 +371,7 @@ struct FillState {
     /// counted against its budget.
     mutating func forget(_ name: String) {
         filled[name] = nil
+        others[name] = nil
         failures[name] = nil
         tried[name] = nil
         rereadsByField[name] = nil

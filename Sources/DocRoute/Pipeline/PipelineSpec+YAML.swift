@@ -284,7 +284,9 @@ struct SpecReader {
                 for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {
                     if sk == "column" { sum.column = try strings(sv, "\(path).column") } else { sum.plus = try strings(sv, "\(path).plus") }
                 }
-                guard !sum.column.isEmpty else { throw fail(v, "\(path).column", "a sum needs the header texts of its line items' column") }
+                guard !sum.column.isEmpty || !sum.plus.isEmpty else {
+                    throw fail(v, "\(path).column", "a sum needs its line items' column headers, or the fields it adds (plus)")
+                }
                 f.sum = sum
             default: break
             }

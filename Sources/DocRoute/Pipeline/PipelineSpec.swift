@@ -64,13 +64,15 @@ public struct FieldSpec: Sendable {
     public var occurrence: Occurrence?
 
     /// Where an unlabelled field is printed: `title`, the largest print in the top part of
-    /// the first page (an issuer's or a shop's name in its letterhead). Used when no label
+    /// the first page (an issuer's or a shop's name in its letterhead); `first`, the first
+    /// words on the first page, in reading order, that are a valid value and no other field's
+    /// (an invoice's date in `Facture n°562044387 du 02 Juillet 2015`). Used when no label
     /// gave a value.
     public var position: Position?
 
     /// Where an unlabelled field stands on the page.
     public enum Position: String, Sendable, Hashable, CaseIterable {
-        case title
+        case title, first
     }
 
     /// Which printing of a repeated label a field takes.
@@ -91,7 +93,8 @@ public struct FieldSpec: Sendable {
 
 /// A total printed twice over: as itself and as the sum of the amounts in its line items'
 /// column (found by `column`, its header texts) plus the fields named in `plus` (tax,
-/// shipping). Declared on a money or number field as `sum: {column: [...], plus: [...]}`.
+/// shipping). Declared on a money or number field as `sum: {column: [...], plus: [...]}`;
+/// without `column`, the total is the sum of the `plus` fields alone (gross = net + tax).
 public struct SumSpec: Sendable, Hashable {
     public var column: [String]
     public var plus: [String]
