@@ -12,29 +12,67 @@ struct MRZZone: Sendable, Hashable {
     /// Characters a zone can hold: the whitelist for re-reading one.
     static let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
-    /// The last run of two or three consecutive zone-like lines in the document (a zone ends a
-    /// card or a passport page), or nil.
+    /// The last band of two or three zone lines in the document (a zone ends a card or a
+    /// passport page), or nil. Lines are the page's visual lines, so a zone line the OCR engine
+    /// split into blocks is whole again, and words it grouped with a zone line (a stamp, the
+    /// photo's caption) are trimmed from its ends. A band is consecutive zone-like lines, or
+    /// one zone-like line and the line right above or below it when that one is read as
+    /// capitals and digits under it (a line whose filler OCR lost: `PNVORE SSN AENECR`), which
+    /// a re-read with the zone's alphabet can then recover.
     static func locate(in document: Document) -> MRZZone? {
         var found: MRZZone? = nil
         for page in document.pages {
-            var run: [[TextSpan]] = []
-            func close() {
-                if run.count >= 2 {
-                    let lines = Array(run.suffix(3))
-                    let words = lines.flatMap { $0 }
+            let lines = VisualLines.group(page.words).map(zonePart)
+            var i = 0
+            while i < lines.count {
+                guard let first = lines[i], looksLikeZoneLine(text(first)) else { i += 1; continue }
+                var j = i + 1
+                while j < lines.count, let next = lines[j], looksLikeZoneLine(text(next)), j - i < 3 { j += 1 }
+                var band = Array(lines[i..<j].compactMap { $0 })
+                if band.count == 1 {
+                    if j < lines.count, let below = companion(lines[j], of: first) { band.append(below) }
+                    else if i > 0, let above = companion(lines[i - 1], of: first) { band.insert(above, at: 0) }
+                }
+                if band.count >= 2 {
+                    let words = band.flatMap { $0 }
                     let boxes = words.compactMap(\.box)
                     let box = boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }
-                    let text = lines.map { $0.map(\.text).joined() }.joined(separator: "\n")
-                    found = MRZZone(page: page.index, box: box, text: text, lines: lines.count)
+                    found = MRZZone(page: page.index, box: box, text: band.map(text).joined(separator: "\n"), lines: band.count)
                 }
-                run = []
+                i = j
             }
-            for words in VisualLines.readerLines(page.words) {
-                if looksLikeZoneLine(words.map(\.text).joined()) { run.append(words) } else { close() }
-            }
-            close()
         }
         return found
+    }
+
+    /// A line's words without a zone's spaces.
+    static func text(_ words: [TextSpan]) -> String { words.map(\.text).joined() }
+
+    /// The run of a line's words that may be a zone line: the line without words at either end
+    /// that hold lower-case letters or are mostly other than capitals, digits and filler; nil
+    /// when nothing is left.
+    static func zonePart(_ line: [TextSpan]) -> [TextSpan]? {
+        func fits(_ w: TextSpan) -> Bool {
+            let chars = Array(w.text)
+            guard !chars.contains(where: \.isLowercase) else { return false }
+            let n = chars.filter { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || "<«‹".contains($0) }.count
+            return n * 10 >= chars.count * 8
+        }
+        guard let start = line.firstIndex(where: fits), let end = line.lastIndex(where: fits) else { return nil }
+        return Array(line[start...end])
+    }
+
+    /// `line` when it can be the other line of a zone whose one readable line is `zone`: next
+    /// to it (two line heights apart at most), at least 15 capitals and digits, starting within
+    /// two character widths of the zone line's start.
+    static func companion(_ line: [TextSpan]?, of zone: [TextSpan]) -> [TextSpan]? {
+        guard let line, text(line).count >= 15 else { return nil }
+        let zoneBoxes = zone.compactMap(\.box), lineBoxes = line.compactMap(\.box)
+        guard let z = zoneBoxes.dropFirst().reduce(zoneBoxes.first, { $0?.union($1) }),
+              let l = lineBoxes.dropFirst().reduce(lineBoxes.first, { $0?.union($1) }) else { return nil }
+        let charWidth = z.width / Double(max(text(zone).count, 1))
+        guard abs(l.x0 - z.x0) <= 2 * charWidth, max(l.y0 - z.y1, z.y0 - l.y1) <= 2 * z.height else { return nil }
+        return line
     }
 
     /// 25–50 characters, nearly all capitals, digits or filler, with some filler (or its

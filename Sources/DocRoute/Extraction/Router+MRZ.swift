@@ -45,6 +45,12 @@ extension Router {
         }
         guard let mrz, mrz.isValid else {
             state.warnings.append("a machine-readable zone was found but its check digits do not verify; not used")
+            // Shown, not used: a zone field holds the zone as read, invalid, with why.
+            let why = mrz.map { "check digits fail: " + $0.failedChecks.joined(separator: ", ") } ?? "not a TD1, TD2 or TD3 zone"
+            for f in zoneFields where state.filled[f.name] == nil {
+                let read = Candidate(text: mrz?.lines.joined(separator: "\n") ?? zone.text, page: zone.page, box: zone.box, confidence: 0)
+                state.failures[f.name] = (read, ValidationFailure(why), .mrz)
+            }
             return
         }
         let page = zone.page + 1
@@ -59,6 +65,7 @@ extension Router {
             let text = mrz.value(part)
             guard !text.isEmpty, case .success(let fromZone) = validator.validate(text) else { continue }
             let isName = part == .surname || part == .givenNames
+            if isName && mrz.namesDoubtful { continue }
             let checked = MRZ.isChecked(part)
             // A number the zone verified only by swapping look-alikes in it is a guess.
             let guessed = part == .documentNumber && Self.guessed(mrz, printed: printedNumber)

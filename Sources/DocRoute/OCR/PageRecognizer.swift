@@ -63,10 +63,12 @@ struct PageRecognizer {
                 if upright.score >= best.score * 0.8 { best = upright }
             } else if best.poor {
                 // Upside down (a page fed the wrong way round) is likeliest; text running up
-                // the page is not read by Tesseract at all: each turn is tried until one reads.
+                // the page is not read by Tesseract at all: each turn is tried until one reads
+                // more, and more surely (a page of upright text beside more text printed
+                // sideways, such as a passport's data page under its front page, stays upright).
                 for turns in [2, 1, 3] where best.poor && affordable() {
                     let turned = try attempt(best.level, turns: turns)
-                    if turned.score > best.score * 1.5 { best = turned }
+                    if turned.score > best.score * 1.5, turned.meanConfidence > best.meanConfidence { best = turned }
                 }
             }
         }
@@ -115,8 +117,10 @@ struct PageRecognizer {
         let words: [TesseractEngine.Word]
         let level: ImagePreprocessor.Level
         let turns: Int
-        /// Characters of words of two or more letters or digits, each weighted by its word's
-        /// confidence: how much was read, and how surely.
+        /// Characters of upright words of two or more letters or digits, each weighted by its
+        /// word's confidence: how much was read, and how surely, the right way up (text running
+        /// sideways, which Tesseract also reads, does not count: a page turned to read its
+        /// sideways part loses its upright part).
         let score: Double
         /// Mean confidence of those characters.
         let meanConfidence: Double
@@ -126,7 +130,7 @@ struct PageRecognizer {
             var chars = 0, score = 0.0
             for w in words {
                 let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
-                guard n >= 2 else { continue }
+                guard n >= 2, w.turns == 0, n < 3 || w.box.height <= w.box.width * 1.2 else { continue }
                 chars += n
                 score += Double(n) * w.confidence
             }
@@ -146,8 +150,8 @@ struct PageRecognizer {
         /// Too little read, or read too unsurely, to trust this reading without trying another.
         var poor: Bool { score < PageRecognizer.poorScore || meanConfidence < PageRecognizer.poorConfidence }
 
-        /// The quarter turns that would right the text, when most of it (by characters) runs
-        /// sideways or upside down. Tesseract reads sideways lines itself (boxes taller than
+        /// The quarter turns that would right the text, when two thirds of it (by characters)
+        /// run sideways or upside down. Tesseract reads sideways lines itself (boxes taller than
         /// wide, in reading order down or up the page) but lays the page out wrongly around
         /// them; it marks upside-down blocks by their orientation.
         var sideways: Int? {
@@ -163,9 +167,11 @@ struct PageRecognizer {
                 if let next { byTurns[next.box.y0 > w.box.y0 ? 3 : 1] += n }
                 else if let previous { byTurns[previous.box.y0 < w.box.y0 ? 3 : 1] += n }
             }
+            // Two thirds at least: a page holding upright text beside sideways text (a passport's
+            // data page under its sideways front page) keeps the upright part readable.
             let total = byTurns.reduce(0, +)
             guard total > 0, let (turns, n) = byTurns.enumerated().max(by: { $0.element < $1.element }),
-                  turns != 0, n * 2 > total else { return nil }
+                  turns != 0, n * 3 > total * 2 else { return nil }
             return turns
         }
     }

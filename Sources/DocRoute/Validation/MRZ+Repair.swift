@@ -1,8 +1,9 @@
 extension MRZ {
     /// Reads an OCR'd machine-readable zone forgivingly and repairs the usual confusions until
-    /// the check digits verify (ICAO 9303 TD1, TD2, TD3):
+    /// the check digits verify (ICAO 9303 TD1, TD2, TD3, visas):
     /// - case, spaces and look-alikes of `<` (`«`, `‹`, `(`, `[`, `{`) are normalised; lines
-    ///   one to three characters short or long lose or gain filler `<` at their end;
+    ///   one to three characters short or long lose or gain filler `<` at their end; a names
+    ///   line read longer still is cut to size and its names marked doubtful;
     /// - each position is read as what the layout allows there: digits in dates and check
     ///   digits (O→0, I→1, S→5, B→8, …), letters in codes and names (0→O, 1→I, …), and runs of
     ///   filler misread as K, C, E or G at the end of a line are restored;
@@ -26,23 +27,28 @@ extension MRZ {
         let layout: Layout
         let width: Int
         let tail3 = lines.suffix(3)
+        // Two-line zones by their second line (the one with check digits); their first holds
+        // names only and may be read longer (filler read as two letters).
+        let tail2 = Array(lines.suffix(2))
+        func twoLine(_ w: Int) -> Bool { tail2.count == 2 && abs(tail2[1].count - w) <= 3 && tail2[0].count >= w - 3 }
         if tail3.count == 3 && tail3.allSatisfy({ abs($0.count - 30) <= 3 }) {
             layout = .td1; width = 30; lines = Array(tail3)
-        } else if lines.suffix(2).allSatisfy({ abs($0.count - 44) <= 3 }) {
-            layout = .td3; width = 44; lines = Array(lines.suffix(2))
-        } else if lines.suffix(2).allSatisfy({ abs($0.count - 36) <= 3 }) {
-            layout = .td2; width = 36; lines = Array(lines.suffix(2))
+        } else if twoLine(44) {
+            layout = .td3; width = 44; lines = tail2
+        } else if twoLine(36) {
+            layout = .td2; width = 36; lines = tail2
         } else {
             return nil
         }
         var repairs = 0
+        let overlong = lines.contains { $0.count > width + 3 }
         var chars = lines.map { line -> [Character] in
             var a = Array(line)
-            while a.count > width, a.last == "<" || a.last == "K" { a.removeLast(); repairs += 1 }
+            while a.count > width, let last = a.last, last == "<" || Self.fillerLike.contains(last) { a.removeLast(); repairs += 1 }
             while a.count < width { a.append("<"); repairs += 1 }
             return Array(a.prefix(width))
         }
-        let classes = Self.classes(layout)
+        let classes = Self.classes(layout, visa: chars[0].first == "V")
         for (l, row) in classes.enumerated() {
             for (i, kind) in row.enumerated() {
                 let c = chars[l][i]
@@ -107,13 +113,14 @@ extension MRZ {
             }
         }
         mrz.repairs = repairs
+        mrz.namesDoubtful = overlong
         return mrz
     }
 
     enum CharClass { case digit, checkOrFiller, letter, any }
 
     /// What each position of a layout may hold.
-    static func classes(_ layout: Layout) -> [[CharClass]] {
+    static func classes(_ layout: Layout, visa: Bool = false) -> [[CharClass]] {
         func row(_ width: Int, _ spans: [(Range<Int>, CharClass)]) -> [CharClass] {
             var out = [CharClass](repeating: .any, count: width)
             for (r, k) in spans { for i in r { out[i] = k } }
@@ -127,8 +134,10 @@ extension MRZ {
         case .td2, .td3:
             let w = layout == .td2 ? 36 : 44
             var second: [(Range<Int>, CharClass)] = [(9..<10, .digit), (10..<13, .letter), (13..<20, .digit), (20..<21, .letter),
-                                                     (21..<28, .digit), ((w - 1)..<w, .digit)]
-            if layout == .td3 { second.append((42..<43, .checkOrFiller)) }
+                                                     (21..<28, .digit)]
+            // A visa's line ends in optional data, a passport's or card's in check digits.
+            if !visa { second.append(((w - 1)..<w, .digit)) }
+            if layout == .td3 && !visa { second.append((42..<43, .checkOrFiller)) }
             return [row(w, [(0..<w, .letter)]), row(w, second)]
         }
     }

@@ -1,5 +1,5 @@
-/// A machine-readable zone (ICAO 9303 TD1, TD2 or TD3) split into its fields, with every
-/// check digit verified.
+/// A machine-readable zone (ICAO 9303 TD1, TD2 or TD3, and the visas MRV-A and MRV-B of the
+/// TD3 and TD2 sizes) split into its fields, with every check digit verified.
 public struct MRZ: Sendable, Hashable {
     /// The three ICAO 9303 layouts.
     public enum Layout: String, Sendable {
@@ -37,6 +37,10 @@ public struct MRZ: Sendable, Hashable {
     public var numberSwaps: Int { numberSwapped.count }
 
     public var isValid: Bool { failedChecks.isEmpty }
+
+    /// The names line was read with characters too many to place (filler read as letters and
+    /// more): the check digits still prove the other line, but the names are not to be taken.
+    public var namesDoubtful = false
 
     /// The facts a zone holds that a document also prints elsewhere.
     public enum Part: String, Sendable, CaseIterable {
@@ -152,7 +156,9 @@ public struct MRZ: Sendable, Hashable {
             birthDate = s(1, 13, 19); verify("birth_date", birthDate, a[1][19])
             sex = s(1, 20, 21)
             expiryDate = s(1, 21, 27); verify("expiry_date", expiryDate, a[1][27])
-            if long {
+            if a[0][0] == "V" {
+                // A visa (MRV-A, MRV-B): optional data after the expiry date, no composite digit.
+            } else if long {
                 let personal = s(1, 28, 42)
                 // An empty personal number may carry "<" or 0 as its check digit.
                 if !(personal.allSatisfy { $0 == "<" } && (a[1][42] == "<" || a[1][42] == "0")) {
