@@ -25,6 +25,31 @@ import Testing
         #expect(!CheckDigits.icaoValid("L898902C37"))
     }
 
+    /// ICAO 9303 Part 7's visa specimens: optional data where a passport has its personal
+    /// number, and no composite digit.
+    @Test func visasVerify() throws {
+        let a = try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<"))
+        #expect(a.layout == .td3 && a.isValid, "\(a.failedChecks)")
+        #expect(a.documentNumber == "L8988901C" && a.expiryDate == "961210" && a.givenNames == "ANNA MARIA")
+        let b = try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009078F9612109<<<<<<<<"))
+        #expect(b.layout == .td2 && b.isValid, "\(b.failedChecks)")
+        // A broken date digit still fails.
+        #expect(try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009079F9612109<<<<<<<<")).failedChecks == ["birth_date"])
+        // A passport keeps its composite digit.
+        #expect(try #require(MRZ(Self.td3.replacingOccurrences(of: "<10", with: "<11"))).failedChecks == ["composite"])
+    }
+
+    /// A passport's names line read with filler as letters and more (a re-read of a real
+    /// specimen): the check digits still prove the second line; the names are not taken.
+    @Test func anOverlongNamesLineLeavesTheZoneValidAndItsNamesDoubtful() throws {
+        let read = "P<S<GBRPUDARSANCIHENERIKCLCKCECCLLELLLLLLLLLLLCLLKLK\n7077979792GBR9505209M1704224<<<<<<<<<<<<<<00"
+        let m = try #require(MRZ.repaired(read))
+        #expect(m.isValid, "\(m.failedChecks)")
+        #expect(m.namesDoubtful)
+        #expect(m.documentNumber == "707797979" && m.birthDate == "950520" && m.expiryDate == "170422")
+        #expect(try #require(MRZ.repaired(Self.td3)).namesDoubtful == false)
+    }
+
     @Test func icaoDetectsEachBrokenDigit() throws {
         // An O read for the 0 of the document number breaks its digit and the composite.
         let misread = Self.td1.replacingOccurrences(of: "D23145890", with: "D2314589O")

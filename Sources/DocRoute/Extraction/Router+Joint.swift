@@ -88,7 +88,9 @@ extension Router {
             guard known.count == names.count - 1 else { continue }
             let value: Decimal = m == 0 ? known.reduce(0, +) : known[0] - known.dropFirst().reduce(0, +)
             guard value >= 0, let near = options[0].first ?? options[1].first,
-                  var printed = Self.printed(value, in: layout, validator: validator, near: near) else { continue }
+                  var printed = Self.printed(value, in: layout, validator: validator, near: near,
+                                             taken: state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } })
+            else { continue }
             printed.checks["sum"] = .filled
             printed.tried = state.tried[names[m]] ?? []
             state.filled[names[m]] = printed
@@ -120,9 +122,11 @@ extension Router {
         return nil
     }
 
-    /// Where `value` is printed as a valid reading of the field: a segment of a line, or its
-    /// last one or two words (`Subtotal $ 4.11`), the one closest to `near` on its page first.
-    static func printed(_ value: Decimal, in layout: TextLayout, validator: FieldValidator, near: Record.Field) -> Record.Field? {
+    /// Where `value` is printed as a valid reading of the field, not where a `taken` value is
+    /// (page 1-based): a segment of a line, or its last one or two words (`Subtotal $ 4.11`),
+    /// the one closest to `near` on its page first.
+    static func printed(_ value: Decimal, in layout: TextLayout, validator: FieldValidator, near: Record.Field,
+                        taken: [(page: Int, box: Box)]) -> Record.Field? {
         var best: (field: Record.Field, distance: Double)? = nil
         for line in layout.lines {
             var start = 0
@@ -132,6 +136,8 @@ extension Router {
                 for run in [words, Array(words.suffix(2)), Array(words.suffix(1))] where !run.isEmpty {
                     let r = WordRun(words: run, page: line.page)
                     guard case .success(let v) = validator.validate(r.text), case .number(let n) = v.value, n == value else { continue }
+                    // Another field's value is not this one's too.
+                    if let b = r.box, taken.contains(where: { $0.page == line.page + 1 && same(b, $0.box) }) { break }
                     let distance: Double
                     if let b = r.box, let nb = near.box, near.page == line.page + 1 {
                         distance = hypot((b.x0 + b.x1 - nb.x0 - nb.x1) / 2, (b.y0 + b.y1 - nb.y0 - nb.y1) / 2)
