@@ -172,4 +172,51 @@ import Testing
             #expect(cer < c.bound, "\(c.image): CER \(cer)")
         }
     }
+
+    static func shipped(_ name: String) throws -> Pipeline {
+        let spec = try PipelineSpec.resolve(name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        return Pipeline(spec: spec, reader: Support.reader)
+    }
+
+    static func values(_ record: Record) -> [String: FieldValue] {
+        record.fields.compactMapValues { $0.valid ? $0.value : nil }
+    }
+
+    /// A passport photographed open: its front page printed sideways above the data page. The
+    /// page stays upright, and the zone is found with its second line read and its first
+    /// (names, read garbled) re-read: the check digits prove number and dates.
+    @Test func aPassportOpenOnItsDataPageGivesItsZone() throws {
+        let record = try #require(try Self.shipped("identity").process(path: Support.corpus("fields-dev/mindee/passport-default_sample.png")).first)
+        let v = Self.values(record)
+        #expect(v["document_number"] == .string("707797979"))
+        #expect(v["date_of_birth"] == .string("1995-05-20"))
+        #expect(v["date_of_expiry"] == .string("2017-04-22"))
+        #expect(record.fields["date_of_birth"]?.strategy == .mrz)
+        #expect(record.source.preprocessing?.first?.contains { $0.hasPrefix("rotate") } == false)
+    }
+
+    /// A scanned invoice whose enlarged reading is surer but lost the amounts column: the
+    /// amounts the first reading had are kept, and the totals add up.
+    @Test func wordsOneReadingLostAreKeptFromTheOther() throws {
+        let path = Support.corpus("fields-dev/mindee/financial_document-default_sample.png")
+        let text = try Support.reader.read(path: path).text
+        for amount in ["195.00", "9.75", "45.00"] { #expect(text.contains(amount), "\(amount)") }
+        let record = try #require(try Self.shipped("invoice").process(path: path).first)
+        let v = Self.values(record)
+        #expect(v["amount"] == .number(Decimal(string: "204.75")!))
+        #expect(v["amount_untaxed"] == .number(Decimal(string: "195.00")!))
+        #expect(v["amount_tax"] == .number(Decimal(string: "9.75")!))
+        #expect(record.fields["amount"]?.checks["sum"] == .agrees)
+    }
+
+    /// A photographed till receipt: `20% VAT` and `20% VAT Net` are labels after a rate, and
+    /// net + tax = total picks them among the receipt's many amounts.
+    @Test func aReceiptsTotalsAddUp() throws {
+        let record = try #require(try Self.shipped("receipt").process(path: Support.corpus("fields-dev/mindee/expense_receipts-default_sample.png")).first)
+        let v = Self.values(record)
+        #expect(v["total"] == .number(Decimal(string: "10.20")!))
+        #expect(v["net"] == .number(Decimal(string: "8.50")!))
+        #expect(v["tax"] == .number(Decimal(string: "1.70")!))
+        #expect(v["currency"] == .string("GBP"))
+    }
 }

@@ -291,6 +291,34 @@ import Testing
         #expect(MRZZone.locate(in: Self.document(alone)) == nil)
     }
 
+    /// A receipt's letterhead: the shop's name, and its address on the lines under it, up to
+    /// the first line holding a date.
+    @Test func anAddressUnderTheTitle() throws {
+        let yaml = "name: t\nfields:\n  - {name: shop, type: text, position: title}\n  - {name: address, type: address, position: below_title}\n  - {name: date, labels: [Date], type: date}\n"
+        let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
+        let words = Self.run("Clachan", x: 300, y: 80, h: 30, line: 0) + Self.run("34 Kingley Street", x: 260, y: 118, line: 1)
+            + Self.run("W1B 5QH", x: 300, y: 146, line: 2) + Self.run("Sylvia 26 Feb 2016 15:20", x: 100, y: 174, line: 3)
+            + Self.run("Total 10.20", x: 100, y: 600, line: 4)
+        let f = Self.fields(spec, Self.document(words))
+        #expect(f["shop"]?.value == .string("Clachan"))
+        #expect(f["address"]?.value == .string("34 Kingley Street\nW1B 5QH"))
+        #expect(f["address"]?.found == "below_title")
+    }
+
+    /// A rate before a label (`20% VAT`) and labels one after another (`20% VAT Net`) count
+    /// mid-line; a word that is not a rate before one does not.
+    @Test func labelsAfterARate() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "net", labels: ["Net"], type: .money),
+                                                    FieldSpec(name: "tax", labels: ["VAT"], type: .money)])
+        let words = Self.run("20% VAT Net", x: 60, y: 100, line: 0) + [W(text: "8.50", x: 600, y: 100, line: 0)]
+            + Self.run("20% VAT", x: 60, y: 140, line: 1) + [W(text: "1.70", x: 600, y: 140, line: 1)]
+        let f = Self.fields(spec, Self.document(words, format: .pdf))
+        #expect(f["net"]?.value == .number(Decimal(string: "8.50")!))
+        #expect(f["tax"]?.value == .number(Decimal(string: "1.70")!))
+        let prose = Self.fields(spec, Self.document(Self.run("prices include VAT", x: 60, y: 100, line: 0) + [W(text: "1.70", x: 600, y: 100, line: 0)], format: .pdf))
+        #expect(prose["tax"]?.valid == false)
+    }
+
     @Test func valueShapes() {
         func check(_ type: FieldType, _ text: String) -> String? {
             try? FieldValidator(field: FieldSpec(name: "f", type: type)).validate(text).get().value.description

@@ -70,12 +70,18 @@ public struct LabelMatcher: Sendable {
         return best
     }
 
+    /// A tax rate or count printed before a label: digits with `%`, `.` or `,` (`20%`, `7,7 %`).
+    static func isRate(_ word: String) -> Bool {
+        word.contains(where: \.isNumber) && word.allSatisfy { $0.isNumber || "%.,".contains($0) } || word == "%"
+    }
+
     /// Every label occurrence in `words`, without overlaps (longer and better matches win).
-    /// A label counts where it starts a segment (`isStart`), ends with a colon, or is an exact
-    /// match of five or more characters.
+    /// A label counts where it starts a segment (`isStart`), ends with a colon, is an exact
+    /// match of five or more characters, or is exact and follows nothing but rates and labels
+    /// in its segment.
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
         let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
-        var found: [Match] = []
+        var found: [Match] = [], midLine: [Match] = []
         if !symbols.isEmpty {
             for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
                 let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
@@ -94,10 +100,30 @@ public struct LabelMatcher: Sendable {
                     guard d <= l.tolerance else { continue }
                     let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
-                    // read as one column by OCR).
-                    guard isStart(i) || colon || (d == 0 && l.scalars.count >= 5) else { continue }
-                    found.append(Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count))
+                    // read as one column by OCR), or an exact one after rates and labels only (below).
+                    let match = Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count)
+                    if isStart(i) || colon || (d == 0 && l.scalars.count >= 5) { found.append(match) } else if d == 0 { midLine.append(match) }
                 }
+            }
+        }
+        // An exact label after nothing but rates and other labels in its segment counts too
+        // (`20% VAT`, `20% VAT Net`), label by label from the segment's start.
+        func onlyRatesAndLabels(before start: Int) -> Bool {
+            var j = start
+            while j > 0, !isStart(j) {
+                let w = j - 1
+                if let covering = found.first(where: { $0.start <= w && w < $0.end }) { j = covering.start }
+                else if Self.isRate(words[w].text) { j = w }
+                else { return false }
+            }
+            return true
+        }
+        var added = true
+        while added {
+            added = false
+            if let k = midLine.firstIndex(where: { onlyRatesAndLabels(before: $0.start) }) {
+                found.append(midLine.remove(at: k))
+                added = true
             }
         }
         // Most label matched first (its length times the match quality, so an exact "TVA" beats

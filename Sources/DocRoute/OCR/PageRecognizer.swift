@@ -76,8 +76,10 @@ struct PageRecognizer {
            height < Self.smallText, affordable() {
             // Print smaller than the resolution says (a low-resolution card scanned onto a
             // 300 dpi page, a photo taken from afar): read again enlarged.
+            // Each reading may miss words the other read (a column of amounts): the better one
+            // takes them.
             let enlarged = try attempt(best.level, turns: best.turns, enlarge: min(2, Self.normalText / height))
-            if enlarged.score > best.score { best = enlarged }
+            best = enlarged.score > best.score ? enlarged.adding(best) : best.adding(enlarged)
         }
         let prepared = best.prepared
         // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
@@ -145,6 +147,35 @@ struct PageRecognizer {
                 w.confidence >= 0.5 && w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count >= 2
             }.map { min($0.box.height, $0.box.width) }.sorted()
             return heights.count >= 5 ? heights[heights.count / 2] : nil
+        }
+
+        /// This reading with the words `other` read where this one read nothing, when `other`
+        /// is a reading of the same image at another scale (same turn, same other steps).
+        /// Only words read surely are taken (two letters or digits at 0.7, one at 0.9), each
+        /// on a line of its own that visual lines then join to its neighbours.
+        func adding(_ other: Reading) -> Reading {
+            func unscaled(_ r: Reading) -> [String] { r.prepared.steps.filter { !$0.hasPrefix("upscale") } }
+            guard other.turns == turns, unscaled(other) == unscaled(self), !other.words.isEmpty else { return self }
+            let k = prepared.scale / other.prepared.scale
+            let lines = (words.map(\.line).max() ?? -1) + 1, blocks = (words.map(\.block).max() ?? -1) + 1
+            var merged = words
+            for w in other.words {
+                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+                guard w.turns == 0, (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9) else { continue }
+                var moved = w
+                moved.box = w.box.scaled(by: k)
+                guard !words.contains(where: { Self.overlap($0.box, moved.box) }) else { continue }
+                moved.line += lines
+                moved.block += blocks
+                merged.append(moved)
+            }
+            return merged.count == words.count ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
+        }
+
+        /// Boxes sharing a fifth of the smaller one's area or more.
+        static func overlap(_ a: Box, _ b: Box) -> Bool {
+            let w = min(a.x1, b.x1) - max(a.x0, b.x0), h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            return w > 0 && h > 0 && w * h >= 0.2 * min(a.width * a.height, b.width * b.height)
         }
 
         /// Too little read, or read too unsurely, to trust this reading without trying another.

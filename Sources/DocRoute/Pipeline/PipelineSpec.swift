@@ -66,13 +66,15 @@ public struct FieldSpec: Sendable {
     /// Where an unlabelled field is printed: `title`, the largest print in the top part of
     /// the first page (an issuer's or a shop's name in its letterhead); `first`, the first
     /// words on the first page, in reading order, that are a valid value and no other field's
-    /// (an invoice's date in `Facture n°562044387 du 02 Juillet 2015`). Used when no label
-    /// gave a value.
+    /// (an invoice's date in `Facture n°562044387 du 02 Juillet 2015`); `below_title`, the
+    /// lines right under the title (a shop's address under its name). Used when no label gave
+    /// a value.
     public var position: Position?
 
     /// Where an unlabelled field stands on the page.
     public enum Position: String, Sendable, Hashable, CaseIterable {
         case title, first
+        case belowTitle = "below_title"
     }
 
     /// Which printing of a repeated label a field takes.
