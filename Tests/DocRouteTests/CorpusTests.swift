@@ -219,4 +219,23 @@ import Testing
         #expect(v["tax"] == .number(Decimal(string: "1.70")!))
         #expect(v["currency"] == .string("GBP"))
     }
+
+    /// The same invoices as text PDFs and as OCR'd images: every field both fill has the same
+    /// value, and the images fill all the PDFs fill but at most one (Flipkart's number, printed
+    /// too small for OCR).
+    @Test func aTextLayerAndAnOCRPageOfTheSameInvoiceAgree() throws {
+        let invoice = try Self.shipped("invoice")
+        var missed = 0
+        for name in ["AmazonWebServices", "FlipkartInvoice", "SammyMaystoneLinesTest", "oyo"] {
+            let base = Support.corpus("fields-dev/invoice2data/\(name)")
+            let text = Self.values(try #require(invoice.process(path: base + ".pdf").first))
+            let image = Self.values(try #require(invoice.process(path: base + ".png").first))
+            #expect(text.count >= 4, "\(name): \(text)")
+            for (field, value) in text {
+                if let read = image[field] { #expect(read == value, "\(name) \(field)") } else { missed += 1 }
+            }
+            #expect(image.keys.allSatisfy { text[$0] != nil }, "\(name): the image fills \(image.keys.sorted())")
+        }
+        #expect(missed <= 1)
+    }
 }
