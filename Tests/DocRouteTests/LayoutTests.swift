@@ -289,6 +289,11 @@ import Testing
         let alone = Self.run("Nationality BRITISH CITIZEN", x: 40, y: 900, line: 0)
             + [W(text: "7077979792GBR9505209M1704224<<<<<<<<<<<<<<00", x: 40, y: 935, line: 1)]
         #expect(MRZZone.locate(in: Self.document(alone)) == nil)
+        // Filler read as e and c (a few lower-case letters) leaves a line in the zone.
+        let card = [W(text: "I<UTOXOW2T7VYI9<<<<<<<eeeee#c#<<", x: 40, y: 900, line: 0),
+                    W(text: "9402283M2907181P0L<<<<<<<<<<<Q", x: 40, y: 935, line: 1),
+                    W(text: "NOWAK<<PIOTR<<<<<<<<<<<<<<c<cc<c<", x: 40, y: 970, line: 2)]
+        #expect(MRZZone.locate(in: Self.document(card))?.lines == 3)
     }
 
     /// A receipt's letterhead: the shop's name, and its address on the lines under it, up to

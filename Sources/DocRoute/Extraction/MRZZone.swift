@@ -49,13 +49,18 @@ struct MRZZone: Sendable, Hashable {
     static func text(_ words: [TextSpan]) -> String { words.map(\.text).joined() }
 
     /// The run of a line's words that may be a zone line: the line without words at either end
-    /// that hold lower-case letters or are mostly other than capitals, digits and filler; nil
+    /// that are mostly in lower case or mostly other than capitals, digits and filler; nil
     /// when nothing is left.
     static func zonePart(_ line: [TextSpan]) -> [TextSpan]? {
         func fits(_ w: TextSpan) -> Bool {
             let chars = Array(w.text)
-            guard !chars.contains(where: \.isLowercase) else { return false }
-            let n = chars.filter { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || "<«‹".contains($0) }.count
+            // Filler misread as e, c or g leaves a few lower-case letters; a word mostly in lower
+            // case is prose.
+            guard chars.filter(\.isLowercase).count * 10 <= chars.count * 3 else { return false }
+            let n = chars.filter { c in
+                let u = Character(c.uppercased())
+                return (u.isASCII && (u.isUppercase || u.isNumber)) || "<«‹".contains(c)
+            }.count
             return n * 10 >= chars.count * 8
         }
         guard let start = line.firstIndex(where: fits), let end = line.lastIndex(where: fits) else { return nil }
