@@ -97,8 +97,9 @@ RATES = {"en": [20, 5], "de": [19, 7], "fr": [20, 10], "nl": [21, 9], "es": [21,
 COUNTRY = {"en": "GB", "de": "DE", "fr": "FR", "nl": "NL", "es": "ES", "it": "IT"}
 
 
-def money(v, lang, rng, currency):
-    """The amount as the language prints it, with the currency as a symbol or code (sometimes none)."""
+def money(v, lang, style, currency):
+    """The amount as the language prints it, with the currency as a symbol, a code or none
+    (`style`; with none, the amounts column's header names the currency)."""
     s = "%.2f" % v
     whole, cents = s.split(".")
     groups = []
@@ -113,7 +114,6 @@ def money(v, lang, rng, currency):
     else:
         text = ".".join(groups) + "," + cents
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}[currency]
-    style = rng.choice(["symbol", "code", "none"])
     if style == "symbol":
         return symbol + text if currency in ("USD", "GBP") else text + " " + symbol
     if style == "code":
@@ -220,20 +220,21 @@ def page(inv, rng):
             bx += bw
     # The items.
     y = 290
-    heads = w["items"]
+    heads = list(w["items"])
+    style = rng.choice(["symbol", "code", "none"])
+    if style == "none":
+        heads[3] += " (%s)" % inv["currency"]
     text(50, y, heads[0], 10, True)
     text(330, y, heads[1], 10, True, "right")
     text(440, y, heads[2], 10, True, "right")
     text(545, y, heads[3], 10, True, "right")
     ops.append(("rect", 50, y + 6, 495, 0.8))
     y += 22
-    # One way of printing amounts per invoice.
-    amount_seed = rng.random()
     for desc, qty, price, amount in inv["items"]:
         text(50, y, desc)
         text(330, y, str(qty), align="right")
-        text(440, y, money(price, lang, random.Random(amount_seed), inv["currency"]), align="right")
-        text(545, y, money(amount, lang, random.Random(amount_seed), inv["currency"]), align="right")
+        text(440, y, money(price, lang, style, inv["currency"]), align="right")
+        text(545, y, money(amount, lang, style, inv["currency"]), align="right")
         y += 16
     ops.append(("rect", 300, y, 245, 0.8))
     y += 20
@@ -245,7 +246,7 @@ def page(inv, rng):
     for k, (label, value) in enumerate(lines):
         last = k == len(lines) - 1
         text(330, y, label + rng.choice(["", ":"]) if not last else label, 11 if last else 10, last)
-        text(545, y, money(value, lang, random.Random(amount_seed), c), 11 if last else 10, last, "right")
+        text(545, y, money(value, lang, style, c), 11 if last else 10, last, "right")
         y += 18
     # The footer.
     y = 760

@@ -160,6 +160,9 @@ import Testing
     }
 
     @Test func enumsPatternsAndCleaning() throws {
+        // A box's left rule read as an opening bracket goes; a closing one (a misread J) stays.
+        #expect(FieldValidator.clean("(ZIELIŃSKI") == "ZIELIŃSKI" && FieldValidator.clean("[ Noémie") == "Noémie")
+        #expect(FieldValidator.clean("(0%)") == "(0%)" && FieldValidator.clean("XOW2T7VY]") == "XOW2T7VY]")
         let sex = FieldValidator(field: FieldSpec(name: "sex", type: .enum,
                                                   values: [EnumValue("F", synonyms: ["Female"]), EnumValue("M", synonyms: ["Male"])]))
         #expect(try sex.validate("Female").get().value == .string("F"))

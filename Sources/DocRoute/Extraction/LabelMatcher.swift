@@ -93,6 +93,9 @@ public struct LabelMatcher: Sendable {
             var joined: [Unicode.Scalar] = []
             // The label's words, or one more or fewer where OCR merged or split a word.
             for n in 1...(maxTokens + 1) where i + n <= keys.count {
+                // A label stays within its column: `Date | Échéance` is two labels, not a fuzzy
+                // `Date d'échéance`.
+                if n > 1 && isStart(i + n - 1) { break }
                 joined += keys[i + n - 1]
                 let colon = words[i + n - 1].text.hasSuffix(":")
                 for l in labels where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {

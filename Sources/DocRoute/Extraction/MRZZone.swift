@@ -22,7 +22,7 @@ struct MRZZone: Sendable, Hashable {
     static func locate(in document: Document) -> MRZZone? {
         var found: MRZZone? = nil
         for page in document.pages {
-            let lines = VisualLines.group(page.words).map(zonePart)
+            let lines = VisualLines.group(page.words, specks: true).map(zonePart)
             var i = 0
             while i < lines.count {
                 guard let first = lines[i], looksLikeZoneLine(text(first)) else { i += 1; continue }

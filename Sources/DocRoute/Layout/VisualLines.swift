@@ -5,9 +5,10 @@
 /// blocks; a PDF producer may emit them as separate runs.)
 enum VisualLines {
     /// The words of one page as lines, top to bottom, each left to right, without marks far
-    /// smaller than their line's print (a speck OCR read as "ie"). Words without a box keep the
-    /// lines their reader gave them (and come after the others).
-    static func group(_ words: [TextSpan]) -> [[TextSpan]] {
+    /// smaller than their line's print (a speck OCR read as "ie") unless `specks` keeps them (a
+    /// machine-readable zone's filler is small print). Words without a box keep the lines their
+    /// reader gave them (and come after the others).
+    static func group(_ words: [TextSpan], specks: Bool = false) -> [[TextSpan]] {
         // The reader's lines, in reading order. A reader's line whose words do not share a
         // height is several lines (poppler can put two rows of a column layout in one): cut it
         // where a word leaves its neighbour's band.
@@ -48,7 +49,10 @@ enum VisualLines {
         }
         let lines = bands.indices.filter { mergedInto[$0] == nil }.map { bands[$0] }
             .sorted { $0.top != $1.top ? $0.top < $1.top : $0.left < $1.left }
-            .map { withoutSpecks($0.words.sorted { $0.box!.x0 < $1.box!.x0 }) }
+            .map { band in
+                let line = band.words.sorted { $0.box!.x0 < $1.box!.x0 }
+                return specks ? line : withoutSpecks(line)
+            }
         return lines + unboxed
     }
 

@@ -50,6 +50,14 @@ public struct FieldValidator: Sendable {
             if let f = s.first, quotes.contains(f) { s.removeFirst() } else if let l = s.last, quotes.contains(l) { s.removeLast() }
             s = s.trimmingCharacters(in: .whitespaces)
         }
+        // An opening bracket without its partner in front of a value is the rule of the box it
+        // is printed in, read as one ("(ZIELIŃSKI", "[Noémie"). (A closing one at the end stays:
+        // it is more often a misread J, which OCR repair restores.)
+        for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] as [(Character, Character)]
+        where s.count > 1 && s.first == open && !s.contains(close) {
+            s.removeFirst()
+            s = s.trimmingCharacters(in: .whitespaces)
+        }
         return s
     }
 
