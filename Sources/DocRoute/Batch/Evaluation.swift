@@ -202,15 +202,17 @@ public struct Evaluation: Sendable, Encodable {
     }
 
     /// Runs `runner` over the files the truth names (relative to `directory`) and scores the records.
-    public static func run(directory: String, truth: [Truth], runner: BatchRunner) -> Evaluation {
+    /// With `fields`, only those fields are scored (the others are reported as ignored).
+    public static func run(directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil) -> Evaluation {
         let files = Array(Set(truth.map(\.file))).sorted()
         let paths = files.map { (directory as NSString).appendingPathComponent($0) }
         let results = runner.run(paths)
-        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec)
+        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields)
     }
 
     /// Scores `results[i]` (the records of `files[i]`) against `truth`.
-    static func score(files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec) -> Evaluation {
+    static func score(files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec,
+                      fields: Set<String>? = nil) -> Evaluation {
         var e = Evaluation(pipeline: pipeline.name, documents: files.count, records: 0)
         let types = Dictionary(uniqueKeysWithValues: pipeline.fields.map { ($0.name, $0.type) })
         var recordsByKey: [String: Record] = [:]
@@ -229,12 +231,12 @@ public struct Evaluation: Sendable, Encodable {
             calls[kind, default: 0] += records.reduce(0) { $0 + $1.route.llmCalls }
             if first == nil || first?.status == .failed { e.failedFiles.append(file) }
         }
-        let defined = Set(pipeline.fields.map(\.name))
+        let defined = Set(pipeline.fields.map(\.name)).intersection(fields ?? Set(pipeline.fields.map(\.name)))
         e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).sorted()
         for t in truth {
             let record = recordsByKey[key(t.file, t.row)]
             let kind = kindOf[t.file] ?? "unknown"
-            let names = Set(t.fields.keys).intersection(defined).union(record?.fields.filter { $0.value.valid }.map(\.key) ?? [])
+            let names = Set(t.fields.keys).union(record?.fields.filter { $0.value.valid }.map(\.key) ?? []).intersection(defined)
             for name in names.sorted() {
                 let expected = t.fields[name]
                 let predictedField = record?.fields[name]

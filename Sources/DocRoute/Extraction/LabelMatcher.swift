@@ -93,9 +93,11 @@ public struct LabelMatcher: Sendable {
             var joined: [Unicode.Scalar] = []
             // The label's words, or one more or fewer where OCR merged or split a word.
             for n in 1...(maxTokens + 1) where i + n <= keys.count {
-                // A label stays within its column: `Date | Échéance` is two labels, not a fuzzy
-                // `Date d'échéance`.
-                if n > 1 && isStart(i + n - 1) { break }
+                // Across a column gap, words that are a label already are not read as the start of
+                // a longer one: `Date | Échéance` is two labels, not a fuzzy `Date d'échéance`.
+                // (A gap left by a dropped speck, `Date [of] birth`, may still be crossed.)
+                if n > 1 && isStart(i + n - 1)
+                    && (found + midLine).contains(where: { $0.start == i && $0.end == i + n - 1 && $0.quality == 1 }) { break }
                 joined += keys[i + n - 1]
                 let colon = words[i + n - 1].text.hasSuffix(":")
                 for l in labels where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {

@@ -138,7 +138,8 @@ extension Router {
     /// The one reading of a checked part that the zone's check digit proves (`accepts`: whether
     /// the digit verifies a reading), taking each differing character from the printed value or
     /// from the zone; nil when none or several verify (the digit cannot tell 6 from G, 0 from A:
-    /// letters count 10 more than their look-alike digits).
+    /// letters count 10 more than their look-alike digits). Readings differing in more than six
+    /// places, or in length, are not mixed: the zone's is taken when the printed one fails.
     static func reconcile(printed: String, zone: String, accepts: (String) -> Bool?) -> String? {
         let p = Array(printed), z = Array(zone)
         guard p.count == z.count else {
@@ -146,7 +147,10 @@ extension Router {
             return accepts(printed) == false ? zone : nil
         }
         let differing = p.indices.filter { p[$0] != z[$0] }
-        guard !differing.isEmpty, differing.count <= 6 else { return nil }
+        guard !differing.isEmpty else { return nil }
+        // Readings of different things (a heading read where the number was): the zone's,
+        // if the printed one fails the digit.
+        guard differing.count <= 6 else { return accepts(printed) == false ? zone : nil }
         var proven: [String] = []
         for mask in 0..<(1 << differing.count) {
             var c = p

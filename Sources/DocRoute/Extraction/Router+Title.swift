@@ -1,18 +1,16 @@
 extension Router {
-    /// Fills fields with `position: title` that no label filled: the first segment of the
-    /// line printed largest in the top third of the first page (the topmost among equals),
-    /// unless it is a label, a number or a date. A guess from layout alone, so its confidence
-    /// is modest (0.6).
+    /// Fills fields with `position: title` that no label filled: the column segment printed
+    /// largest in the top third of the first page (the topmost, then leftmost among equals),
+    /// unless it is a label or holds no letters (an issuer's name beside the word `INVOICE`
+    /// is the issuer). A guess from layout alone, so its confidence is modest (0.6).
     func fillTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .title && state.filled[$0.name] == nil }
-        guard !wanted.isEmpty, let index = Self.titleLine(document, layout: layout, labels: labels) else { return }
-        let line = layout.lines[index]
-        let run = WordRun(words: Array(line.words[..<line.segmentEnd(containing: 0)]), page: line.page)
+        guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels) else { return }
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
-            guard let validator = validators[field.name], case .success(let v) = validator.validate(run.text) else { continue }
-            state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.6 * run.confidence, strategy: .direct,
-                                                    page: line.page + 1, box: run.box, valid: true, tried: [])
+            guard let validator = validators[field.name], case .success(let v) = validator.validate(title.run.text) else { continue }
+            state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.6 * title.run.confidence, strategy: .direct,
+                                                    page: title.run.page + 1, box: title.run.box, valid: true, tried: [])
             state.filled[field.name]?.found = "title"
             state.failures[field.name] = nil
         }
@@ -20,40 +18,64 @@ extension Router {
 }
 
 extension Router {
-    /// The index (into `layout.lines`) of the line printed largest in the top third of the
-    /// first page (the topmost among equals) whose first segment holds letters and is no label.
-    static func titleLine(_ document: Document, layout: TextLayout, labels: LabelMatcher) -> Int? {
+    /// A title: the line it is on (index into `layout.lines`) and its words.
+    struct Title {
+        var line: Int
+        var run: WordRun
+    }
+
+    /// The segment printed largest (median word height) in the top third of the first page,
+    /// the topmost and then leftmost among equals (within 10 %), without label words at its end
+    /// (`… Invoice`), that is no label of the pipeline and holds four letters or two words.
+    static func title(_ document: Document, layout: TextLayout, labels: LabelMatcher) -> Title? {
         guard let first = document.pages.first, first.height > 0 else { return nil }
-        var best: (index: Int, height: Double)? = nil
+        var best: (title: Title, height: Double)? = nil
         for (i, line) in layout.lines.enumerated() where line.page == first.index {
-            guard let box = line.box, box.y0 < first.height / 3, line.height > 0 else { continue }
-            let text = line.words[..<line.segmentEnd(containing: 0)].map(\.text).joined(separator: " ")
-            guard text.contains(where: \.isLetter), labels.matchWhole(text) == nil, text.count >= 2 else { continue }
-            if best == nil || line.height > best!.height * 1.1 { best = (i, line.height) }
+            guard let box = line.box, box.y0 < first.height / 3 else { continue }
+            var start = 0
+            while start < line.words.count {
+                let end = line.segmentEnd(containing: start)
+                let run = WordRun(words: Array(line.words[start..<end]), page: line.page)
+                start = end
+                let heights = run.words.compactMap { $0.box?.height }.sorted()
+                guard !heights.isEmpty, case let height = heights[heights.count / 2], height > 0 else { continue }
+                // A document title after the name (`Amazon Web Services Invoice`) is not part of it;
+                // a segment that is little else (`TAX INVOICE`) is no name.
+                var words = run.words
+                while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
+                let named = WordRun(words: words, page: run.page)
+                let text = named.text
+                guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter)),
+                      labels.matchWhole(text) == nil else { continue }
+                if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
+            }
         }
-        return best?.index
+        return best?.title
     }
 
     /// Lines a `below_title` value spans at most.
     static let belowTitleLines = 3
 
     /// Fills fields with `position: below_title` that no label filled: the lines right under
-    /// the title (see `fillTitle`), each within a line's height of the one above and
-    /// overlapping the title across, up to three, stopping at a line that holds a label or a
-    /// date. A `text` field takes the first line; an `address` all of them. Confidence 0.5.
+    /// the title (see `fillTitle`), each within a line's height of the one above, their
+    /// segment that overlaps the title across, up to three, stopping at a line that holds a
+    /// label or a date. A `text` field takes the first line; an `address` all of them. Confidence 0.5.
     func fillBelowTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .belowTitle && state.filled[$0.name] == nil }
-        guard !wanted.isEmpty, let t = Self.titleLine(document, layout: layout, labels: labels),
-              let titleBox = layout.lines[t].box else { return }
+        guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels),
+              let titleBox = title.run.box else { return }
+        let t = title.line
         let dates = FieldValidator(field: FieldSpec(name: "date", type: .date), dateOrder: spec.dateOrder)
         var runs: [WordRun] = []
         var bottom = titleBox.y1
         var j = t + 1
         while j < layout.lines.count, runs.count < Self.belowTitleLines {
             let line = layout.lines[j]
-            guard line.page == layout.lines[t].page, let box = line.box, box.y0 - bottom <= max(line.height, 1) * 1.2,
-                  box.x0 < titleBox.x1, box.x1 > titleBox.x0 else { break }
-            let words = Array(line.words[..<line.segmentEnd(containing: 0)])
+            // The line's segment under the title (a letterhead beside the document's title).
+            guard line.page == title.run.page, let box = line.box, box.y0 - bottom <= max(line.height, 1) * 1.2,
+                  let start = line.words.firstIndex(where: { w in w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false })
+            else { break }
+            let words = Array(line.words[start..<line.segmentEnd(containing: start)])
             let run = WordRun(words: words, page: line.page)
             guard labels.matches(in: line.words, isStart: line.isSegmentStart).isEmpty,
                   !(0..<words.count).contains(where: { i in (i + 1...min(words.count, i + 4)).contains { k in
@@ -105,6 +127,46 @@ extension Router {
                         state.failures[field.name] = nil
                         break search
                     }
+                }
+            }
+        }
+    }
+}
+
+extension Router {
+    /// Fills fields with `after: [...]` headings that no label filled: under the first such
+    /// heading printed at the start of a column, the words below it in its column (as a label's
+    /// value below it is found), continued over the lines under them for an address. Found by
+    /// a heading rather than a label, so less sure (0.6).
+    func fillAfter(layout: TextLayout, state: inout FillState) {
+        let wanted = spec.fields.filter { !$0.after.isEmpty && state.filled[$0.name] == nil }
+        guard !wanted.isEmpty else { return }
+        let lines = layout.lines
+        let matches = lines.map { labels.matches(in: $0.words, isStart: $0.isSegmentStart) }
+        let table = TableStrategy()
+        // Another field's value is not this one's too.
+        let taken = state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } }
+        for field in wanted {
+            state.tried[field.name, default: []].append(.direct)
+            guard let validator = validators[field.name] else { continue }
+            let headings = LabelMatcher(fields: [FieldSpec(name: field.name, labels: field.after)])
+            search: for (li, line) in lines.enumerated() {
+                // A heading has no value on its line to bear it out: matched closely (90 %).
+                for m in headings.matches(in: line.words, isStart: line.isSegmentStart)
+                where line.isSegmentStart(m.start) && m.quality >= 0.9 {
+                    guard let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches),
+                          let box = below.box, !taken.contains(where: { $0.0 == line.page + 1 && Self.same(box, $0.1) }) else { continue }
+                    var candidate = Candidate(below, quality: 0.6 * m.quality)
+                    if field.type == .address, let more = table.continued(below, lines: lines, matches: matches) {
+                        candidate = more.candidate(quality: 0.6 * m.quality)
+                    }
+                    guard case .success(let v) = validator.validate(candidate.text) else { continue }
+                    state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, currency: v.currency,
+                                                            confidence: candidate.confidence, strategy: .table,
+                                                            page: line.page + 1, box: candidate.box, valid: true, tried: [])
+                    state.filled[field.name]?.found = "after_heading"
+                    state.failures[field.name] = nil
+                    break search
                 }
             }
         }

@@ -30,7 +30,7 @@ extension Evaluation {
                           l.medianMsPerPage, l.llmCallsPerDocument)
         }
         out += "\n" + reliabilityTable()
-        if !ignoredFields.isEmpty { out += "\ntruth fields not in the pipeline (not scored): \(ignoredFields.joined(separator: ", "))\n" }
+        if !ignoredFields.isEmpty { out += "\ntruth fields not scored (not in the pipeline, or left out by --fields): \(ignoredFields.joined(separator: ", "))\n" }
         if !failedFiles.isEmpty { out += "\nfailed: \(failedFiles.joined(separator: ", "))\n" }
         if !mismatches.isEmpty {
             out += "\nmismatches (\(mismatches.count))\n"

@@ -257,7 +257,7 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence", "position", "section"]) {
+        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence", "position", "section", "after"]) {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -279,6 +279,7 @@ struct SpecReader {
             case "occurrence": f.occurrence = try choice(v, path, FieldSpec.Occurrence.self)
             case "position": f.position = try choice(v, path, FieldSpec.Position.self)
             case "section": f.section = try strings(v, path)
+            case "after": f.after = try strings(v, path)
             case "sum":
                 var sum = SumSpec(column: [])
                 for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {

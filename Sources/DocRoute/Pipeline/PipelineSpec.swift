@@ -59,6 +59,10 @@ public struct FieldSpec: Sendable {
     /// Headings of the part of the page the field lives in (`[Ship to, Lieferadresse]`): a
     /// label printed under several headings is read under one of these first.
     public var section: [String] = []
+    /// Headings the value is printed right under, with no label of its own (`after: [Bill to,
+    /// Rechnungsadresse]` for a customer's name): the lines below the heading in its column —
+    /// the first for a text field, the block for an address. Used when no label gave a value.
+    public var after: [String] = []
     /// Which printing of a label to take when it is printed several times: the first, the
     /// last (a document's final subtotal after group subtotals), or nil for the best pair.
     public var occurrence: Occurrence?
