@@ -73,8 +73,9 @@ extension Router {
             let line = layout.lines[j]
             // The line's segment under the title (a letterhead beside the document's title).
             guard line.page == title.run.page, let box = line.box, box.y0 - bottom <= max(line.height, 1) * 1.2,
-                  let start = line.words.firstIndex(where: { w in w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false })
+                  let under = line.words.firstIndex(where: { w in w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false })
             else { break }
+            let start = line.segmentStarts.last { $0 <= under } ?? 0
             let words = Array(line.words[start..<line.segmentEnd(containing: start)])
             let run = WordRun(words: words, page: line.page)
             guard labels.matches(in: line.words, isStart: line.isSegmentStart).isEmpty,
