@@ -159,6 +159,34 @@ import Testing
         #expect(throws: ValidationFailure.self) { try integer.validate("10.5").get() }
     }
 
+    /// The banded edit distance equals the full one whenever that is within the limit, and is
+    /// over the limit otherwise.
+    @Test func bandedEditDistanceAgreesWithTheFullOne() {
+        func full(_ a: [Character], _ b: [Character]) -> Int {
+            var d = (0...b.count).map { $0 }
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var prev = d[0]; d[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let keep = d[j]
+                    d[j] = min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    prev = keep
+                }
+            }
+            return a.isEmpty ? b.count : d[b.count]
+        }
+        var seed: UInt64 = 20
+        func next(_ n: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) % n }
+        for _ in 0..<2000 {
+            let letters = Array("abcde")
+            let a = (0..<next(12)).map { _ in letters[next(5)] }
+            let b = (0..<next(12)).map { _ in letters[next(5)] }
+            let limit = next(5)
+            let want = full(a, b)
+            let got = TextNormalizer.distance(String(a), String(b), limit: limit)
+            #expect(want <= limit ? got == want : got > limit, "\(String(a)) \(String(b)) limit \(limit): \(got) vs \(want)")
+        }
+    }
+
     @Test func enumsPatternsAndCleaning() throws {
         // A box's left rule read as an opening bracket goes; a closing one (a misread J) stays.
         #expect(FieldValidator.clean("(ZIELIŃSKI") == "ZIELIŃSKI" && FieldValidator.clean("[ Noémie") == "Noémie")

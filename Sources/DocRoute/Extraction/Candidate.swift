@@ -60,11 +60,14 @@ struct ExtractionContext: Sendable {
     /// The labels of every field of the pipeline (strategies are asked for some of the fields,
     /// but every label marks where a value ends).
     let labels: LabelMatcher
+    /// Every label occurrence on each of `layout`'s lines (found once, used by every strategy).
+    let matches: [[LabelMatcher.Match]]
 
     init(document: Document, labels: LabelMatcher) {
         self.document = document
         layout = TextLayout(document)
         self.labels = labels
+        matches = layout.lines.map { labels.matches(in: $0.words, isStart: $0.isSegmentStart) }
     }
 
     init(document: Document, fields: [FieldSpec]) {

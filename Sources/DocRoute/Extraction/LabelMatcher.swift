@@ -24,6 +24,12 @@ public struct LabelMatcher: Sendable {
     }
 
     let labels: [Label]
+    /// `labels`' indices by key length: a run of words is compared only with labels whose
+    /// length is within their tolerance of its own.
+    let byLength: [Int: [Int]]
+    /// The largest tolerance, and the longest key, of any label.
+    let maxTolerance: Int
+    let maxLength: Int
     let maxTokens: Int
     /// Labels of symbols only (`#`, `№`), by their text: they match a word that is exactly
     /// the symbol (a trailing colon allowed) where a segment starts.
@@ -48,6 +54,9 @@ public struct LabelMatcher: Sendable {
         }
         self.labels = labels
         self.symbols = symbols
+        byLength = Dictionary(grouping: labels.indices, by: { labels[$0].scalars.count })
+        maxTolerance = labels.map(\.tolerance).max() ?? 0
+        maxLength = labels.map(\.scalars.count).max() ?? 0
         maxTokens = labels.map(\.tokenCount).max() ?? 0
     }
 
@@ -100,7 +109,11 @@ public struct LabelMatcher: Sendable {
                     && (found + midLine).contains(where: { $0.start == i && $0.end == i + n - 1 && $0.quality == 1 }) { break }
                 joined += keys[i + n - 1]
                 let colon = words[i + n - 1].text.hasSuffix(":")
-                for l in labels where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {
+                guard joined.count <= maxLength + maxTolerance else { break }
+                let near = (joined.count - maxTolerance...joined.count + maxTolerance)
+                    .filter { abs($0 - joined.count) <= TextNormalizer.tolerance(forLength: $0) }
+                    .flatMap { byLength[$0] ?? [] }
+                for l in near.map({ labels[$0] }) where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {
                     let d = TextNormalizer.distance(l.scalars, joined, limit: l.tolerance)
                     guard d <= l.tolerance else { continue }
                     let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))

@@ -139,11 +139,11 @@ extension Router {
     /// heading printed at the start of a column, the words below it in its column (as a label's
     /// value below it is found), continued over the lines under them for an address. Found by
     /// a heading rather than a label, so less sure (0.6).
-    func fillAfter(layout: TextLayout, state: inout FillState) {
+    func fillAfter(_ context: ExtractionContext, state: inout FillState) {
         let wanted = spec.fields.filter { !$0.after.isEmpty && state.filled[$0.name] == nil }
         guard !wanted.isEmpty else { return }
-        let lines = layout.lines
-        let matches = lines.map { labels.matches(in: $0.words, isStart: $0.isSegmentStart) }
+        let lines = context.layout.lines
+        let matches = context.matches
         let table = TableStrategy()
         // Another field's value is not this one's too.
         let taken = state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } }

@@ -118,7 +118,7 @@ public struct Router: Sendable {
         crossCheckSums(document, layout: context.layout, state: &state)
         fillCurrency(document, layout: context.layout, state: &state)
         fillTitle(document, layout: context.layout, state: &state)
-        fillAfter(layout: context.layout, state: &state)
+        fillAfter(context, state: &state)
         fillBelowTitle(document, layout: context.layout, state: &state)
         fillFirst(layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)

@@ -29,7 +29,7 @@ struct TableStrategy: ExtractionStrategy {
             nativePairs(table, matcher: matcher, add: { occurrence += 1; add($0, $1) })
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        layoutPairs(context.layout, matcher: matcher, types: types, add: add, next: { line, page, x, length in
+        layoutPairs(context.layout, matches: context.matches, types: types, add: add, next: { line, page, x, length in
             occurrence += 1
             specific = length
             section = sections.fields(governing: line, page: page, x: x) ?? []
@@ -93,11 +93,10 @@ struct TableStrategy: ExtractionStrategy {
     /// Segments after a label's own that may hold its value (`Label [gap] value [gap] more`).
     static let followingSegments = 3
 
-    func layoutPairs(_ layout: TextLayout, matcher: LabelMatcher, types: [String: FieldType] = [:],
+    func layoutPairs(_ layout: TextLayout, matches: [[LabelMatcher.Match]], types: [String: FieldType] = [:],
                      add: (String, Candidate) -> Void,
                      next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }) {
         let lines = layout.lines
-        let matches = lines.map { line in matcher.matches(in: line.words, isStart: line.isSegmentStart) }
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
             for (k, m) in ms.enumerated() {

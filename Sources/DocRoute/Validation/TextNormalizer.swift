@@ -64,20 +64,31 @@ public enum TextNormalizer {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         if abs(x.count - y.count) > limit { return limit + 1 }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
+        if limit == 0 { return x == y ? 0 : 1 }
+        // Only cells within `limit` of the diagonal can stay within the limit: the others are
+        // counted as over it.
+        let over = limit == .max ? Int.max / 2 : limit + 1
+        let band = limit == .max ? max(x.count, y.count) : limit
+        var previous = (0...y.count).map { $0 <= band ? $0 : over }
+        var current = [Int](repeating: over, count: y.count + 1)
         for i in 1...x.count {
-            current[0] = i
+            let lo = max(1, i - band), hi = min(y.count, i + band)
+            current[0] = i <= band ? i : over
+            if lo > 1 { current[lo - 1] = over }
             var rowMin = current[0]
-            for j in 1...y.count {
+            var j = lo
+            while j <= hi {
                 let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                rowMin = min(rowMin, current[j])
+                let best = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                current[j] = best
+                if best < rowMin { rowMin = best }
+                j += 1
             }
+            if hi < y.count { current[hi + 1] = over }
             if rowMin > limit { return limit + 1 }
             swap(&previous, &current)
         }
-        return previous[y.count]
+        return min(previous[y.count], over)
     }
 
     /// How many edits a label of `length` key characters may differ by and still match:
