@@ -6,14 +6,9 @@ extension Router {
     func fillTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .title && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels) else { return }
-        for field in wanted {
-            state.tried[field.name, default: []].append(.direct)
-            guard let validator = validators[field.name], case .success(let v) = validator.validate(title.run.text) else { continue }
-            state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.6 * title.run.confidence, strategy: .direct,
-                                                    page: title.run.page + 1, box: title.run.box, valid: true, tried: [])
-            state.filled[field.name]?.found = "title"
-            state.failures[field.name] = nil
-        }
+        // Validated (and re-read by the values model) as any strategy's candidates are.
+        let candidate = Candidate(title.run, quality: 0.6).at("title")
+        fill(&state, with: Dictionary(uniqueKeysWithValues: wanted.map { ($0.name, [candidate]) }), strategy: .direct, only: wanted)
     }
 }
 
@@ -148,10 +143,9 @@ extension Router {
         // Another field's value is not this one's too.
         let taken = state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } }
         for field in wanted {
-            state.tried[field.name, default: []].append(.direct)
-            guard let validator = validators[field.name] else { continue }
             let headings = LabelMatcher(fields: [FieldSpec(name: field.name, labels: field.after)])
-            search: for (li, line) in lines.enumerated() {
+            var found: [Candidate] = []
+            for (li, line) in lines.enumerated() {
                 // A heading has no value on its line to bear it out: matched closely (90 %).
                 for m in headings.matches(in: line.words, isStart: line.isSegmentStart)
                 where line.isSegmentStart(m.start) && m.quality >= 0.9 {
@@ -161,15 +155,11 @@ extension Router {
                     if field.type == .address, let more = table.continued(below, lines: lines, matches: matches) {
                         candidate = more.candidate(quality: 0.6 * m.quality)
                     }
-                    guard case .success(let v) = validator.validate(candidate.text) else { continue }
-                    state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, currency: v.currency,
-                                                            confidence: candidate.confidence, strategy: .table,
-                                                            page: line.page + 1, box: candidate.box, valid: true, tried: [])
-                    state.filled[field.name]?.found = "after_heading"
-                    state.failures[field.name] = nil
-                    break search
+                    found.append(candidate.at("after_heading"))
                 }
             }
+            // Validated (and re-read by the values model) as any strategy's candidates are.
+            fill(&state, with: [field.name: found], strategy: .table, only: [field])
         }
     }
 }
