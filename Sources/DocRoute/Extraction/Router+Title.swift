@@ -21,7 +21,8 @@ extension Router {
 
     /// The segment printed largest (median word height) in the top third of the first page,
     /// the topmost and then leftmost among equals (within 10 %), without label words at its end
-    /// (`… Invoice`), that is no label of the pipeline and holds four letters or two words.
+    /// (`… Invoice`), that neither is nor starts with a label of the pipeline and holds four
+    /// letters or two words.
     static func title(_ document: Document, layout: TextLayout, labels: LabelMatcher) -> Title? {
         guard let first = document.pages.first, first.height > 0 else { return nil }
         var best: (title: Title, height: Double)? = nil
@@ -40,8 +41,10 @@ extension Router {
                 while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
                 let named = WordRun(words: words, page: run.page)
                 let text = named.text
+                // Nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
                 guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter)),
-                      labels.matchWhole(text) == nil else { continue }
+                      labels.matchWhole(text) == nil,
+                      !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 }) else { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
