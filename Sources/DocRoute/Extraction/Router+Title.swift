@@ -77,9 +77,7 @@ extension Router {
             let words = Array(line.words[start..<line.segmentEnd(containing: start)])
             let run = WordRun(words: words, page: line.page)
             guard labels.matches(in: line.words, isStart: line.isSegmentStart).isEmpty,
-                  !(0..<words.count).contains(where: { i in (i + 1...min(words.count, i + 4)).contains { k in
-                      if case .success = dates.validate(words[i..<k].map(\.text).joined(separator: " ")) { return true }
-                      return false } }) else { break }
+                  !Self.holdsValue(words, validator: dates) else { break }
             runs.append(run)
             bottom = box.y1
             j += 1
@@ -96,6 +94,16 @@ extension Router {
             state.filled[field.name]?.found = "below_title"
             state.failures[field.name] = nil
         }
+    }
+
+    /// Whether a run of up to four of `words` is a valid value for `validator`.
+    static func holdsValue(_ words: [TextSpan], validator: FieldValidator) -> Bool {
+        for i in words.indices {
+            for k in (i + 1)...min(words.count, i + 4) {
+                if case .success = validator.validate(words[i..<k].map(\.text).joined(separator: " ")) { return true }
+            }
+        }
+        return false
     }
 
     /// Words a `position: first` field takes at most (`Wednesday, 2 July 2015`).
