@@ -311,7 +311,8 @@ import Testing
     }
 
     /// A rate before a label (`20% VAT`) and labels one after another (`20% VAT Net`) count
-    /// mid-line; a word that is not a rate before one does not.
+    /// mid-line; a word that is not a rate before one does not, nor do a label's words inside
+    /// a sentence.
     @Test func labelsAfterARate() {
         let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "net", labels: ["Net"], type: .money),
                                                     FieldSpec(name: "tax", labels: ["VAT"], type: .money)])
@@ -322,6 +323,12 @@ import Testing
         #expect(f["tax"]?.value == .number(Decimal(string: "1.70")!))
         let prose = Self.fields(spec, Self.document(Self.run("prices include VAT", x: 60, y: 100, line: 0) + [W(text: "1.70", x: 600, y: 100, line: 0)], format: .pdf))
         #expect(prose["tax"]?.valid == false)
+        // A long exact label between lower-case words is the sentence's, not a label.
+        let due = PipelineSpec(name: "t", fields: [FieldSpec(name: "amount", labels: ["Amount due"], type: .money)])
+        let sentence = Self.run("please pay the amount due by 3 March", x: 60, y: 100, line: 0) + [W(text: "45.00", x: 700, y: 100, line: 0)]
+        #expect(Self.fields(due, Self.document(sentence, format: .pdf))["amount"]?.valid == false)
+        let labelled = Self.run("Balance: amount due", x: 60, y: 100, line: 0) + [W(text: "45.00", x: 700, y: 100, line: 0)]
+        #expect(Self.fields(due, Self.document(labelled, format: .pdf))["amount"]?.value == .number(45))
     }
 
     @Test func valueShapes() {

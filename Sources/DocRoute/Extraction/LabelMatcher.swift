@@ -87,7 +87,7 @@ public struct LabelMatcher: Sendable {
     /// Every label occurrence in `words`, without overlaps (longer and better matches win).
     /// A label counts where it starts a segment (`isStart`), ends with a colon, is an exact
     /// match of five or more characters, or is exact and follows nothing but rates and labels
-    /// in its segment.
+    /// in its segment — but not, mid-line, between two lower-case words (running prose).
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
         let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
         var found: [Match] = [], midLine: [Match] = []
@@ -120,7 +120,12 @@ public struct LabelMatcher: Sendable {
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR), or an exact one after rates and labels only (below).
                     let match = Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count)
-                    if isStart(i) || colon || (d == 0 && l.scalars.count >= 5) { found.append(match) } else if d == 0 { midLine.append(match) }
+                    if isStart(i) || colon { found.append(match); continue }
+                    // Inside running prose — lower-case words on both sides, no colon — a label's
+                    // words are the sentence's (`pay the total amount due by 3 March`).
+                    if i > 0, i + n < words.count, words[i - 1].text.first?.isLowercase == true,
+                       words[i + n].text.first?.isLowercase == true { continue }
+                    if d == 0 && l.scalars.count >= 5 { found.append(match) } else if d == 0 { midLine.append(match) }
                 }
             }
         }
