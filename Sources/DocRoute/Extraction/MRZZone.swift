@@ -34,9 +34,7 @@ struct MRZZone: Sendable, Hashable {
                     else if i > 0, let above = companion(lines[i - 1], of: first) { band.insert(above, at: 0) }
                 }
                 if band.count >= 2 {
-                    let words = band.flatMap { $0 }
-                    let boxes = words.compactMap(\.box)
-                    let box = boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }
+                    let box = Box.union(of: band.flatMap { $0 }.compactMap(\.box))
                     found = MRZZone(page: page.index, box: box, text: band.map(text).joined(separator: "\n"), lines: band.count)
                 }
                 i = j
@@ -72,9 +70,7 @@ struct MRZZone: Sendable, Hashable {
     /// two character widths of the zone line's start.
     static func companion(_ line: [TextSpan]?, of zone: [TextSpan]) -> [TextSpan]? {
         guard let line, text(line).count >= 15 else { return nil }
-        let zoneBoxes = zone.compactMap(\.box), lineBoxes = line.compactMap(\.box)
-        guard let z = zoneBoxes.dropFirst().reduce(zoneBoxes.first, { $0?.union($1) }),
-              let l = lineBoxes.dropFirst().reduce(lineBoxes.first, { $0?.union($1) }) else { return nil }
+        guard let z = Box.union(of: zone.compactMap(\.box)), let l = Box.union(of: line.compactMap(\.box)) else { return nil }
         let charWidth = z.width / Double(max(text(zone).count, 1))
         guard abs(l.x0 - z.x0) <= 2 * charWidth, max(l.y0 - z.y1, z.y0 - l.y1) <= 2 * z.height else { return nil }
         return line

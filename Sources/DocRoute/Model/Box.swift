@@ -19,6 +19,19 @@ public struct Box: Sendable, Hashable, Codable {
         Box(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
     }
 
+    /// The smallest box holding all of `boxes`; nil when there are none.
+    public static func union(of boxes: [Box]) -> Box? {
+        boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }
+    }
+
+    /// The share of the smaller of the two boxes that lies in both (0 when they do not meet).
+    public func sharedShare(with other: Box) -> Double {
+        let w = min(x1, other.x1) - max(x0, other.x0), h = min(y1, other.y1) - max(y0, other.y0)
+        let smaller = min(width * height, other.width * other.height)
+        guard w > 0, h > 0, smaller > 0 else { return 0 }
+        return w * h / smaller
+    }
+
     /// Whether the centre of `other` lies in this box (a word "in" a region).
     public func holdsCentre(of other: Box) -> Bool {
         let cx = (other.x0 + other.x1) / 2, cy = (other.y0 + other.y1) / 2

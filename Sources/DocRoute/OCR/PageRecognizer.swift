@@ -164,7 +164,8 @@ struct PageRecognizer {
                 guard w.turns == 0, (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9) else { continue }
                 var moved = w
                 moved.box = w.box.scaled(by: k)
-                guard !words.contains(where: { Self.overlap($0.box, moved.box) }) else { continue }
+                // Read already where a fifth of the smaller box lies in a word of this reading.
+                guard !words.contains(where: { $0.box.sharedShare(with: moved.box) >= 0.2 }) else { continue }
                 moved.line += lines
                 moved.block += blocks
                 merged.append(moved)
@@ -172,11 +173,6 @@ struct PageRecognizer {
             return merged.count == words.count ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
         }
 
-        /// Boxes sharing a fifth of the smaller one's area or more.
-        static func overlap(_ a: Box, _ b: Box) -> Bool {
-            let w = min(a.x1, b.x1) - max(a.x0, b.x0), h = min(a.y1, b.y1) - max(a.y0, b.y0)
-            return w > 0 && h > 0 && w * h >= 0.2 * min(a.width * a.height, b.width * b.height)
-        }
 
         /// Too little read, or read too unsurely, to trust this reading without trying another.
         var poor: Bool { score < PageRecognizer.poorScore || meanConfidence < PageRecognizer.poorConfidence }
