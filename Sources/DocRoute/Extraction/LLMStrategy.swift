@@ -92,8 +92,8 @@ struct LLMStrategy: Sendable {
         }
         guard context.document.source.format != .xlsx else { return out }
         for line in context.layout.lines {
-            for start in line.segmentStarts {
-                let run = WordRun(words: Array(line.words[start..<line.segmentEnd(containing: start)]), page: line.page)
+            for segment in line.segments {
+                let run = WordRun(words: Array(line.words[segment]), page: line.page)
                 for part in splitAtLabel(Span(page: line.page, words: run.words, text: run.text, box: run.box)) {
                     guard add(part) else { return out }
                 }
@@ -297,9 +297,7 @@ struct LLMStrategy: Sendable {
         }
         if context.document.source.format != .xlsx {
             for line in context.layout.lines {
-                let parts = line.segmentStarts.map { start in
-                    line.words[start..<line.segmentEnd(containing: start)].map(\.text).joined(separator: " ")
-                }
+                let parts = line.segments.map { line.words[$0].map(\.text).joined(separator: " ") }
                 lines.append(parts.joined(separator: " | "))
             }
         }

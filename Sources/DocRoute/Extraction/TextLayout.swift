@@ -19,6 +19,9 @@ struct TextLayout: Sendable {
         }
 
         func isSegmentStart(_ i: Int) -> Bool { segmentStarts.contains(i) }
+
+        /// The word ranges of the line's segments, left to right.
+        var segments: [Range<Int>] { segmentStarts.map { $0..<segmentEnd(containing: $0) } }
     }
 
     var lines: [Line]

@@ -10,9 +10,7 @@ extension Document {
                 page = line.page
                 out.append("--- page \(page + 1)")
             }
-            out.append(line.segmentStarts.map { start in
-                line.words[start..<line.segmentEnd(containing: start)].map(\.text).joined(separator: " ")
-            }.joined(separator: " | "))
+            out.append(line.segments.map { line.words[$0].map(\.text).joined(separator: " ") }.joined(separator: " | "))
         }
         return out.joined(separator: "\n")
     }
