@@ -24,12 +24,9 @@ public struct LabelMatcher: Sendable {
     }
 
     let labels: [Label]
-    /// `labels`' indices by key length: a run of words is compared only with labels whose
-    /// length is within their tolerance of its own.
-    let byLength: [Int: [Int]]
-    /// The largest tolerance, and the longest key, of any label.
-    let maxTolerance: Int
-    let maxLength: Int
+    /// For each key length a text may have, the indices (in order) of the labels it can match:
+    /// those whose length is within their tolerance of it. Longer texts match none.
+    let near: [[Int]]
     let maxTokens: Int
     /// Labels of symbols only (`#`, `№`), by their text: they match a word that is exactly
     /// the symbol (a trailing colon allowed) where a segment starts.
@@ -54,9 +51,8 @@ public struct LabelMatcher: Sendable {
         }
         self.labels = labels
         self.symbols = symbols
-        byLength = Dictionary(grouping: labels.indices, by: { labels[$0].scalars.count })
-        maxTolerance = labels.map(\.tolerance).max() ?? 0
-        maxLength = labels.map(\.scalars.count).max() ?? 0
+        let longest = labels.map { $0.scalars.count + $0.tolerance }.max() ?? 0
+        near = (0...longest).map { length in labels.indices.filter { abs(labels[$0].scalars.count - length) <= labels[$0].tolerance } }
         maxTokens = labels.map(\.tokenCount).max() ?? 0
     }
 
@@ -70,13 +66,18 @@ public struct LabelMatcher: Sendable {
         let key = Array(TextNormalizer.matchKey(t).unicodeScalars)
         guard !key.isEmpty, key.count <= 60 else { return nil }
         var best: (String, Double)? = nil
-        for l in labels where abs(l.scalars.count - key.count) <= l.tolerance {
+        for l in nearby(key.count) {
             let d = TextNormalizer.distance(l.scalars, key, limit: l.tolerance)
             guard d <= l.tolerance else { continue }
             let q = 1 - Double(d) / Double(max(l.scalars.count, key.count))
             if best == nil || q > best!.1 { best = (l.field, q) }
         }
         return best
+    }
+
+    /// The labels a text of `length` key characters can match, in the pipeline's order.
+    func nearby(_ length: Int) -> some Sequence<Label> {
+        (length < near.count ? near[length] : []).lazy.map { labels[$0] }
     }
 
     /// A tax rate or count printed before a label: digits with `%`, `.` or `,` (`20%`, `7,7 %`).
@@ -109,11 +110,8 @@ public struct LabelMatcher: Sendable {
                     && (found + midLine).contains(where: { $0.start == i && $0.end == i + n - 1 && $0.quality == 1 }) { break }
                 joined += keys[i + n - 1]
                 let colon = words[i + n - 1].text.hasSuffix(":")
-                guard joined.count <= maxLength + maxTolerance else { break }
-                let near = (joined.count - maxTolerance...joined.count + maxTolerance)
-                    .filter { abs($0 - joined.count) <= TextNormalizer.tolerance(forLength: $0) }
-                    .flatMap { byLength[$0] ?? [] }
-                for l in near.map({ labels[$0] }) where abs(l.tokenCount - n) <= 1 && abs(joined.count - l.scalars.count) <= l.tolerance {
+                guard joined.count < near.count else { break }
+                for l in nearby(joined.count) where abs(l.tokenCount - n) <= 1 {
                     let d = TextNormalizer.distance(l.scalars, joined, limit: l.tolerance)
                     guard d <= l.tolerance else { continue }
                     let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))
