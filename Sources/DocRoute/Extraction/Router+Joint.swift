@@ -37,10 +37,13 @@ extension Router {
 
     /// Boxes of the same printed words: most of the smaller one lies in the other.
     static func same(_ a: Box, _ b: Box) -> Bool {
-        let w = min(a.x1, b.x1) - max(a.x0, b.x0), h = min(a.y1, b.y1) - max(a.y0, b.y0)
-        guard w > 0, h > 0 else { return false }
-        let smaller = min(a.width * a.height, b.width * b.height)
-        return smaller > 0 && w * h >= 0.5 * smaller
+        a.sharedShare(with: b) >= 0.5
+    }
+
+    /// Whether `box` on 1-based `page` is where one of `places` (see `FillState.valuePlaces`) is
+    /// printed.
+    static func isTaken(_ box: Box, page: Int, in places: [(page: Int, box: Box)]) -> Bool {
+        places.contains { $0.page == page && same(box, $0.box) }
     }
 
     /// Readings of a field the sum check may take: the chosen one first.
@@ -88,8 +91,7 @@ extension Router {
             guard known.count == names.count - 1 else { continue }
             let value: Decimal = m == 0 ? known.reduce(0, +) : known[0] - known.dropFirst().reduce(0, +)
             guard value >= 0, let near = options[0].first ?? options[1].first,
-                  var printed = Self.printed(value, in: layout, validator: validator, near: near,
-                                             taken: state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } })
+                  var printed = Self.printed(value, in: layout, validator: validator, near: near, taken: state.valuePlaces)
             else { continue }
             printed.checks["sum"] = .filled
             printed.tried = state.tried[names[m]] ?? []
@@ -129,15 +131,13 @@ extension Router {
                         taken: [(page: Int, box: Box)]) -> Record.Field? {
         var best: (field: Record.Field, distance: Double)? = nil
         for line in layout.lines {
-            var start = 0
-            while start < line.words.count {
-                let end = line.segmentEnd(containing: start)
-                let words = Array(line.words[start..<end])
+            for segment in line.segments {
+                let words = Array(line.words[segment])
                 for run in [words, Array(words.suffix(2)), Array(words.suffix(1))] where !run.isEmpty {
                     let r = WordRun(words: run, page: line.page)
                     guard case .success(let v) = validator.validate(r.text), case .number(let n) = v.value, n == value else { continue }
                     // Another field's value is not this one's too.
-                    if let b = r.box, taken.contains(where: { $0.page == line.page + 1 && same(b, $0.box) }) { break }
+                    if let b = r.box, isTaken(b, page: line.page + 1, in: taken) { break }
                     let distance: Double
                     if let b = r.box, let nb = near.box, near.page == line.page + 1 {
                         distance = hypot((b.x0 + b.x1 - nb.x0 - nb.x1) / 2, (b.y0 + b.y1 - nb.y0 - nb.y1) / 2)
@@ -152,7 +152,6 @@ extension Router {
                     }
                     break
                 }
-                start = end
             }
         }
         return best?.field
@@ -160,6 +159,12 @@ extension Router {
 }
 
 extension FillState {
+    /// Where the values filled so far are printed (1-based pages): places another field may
+    /// not take its value from.
+    var valuePlaces: [(page: Int, box: Box)] {
+        filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } }
+    }
+
     /// Drops field `name`'s value, keeping why.
     mutating func forgetValue(_ name: String, reason: String) {
         filled[name] = nil

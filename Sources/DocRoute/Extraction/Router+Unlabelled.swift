@@ -28,11 +28,8 @@ extension Router {
         var best: (title: Title, height: Double)? = nil
         for (i, line) in layout.lines.enumerated() where line.page == first.index {
             guard let box = line.box, box.y0 < first.height / 3 else { continue }
-            var start = 0
-            while start < line.words.count {
-                let end = line.segmentEnd(containing: start)
-                let run = WordRun(words: Array(line.words[start..<end]), page: line.page)
-                start = end
+            for segment in line.segments {
+                let run = WordRun(words: Array(line.words[segment]), page: line.page)
                 let heights = run.words.compactMap { $0.box?.height }.sorted()
                 guard !heights.isEmpty, case let height = heights[heights.count / 2], height > 0 else { continue }
                 // A document title after the name (`Amazon Web Services Invoice`) is not part of it;
@@ -116,7 +113,7 @@ extension Router {
     func fillFirst(layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .first && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let page = layout.lines.first?.page else { return }
-        let taken = state.filled.values.compactMap { f in f.page == page + 1 ? f.box : nil }
+        let taken = state.valuePlaces
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
             guard let validator = validators[field.name] else { continue }
@@ -126,7 +123,7 @@ extension Router {
                     for stop in stride(from: end, to: start, by: -1) {
                         let run = WordRun(words: Array(line.words[start..<stop]), page: page)
                         guard case .success(let v) = validator.validate(run.text) else { continue }
-                        if let box = run.box, taken.contains(where: { Self.same(box, $0) }) { continue }
+                        if let box = run.box, Self.isTaken(box, page: page + 1, in: taken) { continue }
                         state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, currency: v.currency,
                                                                 confidence: 0.5 * run.confidence, strategy: .direct,
                                                                 page: page + 1, box: run.box, valid: true, tried: [])
@@ -152,7 +149,7 @@ extension Router {
         let matches = context.matches
         let table = TableStrategy()
         // Another field's value is not this one's too.
-        let taken = state.filled.values.compactMap { f in f.box.flatMap { b in f.page.map { ($0, b) } } }
+        let taken = state.valuePlaces
         for field in wanted {
             let headings = LabelMatcher(fields: [FieldSpec(name: field.name, labels: field.after)])
             var found: [Candidate] = []
@@ -161,7 +158,7 @@ extension Router {
                 for m in headings.matches(in: line.words, isStart: line.isSegmentStart)
                 where line.isSegmentStart(m.start) && m.quality >= 0.9 {
                     guard let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches),
-                          let box = below.box, !taken.contains(where: { $0.0 == line.page + 1 && Self.same(box, $0.1) }) else { continue }
+                          let box = below.box, !Self.isTaken(box, page: line.page + 1, in: taken) else { continue }
                     var candidate = Candidate(below, quality: 0.6 * m.quality)
                     if field.type == .address, let more = table.continued(below, lines: lines, matches: matches) {
                         candidate = more.candidate(quality: 0.6 * m.quality)
