@@ -284,6 +284,25 @@ import Testing
         #expect(named.lines[2] == elke)
     }
 
+    @Test func fillerReadAsALetterInsideNamesIsSettledByThePrintedNames() throws {
+        // Every filler of the names line read as K, the separators too.
+        let misread = [Self.specimen[0], Self.specimen[1], "ERIKSSONKKANNAKMARIAKKKKKKKKKK"]
+        let zone = try #require(MRZ.repaired(misread.joined(separator: "\n")))
+        #expect(zone.isValid && zone.namesFiller == "K" && zone.lines[2] == "ERIKSSONKKANNAKMARIA<<<<<<<<<<")
+        let named = zone.confirmingNames(["SURNAME", "ERIKSSON", "GIVEN", "NAMES", "ANNA", "MARIA"])
+        #expect(named.surname == "ERIKSSON" && named.givenNames == "ANNA MARIA" && !named.namesDoubtful)
+        #expect(named.lines[2] == Self.specimen[2])
+        // Nothing printed to tell a K from filler: the names are not taken.
+        #expect(zone.confirmingNames(["SURNAME"]).namesDoubtful)
+
+        // Through the pipeline: the printed given names are confirmed, not contradicted.
+        let record = try #require(try Self.identity().records(for: Self.document(number: "D23145890", birth: "12.08.1974",
+                                                                                 surname: "ERIKSSON", zone: misread)).first)
+        #expect(record.fields["given_names"]?.value == .string("ANNA MARIA"))
+        #expect(record.fields["given_names"]?.checks["mrz"] == .agrees)
+        #expect(record.fields["surname"]?.checks["mrz"] == .agrees)
+    }
+
     @Test func aSwappedZoneNumberCountsAsReadWhenThePrintedNumberReadsItSo() throws {
         var lines = Self.specimen
         lines[0] = "I<UTOD2314589O7<<<<<<<<<<<<<<<"  // 0 read as O in the zone

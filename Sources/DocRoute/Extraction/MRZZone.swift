@@ -18,7 +18,8 @@ struct MRZZone: Sendable, Hashable {
     /// photo's caption) are trimmed from its ends. A band is consecutive zone-like lines, or
     /// one zone-like line and the line right above or below it when that one is read as
     /// capitals and digits under it (a line whose filler OCR lost: `PNVORE SSN AENECR`), which
-    /// a re-read with the zone's alphabet can then recover.
+    /// a re-read with the zone's alphabet can then recover; two ID-card lines take such a line
+    /// below them as their third.
     static func locate(in document: Document) -> MRZZone? {
         var found: MRZZone? = nil
         for page in document.pages {
@@ -32,6 +33,11 @@ struct MRZZone: Sendable, Hashable {
                 if band.count == 1 {
                     if j < lines.count, let below = companion(lines[j], of: first) { band.append(below) }
                     else if i > 0, let above = companion(lines[i - 1], of: first) { band.insert(above, at: 0) }
+                }
+                // Two lines of an ID card's width: its names line may have lost every filler.
+                if band.count == 2, band.allSatisfy({ (27...33).contains(text($0).count) }), j < lines.count,
+                   let below = companion(lines[j], of: band[1]) {
+                    band.append(below)
                 }
                 if band.count >= 2 {
                     let box = Box.union(of: band.flatMap { $0 }.compactMap(\.box))

@@ -43,7 +43,7 @@ extension Router {
            mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0 {
             mrz = again
         }
-        guard let mrz, mrz.isValid else {
+        guard var mrz, mrz.isValid else {
             state.warnings.append("a machine-readable zone was found but its check digits do not verify; not used")
             // Shown, not used: a zone field holds the zone as read, invalid, with why.
             let why = mrz.map { "check digits fail: " + $0.failedChecks.joined(separator: ", ") } ?? "not a TD1, TD2 or TD3 zone"
@@ -53,6 +53,7 @@ extension Router {
             }
             return
         }
+        if mrz.namesFiller != nil { mrz = mrz.confirmingNames(Self.printedNames(document)) }
         let page = zone.page + 1
         for f in zoneFields where state.filled[f.name] == nil {
             guard let validator = validators[f.name], case .success(let v) = validator.validate(mrz.lines.joined(separator: "\n"))
@@ -108,6 +109,18 @@ extension Router {
                 state.filled[f.name] = printed
             }
         }
+    }
+
+    /// The document's words as a zone would spell them (upper case, accents dropped), split at
+    /// anything not a letter; zone lines themselves left out.
+    static func printedNames(_ document: Document) -> Set<String> {
+        var out: Set<String> = []
+        for page in document.pages {
+            for w in page.words where !w.text.contains("<") && w.text.count < 25 {
+                for part in TextNormalizer.fold(w.text).uppercased().split(whereSeparator: { !$0.isLetter }) { out.insert(String(part)) }
+            }
+        }
+        return out
     }
 
     /// Whether the zone's document number is a guess: it verified only after look-alikes were

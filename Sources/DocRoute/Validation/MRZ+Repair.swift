@@ -41,6 +41,7 @@ extension MRZ {
             return nil
         }
         var repairs = 0
+        var restored: [Character: Int] = [:]
         let overlong = lines.contains { $0.count > width + 3 }
         var chars = lines.map { line -> [Character] in
             var a = Array(line)
@@ -65,12 +66,16 @@ extension MRZ {
             // look-alikes ending a line, from its first true filler on, is all filler (a name
             // ending in such letters, <<ELKE, has none before them and stays).
             // (A line ending in a check digit: the run before it.)
+            // A run of three or more of one letter ending a line is filler too (no name ends so).
             var end = width
             while end > 0, row[end - 1] == .digit { end -= 1 }
             var start = end
             while start > 0, row[start - 1] != .digit, Self.fillerLike.contains(chars[l][start - 1]) { start -= 1 }
-            while start < end, chars[l][start] != "<" { start += 1 }
+            let tail = chars[l][start..<end].reversed().prefix { $0 == chars[l][end - 1] }.count
+            let firstFiller = chars[l][start..<end].firstIndex(of: "<") ?? end
+            start = tail >= 3 && chars[l][end - 1] != "<" ? min(firstFiller, end - tail) : firstFiller
             for i in start..<end where chars[l][i] != "<" {
+                restored[chars[l][i], default: 0] += 1
                 chars[l][i] = "<"; repairs += 1
             }
         }
@@ -114,6 +119,11 @@ extension MRZ {
         }
         mrz.repairs = repairs
         mrz.namesDoubtful = overlong
+        // The letter filler was read as, if the names hold it: some of those may be filler.
+        if let letter = restored.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key,
+           mrz.namesField.contains(letter) {
+            mrz.namesFiller = letter
+        }
         return mrz
     }
 
@@ -146,6 +156,38 @@ extension MRZ {
     static let toDigit: [Character: Character] = ["O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1",
                                                    "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"]
     static let toLetter: [Character: Character] = ["0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "|": "I"]
+    /// The zone with its names as the document prints them, when filler was read as a letter
+    /// the names hold too (`namesFiller`): each of those letters is tried as filler and as
+    /// itself, and the one reading whose every name is among `printed` (the document's other
+    /// words, upper case, accents dropped) is taken (`ANNAKMARIA` → `ANNA MARIA`). No such
+    /// reading, or several: the names are doubtful.
+    public func confirmingNames(_ printed: Set<String>) -> MRZ {
+        guard let letter = namesFiller else { return self }
+        var out = self
+        out.namesFiller = nil
+        let field = Array(namesField)
+        let places = field.indices.filter { field[$0] == letter }
+        var found: [[String]: String] = [:]
+        if places.count <= 10 {
+            for mask in 0..<(1 << places.count) {
+                var trial = field
+                for (k, i) in places.enumerated() where mask & (1 << k) != 0 { trial[i] = "<" }
+                let (surname, given) = Self.names(String(trial))
+                let words = (surname + " " + given).split(separator: " ").map(String.init)
+                if !surname.isEmpty, words.allSatisfy(printed.contains) { found[[surname, given]] = String(trial) }
+            }
+        }
+        guard found.count == 1, let (names, trial) = found.first else {
+            out.namesDoubtful = true
+            return out
+        }
+        out.surname = names[0]
+        out.givenNames = names[1]
+        let n = layout == .td1 ? 2 : 0
+        out.lines[n] = String(lines[n].prefix(lines[n].count - field.count)) + trial
+        return out
+    }
+
     /// Characters a run of filler `<` is misread as.
     static let fillerLike: Set<Character> = ["<", "K", "C", "E", "G"]
     /// Look-alikes swapped when a document number does not verify.

@@ -42,6 +42,14 @@ public struct MRZ: Sendable, Hashable {
     /// more): the check digits still prove the other line, but the names are not to be taken.
     public var namesDoubtful = false
 
+    /// The letter filler `<` was read as elsewhere in the zone, when the names hold it too
+    /// (`ANNAKMARIA`): only the names printed elsewhere can tell which are filler
+    /// (`confirmingNames`).
+    public var namesFiller: Character?
+
+    /// The part of the zone that holds the names, filler included.
+    var namesField: String { layout == .td1 ? lines[2] : String(lines[0].dropFirst(5)) }
+
     /// The facts a zone holds that a document also prints elsewhere.
     public enum Part: String, Sendable, CaseIterable {
         case documentCode = "document_code", issuingState = "issuing_state", documentNumber = "document_number"
