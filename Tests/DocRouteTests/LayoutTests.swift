@@ -246,6 +246,51 @@ import Testing
         #expect(h["gross"]?.checks["sum"] == .disagrees && (h["gross"]?.confidence ?? 1) < 0.6)
     }
 
+    /// A label heading a column of figures names every row's figure: its value is the column's
+    /// total — in the row a totals label starts, or a last figure that adds up the ones above —
+    /// and nothing when the column has none. A label under words set tight above it is the
+    /// end of a wrapped header (`Ohne` / `MwSt.`) and takes nothing below. In a totals row of
+    /// figures with cents, a whole number is a count, not the amount.
+    @Test func aColumnOfFiguresGivesItsTotalNotItsFirstRow() throws {
+        let yaml = """
+        name: t
+        fields:
+          - {name: net, labels: [Net], type: money}
+          - {name: tax, labels: [VAT], type: money}
+          - {name: gross, labels: [Total], type: money}
+        """
+        let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
+        func table(_ rows: [[String]], header: [String] = ["Item", "Qty", "Net", "VAT", "Total"]) -> [W] {
+            let xs: [Double] = [60, 400, 560, 700, 840]
+            var words: [W] = []
+            for (r, row) in ([header] + rows).enumerated() {
+                for (c, text) in row.enumerated() where !text.isEmpty {
+                    words += Self.run(text, x: xs[c], y: 100 + Double(r) * 40, line: r)
+                }
+            }
+            return words
+        }
+        let items = [["Paper", "2", "10.00", "2.00", "12.00"], ["Ink", "1", "5.50", "1.10", "6.60"]]
+        // A labelled totals row: the column's figure in it; the count beside `Total` is not the amount.
+        let f = Self.fields(spec, Self.document(table(items + [["Total", "3", "15.50", "3.10", "18.60"]]), format: .pdf))
+        #expect(f["net"]?.value == .number(Decimal(string: "15.50")!) && f["net"]?.found == "total_row")
+        #expect(f["tax"]?.value == .number(Decimal(string: "3.10")!))
+        #expect(f["gross"]?.value == .number(Decimal(string: "18.60")!))
+        // No totals label: a last row that adds up the column is its total.
+        let g = Self.fields(spec, Self.document(table(items + [["", "", "15.50", "3.10", ""]]), format: .pdf))
+        #expect(g["net"]?.value == .number(Decimal(string: "15.50")!) && g["tax"]?.value == .number(Decimal(string: "3.10")!))
+        // Rows without a total: no row's figure is the column's value.
+        let h = Self.fields(spec, Self.document(table(items), format: .pdf))
+        #expect(h["net"]?.valid == false && h["tax"]?.valid == false)
+        // One row under a one-line header: the value below it.
+        let one = Self.fields(spec, Self.document(table([["", "", "15.50", "3.10", "18.60"]]), format: .pdf))
+        #expect(one["net"]?.value == .number(Decimal(string: "15.50")!) && one["net"]?.found == "below")
+        // `VAT` ending a header wrapped over two lines (`Net of` / `VAT`): nothing below it.
+        let wrapped = [W(text: "Net", x: 700, y: 100, line: 0), W(text: "of", x: 740, y: 100, line: 0),
+                       W(text: "VAT", x: 700, y: 122, line: 1), W(text: "15.50", x: 700, y: 160, line: 2)]
+        #expect(Self.fields(spec, Self.document(wrapped, format: .pdf))["tax"]?.valid == false)
+    }
+
     /// One printed value serves one field: two labels reaching the same date leave it to the
     /// surer one; the other, with no other reading, stays empty and says why.
     @Test func onePrintedValueServesOneField() {

@@ -157,7 +157,7 @@ extension Router {
                 // A heading has no value on its line to bear it out: matched closely (90 %).
                 for m in headings.matches(in: line.words, isStart: line.isSegmentStart)
                 where line.isSegmentStart(m.start) && m.quality >= 0.9 {
-                    guard let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches),
+                    guard let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches)?.run,
                           let box = below.box, !Self.isTaken(box, page: line.page + 1, in: taken) else { continue }
                     var candidate = Candidate(below, quality: 0.6 * m.quality)
                     if field.type == .address, let more = table.continued(below, lines: lines, matches: matches) {

@@ -119,19 +119,26 @@ struct TableStrategy: ExtractionStrategy {
                 }
                 // The next segments of the same line, up to the next label: the value printed
                 // in a column of its own (`Total amount due on 3 August [gap] $4.11`).
+                // In a row of figures with cents, a whole number is a count, not an amount
+                // (`Total | 1 | 278.61 | 40.39 | 319.00`).
+                let cents = types[m.field] == .money && line.words[segmentEnd...].contains { Self.isFigure($0.text) }
                 var start = segmentEnd, factor = 0.97
                 for _ in 0..<Self.followingSegments {
                     guard start < nextStart, start < line.words.count else { break }
                     let end = min(nextStart, line.segmentEnd(containing: start))
-                    add(m.field, Candidate(WordRun(words: Array(line.words[start..<end]), page: line.page), quality: m.quality * factor).at("next_column"))
+                    let words = Array(line.words[start..<end])
+                    let count = cents && words.count == 1 && words[0].text.allSatisfy(\.isNumber)
+                    add(m.field, Candidate(WordRun(words: words, page: line.page), quality: m.quality * factor * (count ? 0.8 : 1)).at("next_column"))
                     start = end
                     factor *= 0.97
                 }
-                if let below = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches) {
+                // A totals row: a line that starts with a money field's label.
+                let isTotal = { (t: LabelMatcher.Match) in t.start == 0 && types[t.field] == .money }
+                if let (below, place) = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches, isTotal: isTotal) {
                     if types[m.field] == .address, let more = continued(below, lines: lines, matches: matches) {
                         add(m.field, more.candidate(quality: m.quality * 0.95).at("multi_line"))
                     }
-                    add(m.field, Candidate(below, quality: m.quality * 0.95).at("below"))
+                    add(m.field, Candidate(below, quality: m.quality * 0.95).at(place))
                 }
             }
         }
@@ -181,10 +188,14 @@ struct TableStrategy: ExtractionStrategy {
         }
     }
 
-    /// The words under a label: in the closest line below, within the label's column (from
-    /// the label's left edge to the next column's start on the label's line).
+    /// The words under a label (`below`): in the closest line below, within the label's column
+    /// (from the label's left edge to the next column's start on the label's line). A label
+    /// heading a column of figures (another figure or a totals row below the first) names each
+    /// row's figure, not one value: its value is the column's total (`total_row`: see
+    /// `column(below:…)`), else none.
     func valueBelow(label m: LabelMatcher.Match, index k: Int, lineIndex li: Int, lines: [TextLayout.Line],
-                    matches: [[LabelMatcher.Match]]) -> WordRun? {
+                    matches: [[LabelMatcher.Match]],
+                    isTotal: (LabelMatcher.Match) -> Bool = { _ in false }) -> (run: WordRun, place: String)? {
         let line = lines[li]
         guard li + 1 < lines.count else { return nil }
         let labelWords = line.words[m.start..<m.end]
@@ -193,13 +204,21 @@ struct TableStrategy: ExtractionStrategy {
             guard m.start == 0, m.end == line.words.count else { return nil }
             let next = lines[li + 1]
             guard next.page == line.page, matches[li + 1].isEmpty else { return nil }
-            return WordRun(words: next.words, page: next.page)
+            return (WordRun(words: next.words, page: next.page), "below")
         }
         let h = max(line.height, 1)
         // The column ends where the next segment of the label's line starts.
         let segmentEnd = line.segmentEnd(containing: m.end - 1)
         let columnEnd = segmentEnd < line.words.count ? line.words[segmentEnd].box!.x0 : Double.infinity
         let columnStart = labelBox.x0 - h
+        // A label alone in its cell under words set tight above it ends a header wrapped over
+        // lines (`Ohne` / `MwSt.`): the cell's words together say something else.
+        if line.isSegmentStart(m.start), segmentEnd == m.end, li > 0, lines[li - 1].page == line.page,
+           lines[li - 1].words.contains(where: { w in
+               w.box.map { $0.x1 > labelBox.x0 && $0.x0 < labelBox.x1 && labelBox.y0 - $0.y1 < 0.5 * h && $0.y1 <= labelBox.y0 + 0.3 * h } ?? false
+           }) {
+            return nil
+        }
         for j in (li + 1)..<lines.count {
             let next = lines[j]
             guard next.page == line.page, let nb = next.box else { break }
@@ -220,9 +239,61 @@ struct TableStrategy: ExtractionStrategy {
                 picked.append(w)
             }
             if hitLabel { return nil }
-            if !picked.isEmpty { return WordRun(words: picked, page: next.page) }
+            if !picked.isEmpty {
+                let run = WordRun(words: picked, page: next.page)
+                guard picked.contains(where: { Self.isFigure($0.text) }) else { return (run, "below") }
+                // The column below is the figure's own (figures align on an edge).
+                let figure = picked.first { Self.isFigure($0.text) }!
+                let column = Self.column(below: j, first: figure, lines: lines, matches: matches, from: figure.box!.x0 - h,
+                                         to: figure.box!.x1 + h, height: h, isTotal: isTotal)
+                if column.figures == 0 && column.total == nil { return (run, "below") }
+                return column.total.map { ($0, "total_row") }
+            }
         }
         return nil
+    }
+
+    /// Below line `j` in the column from `from` to `to` (within 15 line heights, up to a label
+    /// in the column), the figures lying within it, one per line: how many, and the column's
+    /// total — the figure in the first line starting with a totals label (`isTotal`), else a
+    /// last figure that is the sum of the ones above it and `first` (to the cent).
+    static func column(below j: Int, first: TextSpan, lines: [TextLayout.Line], matches: [[LabelMatcher.Match]],
+                       from: Double, to: Double, height h: Double,
+                       isTotal: (LabelMatcher.Match) -> Bool) -> (figures: Int, total: WordRun?) {
+        guard let top = lines[j].box else { return (0, nil) }
+        var figures: [TextSpan] = []
+        scan: for k in (j + 1)..<lines.count {
+            let line = lines[k]
+            guard line.page == lines[j].page, let b = line.box, b.y0 - top.y1 <= 15 * h else { break }
+            let taken = Set(matches[k].flatMap { $0.start..<$0.end })
+            let total = matches[k].contains(where: isTotal)
+            for (wi, w) in line.words.enumerated() {
+                guard let wb = w.box, wb.x0 >= from, wb.x1 <= to else { continue }
+                if taken.contains(wi) { break scan }
+                if isFigure(w.text) {
+                    if total { return (figures.count + 1, WordRun(words: [w], page: line.page)) }
+                    figures.append(w)
+                    break
+                }
+            }
+        }
+        guard let last = figures.last, let sum = figureCents(last.text) else { return (figures.count, nil) }
+        let parts = ([first] + figures.dropLast()).compactMap { figureCents($0.text) }
+        let adds = parts.count == figures.count && parts.reduce(0, +) == sum
+        return (figures.count, adds ? WordRun(words: [last], page: lines[j].page) : nil)
+    }
+
+    /// A figure (`isFigure`) in cents: `1.234,50` → 123450.
+    static func figureCents(_ text: String) -> Int? {
+        Int(String(text.filter(\.isNumber)))
+    }
+
+    /// A number with decimals, as amounts print: `3,89`, `1.234,50`, `$12.00`.
+    static func isFigure(_ text: String) -> Bool {
+        func part(_ c: Character) -> Bool { c.isASCII && (c.isNumber || c == "." || c == ",") }
+        let a = Array(text.drop { !$0.isNumber }.reversed().drop { !$0.isNumber }.reversed())
+        guard a.count >= 3, a.allSatisfy(part) else { return false }
+        return a[a.count - 3] == "." || a[a.count - 3] == ","
     }
 }
 
