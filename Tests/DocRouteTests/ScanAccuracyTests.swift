@@ -104,6 +104,31 @@ import Testing
         #expect(ImageProperties.measure(prepared.pix, dpi: 300).contrast > props.contrast + 80)
     }
 
+    /// Light falling across a card, its paper going from grey (140) at the top to light grey
+    /// (195) at the bottom with the print at 40 % of the paper: one global threshold turns the
+    /// upper paper black, so the background is normalised first and every field is read.
+    @Test func lightFallingAcrossACardIsEvenedOut() throws {
+        let data = try Self.card("card-person09-clean.png") { source in
+            guard let grey = pixConvertTo8(source, 0) else { return nil }
+            let w = pixGetWidth(grey), h = pixGetHeight(grey)
+            for y in 0..<h {
+                let paper = 140 + 55 * Double(y) / Double(h)
+                for x in 0..<w {
+                    var v: UInt32 = 0
+                    pixGetPixel(grey, x, y, &v)
+                    pixSetPixel(grey, x, y, UInt32(paper * (0.4 + 0.6 * Double(v) / 255)))
+                }
+            }
+            return grey
+        }
+        let r = try Self.record(data, name: "lit.png")
+        #expect(r.source.preprocessing?.first?.contains("background") == true, "\(String(describing: r.source.preprocessing))")
+        let truth = try Self.truth("png/card-person09-clean.png")
+        for name in ["surname", "given_names", "date_of_birth", "document_number"] {
+            #expect(r.fields[name]?.value == truth[name], "\(name)")
+        }
+    }
+
     /// An A4 page (300 dpi, 8-bit grey) with the sample card `name` laid on it at `at` pixels,
     /// the card first changed by `transform`, the page then by `page`; as an image-only PDF.
     static func scan(_ name: String, at: (x: Int32, y: Int32), _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,

@@ -86,7 +86,9 @@ struct ImagePreprocessor: Sendable {
                 steps.append(String(format: "upscale ×%.2f", s))
             }
         }
-        if allowed.contains(.background), props.paperSpread > level.maxPaperSpread,
+        // Dark corners, or light falling across the page by as much as 30 % of the print's
+        // contrast: one global threshold (Tesseract's) then turns the darker paper black.
+        if allowed.contains(.background), props.paperSpread > level.maxPaperSpread || props.paperRange * 10 >= props.contrast * 3,
            replace(pixBackgroundNormSimple(pix, nil, nil)) {
             steps.append(Step.background.rawValue)
             props = ImageProperties.measure(pix, dpi: dpi * scale)

@@ -13,6 +13,9 @@ struct ImageProperties: Sendable, Hashable {
     /// How unevenly the paper is lit: how far the darkest tiles' bright level (5th percentile of
     /// tiles) falls below the median tile's.
     var paperSpread: Int
+    /// How far the paper's level runs from its darkest to its brightest tiles (5th to 95th
+    /// percentile): light falling across the page.
+    var paperRange = 0
     /// Grey level of the print: the 10th percentile of the pixels clearly darker than the paper
     /// (the paper's level when there are almost none).
     var ink: Int
@@ -63,6 +66,7 @@ struct ImageProperties: Sendable, Hashable {
         if !tilePaper.isEmpty {
             props.paper = tilePaper[tilePaper.count / 2]
             props.paperSpread = props.paper - tilePaper[tilePaper.count / 20]
+            props.paperRange = tilePaper[tilePaper.count - 1 - tilePaper.count / 20] - tilePaper[tilePaper.count / 20]
         }
         let darker = Array(histogram[0..<max(0, props.paper - 40)])
         let total = histogram.reduce(0, +)
