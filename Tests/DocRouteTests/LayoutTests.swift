@@ -246,6 +246,33 @@ import Testing
         #expect(h["gross"]?.checks["sum"] == .disagrees && (h["gross"]?.confidence ?? 1) < 0.6)
     }
 
+    /// Labels above their values on a page skewed by 1.7°: the row under a right-hand label
+    /// starts higher on the left than that label ends, and one label word's box reaches into
+    /// the row below; each value is still the one under its label.
+    @Test func valuesBelowTheirLabelsOnASkewedPage() {
+        let slope = 0.03
+        var words: [W] = []
+        func put(_ text: String, x: Double, y: Double, h: Double, line: Int) {
+            words += Self.run(text, x: x, y: y, h: h, line: line).map { var w = $0; w.y += slope * w.x; return w }
+        }
+        // Long lines show the slope.
+        put("REPUBLIC OF UTOPIA - PERSONAL DATA - IDENTITY CARD OF THE REPUBLIC", x: 60, y: 20, h: 24, line: 9)
+        put("ISSUED UNDER THE IDENTITY DOCUMENTS ACT OF THE REPUBLIC OF UTOPIA", x: 60, y: 60, h: 18, line: 8)
+        put("THIS CARD REMAINS THE PROPERTY OF THE REPUBLIC OF UTOPIA AT ALL TIMES", x: 60, y: 300, h: 18, line: 7)
+        put("Surname", x: 300, y: 120, h: 18, line: 0); put("Sex", x: 780, y: 120, h: 18, line: 0)
+        put("IVANOVA", x: 300, y: 147, h: 28, line: 1); put("M", x: 780, y: 147, h: 28, line: 1)
+        put("Place of", x: 300, y: 200, h: 18, line: 2)
+        words.append(W(text: "birth", x: 400, y: 200 + slope * 400, h: 34, line: 2))
+        put("POZNAN", x: 300, y: 227, h: 28, line: 3)
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "surname", labels: ["Surname"], type: .text),
+                                                    FieldSpec(name: "sex", labels: ["Sex"], type: .text),
+                                                    FieldSpec(name: "place", labels: ["Place of birth"], type: .text)])
+        let f = Self.fields(spec, Self.document(words))
+        #expect(f["sex"]?.value == .string("M") && f["sex"]?.found == "below")
+        #expect(f["surname"]?.value == .string("IVANOVA"))
+        #expect(f["place"]?.value == .string("POZNAN"))
+    }
+
     /// A label heading a column of figures names every row's figure: its value is the column's
     /// total — in the row a totals label starts, or a last figure that adds up the ones above —
     /// and nothing when the column has none. A label under words set tight above it is the

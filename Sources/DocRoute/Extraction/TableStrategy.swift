@@ -211,6 +211,9 @@ struct TableStrategy: ExtractionStrategy {
         let segmentEnd = line.segmentEnd(containing: m.end - 1)
         let columnEnd = segmentEnd < line.words.count ? line.words[segmentEnd].box!.x0 : Double.infinity
         let columnStart = labelBox.x0 - h
+        // The label's bottom: its words' middle one (one word's box may reach into the line below).
+        let bottoms = labelWords.compactMap { $0.box?.y1 }.sorted()
+        let labelBottom = bottoms.isEmpty ? labelBox.y1 : bottoms[bottoms.count / 2]
         // A label alone in its cell under words set tight above it ends a header wrapped over
         // lines (`Ohne` / `MwSt.`): the cell's words together say something else.
         if line.isSegmentStart(m.start), segmentEnd == m.end, li > 0, lines[li - 1].page == line.page,
@@ -222,8 +225,12 @@ struct TableStrategy: ExtractionStrategy {
         for j in (li + 1)..<lines.count {
             let next = lines[j]
             guard next.page == line.page, let nb = next.box else { break }
-            if nb.y0 < labelBox.y1 - h * 0.3 { continue } // a line beside, not below
-            if nb.y0 - labelBox.y1 > 2.5 * h { break }
+            // Judged by the line's words in the column (on a skewed page a line's box spans
+            // its slope): a line beside, not below, is passed over; one too far down ends it.
+            let inColumn = next.words.compactMap(\.box).filter { (($0.x0 + $0.x1) / 2) >= columnStart && (($0.x0 + $0.x1) / 2) < columnEnd }
+            let top = inColumn.map(\.y0).min() ?? nb.y0
+            if top < labelBottom - h * 0.3 { continue }
+            if top - labelBottom > 2.5 * h { break }
             let taken = Set(matches[j].flatMap { $0.start..<$0.end })
             var picked: [TextSpan] = []
             var hitLabel = false
