@@ -273,6 +273,39 @@ import Testing
         #expect(f["place"]?.value == .string("POZNAN"))
     }
 
+    /// A right-hand column set lower than the left one, in larger print: the right label is
+    /// not what stands under the left one (nothing does until the left value), and a line
+    /// joining both labels still comes before the left value's.
+    @Test func aLowerRightColumnDoesNotPutALabelAfterItsValue() {
+        let words = [W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 204, h: 12, line: 0),
+                     W(text: "Nationality", x: 592, y: 216, h: 18, line: 1),
+                     W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 241, h: 18, line: 3)]
+        let lines = TextLayout(Self.document(words)).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(lines == ["Given names", "Nationality", "JONAS", "NLD"])
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "given", labels: ["Given names"], type: .text),
+                                                    FieldSpec(name: "nationality", labels: ["Nationality"], type: .text)])
+        let f = Self.fields(spec, Self.document(words))
+        #expect(f["given"]?.value == .string("JONAS") && f["nationality"]?.value == .string("NLD"))
+
+        // Skewed by 3.4° (long lines show it): `Given names` joins the taller `Nationality`
+        // along the slope, and their line still comes before `JONAS`, which starts higher than
+        // `Nationality`.
+        let slope = 0.06
+        var skewed: [W] = []
+        for (n, text) in ["REPUBLIC OF UTOPIA IDENTITY CARD OF THE REPUBLIC OF UTOPIA", "ISSUED UNDER THE IDENTITY DOCUMENTS ACT OF UTOPIA",
+                          "THIS CARD REMAINS THE PROPERTY OF THE REPUBLIC AT ALL TIMES"].enumerated() {
+            skewed += Self.run(text, x: 100, y: [60, 100, 400][n], h: 16, line: 10 + n).map { var w = $0; w.y += slope * w.x; return w }
+        }
+        skewed += [W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 205, h: 12, line: 0),
+                   W(text: "Nationality", x: 592, y: 224, h: 18, line: 1),
+                   W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 244, h: 18, line: 3)]
+        let tilted = TextLayout(Self.document(skewed)).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(tilted.contains("Given names Nationality"), "\(tilted)")
+        #expect((tilted.firstIndex { $0.hasPrefix("Given") } ?? 99) < (tilted.firstIndex { $0.hasPrefix("JONAS") } ?? 0), "\(tilted)")
+        let g = Self.fields(spec, Self.document(skewed))
+        #expect(g["given"]?.value == .string("JONAS") && g["nationality"]?.value == .string("NLD"))
+    }
+
     /// A label heading a column of figures names every row's figure: its value is the column's
     /// total — in the row a totals label starts, or a last figure that adds up the ones above —
     /// and nothing when the column has none. A label under words set tight above it is the

@@ -239,6 +239,8 @@ struct TableStrategy: ExtractionStrategy {
                 guard let b = w.box else { continue }
                 let centre = (b.x0 + b.x1) / 2
                 guard centre >= columnStart, centre < columnEnd else { continue }
+                // A label alone on its line: what starts right of it is another column's.
+                if segmentEnd == nil, columnEnd == .infinity, b.x0 > labelBox.x1 + h { continue }
                 // One segment of the line below: the value, not what stands in the next column.
                 if let end = segmentEnd, wi >= end { break }
                 if taken.contains(wi) { hitLabel = true; break }

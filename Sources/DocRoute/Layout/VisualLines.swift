@@ -18,6 +18,7 @@ enum VisualLines {
         // compared along the slope the reader's own lines show.
         let slope = Self.slope(of: units)
         var bands = units.map(Band.init).sorted { $0.top < $1.top }
+        for i in bands.indices { bands[i].level = bands[i].top - slope * bands[i].centre }
         // Merge each band into the best earlier band it sits beside (tallest bands first, so a
         // line's band is set by its largest print and small print joins it).
         let order = bands.indices.sorted { bands[$0].height > bands[$1].height }
@@ -48,7 +49,7 @@ enum VisualLines {
             }
         }
         let lines = bands.indices.filter { mergedInto[$0] == nil }.map { bands[$0] }
-            .sorted { $0.top != $1.top ? $0.top < $1.top : $0.left < $1.left }
+            .sorted { $0.level != $1.level ? $0.level < $1.level : $0.left < $1.left }
             .map { band in
                 let line = band.words.sorted { $0.box!.x0 < $1.box!.x0 }
                 return specks ? line : withoutSpecks(line)
@@ -142,6 +143,9 @@ enum VisualLines {
         var right: Double { spans.map(\.x1).max() ?? 0 }
         /// The middle of its first (tallest) reader line, across: where the skew is measured from.
         let centre: Double
+        /// Where its highest part would start were the page straight: lines are in this order
+        /// (a line set by a lower, larger print in a far column does not pass the row above it).
+        var level = 0.0
 
         /// How well `other` sits on this line (higher is better), or nil when it does not:
         /// middles within a third of the smaller height, overlapping by 60 % of it, and beside
@@ -168,6 +172,7 @@ enum VisualLines {
         mutating func absorb(_ other: Band) {
             words += other.words
             spans += other.spans
+            level = min(level, other.level)
         }
     }
 }
