@@ -185,6 +185,21 @@ import Testing
         #expect(t.fields["date_of_birth"]?.reason?.contains("day 31") == true)
     }
 
+    /// Letters a field's pattern cannot hold are read as their one look-alike it can, however
+    /// many (three O in a number without O), less sure than a reading; a PDF's text is not.
+    @Test func lettersThePatternCannotHoldBecomeTheirLookAlikes() throws {
+        let spec = try PipelineSpec.parse(yaml: """
+        name: t
+        fields:
+          - {name: number, labels: [Document No], type: text, pattern: "[A-HJ-NPR-Z0-9]{9}"}
+        """, file: "t.yaml")
+        let lines = [[("Document", 50.0), ("No", 150), ("SOTOWTXRO", 300)]]
+        let ocr = try #require(Router(spec: spec).extract(Self.document(lines)).first?.fields["number"])
+        #expect(ocr.value == .string("S0T0WTXR0") && ocr.confidence < 0.9)
+        let pdf = try #require(Router(spec: spec).extract(Self.document(lines, format: .pdf, confidence: nil)).first?.fields["number"])
+        #expect(pdf.valid == false)
+    }
+
     /// A learned template's reading that was not kept (the document fell back) fills only what
     /// the routing strategies leave empty, and says so; what the page gives wins.
     @Test func aTemplateReadingFillsOnlyWhatTheRouteLeavesEmpty() throws {

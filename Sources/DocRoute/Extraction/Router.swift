@@ -176,6 +176,16 @@ public struct Router: Sendable {
                 || field.type == .integer || field.type == .money else { return nil }
         let text = FieldValidator.clean(c.text)
         guard text.count <= 64, !text.contains("%") else { return nil }
+        // Characters the pattern cannot hold become their one look-alike it can (O → 0 in a
+        // number without O): no choice is made, however many there are.
+        if let alphabet = field.pattern?.alphabet.map(Set.init) {
+            let outside = text.filter { !alphabet.contains($0) && $0 != " " }
+            let forced = String(text.map { c in
+                let fits = OCRConfusions.alternatives(c).filter(alphabet.contains)
+                return alphabet.contains(c) || fits.count != 1 ? c : fits[0]
+            })
+            if !outside.isEmpty, forced != text, case .success(let v) = validator.validate(forced) { return v }
+        }
         // The smallest change that validates wins; two different values at that size mean the
         // reading cannot be repaired.
         for tier in OCRConfusions.variants(of: text) {
