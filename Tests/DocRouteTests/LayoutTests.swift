@@ -273,6 +273,15 @@ import Testing
         #expect(f["place"]?.value == .string("POZNAN"))
     }
 
+    /// A label whose second word has no ascenders (`names`) beside a value in larger print
+    /// whose box an umlaut and a descender make tall (`JÖRG`): one line.
+    @Test func aSmallLabelJoinsATallValue() {
+        let words = [W(text: "Given", x: 52, y: 225, h: 23, line: 0), W(text: "names", x: 149, y: 232, h: 16, line: 0),
+                     W(text: "JÖRG", x: 638, y: 219, h: 38, line: 1)]
+        let lines = TextLayout(Self.document(words)).lines.map { $0.words.map(\.text).joined(separator: " ") }
+        #expect(lines == ["Given names JÖRG"])
+    }
+
     /// A right-hand column set lower than the left one, in larger print: the right label is
     /// not what stands under the left one (nothing does until the left value), and a line
     /// joining both labels still comes before the left value's.

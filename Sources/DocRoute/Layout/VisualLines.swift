@@ -124,7 +124,9 @@ enum VisualLines {
         init(_ words: [TextSpan]) {
             self.words = words
             let tops = words.map { $0.box!.y0 }.sorted(), bottoms = words.map { $0.box!.y1 }.sorted()
-            top = tops[tops.count / 2]
+            // Of two middle values, the outer ones: a word without ascenders (`names`) does not
+            // shrink its line to its x-height.
+            top = tops[(tops.count - 1) / 2]
             bottom = max(bottoms[bottoms.count / 2], top + 0.5)
             let boxes = words.map { $0.box! }
             spans = [(boxes.map(\.x0).min()!, boxes.map(\.x1).max()!)]
