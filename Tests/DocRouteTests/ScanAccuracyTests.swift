@@ -104,6 +104,31 @@ import Testing
         #expect(ImageProperties.measure(prepared.pix, dpi: 300).contrast > props.contrast + 80)
     }
 
+    /// Boxes closed all round by ruling lines are found; one that holds ink and no recognised
+    /// word is to be read again, one holding a word's centre or no ink is not, nor an area the
+    /// lines leave open at the image's edge.
+    @Test func emptyRuledBoxesAreFound() throws {
+        let pix = try #require(pixCreate(1000, 500, 8))
+        defer { Leptonica.destroy(pix) }
+        pixSetAllArbitrary(pix, 255)
+        // Two boxes of 2-pixel lines side by side, and a line across the bottom.
+        for x0: Int32 in [50, 520] {
+            pixClearInRect(pix, boxCreate(x0, 50, 420, 2)); pixClearInRect(pix, boxCreate(x0, 250, 420, 2))
+            pixClearInRect(pix, boxCreate(x0, 50, 2, 202)); pixClearInRect(pix, boxCreate(x0 + 418, 50, 2, 202))
+        }
+        pixClearInRect(pix, boxCreate(0, 400, 1000, 2))
+        // Print in each box (a letter 20 × 30), and under the bottom line.
+        pixClearInRect(pix, boxCreate(100, 150, 20, 30)); pixClearInRect(pix, boxCreate(600, 150, 20, 30))
+        pixClearInRect(pix, boxCreate(100, 440, 20, 30))
+        let read = [DocRoute.Box(x0: 590, y0: 140, x1: 640, y1: 190)]
+        let found = RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30)
+        #expect(found.count == 1)
+        #expect(found.first.map { $0.x0 > 50 && $0.x0 < 60 && $0.x1 > 460 && $0.x1 < 470 && $0.y0 > 50 && $0.y1 < 250 } == true, "\(found)")
+        // The same boxes without print: nothing to read again.
+        pixSetInRect(pix, boxCreate(100, 150, 20, 30))
+        #expect(RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30).isEmpty)
+    }
+
     /// Light falling across a card, its paper going from grey (140) at the top to light grey
     /// (195) at the bottom with the print at 40 % of the paper: one global threshold turns the
     /// upper paper black, so the background is normalised first and every field is read.

@@ -22,8 +22,9 @@ struct PageRecognizer {
     /// until one reads; a reading whose text Tesseract found running sideways or upside down
     /// is read again turned upright; a reading of print smaller than `smallText` is read again
     /// enlarged (resolutions lie: a low-resolution card scanned onto a 300 dpi page). The best
-    /// reading is kept. Another reading is only tried while the time left allows twice the
-    /// first one's: retries never cause a timeout.
+    /// reading is kept. Boxes drawn on the page that the reading left empty though they hold
+    /// print are then read on their own (`RuledBoxes`). Another reading is only tried while the
+    /// time left allows twice the first one's: retries never cause a timeout.
     func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
               width: Double, height: Double, unit: Page.Unit,
               origin: (x: Double, y: Double) = (0, 0)) throws(DocRouteError) -> Page {
@@ -81,6 +82,7 @@ struct PageRecognizer {
             let enlarged = try attempt(best.level, turns: best.turns, enlarge: min(2, Self.normalText / height))
             best = enlarged.score > best.score ? enlarged.adding(best) : best.adding(enlarged)
         }
+        if affordable() { best = try best.readingEmptyBoxes(pool: pool, deadline: deadline, clock: clock) }
         let prepared = best.prepared
         // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
         let toUnits = boxScale / prepared.scale
@@ -147,6 +149,43 @@ struct PageRecognizer {
                 w.confidence >= 0.5 && w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count >= 2
             }.map { min($0.box.height, $0.box.width) }.sorted()
             return heights.count >= 5 ? heights[heights.count / 2] : nil
+        }
+
+        /// This reading with the words read in the ruled boxes it left empty though they hold
+        /// print (at most 12 boxes, each read as one block; words read surely only, as in
+        /// `adding`), each box's words on lines of their own.
+        func readingEmptyBoxes(pool: OCREnginePool, deadline: Deadline, clock: OCRClock?) throws(DocRouteError) -> Reading {
+            guard turns == 0 || turns == 2 else { return self }
+            let height = textHeight ?? 20
+            let boxes = RuledBoxes.empty(in: prepared.pix, words: words.map(\.box), minWidth: Int(3 * height),
+                                         minHeight: Int(1.5 * height))
+            guard !boxes.isEmpty else { return self }
+            var merged = words
+            var lines = (words.map(\.line).max() ?? -1) + 1, blocks = (words.map(\.block).max() ?? -1) + 1
+            for box in boxes {
+                try deadline.check()
+                guard let rect = boxCreate(Int32(box.x0), Int32(box.y0), Int32(box.width), Int32(box.height)) else { continue }
+                defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
+                guard let crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
+                defer { Leptonica.destroy(crop) }
+                let read = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
+                    try pool.withEngine { engine throws(DocRouteError) in
+                        try engine.recognize(crop, dpi: Int(prepared.dpi.rounded()), deadline: deadline, layout: .block)
+                    }
+                }
+                for w in read {
+                    let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+                    guard (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9) else { continue }
+                    var moved = w
+                    moved.box = Box(x0: w.box.x0 + box.x0, y0: w.box.y0 + box.y0, x1: w.box.x1 + box.x0, y1: w.box.y1 + box.y0)
+                    moved.line += lines
+                    moved.block = blocks
+                    merged.append(moved)
+                }
+                lines = (merged.map(\.line).max() ?? -1) + 1
+                blocks += 1
+            }
+            return merged.count == words.count ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
         }
 
         /// This reading with the words `other` read where this one read nothing, when `other`
