@@ -104,6 +104,11 @@ import Testing
         #expect(place.reread == false && place.valid)
         if case .string(let s) = place.value { #expect(TextNormalizer.key(s) == "krakow") } else { Issue.record("no place") }
         #expect(!plain.json().contains("\"reread\""))
+
+        // A re-read keeps the capitals the page read.
+        #expect(Router.cased("Noémie", like: "NOEMIE") == "NOÉMIE")
+        #expect(Router.cased("Luís MIGUEL", like: "LUIS MIGUEL") == "LUÍS MIGUEL")
+        #expect(Router.cased("Müller GmbH", like: "Muller GmbH") == "Müller GmbH")
     }
 
     @Test func invalidValuesAreReReadFromTheirBox() throws {

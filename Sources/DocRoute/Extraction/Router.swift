@@ -293,7 +293,8 @@ public struct Router: Sendable {
     ///
     /// A valid page reading is replaced only by a re-read of the same text: equal but for
     /// accents and OCR look-alikes (KRAKOW → KRAKÓW, DUK → DIJK), or a few letters apart and
-    /// read with clearly more confidence (THUS at 0.04 → THIJS at 0.95). An invalid one is
+    /// read with clearly more confidence (THUS at 0.04 → THIJS at 0.95); a page reading in
+    /// capitals keeps them (NOEMIE → NOÉMIE, not Noémie). An invalid one is
     /// replaced by any re-read that validates; when the free re-read does not, the field's
     /// alphabet (from its pattern) is imposed on a second one, which Tesseract then reports
     /// with no usable confidence: it keeps the free re-read's, discounted like a repair.
@@ -305,9 +306,9 @@ public struct Router: Sendable {
             let x = TextNormalizer.matchKey(v.raw), y = TextNormalizer.matchKey(page.raw)
             if x == y {
                 // The same letters: the re-read's accents, the page's word breaks (a line crop
-                // can split a word the page read whole: KÖ LN for KOLN).
+                // can split a word the page read whole: KÖ LN for KOLN) and capitals.
                 var respaced = free
-                respaced.text = TextNormalizer.spaced(v.raw, like: page.raw)
+                respaced.text = TextNormalizer.spaced(Self.cased(v.raw, like: page.raw), like: page.raw)
                 if respaced.text != v.raw, case .success(let w) = accepted(respaced, validator: validator) { return w }
                 return v
             }
@@ -317,13 +318,22 @@ public struct Router: Sendable {
             // A page reading with a stray symbol in it (@YVIND: a letter the page model cannot
             // write) needs only an equally sure re-read.
             let needed = page.raw.contains(where: Self.isStraySymbol) ? 0 : Self.clearlyMoreSure
-            if rereadOCR >= pageOCR + needed, TextNormalizer.distance(x, y, limit: limit + 1) <= limit { return v }
-            return nil
+            guard rereadOCR >= pageOCR + needed, TextNormalizer.distance(x, y, limit: limit + 1) <= limit else { return nil }
+            var cased = free
+            cased.text = Self.cased(v.raw, like: page.raw)
+            if cased.text != v.raw, case .success(let w) = accepted(cased, validator: validator) { return w }
+            return v
         }
         guard page == nil, let alphabet = field.pattern?.alphabet,
               var forced = state.reread(c, field: field, whitelist: alphabet) else { return nil }
         forced.confidence = free.confidence * Self.repairFactor
         return try? accepted(forced, validator: validator).get()
+    }
+
+    /// `reread` in capitals when the page's reading of the same value is all capitals (the
+    /// values model reads NOÉMIE as Noémie); else as it is.
+    static func cased(_ reread: String, like page: String) -> String {
+        page.contains(where: \.isUppercase) && !page.contains(where: \.isLowercase) ? reread.uppercased() : reread
     }
 
     /// A valid page reading of a `text` field is re-read by the pipeline's values model when
