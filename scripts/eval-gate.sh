@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The F1 floors (see README "Accuracy"): the identity samples' structured documents must be
-# exact and their images and scans at least issue 3's target of 0.98; the shipped invoice
+# exact and their images and scans at least issue 3's target of 0.98, with values at 0.9 or
+# more right 99 % of the time and `ok` records fully right 95 % (issue 21); the shipped invoice
 # pipeline must reach issue 20's targets on fields-dev's real invoices on its six fields (text
 # layers are read alike on every machine; the OCR'd renderings' floor is the issue's target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/docroute}
 "$bin" eval Samples/identity --pipeline identity --jobs 2 \
-    --min-f1 docx=1 xlsx=1 pdf=1 png=0.98 jpeg=0.98 scanned=0.98
+    --min-f1 docx=1 xlsx=1 pdf=1 png=0.98 jpeg=0.98 scanned=0.98 \
+    --min-sure-accuracy all=0.99 --min-ok-accuracy all=0.95
 "$bin" eval ../shared/corpora/fields-dev/invoice2data --pipeline invoice --jobs 2 \
     --fields invoice_number date amount amount_untaxed amount_tax currency \
     --min-f1 pdf=0.90 png=0.75

@@ -25,6 +25,14 @@ struct EvalCommand: ParsableCommand {
             help: "Fail (exit 1) when F1 of a kind is below a threshold: KIND=VALUE, e.g. docx=1 png=0.98 all=0.99. The gate also fails when a document the truth names failed or gave no record.")
     var minF1: [String] = []
 
+    @Option(name: .customLong("min-sure-accuracy"), parsing: .upToNextOption,
+            help: "Fail (exit 1) when, among a kind's values at confidence ≥ 0.9, the share right is below a threshold: KIND=VALUE as for --min-f1.")
+    var minSureAccuracy: [String] = []
+
+    @Option(name: .customLong("min-ok-accuracy"), parsing: .upToNextOption,
+            help: "Fail (exit 1) when, among a kind's records with status ok, the share right in every scored field is below a threshold: KIND=VALUE as for --min-f1.")
+    var minOKAccuracy: [String] = []
+
     @Option(parsing: .upToNextOption,
             help: "Score only these fields (names in the pipeline); the others are listed as not scored.")
     var fields: [String] = []
@@ -34,10 +42,12 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         try options.check()
-        for t in minF1 {
-            let parts = t.split(separator: "=")
-            guard parts.count == 2, let v = Double(parts[1]), (0...1).contains(v) else {
-                throw ValidationError("--min-f1 takes KIND=VALUE with VALUE in 0...1, not \(t)")
+        for (flag, list) in [("--min-f1", minF1), ("--min-sure-accuracy", minSureAccuracy), ("--min-ok-accuracy", minOKAccuracy)] {
+            for t in list {
+                let parts = t.split(separator: "=")
+                guard parts.count == 2, let v = Double(parts[1]), (0...1).contains(v) else {
+                    throw ValidationError("\(flag) takes KIND=VALUE with VALUE in 0...1, not \(t)")
+                }
             }
         }
     }
@@ -56,7 +66,7 @@ struct EvalCommand: ParsableCommand {
                                         fields: fields.isEmpty ? nil : Set(fields))
         print(json ? evaluation.json() : evaluation.table())
         if calibrate {
-            let fitted = ConfidenceCalibration.fit(evaluation.outcomes)
+            let fitted = ConfidenceCalibration.fit(evaluation.outcomes.map { ($0.raw, $0.correct) })
             let after = evaluation.recalibrated(by: fitted)
             print("\n# fitted on \(evaluation.outcomes.count) valid values of \(directory)")
             print("confidence:\n  calibration: [" + fitted.points.map { String(format: "[%.3f, %.3f]", $0.raw, $0.calibrated) }
@@ -74,6 +84,14 @@ struct EvalCommand: ParsableCommand {
             let score = parts[0] == "all" ? evaluation.overall : evaluation.byKind[parts[0]]
             guard let score else { failures.append("\(parts[0]): no documents of this kind"); continue }
             if score.f1 < Double(parts[1])! { failures.append(String(format: "%@: F1 %.4f < %@", parts[0], score.f1, parts[1])) }
+        }
+        for (t, ok) in minSureAccuracy.map({ ($0, false) }) + minOKAccuracy.map({ ($0, true) }) {
+            let parts = t.split(separator: "=").map(String.init)
+            let kind = parts[0] == "all" ? nil : parts[0]
+            guard kind == nil || evaluation.byKind[parts[0]] != nil else { failures.append("\(parts[0]): no documents of this kind"); continue }
+            let c = evaluation.confidence(kind: kind)
+            let (value, what) = ok ? (c.ok.accuracy, "ok records fully right") : (c.sureAccuracy, "values at ≥ 0.9 right")
+            if value < Double(parts[1])! { failures.append(String(format: "%@: %@ %.4f < %@", parts[0], what, value, parts[1])) }
         }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data(("eval: below threshold: " + failures.joined(separator: "; ") + "\n").utf8))

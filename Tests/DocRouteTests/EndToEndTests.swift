@@ -252,6 +252,21 @@ import Testing
         #expect(stderr.contains("png: F1"))
         let (passing, _, _) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path, "--min-f1", "png=1"])
         #expect(passing == 0)
+        // The card's given names are sure (≥ 0.9) and its record ok: against that truth, a sure
+        // value is wrong and an ok record is not fully right; each floor fails the run.
+        let (unsure, sureOut, sureErr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", wrong.path, "--json",
+                                                  "--min-sure-accuracy", "png=1"])
+        #expect(unsure == 1 && sureErr.contains("png: values at ≥ 0.9 right 0.8750 < 1"), "\(sureErr)")
+        let sureReport = try #require(try JSONSerialization.jsonObject(with: Data(sureOut.utf8)) as? [String: Any])
+        let confidence = try #require(sureReport["confidence"] as? [String: [String: Any]])
+        #expect(confidence["all"]?["ok_records"] as? Int == 3 && confidence["all"]?["ok_right"] as? Int == 2)
+        #expect(confidence["docx"]?["sure_accuracy"] as? Double == 1)
+        let (notRight, _, okErr) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", wrong.path,
+                                            "--min-ok-accuracy", "all=0.9"])
+        #expect(notRight == 1 && okErr.contains("all: ok records fully right 0.6667 < 0.9"), "\(okErr)")
+        let (fine, _, _) = try run(["eval", "Samples/identity", "--pipeline", "identity", "--truth", truth.path,
+                                    "--min-sure-accuracy", "all=1", "--min-ok-accuracy", "all=1"])
+        #expect(fine == 0)
         // A document the truth names that is missing (or fails) has no kind, so no floor sees
         // it; the gate fails on it all the same, and names it.
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("truth-\(UUID().uuidString).jsonl")

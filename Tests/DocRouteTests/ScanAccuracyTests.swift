@@ -470,8 +470,12 @@ import Testing
 
         // The evaluation's reliability table, before and after such a mapping.
         var e = Evaluation(pipeline: "t", documents: 0, records: 0)
-        e.outcomes = outcomes
+        e.outcomes = outcomes.enumerated().map { Evaluation.Outcome(raw: $1.raw, correct: $1.correct, kind: $0 % 2 == 0 ? "png" : "pdf") }
         #expect(e.reliability.reduce(0) { $0 + $1.fields } == 260)
+        // Per kind and overall: the share right among sure values, the share of right values sure.
+        #expect(e.confidence(kind: nil).sure == 100 && e.confidence(kind: nil).sureAccuracy == 1)
+        #expect(e.confidence(kind: "png").values + e.confidence(kind: "pdf").values == 260)
+        #expect(abs(e.confidence(kind: nil).sureCoverage - 100.0 / 220) < 1e-9)
         let sure = e.reliability.filter { $0.lower >= 0.9 }
         #expect(sure.reduce(0) { $0 + $1.fields } == 100 && sure.reduce(0) { $0 + $1.correct } == 100)
         let after = e.recalibrated(by: c)
@@ -505,15 +509,24 @@ import Testing
         #expect(e.sureAccuracy >= 0.97, "\(e.sureButWrong)")
     }
 
-    @Test func anUnsureRequiredFieldSendsTheDocumentToReviewAndIsListed() throws {
+    @Test func anUnsureValueSendsTheDocumentToReviewAndIsListed() throws {
         var spec = try Self.identity().spec
         let pipeline = Pipeline(spec: spec, reader: Support.reader)
         let document = Self.document(number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON", zone: [], confidence: 0.99)
         let sure = try #require(pipeline.records(for: document).first)
-        // Only required fields decide the status; an unsure optional one is still listed.
-        let required = pipeline.spec.fields.filter(\.required).map(\.name)
-        #expect(sure.status == .ok)
-        #expect(!(sure.review ?? []).contains { required.contains($0) }, "\(String(describing: sure.review))")
+        // Every value sure: ok, nothing listed.
+        #expect(sure.status == .ok && sure.review == nil, "\(String(describing: sure.review))")
+
+        // One optional value read unsurely: `ok` means every value given is sure, so review.
+        var optional = document
+        optional.pages[0].words = optional.pages[0].words.map { w in
+            var w = w
+            if w.text == "UTO" && w.line == 4 { w.confidence = 0.3 }
+            return w
+        }
+        let o = try #require(pipeline.records(for: optional).first)
+        #expect(pipeline.spec.fields.first { $0.name == "nationality" }?.required == false)
+        #expect(o.status == .needsReview && o.review == ["nationality"], "\(String(describing: o.review))")
 
         // The same words read less surely: the required fields fall below review.below.
         var unsure = document

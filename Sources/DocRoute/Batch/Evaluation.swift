@@ -127,19 +127,85 @@ public struct Evaluation: Sendable, Encodable {
     public var reliability: [ReliabilityBin] { Self.bins(outcomes) }
     /// Wrong valid values with confidence ≥ `sure`: what calibration must drive to zero.
     public var sureButWrong: [Mismatch] { mismatches.filter { $0.valid && $0.confidence >= Self.sure } }
-    /// Every valid value's confidence and whether it was right (for `ConfidenceCalibration.fit`).
-    public var outcomes: [(raw: Double, correct: Bool)] = []
+    /// Every valid value's confidence, whether it was right, and its document's kind.
+    public var outcomes: [Outcome] = []
+    /// Records whose status is `ok`, per kind, and how many of them had every value right.
+    public var okRecords: [String: OKRecords] = [:]
+
+    /// One valid value as scored: its confidence (`raw`), whether it was right, its kind.
+    public struct Outcome: Sendable, Hashable {
+        public var raw: Double
+        public var correct: Bool
+        public var kind: String
+    }
+
+    /// Records with status `ok` and how many of them were right in every scored field (no
+    /// value wrong, missing or given where the truth has none).
+    public struct OKRecords: Sendable, Encodable, Hashable {
+        public var records = 0
+        public var right = 0
+        /// 1 when there are none.
+        public var accuracy: Double { records == 0 ? 1 : Double(right) / Double(records) }
+    }
 
     /// Among valid values with confidence ≥ `sure`, the share that is right (1 when none).
-    public var sureAccuracy: Double {
+    public var sureAccuracy: Double { Self.sureAccuracy(outcomes) }
+
+    static func sureAccuracy(_ outcomes: [Outcome]) -> Double {
         let sure = outcomes.filter { $0.raw >= Self.sure }
         return sure.isEmpty ? 1 : Double(sure.filter(\.correct).count) / Double(sure.count)
+    }
+
+    /// Among right values, the share with confidence ≥ `sure` (a tool that sends everything to
+    /// review is useless too); 0 when none is right.
+    static func sureCoverage(_ outcomes: [Outcome]) -> Double {
+        let right = outcomes.filter(\.correct)
+        return right.isEmpty ? 0 : Double(right.filter { $0.raw >= Self.sure }.count) / Double(right.count)
+    }
+
+    /// The confidence figures of one kind of document, or of all (`kind` nil).
+    public func confidence(kind: String?) -> Confidence {
+        let list = kind.map { k in outcomes.filter { $0.kind == k } } ?? outcomes
+        let ok = kind.map { okRecords[$0] ?? OKRecords() }
+            ?? okRecords.values.reduce(into: OKRecords()) { $0.records += $1.records; $0.right += $1.right }
+        return Confidence(values: list.count, sure: list.filter { $0.raw >= Self.sure }.count, sureAccuracy: Self.sureAccuracy(list),
+                          sureCoverage: Self.sureCoverage(list), ok: ok, reliability: Self.bins(list))
+    }
+
+    /// How far confidence and status can be trusted on one kind of document.
+    public struct Confidence: Sendable, Encodable, Hashable {
+        /// Valid values, and those at confidence ≥ `sure`.
+        public var values: Int
+        public var sure: Int
+        /// Share of the sure values that are right.
+        public var sureAccuracy: Double
+        /// Share of the right values that are sure.
+        public var sureCoverage: Double
+        public var ok: OKRecords
+        public var reliability: [ReliabilityBin]
+
+        enum CodingKeys: String, CodingKey {
+            case values, sure, sureAccuracy = "sure_accuracy", sureCoverage = "sure_coverage", okRecords = "ok_records",
+                 okRight = "ok_right", okAccuracy = "ok_accuracy", reliability
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(values, forKey: .values)
+            try c.encode(sure, forKey: .sure)
+            try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
+            try c.encode((sureCoverage * 10000).rounded() / 10000, forKey: .sureCoverage)
+            try c.encode(ok.records, forKey: .okRecords)
+            try c.encode(ok.right, forKey: .okRight)
+            try c.encode((ok.accuracy * 10000).rounded() / 10000, forKey: .okAccuracy)
+            try c.encode(reliability.filter { $0.fields > 0 }, forKey: .reliability)
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
              byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
-             sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy"
+             sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -160,6 +226,9 @@ public struct Evaluation: Sendable, Encodable {
         try c.encode(reliability, forKey: .reliability)
         try c.encode(sureButWrong, forKey: .sureButWrong)
         try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
+        var byKind = Dictionary(uniqueKeysWithValues: Set(outcomes.map(\.kind)).union(okRecords.keys).map { ($0, confidence(kind: $0)) })
+        byKind["all"] = confidence(kind: nil)
+        try c.encode(byKind, forKey: .confidence)
     }
 
     /// The reliability table and confident mistakes as they would be were every valid value's
@@ -167,7 +236,7 @@ public struct Evaluation: Sendable, Encodable {
     /// or on other data, without running the documents again).
     public func recalibrated(by calibration: ConfidenceCalibration) -> Evaluation {
         var e = self
-        e.outcomes = outcomes.map { (calibration.apply($0.raw), $0.correct) }
+        e.outcomes = outcomes.map { Outcome(raw: calibration.apply($0.raw), correct: $0.correct, kind: $0.kind) }
         e.mismatches = mismatches.map { m in
             var c = m
             if m.valid { c.confidence = calibration.apply(m.confidence) }
@@ -176,7 +245,7 @@ public struct Evaluation: Sendable, Encodable {
         return e
     }
 
-    static func bins(_ outcomes: [(raw: Double, correct: Bool)]) -> [ReliabilityBin] {
+    static func bins(_ outcomes: [Outcome]) -> [ReliabilityBin] {
         var bins = zip(reliabilityEdges, reliabilityEdges.dropFirst()).map { ReliabilityBin(lower: $0, upper: min($1, 1)) }
         for o in outcomes {
             guard let i = bins.indices.last(where: { o.raw >= reliabilityEdges[$0] }) else { continue }
@@ -237,6 +306,13 @@ public struct Evaluation: Sendable, Encodable {
             let record = recordsByKey[key(t.file, t.row)]
             let kind = kindOf[t.file] ?? "unknown"
             let names = Set(t.fields.keys).union(record?.fields.filter { $0.value.valid }.map(\.key) ?? []).intersection(defined)
+            var allRight = true
+            defer {
+                if record?.status == .ok {
+                    e.okRecords[kind, default: OKRecords()].records += 1
+                    if allRight { e.okRecords[kind, default: OKRecords()].right += 1 }
+                }
+            }
             for name in names.sorted() {
                 let expected = t.fields[name]
                 let predictedField = record?.fields[name]
@@ -249,6 +325,7 @@ public struct Evaluation: Sendable, Encodable {
                 case (nil, _?): s.falsePositives = 1
                 case (nil, nil): continue
                 }
+                if s.truePositives == 0 { allRight = false }
                 e.overall.add(s)
                 e.byKind[kind, default: Score()].add(s)
                 e.byField[name, default: Score()].add(s)
@@ -258,7 +335,9 @@ public struct Evaluation: Sendable, Encodable {
                     e.byStrategy[strategy.rawValue, default: Score()].add(p)
                     e.byPlace[name, default: [:]][predictedField?.found ?? strategy.rawValue, default: Score()].add(p)
                 }
-                if predicted != nil, let f = predictedField { e.outcomes.append((f.confidence, s.truePositives == 1)) }
+                if predicted != nil, let f = predictedField {
+                    e.outcomes.append(Outcome(raw: f.confidence, correct: s.truePositives == 1, kind: kind))
+                }
                 if s.truePositives == 0 {
                     let m = Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
                                      predicted: predicted?.description ?? predictedField?.raw,

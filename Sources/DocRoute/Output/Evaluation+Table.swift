@@ -30,6 +30,7 @@ extension Evaluation {
                           l.medianMsPerPage, l.llmCallsPerDocument)
         }
         out += "\n" + reliabilityTable()
+        out += "\n" + confidenceTable()
         if !ignoredFields.isEmpty { out += "\ntruth fields not scored (not in the pipeline, or left out by --fields): \(ignoredFields.joined(separator: ", "))\n" }
         if !failedFiles.isEmpty { out += "\nfailed: \(failedFiles.joined(separator: ", "))\n" }
         if !mismatches.isEmpty {
@@ -57,6 +58,32 @@ extension Evaluation {
         out += String(format: "  ≥ %.2f: %.4f right; %d wrong\n", Self.sure, sureAccuracy, sureButWrong.count)
         for m in sureButWrong {
             out += "    \(m.row.map { "\(m.file)#\($0)" } ?? m.file) \(m.field): \(m.predicted ?? "") (\(String(format: "%.3f", m.confidence)))\n"
+        }
+        return out
+    }
+
+    /// Per kind and overall: values at confidence ≥ `sure` and the share of them right, the
+    /// share of right values that are that sure, and records `ok` with the share fully right;
+    /// then each kind's reliability bins (right / values).
+    public func confidenceTable() -> String {
+        func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func left(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        var out = "confidence and status by kind\n  " + left("", 10)
+            + [("values", 7), ("≥ 0.90", 7), ("right", 8), ("coverage", 9), ("ok", 6), ("ok right", 8)].map { " " + right($0.0, $0.1) }.joined() + "\n"
+        let kinds = Set(outcomes.map(\.kind)).union(okRecords.keys).sorted()
+        for (name, kind) in kinds.map({ ($0, Optional($0)) }) + [("all", nil)] {
+            let c = confidence(kind: kind)
+            let okRight = c.ok.records == 0 ? "-" : String(format: "%.4f", c.ok.accuracy)
+            out += "  " + left(name, 10) + " " + right("\(c.values)", 7) + " " + right("\(c.sure)", 7)
+                + String(format: " %8.4f %9.4f ", c.sureAccuracy, c.sureCoverage) + right("\(c.ok.records)", 6) + " " + right(okRight, 8) + "\n"
+        }
+        out += "  (right: share of the values at ≥ 0.90 that are right; coverage: share of the right values at ≥ 0.90;\n"
+        out += "   ok right: share of records with status ok whose every scored value is right)\n"
+        out += "  reliability by kind (right/values per confidence bin: "
+        out += zip(Self.reliabilityEdges, Self.reliabilityEdges.dropFirst()).map { String(format: "%.2f", $0.0) }.joined(separator: " ") + ")\n"
+        for (name, kind) in kinds.map({ ($0, Optional($0)) }) + [("all", nil)] {
+            let bins = confidence(kind: kind).reliability.map { $0.fields == 0 ? "-" : "\($0.correct)/\($0.fields)" }
+            out += "  " + left(name, 10) + " " + bins.joined(separator: " ") + "\n"
         }
         return out
     }

@@ -125,16 +125,18 @@ public struct Pipeline: Sendable {
         Record.failed(path: path, pipeline: spec.name, error: Record.ErrorInfo(error), timings: timings)
     }
 
-    /// `ok` when every required field is valid; `needs_review` when one of them is below the
-    /// pipeline's confidence threshold; `partial` when one is missing or invalid, or when a
-    /// pipeline without required fields found no valid field at all.
+    /// `partial` when a required field is missing or invalid (or, without required fields, when
+    /// no field is valid); else `needs_review` when any valid value, required or not, is less
+    /// sure than `review.below` (0.9 unless the pipeline says otherwise): `ok` means every value
+    /// given is sure, so a user may take `ok` records without looking.
     func status(of fields: [String: Record.Field]) -> Record.Status {
         let required = spec.fields.filter(\.required)
         if required.isEmpty {
-            return fields.values.contains(where: \.valid) ? .ok : .partial
+            guard fields.values.contains(where: \.valid) else { return .partial }
+        } else if required.contains(where: { fields[$0.name]?.valid != true }) {
+            return .partial
         }
-        if required.contains(where: { fields[$0.name]?.valid != true }) { return .partial }
-        if required.contains(where: { (fields[$0.name]?.confidence ?? 0) < spec.reviewBelow }) { return .needsReview }
+        if fields.values.contains(where: { $0.valid && $0.confidence < spec.reviewBelow }) { return .needsReview }
         return .ok
     }
 

@@ -26,7 +26,7 @@ public struct PipelineSpec: Sendable {
 
     public init(name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
                 dateOrder: DateNormalizer.Order = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
-                reviewBelow: Double = 0.5, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = "") {
+                reviewBelow: Double = 0.9, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = "") {
         self.ocr = ocr
         self.name = name; self.fields = fields; self.templates = templates; self.routing = routing
         self.dateOrder = dateOrder; self.decimalSeparator = decimalSeparator; self.llm = llm
