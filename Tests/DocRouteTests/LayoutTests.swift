@@ -273,6 +273,24 @@ import Testing
         #expect(f["place"]?.value == .string("POZNAN"))
     }
 
+    /// In a header row (most segments labels), the word beside a label is another heading:
+    /// below the row is the value; beside it is weak evidence, under review.
+    @Test func besideALabelInAHeaderRowIsAnotherHeading() {
+        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "customer", labels: ["Klant"], type: .text),
+                                                    FieldSpec(name: "date", labels: ["Factuur datum"], type: .date),
+                                                    FieldSpec(name: "number", labels: ["Factuur"], type: .identifier)])
+        let header = Self.run("Klant", x: 60, y: 100, line: 0) + Self.run("Order", x: 300, y: 100, line: 0)
+            + Self.run("Factuur datum", x: 500, y: 100, line: 0) + Self.run("Factuur", x: 800, y: 100, line: 0)
+        let f = Self.fields(spec, Self.document(header, format: .pdf))
+        #expect(f["customer"]?.value == .string("Order") && (f["customer"]?.confidence ?? 1) < 0.9)
+        // With the row's values under it, each label takes its own.
+        let values = Self.run("SCONL0303006280999", x: 60, y: 140, line: 1) + Self.run("SCONL000000444", x: 300, y: 140, line: 1)
+            + Self.run("8-9-2022", x: 500, y: 140, line: 1) + Self.run("VF1005193039", x: 800, y: 140, line: 1)
+        let g = Self.fields(spec, Self.document(header + values, format: .pdf))
+        #expect(g["customer"]?.value == .string("SCONL0303006280999") && g["customer"]?.found == "below")
+        #expect(g["number"]?.value == .string("VF1005193039"))
+    }
+
     /// A label whose second word has no ascenders (`names`) beside a value in larger print
     /// whose box an umlaut and a descender make tall (`JÖRG`): one line.
     @Test func aSmallLabelJoinsATallValue() {

@@ -99,6 +99,12 @@ struct TableStrategy: ExtractionStrategy {
         let lines = layout.lines
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
+            // A header row: three segments or more, two thirds of them starting with a label
+            // (`Klant | Order | Factuur datum | Factuur | Vervaldatum`). What stands beside a
+            // label there is another heading, not its value: weak evidence.
+            let segments = line.segments
+            let labelled = segments.filter { r in ms.contains { $0.start == r.lowerBound } }.count
+            let headerRow = segments.count >= 3 && labelled * 3 >= segments.count * 2
             for (k, m) in ms.enumerated() {
                 next(li, line.page, line.words[m.start].box?.x0 ?? 0, m.length)
                 // The next label after this one (another field's match of the same words is not).
@@ -122,7 +128,7 @@ struct TableStrategy: ExtractionStrategy {
                 // In a row of figures with cents, a whole number is a count, not an amount
                 // (`Total | 1 | 278.61 | 40.39 | 319.00`).
                 let cents = types[m.field] == .money && line.words[segmentEnd...].contains { Self.isFigure($0.text) }
-                var start = segmentEnd, factor = 0.97
+                var start = segmentEnd, factor = headerRow ? 0.5 : 0.97
                 for _ in 0..<Self.followingSegments {
                     guard start < nextStart, start < line.words.count else { break }
                     let end = min(nextStart, line.segmentEnd(containing: start))
