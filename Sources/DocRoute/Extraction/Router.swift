@@ -179,12 +179,11 @@ public struct Router: Sendable {
         // Characters the pattern cannot hold become their one look-alike it can (O → 0 in a
         // number without O): no choice is made, however many there are.
         if let alphabet = field.pattern?.alphabet.map(Set.init) {
-            let outside = text.filter { !alphabet.contains($0) && $0 != " " }
             let forced = String(text.map { c in
                 let fits = OCRConfusions.alternatives(c).filter(alphabet.contains)
                 return alphabet.contains(c) || fits.count != 1 ? c : fits[0]
             })
-            if !outside.isEmpty, forced != text, case .success(let v) = validator.validate(forced) { return v }
+            if forced != text, case .success(let v) = validator.validate(forced) { return v }
         }
         // The smallest change that validates wins; two different values at that size mean the
         // reading cannot be repaired.

@@ -97,6 +97,8 @@ struct TableStrategy: ExtractionStrategy {
                      add: (String, Candidate) -> Void,
                      next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }) {
         let lines = layout.lines
+        // A totals row: a line that starts with a money field's label.
+        let isTotal = { (t: LabelMatcher.Match) in t.start == 0 && types[t.field] == .money }
         for (li, line) in lines.enumerated() {
             let ms = matches[li]
             // A header row: three segments or more, two thirds of them starting with a label
@@ -138,8 +140,6 @@ struct TableStrategy: ExtractionStrategy {
                     start = end
                     factor *= 0.97
                 }
-                // A totals row: a line that starts with a money field's label.
-                let isTotal = { (t: LabelMatcher.Match) in t.start == 0 && types[t.field] == .money }
                 if let (below, place) = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches, isTotal: isTotal) {
                     if types[m.field] == .address, let more = continued(below, lines: lines, matches: matches) {
                         add(m.field, more.candidate(quality: m.quality * 0.95).at("multi_line"))
@@ -217,6 +217,7 @@ struct TableStrategy: ExtractionStrategy {
         let segmentEnd = line.segmentEnd(containing: m.end - 1)
         let columnEnd = segmentEnd < line.words.count ? line.words[segmentEnd].box!.x0 : Double.infinity
         let columnStart = labelBox.x0 - h
+        func inColumn(_ b: Box) -> Bool { (b.x0 + b.x1) / 2 >= columnStart && (b.x0 + b.x1) / 2 < columnEnd }
         // The label's bottom: its words' middle one (one word's box may reach into the line below).
         let bottoms = labelWords.compactMap { $0.box?.y1 }.sorted()
         let labelBottom = bottoms.isEmpty ? labelBox.y1 : bottoms[bottoms.count / 2]
@@ -233,8 +234,7 @@ struct TableStrategy: ExtractionStrategy {
             guard next.page == line.page, let nb = next.box else { break }
             // Judged by the line's words in the column (on a skewed page a line's box spans
             // its slope): a line beside, not below, is passed over; one too far down ends it.
-            let inColumn = next.words.compactMap(\.box).filter { (($0.x0 + $0.x1) / 2) >= columnStart && (($0.x0 + $0.x1) / 2) < columnEnd }
-            let top = inColumn.map(\.y0).min() ?? nb.y0
+            let top = next.words.compactMap(\.box).filter(inColumn).map(\.y0).min() ?? nb.y0
             if top < labelBottom - h * 0.3 { continue }
             if top - labelBottom > 2.5 * h { break }
             let taken = Set(matches[j].flatMap { $0.start..<$0.end })
@@ -242,9 +242,7 @@ struct TableStrategy: ExtractionStrategy {
             var hitLabel = false
             var segmentEnd: Int? = nil
             for (wi, w) in next.words.enumerated() {
-                guard let b = w.box else { continue }
-                let centre = (b.x0 + b.x1) / 2
-                guard centre >= columnStart, centre < columnEnd else { continue }
+                guard let b = w.box, inColumn(b) else { continue }
                 // A label alone on its line: what starts right of it is another column's.
                 if segmentEnd == nil, columnEnd == .infinity, b.x0 > labelBox.x1 + h { continue }
                 // One segment of the line below: the value, not what stands in the next column.

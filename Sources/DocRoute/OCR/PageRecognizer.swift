@@ -133,7 +133,7 @@ struct PageRecognizer {
             self.prepared = prepared; self.words = words; self.level = level; self.turns = turns
             var chars = 0, score = 0.0
             for w in words {
-                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+                let n = Self.alphanumerics(w.text)
                 guard n >= 2, w.turns == 0, n < 3 || w.box.height <= w.box.width * 1.2 else { continue }
                 chars += n
                 score += Double(n) * w.confidence
@@ -146,9 +146,21 @@ struct PageRecognizer {
         /// with some confidence: how large the print is. Nil when there are fewer than five.
         var textHeight: Double? {
             let heights = words.filter { w in
-                w.confidence >= 0.5 && w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count >= 2
+                w.confidence >= 0.5 && Self.alphanumerics(w.text) >= 2
             }.map { min($0.box.height, $0.box.width) }.sorted()
             return heights.count >= 5 ? heights[heights.count / 2] : nil
+        }
+
+        /// Letters and digits in `text`.
+        static func alphanumerics(_ text: String) -> Int {
+            text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
+        }
+
+        /// A word read surely enough to add to another reading: two letters or digits at 0.7
+        /// or more, one at 0.9.
+        static func isSure(_ w: TesseractEngine.Word) -> Bool {
+            let n = alphanumerics(w.text)
+            return (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9)
         }
 
         /// This reading with the words read in the ruled boxes it left empty though they hold
@@ -173,9 +185,7 @@ struct PageRecognizer {
                         try engine.recognize(crop, dpi: Int(prepared.dpi.rounded()), deadline: deadline, layout: .block)
                     }
                 }
-                for w in read {
-                    let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
-                    guard (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9) else { continue }
+                for w in read where Self.isSure(w) {
                     var moved = w
                     moved.box = Box(x0: w.box.x0 + box.x0, y0: w.box.y0 + box.y0, x1: w.box.x1 + box.x0, y1: w.box.y1 + box.y0)
                     moved.line += lines
@@ -198,9 +208,7 @@ struct PageRecognizer {
             let k = prepared.scale / other.prepared.scale
             let lines = (words.map(\.line).max() ?? -1) + 1, blocks = (words.map(\.block).max() ?? -1) + 1
             var merged = words
-            for w in other.words {
-                let n = w.text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.count
-                guard w.turns == 0, (n >= 2 && w.confidence >= 0.7) || (n == 1 && w.confidence >= 0.9) else { continue }
+            for w in other.words where w.turns == 0 && Self.isSure(w) {
                 var moved = w
                 moved.box = w.box.scaled(by: k)
                 // Read already where a fifth of the smaller box lies in a word of this reading.

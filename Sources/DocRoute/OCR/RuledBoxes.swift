@@ -39,10 +39,7 @@ enum RuledBoxes {
             guard x > 0, y > 0, Int(x + bw) < w, Int(y + bh) < h, Int(bw) >= minWidth, Int(bh) >= minHeight,
                   Int(bw) * Int(bh) * 2 <= w * h else { continue }
             let inner = Box(x0: Double(x + 2), y0: Double(y + 2), x1: Double(x + bw - 2), y1: Double(y + bh - 2))
-            guard !words.contains(where: { b in
-                let cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2
-                return cx >= inner.x0 && cx <= inner.x1 && cy >= inner.y0 && cy <= inner.y1
-            }) else { continue }
+            guard !words.contains(where: inner.holdsCentre) else { continue }
             guard let rect = boxCreate(x + 2, y + 2, bw - 4, bh - 4) else { continue }
             defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
             guard let crop = pixClipRectangle(binary, rect, nil) else { continue }
