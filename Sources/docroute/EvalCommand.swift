@@ -37,6 +37,16 @@ struct EvalCommand: ParsableCommand {
             help: "Score only these fields (names in the pipeline); the others are listed as not scored.")
     var fields: [String] = []
 
+    @Flag(name: .customLong("partial-truth"),
+          help: "The truth names only some of each document's fields: a field a truth line does not name is not scored for that document (default: it is expected empty).")
+    var partialTruth = false
+
+    @Option(help: "Write each scored record's valid values with their evidence and whether they were right, one JSON object per line, for fit-confidence.")
+    var outcomes: String?
+
+    @Option(help: "The name of this labelled set in --outcomes (default: the folder's name).")
+    var set: String?
+
     @Flag(help: "Fit the pipeline's confidence calibration to these documents (run without the current one) and print it as YAML for the pipeline's confidence.calibration, with the reliability it gives.")
     var calibrate = false
 
@@ -63,10 +73,21 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--fields: \(unknown) is not a field of pipeline \(pipeline.spec.name)")
         }
         let evaluation = Evaluation.run(directory: directory, truth: entries, runner: runner,
-                                        fields: fields.isEmpty ? nil : Set(fields))
+                                        fields: fields.isEmpty ? nil : Set(fields), partialTruth: partialTruth)
         print(json ? evaluation.json() : evaluation.table())
+        if let outcomes {
+            let name = set ?? (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var text = ""
+            for var r in evaluation.scored {
+                r.set = name
+                text += String(decoding: try encoder.encode(r), as: UTF8.self) + "\n"
+            }
+            try text.write(toFile: outcomes, atomically: true, encoding: .utf8)
+        }
         if calibrate {
-            let fitted = ConfidenceCalibration.fit(evaluation.outcomes.map { ($0.raw, $0.correct) })
+            let fitted = ConfidenceCalibration.fit(evaluation.outcomes.map { ($0.evidenceRaw, $0.correct) })
             let after = evaluation.recalibrated(by: fitted)
             print("\n# fitted on \(evaluation.outcomes.count) valid values of \(directory)")
             print("confidence:\n  calibration: [" + fitted.points.map { String(format: "[%.3f, %.3f]", $0.raw, $0.calibrated) }

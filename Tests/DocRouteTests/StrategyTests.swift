@@ -195,7 +195,7 @@ import Testing
         """, file: "t.yaml")
         let lines = [[("Document", 50.0), ("No", 150), ("SOTOWTXRO", 300)]]
         let ocr = try #require(Router(spec: spec).extract(Self.document(lines)).first?.fields["number"])
-        #expect(ocr.value == .string("S0T0WTXR0") && ocr.confidence < 0.9)
+        #expect(ocr.value == .string("S0T0WTXR0") && ocr.evidence?.repaired == true && (ocr.evidence?.raw ?? 1) < 0.9)
         let pdf = try #require(Router(spec: spec).extract(Self.document(lines, format: .pdf, confidence: nil)).first?.fields["number"])
         #expect(pdf.valid == false)
     }

@@ -11,10 +11,30 @@ import Foundation
 /// not scored (a truth file can serve several pipelines); `ignoredFields` lists them.
 public struct Evaluation: Sendable, Encodable {
     /// One expected record: a file (relative to the evaluated folder), a register row, and values.
+    /// A value that is a list or an object (line items, several parties) is not scored yet: it
+    /// is left out of `fields` and its name kept in `unscored`.
     public struct Truth: Sendable, Decodable {
         public var file: String
         public var row: Int?
         public var fields: [String: FieldValue]
+        public var unscored: [String] = []
+
+        enum CodingKeys: String, CodingKey { case file, row, fields }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            file = try c.decode(String.self, forKey: .file)
+            row = try c.decodeIfPresent(Int.self, forKey: .row)
+            let values = try c.decode([String: Value].self, forKey: .fields)
+            fields = values.compactMapValues(\.value)
+            unscored = values.filter { $0.value.value == nil }.map(\.key).sorted()
+        }
+
+        /// A truth value, or nil for a list or an object.
+        struct Value: Decodable {
+            var value: FieldValue?
+            init(from decoder: Decoder) throws { value = try? FieldValue(from: decoder) }
+        }
     }
 
     /// Counts and the scores derived from them.
@@ -76,6 +96,10 @@ public struct Evaluation: Sendable, Encodable {
         public var confidence: Double = 0
         /// A valid value was predicted (and is wrong); false: nothing, or an invalid reading.
         public var valid = false
+        /// The confidence the strategies and checks gave it, before calibration.
+        public var evidenceRaw: Double?
+
+        enum CodingKeys: String, CodingKey { case file, row, field, expected, predicted, strategy, reason, confidence, valid }
     }
 
     /// Of the valid values whose confidence falls in [lower, upper): how many, how many right.
@@ -131,12 +155,45 @@ public struct Evaluation: Sendable, Encodable {
     public var outcomes: [Outcome] = []
     /// Records whose status is `ok`, per kind, and how many of them had every value right.
     public var okRecords: [String: OKRecords] = [:]
+    /// Every scored record with its valid values as the confidence model sees them
+    /// (`eval --outcomes`, the data `fit-confidence` fits on).
+    public var scored: [ScoredRecord] = []
 
-    /// One valid value as scored: its confidence (`raw`), whether it was right, its kind.
+    /// One valid value as scored: its confidence (`raw`), whether it was right, its kind, and
+    /// the confidence its strategies and checks gave it before calibration (`evidenceRaw`).
     public struct Outcome: Sendable, Hashable {
         public var raw: Double
         public var correct: Bool
         public var kind: String
+        public var evidenceRaw: Double
+
+        public init(raw: Double, correct: Bool, kind: String, evidenceRaw: Double? = nil) {
+            self.raw = raw; self.correct = correct; self.kind = kind; self.evidenceRaw = evidenceRaw ?? raw
+        }
+    }
+
+    /// A record as scored: whether its required fields were all valid (`complete`: the status
+    /// is `ok` or `needs_review`), whether every scored field was right, and each valid value
+    /// with its field's type and whether it was right (nil: not scored).
+    public struct ScoredRecord: Sendable, Codable {
+        public var set: String?
+        public var file: String
+        public var row: Int?
+        public var kind: String
+        public var pipeline: String
+        public var complete: Bool
+        public var right: Bool
+        public var values: [Value]
+
+        /// A valid value, its field's type (`restricted`: a pattern or check digits refuse
+        /// most text) and whether it was right.
+        public struct Value: Sendable, Codable {
+            public var name: String
+            public var type: String
+            public var restricted: Bool
+            public var correct: Bool?
+            public var field: Record.Field
+        }
     }
 
     /// Records with status `ok` and how many of them were right in every scored field (no
@@ -236,10 +293,10 @@ public struct Evaluation: Sendable, Encodable {
     /// or on other data, without running the documents again).
     public func recalibrated(by calibration: ConfidenceCalibration) -> Evaluation {
         var e = self
-        e.outcomes = outcomes.map { Outcome(raw: calibration.apply($0.raw), correct: $0.correct, kind: $0.kind) }
+        e.outcomes = outcomes.map { Outcome(raw: calibration.apply($0.evidenceRaw), correct: $0.correct, kind: $0.kind, evidenceRaw: $0.evidenceRaw) }
         e.mismatches = mismatches.map { m in
             var c = m
-            if m.valid { c.confidence = calibration.apply(m.confidence) }
+            if m.valid { c.confidence = calibration.apply(m.evidenceRaw ?? m.confidence) }
             return c
         }
         return e
@@ -272,16 +329,20 @@ public struct Evaluation: Sendable, Encodable {
 
     /// Runs `runner` over the files the truth names (relative to `directory`) and scores the records.
     /// With `fields`, only those fields are scored (the others are reported as ignored).
-    public static func run(directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil) -> Evaluation {
+    /// With `partialTruth`, a field a truth line does not name is not scored for that record
+    /// (truth that lists only some of what is printed); else it is expected empty.
+    public static func run(directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil,
+                           partialTruth: Bool = false) -> Evaluation {
         let files = Array(Set(truth.map(\.file))).sorted()
         let paths = files.map { (directory as NSString).appendingPathComponent($0) }
         let results = runner.run(paths)
-        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields)
+        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields,
+                     partialTruth: partialTruth)
     }
 
     /// Scores `results[i]` (the records of `files[i]`) against `truth`.
     static func score(files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec,
-                      fields: Set<String>? = nil) -> Evaluation {
+                      fields: Set<String>? = nil, partialTruth: Bool = false) -> Evaluation {
         var e = Evaluation(pipeline: pipeline.name, documents: files.count, records: 0)
         let types = Dictionary(uniqueKeysWithValues: pipeline.fields.map { ($0.name, $0.type) })
         var recordsByKey: [String: Record] = [:]
@@ -301,16 +362,27 @@ public struct Evaluation: Sendable, Encodable {
             if first == nil || first?.status == .failed { e.failedFiles.append(file) }
         }
         let defined = Set(pipeline.fields.map(\.name)).intersection(fields ?? Set(pipeline.fields.map(\.name)))
-        e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).sorted()
+        e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).union(truth.flatMap(\.unscored)).sorted()
         for t in truth {
             let record = recordsByKey[key(t.file, t.row)]
             let kind = kindOf[t.file] ?? "unknown"
-            let names = Set(t.fields.keys).union(record?.fields.filter { $0.value.valid }.map(\.key) ?? []).intersection(defined)
+            let predictedNames = partialTruth ? [] : record?.fields.filter { $0.value.valid }.map(\.key) ?? []
+            let names = Set(t.fields.keys).union(predictedNames).intersection(defined)
             var allRight = true
+            var correct: [String: Bool] = [:]
             defer {
                 if record?.status == .ok {
                     e.okRecords[kind, default: OKRecords()].records += 1
                     if allRight { e.okRecords[kind, default: OKRecords()].right += 1 }
+                }
+                if let record, record.status != .failed {
+                    let values = pipeline.fields.compactMap { f -> ScoredRecord.Value? in
+                        guard let v = record.fields[f.name], v.valid else { return nil }
+                        return ScoredRecord.Value(name: f.name, type: f.type.rawValue, restricted: f.pattern != nil || f.check != nil,
+                                                  correct: correct[f.name], field: v)
+                    }
+                    e.scored.append(ScoredRecord(file: t.file, row: t.row, kind: kind, pipeline: pipeline.name,
+                                                 complete: record.status != .partial, right: allRight, values: values))
                 }
             }
             for name in names.sorted() {
@@ -336,13 +408,15 @@ public struct Evaluation: Sendable, Encodable {
                     e.byPlace[name, default: [:]][predictedField?.found ?? strategy.rawValue, default: Score()].add(p)
                 }
                 if predicted != nil, let f = predictedField {
-                    e.outcomes.append(Outcome(raw: f.confidence, correct: s.truePositives == 1, kind: kind))
+                    e.outcomes.append(Outcome(raw: f.confidence, correct: s.truePositives == 1, kind: kind, evidenceRaw: f.evidence?.raw))
+                    correct[name] = s.truePositives == 1
                 }
                 if s.truePositives == 0 {
                     let m = Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
                                      predicted: predicted?.description ?? predictedField?.raw,
                                      strategy: predictedField?.strategy, reason: predictedField?.reason,
-                                     confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil)
+                                     confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil,
+                                     evidenceRaw: predictedField?.evidence?.raw)
                     e.mismatches.append(m)
                 }
             }

@@ -19,6 +19,12 @@ public struct Candidate: Sendable, Hashable {
     var byValuesModel = false
     /// Where the value stood relative to its label (see `Record.Field.found`).
     var place: String?
+    /// How the label that found the value matched (1 exact, lower per edit); nil when no label did.
+    var label: Double?
+    /// That label stood inside a line of other words: not at a segment's start, without a colon.
+    var labelInText = false
+    /// How often a label of the field is printed in the document (0: unknown).
+    var labelCount = 0
 
     public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
                 quality: Double? = nil, lines: Int = 1) {
@@ -39,6 +45,14 @@ extension Candidate {
     func at(_ place: String) -> Candidate {
         var c = self
         c.place = place
+        return c
+    }
+
+    /// This candidate, found by `label` (see `label` and `labelInText`).
+    func labelled(_ quality: Double, inText: Bool = false) -> Candidate {
+        var c = self
+        c.label = quality
+        c.labelInText = inText
         return c
     }
 }

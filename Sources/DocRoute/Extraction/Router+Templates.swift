@@ -22,7 +22,7 @@ extension Router {
             }
         }
         crossCheckSums(document, layout: TextLayout(document), state: &state)
-        var fields = calibrated(state.result(spec.fields))
+        var fields = weighed(state.result(spec.fields), others: state.others)
         // Every value came from a region of the template: a field's own, or its zone's.
         for (name, f) in fields where f.valid && (f.strategy == .replacement || f.strategy == .mrz) {
             fields[name]?.fromTemplate = true

@@ -65,7 +65,7 @@ public struct Router: Sendable {
                     fill(&state, with: row.candidates, strategy: .table)
                     let route = Record.Route(order: [.table], strategies: [.table],
                                              reason: "register table: one record per row below the header")
-                    return Extraction(fields: calibrated(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet, row: row.row)
+                    return Extraction(fields: weighed(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet, row: row.row)
                 }
             }
         }
@@ -142,7 +142,7 @@ public struct Router: Sendable {
             route.llmTokens = outcome.answer?.usage
         }
         route.rereads = state.rereads
-        var fields = calibrated(state.result(spec.fields))
+        var fields = weighed(state.result(spec.fields), others: state.others)
         for name in fromTemplate where fields[name]?.valid == true && fields[name]?.strategy == .replacement {
             fields[name]?.fromTemplate = true
         }
@@ -151,17 +151,6 @@ public struct Router: Sendable {
         }
         return [Extraction(fields: fields, template: usedTemplate, route: route, warnings: state.warnings,
                            errors: errors, llmModel: model)]
-    }
-
-    /// `fields` with the confidences of valid values mapped by the pipeline's calibration.
-    func calibrated(_ fields: [String: Record.Field]) -> [String: Record.Field] {
-        guard let calibration = spec.calibration else { return fields }
-        return fields.mapValues { f in
-            guard f.valid else { return f }
-            var c = f
-            c.confidence = calibration.apply(f.confidence)
-            return c
-        }
     }
 
     /// Confidence kept by a value repaired from OCR confusions.
@@ -234,7 +223,7 @@ public struct Router: Sendable {
             guard let validator = validators[field.name] else { continue }
             let list = candidates[field.name] ?? []
             for (index, c) in list.enumerated() {
-                var original: (value: ValidatedValue, raw: String, confidence: Double)? = nil
+                var original: Accepted? = nil
                 switch accepted(c, validator: validator) {
                 case .success(let v): original = v
                 case .failure(let f): if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
@@ -246,12 +235,14 @@ public struct Router: Sendable {
                     chosen = better
                     reread = true
                 }
-                guard let (value, raw, confidence) = chosen else { continue }
-                state.filled[field.name] = Record.Field(
+                guard let (value, raw, confidence, repaired) = chosen else { continue }
+                var f = Record.Field(
                     value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
                     strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, reread: reread,
                     llm: llm?[field.name], tried: [])
-                state.filled[field.name]?.found = c.place
+                f.found = c.place
+                f.evidence = Self.evidence(c, confidence: f.confidence, repaired: repaired)
+                state.filled[field.name] = f
                 state.others[field.name] = others(of: list[(index + 1)...], validator: validator, strategy: strategy)
                 filled.append(field.name)
                 break
@@ -266,24 +257,41 @@ public struct Router: Sendable {
     func others(of rest: ArraySlice<Candidate>, validator: FieldValidator, strategy: StrategyName) -> [Record.Field] {
         var out: [Record.Field] = []
         for c in rest where out.count < FillState.maxOthers {
-            guard case .success(let (value, raw, confidence)) = accepted(c, validator: validator) else { continue }
+            guard case .success(let (value, raw, confidence, repaired)) = accepted(c, validator: validator) else { continue }
             var f = Record.Field(value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
                                  strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
             f.found = c.place
+            f.evidence = Self.evidence(c, confidence: f.confidence, repaired: repaired)
             out.append(f)
         }
         return out
     }
 
+    /// What `c` shows of how sure its value, at `confidence` (a re-read's when re-read), is;
+    /// agreement is counted once every field is filled.
+    static func evidence(_ c: Candidate, confidence: Double, repaired: Bool) -> Record.Evidence {
+        var e = Record.Evidence(raw: confidence)
+        e.label = c.label
+        e.labelInText = c.labelInText
+        e.labels = c.label == nil ? 0 : c.labelCount
+        if c.ocr, c.quality > 0 { e.ocr = min(1, confidence / c.quality / (repaired ? repairFactor : 1)) }
+        e.repaired = repaired
+        return e
+    }
+
+    /// A candidate's value as validated: `raw` is what was read, `repaired` says whether OCR
+    /// look-alikes had to be changed for it to validate.
+    typealias Accepted = (value: ValidatedValue, raw: String, confidence: Double, repaired: Bool)
+
     /// The value `c` gives when it validates, as printed or repaired from OCR confusions
     /// (`raw` keeps what was read); else why the printed text fails.
     func accepted(_ c: Candidate, validator: FieldValidator)
-        -> Result<(value: ValidatedValue, raw: String, confidence: Double), ValidationFailure> {
+        -> Result<Accepted, ValidationFailure> {
         switch validator.validate(c.text) {
-        case .success(let v): return .success((v, v.raw, c.confidence))
+        case .success(let v): return .success((v, v.raw, c.confidence, false))
         case .failure(let f):
             guard let v = repaired(c, validator: validator) else { return .failure(f) }
-            return .success((v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor))
+            return .success((v, FieldValidator.clean(c.text), c.confidence * Self.repairFactor, true))
         }
     }
 
@@ -297,8 +305,8 @@ public struct Router: Sendable {
     /// replaced by any re-read that validates; when the free re-read does not, the field's
     /// alphabet (from its pattern) is imposed on a second one, which Tesseract then reports
     /// with no usable confidence: it keeps the free re-read's, discounted like a repair.
-    func rereadValue(_ c: Candidate, page: (value: ValidatedValue, raw: String, confidence: Double)?, field: FieldSpec,
-                     validator: FieldValidator, state: inout FillState) -> (value: ValidatedValue, raw: String, confidence: Double)? {
+    func rereadValue(_ c: Candidate, page: Accepted?, field: FieldSpec,
+                     validator: FieldValidator, state: inout FillState) -> Accepted? {
         guard let free = state.reread(c, field: field, whitelist: nil) else { return nil }
         if case .success(let v) = accepted(free, validator: validator) {
             guard let page else { return v }

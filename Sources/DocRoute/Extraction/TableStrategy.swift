@@ -16,9 +16,14 @@ struct TableStrategy: ExtractionStrategy {
         var section: Set<String> = []
         // How specific the label is (its length): "Invoice date" before "Date" among equals.
         var specific = 0
+        // How often each field's label is printed (a label printed again and again, `Date`
+        // in every signature block, is weaker evidence).
+        var printed: [String: Int] = [:]
+        for line in context.matches { for m in line { printed[m.field, default: 0] += 1 } }
         func add(_ field: String, _ c: Candidate) {
             guard wanted.contains(field), !c.text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
             var c = c
+            c.labelCount = max(printed[field] ?? 0, 1)
             if section.contains(field), let place = c.place { c.place = "section_" + place }
             out[field, default: []].append(Ranked(candidate: c, order: order, occurrence: occurrence,
                                                   inSection: section.contains(field), specificity: specific))
@@ -76,14 +81,15 @@ struct TableStrategy: ExtractionStrategy {
             while column < table.columnCount, let next = grid.cell(covering: cell.row, column) {
                 if next.text.trimmingCharacters(in: .whitespaces).isEmpty { column = next.column + next.columnSpan; continue }
                 if matcher.matchWhole(next.text) == nil {
-                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right"))
+                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right").labelled(quality))
                 }
                 break
             }
             // Below: the cell under the label, unless it is another label.
             if let below = grid.cell(covering: cell.row + cell.rowSpan, cell.column),
                !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil {
-                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at("cell_below"))
+                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at("cell_below")
+                    .labelled(quality))
             }
         }
     }
@@ -94,7 +100,7 @@ struct TableStrategy: ExtractionStrategy {
     static let followingSegments = 3
 
     func layoutPairs(_ layout: TextLayout, matches: [[LabelMatcher.Match]], types: [String: FieldType] = [:],
-                     add: (String, Candidate) -> Void,
+                     add found: (String, Candidate) -> Void,
                      next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }) {
         let lines = layout.lines
         // A totals row: a line that starts with a money field's label.
@@ -109,6 +115,8 @@ struct TableStrategy: ExtractionStrategy {
             let headerRow = segments.count >= 3 && labelled * 3 >= segments.count * 2
             for (k, m) in ms.enumerated() {
                 next(li, line.page, line.words[m.start].box?.x0 ?? 0, m.length)
+                let inText = !(line.isSegmentStart(m.start) || m.colon)
+                func add(_ field: String, _ c: Candidate) { found(field, c.labelled(m.quality, inText: inText)) }
                 // The next label after this one (another field's match of the same words is not).
                 let nextStart = ms[(k + 1)...].first { $0.start >= m.end }?.start ?? line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)

@@ -73,6 +73,11 @@ public struct Record: Sendable, Hashable, Codable {
         /// `cell_right`, `cell_below` (native tables), `title`, `with_amount`, `on_page`
         /// (currencies); nil for the other strategies (their name says it).
         public var found: String?
+        /// What the confidence of a valid value was weighed from; nil for an invalid one.
+        public var evidence: Evidence?
+        /// Why a valid value is less sure than the pipeline's `review.below` (not encoded: the
+        /// record's `review` lists it).
+        public var doubt: String?
 
         public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
                     page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
@@ -83,7 +88,7 @@ public struct Record: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried, checks
+            case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried, checks, evidence
             case fromTemplate = "from_template"
         }
 
@@ -104,6 +109,7 @@ public struct Record: Sendable, Hashable, Codable {
             checks = try c.decodeIfPresent([String: CrossCheck].self, forKey: .checks) ?? [:]
             fromTemplate = try c.decodeIfPresent(Bool.self, forKey: .fromTemplate) ?? false
             found = try c.decodeIfPresent(String.self, forKey: .found)
+            evidence = try c.decodeIfPresent(Evidence.self, forKey: .evidence)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -123,6 +129,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encode(tried, forKey: .tried)
             if !checks.isEmpty { try c.encode(checks, forKey: .checks) }
             if fromTemplate { try c.encode(true, forKey: .fromTemplate) }
+            try c.encodeIfPresent(evidence, forKey: .evidence)
         }
     }
 
@@ -306,9 +313,10 @@ public struct Record: Sendable, Hashable, Codable {
     /// What the reader worked around (skipped parts, deskewed pages, ...).
     public var warnings: [String]
     public var versions: VersionInfo
-    /// Valid fields less sure than the pipeline's `review.below`, for a person to check; a
-    /// required one among them makes the status `needs_review`. nil when there are none.
-    public var review: [String]?
+    /// Valid fields less sure than the pipeline's `review.below`, for a person to check, each
+    /// with the reason (`weak label match`, `two candidates disagree`, ...); any of them makes
+    /// the status `needs_review`. nil when there are none.
+    public var review: [String: String]?
     /// Set by the watch daemon on the record of a document whose content it had already
     /// processed under another name: that document's path in the inbox. Encoded only when set.
     public var duplicateOf: String?

@@ -187,7 +187,7 @@ extension Pipeline {
     func unsure(_ record: Record?) -> String {
         guard let record else { return "no record" }
         let invalid = spec.fields.filter { $0.required && record.fields[$0.name]?.valid != true }.map(\.name)
-        let doubtful = (record.review ?? []).sorted()
+        let doubtful = (record.review?.keys).map { Array($0) }?.sorted() ?? []
         var parts: [String] = []
         if !invalid.isEmpty { parts.append("not valid: " + invalid.joined(separator: ", ")) }
         if !doubtful.isEmpty { parts.append("unsure: " + doubtful.joined(separator: ", ")) }

@@ -115,7 +115,11 @@ public struct Pipeline: Sendable {
                                 timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
                                 errors: e.errors, warnings: document.warnings + e.warnings,
                                 versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
-            let unsure = spec.fields.map(\.name).filter { e.fields[$0].map { $0.valid && $0.confidence < spec.reviewBelow } ?? false }
+            var unsure: [String: String] = [:]
+            for f in spec.fields {
+                guard let v = e.fields[f.name], v.valid, v.confidence < spec.reviewBelow else { continue }
+                unsure[f.name] = v.doubt ?? "low confidence"
+            }
             record.review = unsure.isEmpty ? nil : unsure
             return record
         }

@@ -1,0 +1,54 @@
+extension Record {
+    /// What a valid value's confidence was weighed from: how its label matched, how sure OCR
+    /// was, and whether other readings of the document agreed (see `ConfidenceModel`).
+    public struct Evidence: Sendable, Hashable, Codable {
+        /// How the label that found the value matched: 1 exact, lower per edit; nil when no
+        /// label did (a title, a position, a pattern, a template, a zone).
+        public var label: Double?
+        /// That label stood inside a line of other words: not at a segment's start, no colon.
+        public var labelInText = false
+        /// How often a label of the field is printed in the document (0: no label found it).
+        public var labels = 0
+        /// OCR's confidence in the value's words (0...1); nil for a text layer or native cells.
+        public var ocr: Double?
+        /// The value was repaired from OCR look-alikes (O → 0) to validate.
+        public var repaired = false
+        /// Other readings of the field, printed elsewhere, that give the same value.
+        public var agree = 0
+        /// The surest other reading with a different value: its confidence; nil when none.
+        public var rival: Double?
+        /// The confidence as the strategy computed it, before the confidence model.
+        public var raw: Double
+
+        public init(raw: Double) { self.raw = raw }
+
+        enum CodingKeys: String, CodingKey {
+            case label, labelInText = "label_in_text", labels, ocr, repaired, agree, rival, raw
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            label = try c.decodeIfPresent(Double.self, forKey: .label)
+            labelInText = try c.decodeIfPresent(Bool.self, forKey: .labelInText) ?? false
+            labels = try c.decodeIfPresent(Int.self, forKey: .labels) ?? 0
+            ocr = try c.decodeIfPresent(Double.self, forKey: .ocr)
+            repaired = try c.decodeIfPresent(Bool.self, forKey: .repaired) ?? false
+            agree = try c.decodeIfPresent(Int.self, forKey: .agree) ?? 0
+            rival = try c.decodeIfPresent(Double.self, forKey: .rival)
+            raw = try c.decode(Double.self, forKey: .raw)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+            try c.encodeIfPresent(label.map(rounded), forKey: .label)
+            if labelInText { try c.encode(true, forKey: .labelInText) }
+            if labels > 0 { try c.encode(labels, forKey: .labels) }
+            try c.encodeIfPresent(ocr.map(rounded), forKey: .ocr)
+            if repaired { try c.encode(true, forKey: .repaired) }
+            if agree > 0 { try c.encode(agree, forKey: .agree) }
+            try c.encodeIfPresent(rival.map(rounded), forKey: .rival)
+            try c.encode(rounded(raw), forKey: .raw)
+        }
+    }
+}

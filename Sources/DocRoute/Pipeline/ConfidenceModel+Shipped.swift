@@ -1,0 +1,36 @@
+// Written by `docroute fit-confidence` (see scripts/fit-confidence.sh): do not edit by hand.
+extension ConfidenceModel {
+    /// The model fitted across pipelines on `Calibration/outcomes/` (cards-31337, cards-31337-labels, docile, invoice2data, invoices-31338, kleister-nda, mindee, samples-identity).
+    public static let shipped = ConfidenceModel(weights: [
+        "bias": 2.3371,
+        "raw": 0.4854,
+        "label_edit": 0.0353,
+        "label_in_text": -1.3899,
+        "unlabelled": -0.3343,
+        "repeated_label": -0.5679,
+        "later_page": -1.1707,
+        "ambiguous_date": -0.3637,
+        "ocr": -0.1018,
+        "ocr_doubt": -0.6763,
+        "ocr_accents": 0.4149,
+        "repaired": -0.8153,
+        "reread": 1.2123,
+        "rival": -0.3369,
+        "weaker_rival": 0.3213,
+        "agree": -0.3354,
+        "check_agrees": 0.8571,
+        "check_disagrees": -0.4912,
+        "free_text": -2.0416,
+        "long_text": -1.8787,
+        "lower_words": -1.2913,
+        "next_column": 0.7273,
+        "below": 0.1795,
+        "cell": 0.3014,
+        "total_row": 0.1212,
+        "by_sum": 0.1363,
+        "pattern": -0.2111,
+        "template": 0.3745,
+        "mrz": -0.6319,
+        "typed": 0.0674,
+    ])
+}
