@@ -123,7 +123,7 @@ extension ConfidenceModel {
         out += "extension ConfidenceModel {\n"
         out += "    /// The model fitted across pipelines on `Calibration/outcomes/` (" + sets.joined(separator: ", ") + ").\n"
         out += "    public static let shipped = ConfidenceModel(weights: [\n"
-        for (name, _) in Self.names { if let w = weights[name] { out += "        \"\(name)\": \(w),\n" } }
+        for (name, _, _) in Self.names { if let w = weights[name] { out += "        \"\(name)\": \(w),\n" } }
         out += "    ])\n}\n"
         return out
     }

@@ -13,41 +13,43 @@ public struct ConfidenceModel: Sendable, Hashable {
     public init(weights: [String: Double]) { self.weights = weights }
 
     /// The features, in a fixed order, with the reason each gives when it weighs a value down
-    /// (nil: never given as a reason).
-    static let names: [(name: String, reason: String?)] = [
-        ("bias", nil),
-        ("raw", "weak fit to its label or layout"),
-        ("label_edit", "weak label match"),
-        ("label_in_text", "label inside text"),
-        ("unlabelled", "no label: found by its place on the page"),
-        ("repeated_label", "its label is printed many times"),
-        ("later_page", "not on the first page"),
-        ("ambiguous_date", "day and month could be either way round"),
-        ("ocr", nil),
-        ("ocr_doubt", "unsure OCR reading"),
-        ("ocr_accents", "accented letters read by OCR"),
-        ("repaired", "repaired OCR look-alikes"),
-        ("reread", nil),
-        ("rival", "two candidates disagree"),
-        ("weaker_rival", "another, weaker candidate disagrees"),
-        ("agree", nil),
-        ("check_agrees", nil),
-        ("check_disagrees", "another printing disagrees"),
-        ("free_text", "free text: anything validates"),
-        ("long_text", "reads like a sentence"),
-        ("lower_words", "reads like a sentence"),
-        ("next_column", "value not beside its label"),
-        ("below", "value not beside its label"),
-        ("multi_line", nil),
-        ("section", nil),
-        ("cell", nil),
-        ("total_row", nil),
-        ("by_sum", "computed from other fields"),
-        ("pattern", "found by its pattern alone"),
-        ("template", nil),
-        ("mrz", nil),
-        ("llm", "given by the LLM"),
-        ("typed", nil),
+    /// (nil: never given as a reason) and the weight a fit starts from and is pulled back to
+    /// (what the design knows: a label inside text, a rival reading, an unsure OCR reading
+    /// count against a value): a kind of document no fit has seen keeps that knowledge.
+    static let names: [(name: String, reason: String?, prior: Double)] = [
+        ("bias", nil, 0),
+        ("raw", "weak fit to its label or layout", 0),
+        ("label_edit", "weak label match", -1),
+        ("label_in_text", "label inside text", -1),
+        ("unlabelled", "no label: found by its place on the page", -0.5),
+        ("repeated_label", "its label is printed many times", -0.5),
+        ("later_page", "not on the first page", -0.5),
+        ("ambiguous_date", "day and month could be either way round", -1),
+        ("ocr", nil, 0),
+        ("ocr_doubt", "unsure OCR reading", -1),
+        ("ocr_accents", "accented letters read by OCR", 0),
+        ("repaired", "repaired OCR look-alikes", -0.5),
+        ("reread", nil, 0),
+        ("rival", "two candidates disagree", -1),
+        ("weaker_rival", "another, weaker candidate disagrees", 0),
+        ("agree", nil, 0),
+        ("check_agrees", nil, 1),
+        ("check_disagrees", "another printing disagrees", -1),
+        ("free_text", "free text: anything validates", -0.5),
+        ("long_text", "reads like a sentence", -1),
+        ("lower_words", "reads like a sentence", -1),
+        ("next_column", "value not beside its label", 0),
+        ("below", "value not beside its label", 0),
+        ("multi_line", nil, 0),
+        ("section", nil, 0),
+        ("cell", nil, 0),
+        ("total_row", nil, 0),
+        ("by_sum", "computed from other fields", 0),
+        ("pattern", "found by its pattern alone", 0),
+        ("template", nil, 0),
+        ("mrz", nil, 0),
+        ("llm", "given by the LLM", 0),
+        ("typed", nil, 0),
     ]
 
     /// The features of a valid `field` of `type`; `restricted`: its pattern or check digits
@@ -154,7 +156,7 @@ public struct ConfidenceModel: Sendable, Hashable {
     public func doubt(_ field: Record.Field, type: FieldType, restricted: Bool) -> String? {
         let x = Self.features(of: field, type: type, restricted: restricted)
         var worst: (String, Double)? = nil
-        for (name, reason) in Self.names {
+        for (name, reason, _) in Self.names {
             guard let reason, let v = x[name] else { continue }
             let part = (weights[name] ?? 0) * v
             if part < 0, part < (worst?.1 ?? 0) { worst = (reason, part) }
@@ -175,16 +177,17 @@ extension ConfidenceModel {
         }
     }
 
-    /// Fits the weights to `samples` by L2-regularised logistic regression (Newton's method;
-    /// the bias is not regularised). Deterministic: the same samples in the same order give
-    /// the same weights.
+    /// Fits the weights to `samples` by logistic regression (Newton's method), each weight but
+    /// the bias pulled towards its prior (see `names`) by `lambda`. Deterministic: the same
+    /// samples in the same order give the same weights.
     public static func fit(_ samples: [Sample], lambda: Double = 1, iterations: Int = 50) -> ConfidenceModel {
         let names = Self.names.map(\.name)
         let n = names.count
         let rows = samples.map { s in names.map { s.features[$0] ?? 0 } }
-        var w = [Double](repeating: 0, count: n)
+        let prior = Self.names.map(\.prior)
+        var w = prior
         for _ in 0..<iterations {
-            var gradient = (0..<n).map { $0 == 0 ? 0 : lambda * w[$0] }
+            var gradient = (0..<n).map { $0 == 0 ? 0 : lambda * (w[$0] - prior[$0]) }
             var hessian = (0..<n).map { i in (0..<n).map { j in i == j && i != 0 ? lambda : 0 } }
             hessian[0][0] = 1e-9
             for (x, s) in zip(rows, samples) {
