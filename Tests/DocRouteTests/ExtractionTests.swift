@@ -73,7 +73,13 @@ import Testing
         let pipeline = try Self.pipeline("purchase_order")
         for name in ["purchase-order.pdf", "purchase-order-scanned.pdf", "purchase-order-scan.tiff"] {
             let r = try #require(pipeline.process(path: Support.sample(name)).first)
-            #expect(r.status == .ok, "\(name)")
+            // Numbers, dates and amounts are sure; free text (names, addresses, terms), which any
+            // words validate, may go to review (the confidence model, issue 21): never partial.
+            #expect(r.status == .ok || r.status == .needsReview, "\(name)")
+            let free: Set = ["buyer", "supplier", "delivery_address", "payment_terms"]
+            let doubtful = Set((r.review ?? [:]).keys)
+            #expect(doubtful.isSubset(of: free), "\(name): \(doubtful)")
+            for typed in ["po_number", "order_date", "total"] { #expect((r.fields[typed]?.confidence ?? 0) >= 0.9, "\(name) \(typed)") }
             #expect(r.fields["po_number"]?.value == .string("PO-2024-0193"), "\(name)")
             #expect(r.fields["order_date"]?.value == .string("2024-03-15"), "\(name)")
             #expect(r.fields["total"]?.value == .number(Decimal(string: "1284.5")!), "\(name)")

@@ -25,6 +25,8 @@ public struct Candidate: Sendable, Hashable {
     var labelInText = false
     /// How often a label of the field is printed in the document (0: unknown).
     var labelCount = 0
+    /// Characters of that label matched (`Date` 4, `Effective Date` 13): how specific it is.
+    var labelLength = 0
 
     public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
                 quality: Double? = nil, lines: Int = 1) {
@@ -49,9 +51,10 @@ extension Candidate {
     }
 
     /// This candidate, found by `label` (see `label` and `labelInText`).
-    func labelled(_ quality: Double, inText: Bool = false) -> Candidate {
+    func labelled(_ quality: Double, length: Int, inText: Bool = false) -> Candidate {
         var c = self
         c.label = quality
+        c.labelLength = length
         c.labelInText = inText
         return c
     }

@@ -274,6 +274,7 @@ public struct Router: Sendable {
         e.label = c.label
         e.labelInText = c.labelInText
         e.labels = c.label == nil ? 0 : c.labelCount
+        e.labelLength = c.label == nil ? 0 : c.labelLength
         if c.ocr, c.quality > 0 { e.ocr = min(1, confidence / c.quality / (repaired ? repairFactor : 1)) }
         e.repaired = repaired
         return e

@@ -76,12 +76,14 @@ struct TableStrategy: ExtractionStrategy {
         let grid = TableGrid(table)
         for cell in table.cells where cell.kind == nil || cell.kind == .text {
             guard let (field, quality) = matcher.matchWhole(cell.text) else { continue }
+            let length = TextNormalizer.matchKey(cell.text).count
             // Right: the next non-empty cell of the row, unless it is another label.
             var column = cell.column + cell.columnSpan
             while column < table.columnCount, let next = grid.cell(covering: cell.row, column) {
                 if next.text.trimmingCharacters(in: .whitespaces).isEmpty { column = next.column + next.columnSpan; continue }
                 if matcher.matchWhole(next.text) == nil {
-                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right").labelled(quality))
+                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right")
+                        .labelled(quality, length: length))
                 }
                 break
             }
@@ -89,7 +91,7 @@ struct TableStrategy: ExtractionStrategy {
             if let below = grid.cell(covering: cell.row + cell.rowSpan, cell.column),
                !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil {
                 add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at("cell_below")
-                    .labelled(quality))
+                    .labelled(quality, length: length))
             }
         }
     }
@@ -116,7 +118,7 @@ struct TableStrategy: ExtractionStrategy {
             for (k, m) in ms.enumerated() {
                 next(li, line.page, line.words[m.start].box?.x0 ?? 0, m.length)
                 let inText = !(line.isSegmentStart(m.start) || m.colon)
-                func add(_ field: String, _ c: Candidate) { found(field, c.labelled(m.quality, inText: inText)) }
+                func add(_ field: String, _ c: Candidate) { found(field, c.labelled(m.quality, length: m.length, inText: inText)) }
                 // The next label after this one (another field's match of the same words is not).
                 let nextStart = ms[(k + 1)...].first { $0.start >= m.end }?.start ?? line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)

@@ -9,6 +9,8 @@ extension Record {
         public var labelInText = false
         /// How often a label of the field is printed in the document (0: no label found it).
         public var labels = 0
+        /// Characters of the label that found it (`Date` 4, `Effective Date` 13; 0: none).
+        public var labelLength = 0
         /// OCR's confidence in the value's words (0...1); nil for a text layer or native cells.
         public var ocr: Double?
         /// The value was repaired from OCR look-alikes (O → 0) to validate.
@@ -23,7 +25,7 @@ extension Record {
         public init(raw: Double) { self.raw = raw }
 
         enum CodingKeys: String, CodingKey {
-            case label, labelInText = "label_in_text", labels, ocr, repaired, agree, rival, raw
+            case label, labelInText = "label_in_text", labels, labelLength = "label_length", ocr, repaired, agree, rival, raw
         }
 
         public init(from decoder: Decoder) throws {
@@ -31,6 +33,7 @@ extension Record {
             label = try c.decodeIfPresent(Double.self, forKey: .label)
             labelInText = try c.decodeIfPresent(Bool.self, forKey: .labelInText) ?? false
             labels = try c.decodeIfPresent(Int.self, forKey: .labels) ?? 0
+            labelLength = try c.decodeIfPresent(Int.self, forKey: .labelLength) ?? 0
             ocr = try c.decodeIfPresent(Double.self, forKey: .ocr)
             repaired = try c.decodeIfPresent(Bool.self, forKey: .repaired) ?? false
             agree = try c.decodeIfPresent(Int.self, forKey: .agree) ?? 0
@@ -44,6 +47,7 @@ extension Record {
             try c.encodeIfPresent(label.map(rounded), forKey: .label)
             if labelInText { try c.encode(true, forKey: .labelInText) }
             if labels > 0 { try c.encode(labels, forKey: .labels) }
+            if labelLength > 0 { try c.encode(labelLength, forKey: .labelLength) }
             try c.encodeIfPresent(ocr.map(rounded), forKey: .ocr)
             if repaired { try c.encode(true, forKey: .repaired) }
             if agree > 0 { try c.encode(agree, forKey: .agree) }

@@ -21,6 +21,7 @@ public struct ConfidenceModel: Sendable, Hashable {
         ("raw", "weak fit to its label or layout", 0),
         ("label_edit", "weak label match", -1),
         ("label_in_text", "label inside text", -1),
+        ("short_label", "a short, common label", -0.5),
         ("unlabelled", "no label: found by its place on the page", -0.5),
         ("repeated_label", "its label is printed many times", -0.5),
         ("later_page", "not on the first page", -0.5),
@@ -62,6 +63,7 @@ public struct ConfidenceModel: Sendable, Hashable {
         let found = field.found ?? ""
         if let label = e.label { x["label_edit"] = 1 - label }
         if e.labelInText { x["label_in_text"] = 1 }
+        if (1...4).contains(e.labelLength) { x["short_label"] = 1 }
         if e.labels > 1 { x["repeated_label"] = min(log2(Double(e.labels)), 4) }
         if let page = field.page, page > 1 { x["later_page"] = 1 }
         if type == .date, Self.isAmbiguousDate(field.raw ?? "") { x["ambiguous_date"] = 1 }
@@ -88,9 +90,10 @@ public struct ConfidenceModel: Sendable, Hashable {
         } else if type != .enum && type != .currency {
             x["typed"] = 1
         }
-        // Lower-case words after the first: running text, not a name, a number or a code.
+        // Four words or more, two of them lower-case after the first: running text, not a
+        // name, a number, a code or a short phrase (`30 days net`).
         let lower = words.dropFirst().filter { $0.first?.isLowercase == true }.count
-        if lower >= 2 { x["lower_words"] = Double(min(lower, 6)) / 3 }
+        if words.count >= 4 && lower >= 2 { x["lower_words"] = Double(min(lower, 6)) / 3 }
         switch field.strategy {
         case .mrz?: x["mrz"] = 1
         case .sum?: x["by_sum"] = 1
