@@ -138,7 +138,7 @@ public struct ConfidenceModel: Sendable, Hashable {
     public func probability(_ field: Record.Field, type: FieldType, restricted: Bool) -> Double {
         let s = score(Self.features(of: field, type: type, restricted: restricted))
         let p = 1 / (1 + exp(-s))
-        return Self.isConfirmed(field) ? max(p, Self.confirmed) : p
+        return Self.isConfirmed(field, type: type) ? max(p, Self.confirmed) : p
     }
 
     /// The confidence of a value another printing confirmed.
@@ -146,11 +146,10 @@ public struct ConfidenceModel: Sendable, Hashable {
 
     /// Two independent printings give the value: a machine-readable zone whose check digits
     /// verify (agreeing, or giving the value) or line items and parts that add up to it. A zone
-    /// does not confirm accents (`RÓŽAŃSKA` agrees with `ROZANSKA`), so a value with accented
-    /// letters is not confirmed by one.
-    static func isConfirmed(_ field: Record.Field) -> Bool {
-        let accented = (field.raw ?? "").unicodeScalars.contains { $0.value > 0x7F && $0.properties.isAlphabetic }
-        if let mrz = field.checks["mrz"], mrz != .disagrees, !accented { return true }
+    /// compares names and places letter by letter, accents aside (`WÓJCIK` agrees with
+    /// `WOJCIK`), so it confirms no text value.
+    static func isConfirmed(_ field: Record.Field, type: FieldType) -> Bool {
+        if let mrz = field.checks["mrz"], mrz != .disagrees, type != .text, type != .address { return true }
         return field.checks["sum"] == .agrees
     }
 
