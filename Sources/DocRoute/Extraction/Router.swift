@@ -230,10 +230,16 @@ public struct Router: Sendable {
                 }
                 var chosen = original
                 var reread = false
-                if c.ocr, original == nil || wantsReread(c, field: field),
-                   let better = rereadValue(c, page: original, field: field, validator: validator, state: &state) {
-                    chosen = better
-                    reread = true
+                // A re-read made and refused: the second reading disagreed with the page's.
+                var disagreed = false
+                if c.ocr, original == nil || wantsReread(c, field: field) {
+                    let before = state.rereads
+                    if let better = rereadValue(c, page: original, field: field, validator: validator, state: &state) {
+                        chosen = better
+                        reread = true
+                    } else {
+                        disagreed = state.rereads > before
+                    }
                 }
                 guard let (value, raw, confidence, repaired) = chosen else { continue }
                 var f = Record.Field(
@@ -242,6 +248,7 @@ public struct Router: Sendable {
                     llm: llm?[field.name], tried: [])
                 f.found = c.place
                 f.evidence = Self.evidence(c, confidence: f.confidence, repaired: repaired)
+                f.evidence?.rereadDisagrees = disagreed
                 state.filled[field.name] = f
                 state.others[field.name] = others(of: list[(index + 1)...], validator: validator, strategy: strategy)
                 filled.append(field.name)

@@ -15,6 +15,9 @@ extension Record {
         public var ocr: Double?
         /// The value was repaired from OCR look-alikes (O → 0) to validate.
         public var repaired = false
+        /// The value was read again from its box (see `OCRSpec.values`) and that second reading
+        /// disagreed: the page's reading was kept.
+        public var rereadDisagrees = false
         /// Other readings of the field, printed elsewhere, that give the same value.
         public var agree = 0
         /// The surest other reading with a different value: its confidence; nil when none.
@@ -25,7 +28,7 @@ extension Record {
         public init(raw: Double) { self.raw = raw }
 
         enum CodingKeys: String, CodingKey {
-            case label, labelInText = "label_in_text", labels, labelLength = "label_length", ocr, repaired, agree, rival, raw
+            case label, labelInText = "label_in_text", labels, labelLength = "label_length", ocr, repaired, rereadDisagrees = "reread_disagrees", agree, rival, raw
         }
 
         public init(from decoder: Decoder) throws {
@@ -36,6 +39,7 @@ extension Record {
             labelLength = try c.decodeIfPresent(Int.self, forKey: .labelLength) ?? 0
             ocr = try c.decodeIfPresent(Double.self, forKey: .ocr)
             repaired = try c.decodeIfPresent(Bool.self, forKey: .repaired) ?? false
+            rereadDisagrees = try c.decodeIfPresent(Bool.self, forKey: .rereadDisagrees) ?? false
             agree = try c.decodeIfPresent(Int.self, forKey: .agree) ?? 0
             rival = try c.decodeIfPresent(Double.self, forKey: .rival)
             raw = try c.decode(Double.self, forKey: .raw)
@@ -50,6 +54,7 @@ extension Record {
             if labelLength > 0 { try c.encode(labelLength, forKey: .labelLength) }
             try c.encodeIfPresent(ocr.map(rounded), forKey: .ocr)
             if repaired { try c.encode(true, forKey: .repaired) }
+            if rereadDisagrees { try c.encode(true, forKey: .rereadDisagrees) }
             if agree > 0 { try c.encode(agree, forKey: .agree) }
             try c.encodeIfPresent(rival.map(rounded), forKey: .rival)
             try c.encode(rounded(raw), forKey: .raw)

@@ -31,6 +31,7 @@ public struct ConfidenceModel: Sendable, Hashable {
         ("ocr_accents", "accented letters read by OCR", 0),
         ("repaired", "repaired OCR look-alikes", -0.5),
         ("reread", nil, 0),
+        ("reread_disagrees", "a second reading disagrees", -1),
         ("rival", "two candidates disagree", -1),
         ("weaker_rival", "another, weaker candidate disagrees", 0),
         ("agree", nil, 0),
@@ -77,6 +78,7 @@ public struct ConfidenceModel: Sendable, Hashable {
         }
         if e.repaired { x["repaired"] = 1 }
         if field.reread { x["reread"] = 1 }
+        if e.rereadDisagrees { x["reread_disagrees"] = 1 }
         // Another reading with a different value, about as sure (a tie the ranking broke) or less.
         if let rival = e.rival { x[rival >= 0.9 * e.raw ? "rival" : "weaker_rival"] = 1 }
         if e.agree > 0 { x["agree"] = Double(min(e.agree, 3)) }
