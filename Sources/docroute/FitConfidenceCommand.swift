@@ -34,14 +34,9 @@ struct FitConfidenceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let decoder = JSONDecoder()
         var records: [Evaluation.ScoredRecord] = []
         for path in outcomes {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-                do { records.append(try decoder.decode(Evaluation.ScoredRecord.self, from: Data(line.utf8))) }
-                catch { throw ValidationError("\(path):\(n + 1): not a scored record (\(error))") }
-            }
+            do { records += try Evaluation.ScoredRecord.load(path: path) } catch { throw ValidationError("\(error)") }
         }
         let sets = Array(Set(records.map { $0.set ?? "" })).sorted()
         for (folds, title) in [(folds, "documents held out of the fit (\(folds) folds by document):"),

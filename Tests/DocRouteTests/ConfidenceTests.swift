@@ -97,14 +97,7 @@ import Testing
         let dir = Support.packageRoot.appendingPathComponent("Calibration/outcomes")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jsonl") }.sorted()
         #expect(files.count >= 8)
-        var out: [Evaluation.ScoredRecord] = []
-        for f in files {
-            let text = try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                out.append(try JSONDecoder().decode(Evaluation.ScoredRecord.self, from: Data(line.utf8)))
-            }
-        }
-        return out
+        return try files.flatMap { try Evaluation.ScoredRecord.load(path: dir.appendingPathComponent($0).path) }
     }
 
     @Test func theShippedModelIsTheFitOfItsOutcomes() throws {

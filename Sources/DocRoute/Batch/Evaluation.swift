@@ -193,6 +193,22 @@ public struct Evaluation: Sendable, Encodable {
             public var restricted: Bool
             public var correct: Bool?
             public var field: Record.Field
+
+            /// The field's type (text for a name this version does not know).
+            public var fieldType: FieldType { FieldType(rawValue: type) ?? .text }
+        }
+
+        /// Reads a file written by `eval --outcomes` (one record per line).
+        public static func load(path: String) throws -> [ScoredRecord] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let decoder = JSONDecoder()
+            var out: [ScoredRecord] = []
+            for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+                do { out.append(try decoder.decode(ScoredRecord.self, from: Data(line.utf8))) } catch {
+                    throw DocRouteError.corrupt("\(path):\(n + 1): not a scored record (\(error))")
+                }
+            }
+            return out
         }
     }
 

@@ -2,48 +2,41 @@ import Foundation
 
 extension ConfidenceModel {
     /// How a model's confidences fare on one labelled set: the share of values at ≥ 0.9 that
-    /// are right, the share of right values at ≥ 0.9, and the `ok` records fully right.
+    /// are right, the share of right values at ≥ 0.9, and the `ok` records fully right — the
+    /// figures `eval` gives, from the same formulas.
     public struct Report: Sendable, Hashable {
         public var set: String
-        public var values = 0
-        public var right = 0
-        public var sure = 0
-        public var sureRight = 0
-        public var okRecords = 0
-        public var okRight = 0
+        /// Each scored value's confidence under the model, whether it was right, its kind.
+        public var outcomes: [Evaluation.Outcome] = []
+        public var ok = Evaluation.OKRecords()
 
-        public var sureAccuracy: Double { sure == 0 ? 1 : Double(sureRight) / Double(sure) }
-        public var sureCoverage: Double { right == 0 ? 0 : Double(sureRight) / Double(right) }
-        public var okAccuracy: Double { okRecords == 0 ? 1 : Double(okRight) / Double(okRecords) }
+        public var values: Int { outcomes.count }
+        public var sure: Int { outcomes.filter { $0.raw >= Evaluation.sure }.count }
+        public var sureAccuracy: Double { Evaluation.sureAccuracy(outcomes) }
+        public var sureCoverage: Double { Evaluation.sureCoverage(outcomes) }
 
         /// One line: set, values, sure, right at ≥ 0.9, coverage, ok records right.
         public var line: String {
             String(format: "%@  values %d  sure %d  right-at-0.9 %.3f  coverage %.3f  ok %d/%d",
-                   set.padding(toLength: 22, withPad: " ", startingAt: 0), values, sure, sureAccuracy, sureCoverage, okRight, okRecords)
+                   set.padding(toLength: 22, withPad: " ", startingAt: 0), values, sure, sureAccuracy, sureCoverage, ok.right, ok.records)
         }
     }
 
-    /// `records` scored with `confidence` giving each valid value's confidence (`review`:
-    /// the threshold for sure values and `ok` records).
-    public static func report(_ set: String, _ records: [Evaluation.ScoredRecord], review: Double = Evaluation.sure,
+    /// `records` scored with `confidence` giving each valid value's confidence: a record is
+    /// `ok` when it is complete and every value is at ≥ 0.9.
+    public static func report(_ set: String, _ records: [Evaluation.ScoredRecord],
                               confidence: (Evaluation.ScoredRecord, Evaluation.ScoredRecord.Value) -> Double) -> Report {
         var r = Report(set: set)
         for record in records {
             var allSure = true
             for v in record.values {
                 let c = confidence(record, v)
-                if c < review { allSure = false }
-                guard let correct = v.correct else { continue }
-                r.values += 1
-                if correct { r.right += 1 }
-                if c >= review {
-                    r.sure += 1
-                    if correct { r.sureRight += 1 }
-                }
+                if c < Evaluation.sure { allSure = false }
+                if let correct = v.correct { r.outcomes.append(Evaluation.Outcome(raw: c, correct: correct, kind: record.kind)) }
             }
             if record.complete && allSure {
-                r.okRecords += 1
-                if record.right { r.okRight += 1 }
+                r.ok.records += 1
+                if record.right { r.ok.right += 1 }
             }
         }
         return r
@@ -51,7 +44,7 @@ extension ConfidenceModel {
 
     /// This model's confidence for a scored value.
     public func confidence(_ v: Evaluation.ScoredRecord.Value) -> Double {
-        probability(v.field, type: FieldType(rawValue: v.type) ?? .text, restricted: v.restricted)
+        probability(v.field, type: v.fieldType, restricted: v.restricted)
     }
 
     /// The samples of `records` (values whose correctness is known), each set weighing at most
@@ -67,8 +60,7 @@ extension ConfidenceModel {
             let w = min(1, cap / Double(max(bySet[r.set ?? ""] ?? 1, 1)))
             return r.values.compactMap { v -> Sample? in
                 guard let correct = v.correct else { return nil }
-                return Sample(features: features(of: v.field, type: FieldType(rawValue: v.type) ?? .text, restricted: v.restricted),
-                              correct: correct, weight: w)
+                return Sample(features: features(of: v.field, type: v.fieldType, restricted: v.restricted), correct: correct, weight: w)
             }
         }
     }
@@ -108,7 +100,7 @@ extension ConfidenceModel {
                 for v in r.values where v.correct == false {
                     let c = confidence[key(r, v)] ?? 0
                     guard c >= Evaluation.sure else { continue }
-                    let x = features(of: v.field, type: FieldType(rawValue: v.type) ?? .text, restricted: v.restricted)
+                    let x = features(of: v.field, type: v.fieldType, restricted: v.restricted)
                     wrong.append(String(format: "%@ %@ %@ %.3f ", r.file, v.name, (v.field.raw ?? "").debugDescription, c)
                         + x.sorted { $0.key < $1.key }.map { "\($0.key)=\(($0.value * 100).rounded() / 100)" }.joined(separator: " "))
                 }
