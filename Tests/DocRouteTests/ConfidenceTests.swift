@@ -85,11 +85,78 @@ import Testing
         // A name agrees letter by letter, accents aside: the zone does not vouch for all of it.
         let surname = try #require(r.fields["surname"])
         #expect(surname.checks["mrz"] == .agrees)
-        #expect(!ConfidenceModel.isConfirmed(surname, type: .text) && ConfidenceModel.isConfirmed(surname, type: .date))
+        #expect(!ConfidenceModel.isConfirmed(surname, type: .text, restricted: false))
+        #expect(ConfidenceModel.isConfirmed(surname, type: .date, restricted: false))
+        #expect(ConfidenceModel.isConfirmed(surname, type: .text, restricted: true))
         // Without the zone the same printed values are less sure.
         let bare = try Self.records(spec, ScanAccuracyTests.document(number: "D23145890", birth: "12.08.1974",
                                                                      surname: "ERIKSSON", zone: []))
         #expect((bare.fields["document_number"]?.confidence ?? 1) < (r.fields["document_number"]?.confidence ?? 0))
+    }
+
+    @Test func aDisputedValueStaysBelowReviewWhateverElseSpeaksForIt() throws {
+        // A value beside an exact label, read surely, at raw 1: the model alone would be sure.
+        var f = Record.Field(value: .string("NDA-2020-17"), raw: "NDA-2020-17", confidence: 1, strategy: .table,
+                             page: 1, box: nil, valid: true, tried: [.table])
+        var e = Record.Evidence(raw: 1)
+        e.label = 1
+        e.labelLength = 9
+        e.labels = 1
+        e.ocr = 0.97
+        f.evidence = e
+        let model = ConfidenceModel.shipped
+        #expect(model.probability(f, type: .identifier, restricted: false) >= 0.9)
+        // The document disagrees about it, in each of four ways: at most 0.7, with its reason.
+        let disputes: [(String, (inout Record.Field) -> Void)] = [
+            ("a second reading disagrees", { $0.evidence?.rereadDisagrees = true }),
+            ("another printing disagrees", { $0.checks["mrz"] = .disagrees }),
+            ("unsure OCR reading", { $0.evidence?.ocr = 0.55 }),
+            ("two candidates disagree", { $0.evidence?.rival = 1 }),
+        ]
+        for (reason, dispute) in disputes {
+            var g = f
+            dispute(&g)
+            let p = model.probability(g, type: .identifier, restricted: false)
+            #expect(p <= ConfidenceModel.disputed, "\(reason): \(p)")
+            #expect(model.doubt(g, type: .identifier, restricted: false) != nil, "\(reason)")
+        }
+        // A zone whose check digits verify a typed value outranks a doubt about its reading.
+        var confirmed = f
+        confirmed.evidence?.ocr = 0.55
+        confirmed.checks["mrz"] = .agrees
+        #expect(model.probability(confirmed, type: .date, restricted: false) >= ConfidenceModel.confirmed)
+    }
+
+    @Test func aFieldPrintedButUnreadSendsTheRecordToReview() throws {
+        let spec = PipelineSpec(name: "card", fields: [
+            FieldSpec(name: "surname", labels: ["Surname"], required: true),
+            FieldSpec(name: "nationality", labels: ["Nationality"], pattern: try FieldPattern("[A-Z]{3}"), check: .country),
+        ])
+        func record(_ nationality: String?) throws -> Record {
+            var spans = LayoutTests.run("Surname: ERIKSSON", x: 60, y: 100, line: 0)
+            if let nationality { spans += LayoutTests.run("Nationality: \(nationality)", x: 60, y: 160, line: 1) }
+            return try Self.records(spec, LayoutTests.document(spans, format: .pdf))
+        }
+        let norway = try record("NOR")
+        #expect(norway.status == .ok && norway.fields["nationality"]?.value == .string("NOR"), "\(norway.json())")
+        // `IOR` is no country: the record holds no nationality, but one is printed.
+        let misread = try record("IOR")
+        #expect(misread.fields["nationality"]?.valid == false)
+        #expect(misread.status == .needsReview)
+        #expect(misread.review?["nationality"]?.hasPrefix("printed but not read") == true, "\(String(describing: misread.review))")
+        // Not printed at all: nothing was lost.
+        let none = try record(nil)
+        #expect(none.status == .ok, "\(String(describing: none.review))")
+    }
+
+    @Test func countryCodesAreISOAndICAOs() {
+        let v = FieldValidator(field: FieldSpec(name: "nationality", check: .country))
+        for code in ["NOR", "DEU", "D", "GBD", "UNO", "XXA", "UTO", "nld"] {
+            #expect((try? v.validate(code).get()) != nil, "\(code)")
+        }
+        for code in ["IOR", "NQR", "ZZZ", "DE", "GERMANY"] {
+            #expect((try? v.validate(code).get()) == nil, "\(code)")
+        }
     }
 
     /// The scored records the shipped model was fitted on (`scripts/fit-confidence.sh`).

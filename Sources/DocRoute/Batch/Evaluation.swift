@@ -172,9 +172,10 @@ public struct Evaluation: Sendable, Encodable {
         }
     }
 
-    /// A record as scored: whether its required fields were all valid (`complete`: the status
-    /// is `ok` or `needs_review`), whether every scored field was right, and each valid value
-    /// with its field's type and whether it was right (nil: not scored).
+    /// A record as scored: whether its status is `ok` or `needs_review` for its values' sake
+    /// only (`complete`: its required fields valid, no field printed but unread), whether every
+    /// scored field was right, and each valid value with its field's type and whether it was
+    /// right (nil: not scored).
     public struct ScoredRecord: Sendable, Codable {
         public var set: String?
         public var file: String
@@ -398,7 +399,7 @@ public struct Evaluation: Sendable, Encodable {
                                                   correct: correct[f.name], field: v)
                     }
                     e.scored.append(ScoredRecord(file: t.file, row: t.row, kind: kind, pipeline: pipeline.name,
-                                                 complete: record.status != .partial, right: allRight, values: values))
+                                                 complete: Self.isComplete(record), right: allRight, values: values))
                 }
             }
             for name in names.sorted() {
@@ -458,6 +459,12 @@ public struct Evaluation: Sendable, Encodable {
         guard let format = record.source.format else { return "failed" }
         if format == .pdf && record.versions.tesseract != nil { return "scanned" }
         return format.rawValue
+    }
+
+    /// Its status is `ok` or `needs_review` whatever its values' confidence: its required
+    /// fields are valid and no field was printed but unread (`Pipeline.isUnread`).
+    static func isComplete(_ record: Record) -> Bool {
+        record.status != .partial && record.status != .failed && !record.fields.values.contains(where: Pipeline.isUnread)
     }
 
     static func key(_ file: String, _ row: Int?) -> String { row.map { "\(file)#\($0)" } ?? file }

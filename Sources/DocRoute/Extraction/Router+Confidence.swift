@@ -1,12 +1,14 @@
 extension Router {
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
     /// the confidence the strategies and checks gave it (`raw`), and the other readings of the
-    /// field that give the same value elsewhere (`agree`) or another value (`rival`). A rival
-    /// as sure as the value makes the choice a toss-up — unless the pipeline said which
-    /// printing to take (`occurrence`) or the value stood in its field's section —, so the
-    /// value keeps half its confidence, as a value a check disagrees with does. The
-    /// pipeline's own calibration maps `raw`; without one, the confidence model gives it. A
-    /// value less sure than `review.below` carries the model's reason (`doubt`).
+    /// field that give the same value elsewhere (`agree`) or another value (`rival`; none when
+    /// the pipeline names the printing to take, `occurrence`: the others are not the field). A
+    /// rival as sure as the value makes the choice a toss-up — unless the value stood in its
+    /// field's section —, so the value keeps half its confidence, as a value a check disagrees
+    /// with does. The confidence model gives the confidence, or a pipeline's own calibration
+    /// of `raw`; either way a confirmed value is at least 0.97 and a disputed one (a second
+    /// reading that disagrees, unsure OCR: what `raw` does not hold) at most 0.7. A value less
+    /// sure than `review.below` carries the model's reason (`doubt`).
     func weighed(_ fields: [String: Record.Field], others: [String: [Record.Field]] = [:]) -> [String: Record.Field] {
         var out = fields
         for spec in spec.fields {
@@ -19,7 +21,7 @@ extension Router {
                 if o.value == f.value {
                     if let a = o.box, let b = f.box, o.page == f.page, Self.same(a, b) { continue }
                     e.agree += 1
-                } else {
+                } else if spec.occurrence == nil {
                     e.rival = max(e.rival ?? 0, o.confidence)
                 }
             }
@@ -28,7 +30,7 @@ extension Router {
             f.evidence = e
             let restricted = spec.pattern != nil || spec.check != nil
             if let calibration = self.spec.calibration {
-                f.confidence = calibration.apply(e.raw)
+                f.confidence = ConfidenceModel.calibrated(f, by: calibration, type: spec.type, restricted: restricted)
             } else {
                 f.confidence = confidenceModel.probability(f, type: spec.type, restricted: restricted)
             }

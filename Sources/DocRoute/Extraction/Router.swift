@@ -230,15 +230,14 @@ public struct Router: Sendable {
                 }
                 var chosen = original
                 var reread = false
-                // A re-read made and refused: the second reading disagreed with the page's.
+                // A second reading with other letters, not taken: it disagreed with the page's.
                 var disagreed = false
                 if c.ocr, original == nil || wantsReread(c, field: field) {
-                    let before = state.rereads
-                    if let better = rereadValue(c, page: original, field: field, validator: validator, state: &state) {
+                    if let better = rereadValue(c, page: original, field: field, validator: validator, state: &state,
+                                                disagrees: &disagreed) {
                         chosen = better
                         reread = true
-                    } else {
-                        disagreed = state.rereads > before
+                        disagreed = false
                     }
                 }
                 guard let (value, raw, confidence, repaired) = chosen else { continue }
@@ -313,9 +312,14 @@ public struct Router: Sendable {
     /// replaced by any re-read that validates; when the free re-read does not, the field's
     /// alphabet (from its pattern) is imposed on a second one, which Tesseract then reports
     /// with no usable confidence: it keeps the free re-read's, discounted like a repair.
+    /// `disagrees` is set when the free re-read reads other letters than a valid page reading.
     func rereadValue(_ c: Candidate, page: Accepted?, field: FieldSpec,
-                     validator: FieldValidator, state: inout FillState) -> Accepted? {
+                     validator: FieldValidator, state: inout FillState, disagrees: inout Bool) -> Accepted? {
         guard let free = state.reread(c, field: field, whitelist: nil) else { return nil }
+        // No reading (a model that did not load, an empty crop) is no disagreement.
+        if let page, !free.text.isEmpty, TextNormalizer.matchKey(free.text) != TextNormalizer.matchKey(page.raw) {
+            disagrees = true
+        }
         if case .success(let v) = accepted(free, validator: validator) {
             guard let page else { return v }
             let x = TextNormalizer.matchKey(v.raw), y = TextNormalizer.matchKey(page.raw)

@@ -29,11 +29,13 @@ public struct Record: Sendable, Hashable, Codable {
 
     /// The outcome for the document as a whole.
     public enum Status: String, Sendable, Hashable, Codable {
-        /// Every required field is valid.
+        /// Every required field is valid, every value is at least as sure as the pipeline's
+        /// threshold, and no field was printed but unread.
         case ok
         /// A required field is missing or invalid (or no field was found at all).
         case partial
-        /// Every required field is valid but one has a confidence below the pipeline's threshold.
+        /// Every required field is valid but a value is less sure than the pipeline's threshold,
+        /// or a field was printed but its reading refused; `review` says which and why.
         case needsReview = "needs_review"
         /// The document could not be read; `errors` says why.
         case failed

@@ -117,8 +117,12 @@ public struct Pipeline: Sendable {
                                 versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
             var unsure: [String: String] = [:]
             for f in spec.fields {
-                guard let v = e.fields[f.name], v.valid, v.confidence < spec.reviewBelow else { continue }
-                unsure[f.name] = v.doubt ?? "low confidence"
+                guard let v = e.fields[f.name] else { continue }
+                if v.valid, v.confidence < spec.reviewBelow {
+                    unsure[f.name] = v.doubt ?? "low confidence"
+                } else if Self.isUnread(v) {
+                    unsure[f.name] = "printed but not read: " + (v.reason ?? "invalid")
+                }
             }
             record.review = unsure.isEmpty ? nil : unsure
             return record
@@ -131,8 +135,9 @@ public struct Pipeline: Sendable {
 
     /// `partial` when a required field is missing or invalid (or, without required fields, when
     /// no field is valid); else `needs_review` when any valid value, required or not, is less
-    /// sure than `review.below` (0.9 unless the pipeline says otherwise): `ok` means every value
-    /// given is sure, so a user may take `ok` records without looking.
+    /// sure than `review.below` (0.9 unless the pipeline says otherwise), or when an optional
+    /// field was found printed but its reading was refused (`isUnread`): `ok` means every value
+    /// given is sure and none seen was lost, so a user may take `ok` records without looking.
     func status(of fields: [String: Record.Field]) -> Record.Status {
         let required = spec.fields.filter(\.required)
         if required.isEmpty {
@@ -141,7 +146,15 @@ public struct Pipeline: Sendable {
             return .partial
         }
         if fields.values.contains(where: { $0.valid && $0.confidence < spec.reviewBelow }) { return .needsReview }
+        if fields.values.contains(where: Self.isUnread) { return .needsReview }
         return .ok
+    }
+
+    /// A field found where it is printed (a label, a template or a pattern gave a reading) whose
+    /// every reading was refused (`IOR`, not a country code): the document holds a value the
+    /// record lacks. A field with no reading at all may simply not be printed.
+    static func isUnread(_ field: Record.Field) -> Bool {
+        !field.valid && !(field.raw ?? "").isEmpty
     }
 
     func versions(ocr: Bool, llm: String? = nil) -> Record.VersionInfo {

@@ -151,6 +151,9 @@ public enum FieldCheck: String, Sendable, CaseIterable {
     case iban
     /// The Luhn mod 10 check.
     case luhn
+    /// A three-letter country code (ISO 3166-1 alpha-3, or ICAO 9303's for nationalities):
+    /// a misread code (`IOR` for `NOR`) is refused.
+    case country
 }
 
 /// A canonical enum value and the spellings that mean it ("F": "Female", "W", "Weiblich").

@@ -144,6 +144,8 @@ public struct FieldValidator: Sendable {
             if let problem = CheckDigits.ibanProblem(value.description) { return .failure(.init(problem)) }
         case .luhn:
             guard CheckDigits.luhnValid(value.description) else { return .failure(.init("Luhn check fails")) }
+        case .country:
+            guard CountryCodes.contains(value.description) else { return .failure(.init("\"\(value)\" is not a country code")) }
         default: break
         }
         return .success(ValidatedValue(value: value, raw: raw, currency: currency))
