@@ -30,9 +30,17 @@ let package = Package(
                        providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // The layers, each a target that may use only those above it in this list (the
+        // compiler refuses a reach-back; ARCHITECTURE.md): the model (documents, records, the
+        // pipeline spec: data only), then the engine.
+        .target(
+            name: "DocRouteModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "DocRoute",
             dependencies: [
+                "DocRouteModel",
                 "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -47,7 +55,7 @@ let package = Package(
         .target(
             name: "DocRouteService",
             dependencies: [
-                "DocRoute",
+                "DocRoute", "DocRouteModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,17 +69,17 @@ let package = Package(
         .executableTarget(
             name: "docroute",
             dependencies: [
-                "DocRoute", "DocRouteService",
+                "DocRoute", "DocRouteModel", "DocRouteService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "DocRouteTests", dependencies: [
-            "DocRoute", "CLeptonica",
+            "DocRoute", "DocRouteModel", "CLeptonica",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

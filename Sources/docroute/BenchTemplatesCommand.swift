@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocRoute
 import Foundation
+import DocRouteModel
 
 /// `docroute bench-templates DIR --pipeline …`: the learned-template benchmark (see
 /// `TemplateBenchmark`); JSON on stdout.

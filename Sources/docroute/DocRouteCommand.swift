@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocRoute
+import DocRouteModel
 
 /// The `docroute` command line: thin commands over the DocRoute library.
 @main

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocRoute
 import Foundation
+import DocRouteModel
 
 /// `docroute eval DIR --pipeline … --truth truth.jsonl`: field-level precision, recall and F1
 /// against labelled documents, with thresholds that make it a regression gate.

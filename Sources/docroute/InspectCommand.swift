@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocRoute
 import Foundation
+import DocRouteModel
 
 /// `docroute inspect FILE…`: the detected format and document model of each file, as JSON.
 struct InspectCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocRoute
 import Foundation
+import DocRouteModel
 
 /// Options shared by the commands that run a pipeline.
 struct PipelineOptions: ParsableArguments {

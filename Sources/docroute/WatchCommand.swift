@@ -4,6 +4,7 @@ import DocRouteService
 import Foundation
 import Logging
 import ServiceLifecycle
+import DocRouteModel
 
 /// `docroute watch INBOX --pipeline … --out …`: the hot-folder daemon (see `WatchDaemon`).
 struct WatchCommand: AsyncParsableCommand {

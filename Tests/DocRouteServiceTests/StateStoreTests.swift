@@ -1,3 +1,4 @@
+import DocRouteModel
 import Foundation
 import Testing
 @testable import DocRouteService

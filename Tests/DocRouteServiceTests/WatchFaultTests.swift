@@ -1,4 +1,5 @@
 import DocRoute
+import DocRouteModel
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

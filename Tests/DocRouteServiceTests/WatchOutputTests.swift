@@ -1,4 +1,5 @@
 import DocRoute
+import DocRouteModel
 import Foundation
 import Logging
 import Testing

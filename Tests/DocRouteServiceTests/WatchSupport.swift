@@ -1,3 +1,4 @@
+import DocRouteModel
 import Foundation
 #if canImport(Glibc)
 import Glibc

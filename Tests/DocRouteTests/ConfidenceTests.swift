@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Honest confidence (issue 21): a value's evidence, the shipped confidence model, the status
 /// and review reasons it gives, and the model's fit reproduced from its data.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// The shared corpora in ../shared/corpora: real files nobody here wrote.
 @Suite(.serialized) struct CorpusTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Format detection by content: lying extensions, truncated and empty files, encrypted OOXML,
 /// legacy OLE2, ZIPs that are not OOXML.

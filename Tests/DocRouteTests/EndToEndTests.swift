@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// The `docroute` binary itself, run as a user runs it.
 @Suite struct EndToEndTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// The identity pipeline on the labelled samples, through the library.
 @Suite struct ExtractionTests {

@@ -1,3 +1,4 @@
+import DocRouteModel
 import Foundation
 import Testing
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// The LLM backend without a server: parsing answers, copying spans, building requests.
 @Suite struct LLMUnitTests {

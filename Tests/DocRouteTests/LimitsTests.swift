@@ -3,6 +3,8 @@ import Foundation
 import Testing
 import ZIPFoundation
 @testable import DocRoute
+@testable import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Caps on untrusted input, each a typed error.
 @Suite struct LimitsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// One engine per thread: concurrent reads give the same words as serial ones.
 @Suite struct OCREnginePoolTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Pipeline specs: the shipped ones load; malformed ones name file, line and key.
 @Suite struct PipelineSpecTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Every reader on the Samples/ files: what was put in comes out.
 @Suite(.serialized) struct SampleTests {

@@ -2,6 +2,8 @@ import CLeptonica
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Issue 6: preparation of images from their measured properties, machine-readable zones
 /// cross-checked with printed fields, calibrated confidence and `needs_review`.
@@ -120,7 +122,7 @@ import Testing
         // Print in each box (a letter 20 × 30), and under the bottom line.
         pixClearInRect(pix, boxCreate(100, 150, 20, 30)); pixClearInRect(pix, boxCreate(600, 150, 20, 30))
         pixClearInRect(pix, boxCreate(100, 440, 20, 30))
-        let read = [DocRoute.Box(x0: 590, y0: 140, x1: 640, y1: 190)]
+        let read = [DocRouteModel.Box(x0: 590, y0: 140, x1: 640, y1: 190)]
         let found = RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30)
         #expect(found.count == 1)
         #expect(found.first.map { $0.x0 > 50 && $0.x0 < 60 && $0.x1 > 460 && $0.x1 < 470 && $0.y0 > 50 && $0.y1 < 250 } == true, "\(found)")
@@ -157,7 +159,7 @@ import Testing
     /// An A4 page (300 dpi, 8-bit grey) with the sample card `name` laid on it at `at` pixels,
     /// the card first changed by `transform`, the page then by `page`; as an image-only PDF.
     static func scan(_ name: String, at: (x: Int32, y: Int32), _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,
-                     page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }) throws -> (pdf: Data, card: DocRoute.Box) {
+                     page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }) throws -> (pdf: Data, card: DocRouteModel.Box) {
         var source: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path)))
         defer { pixDestroy(&source) }
         var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(source, 0)))
@@ -177,7 +179,7 @@ import Testing
         defer { free(bytes) }
         let points = 72.0 / 300
         let x0 = Double(at.x) * points, y0 = Double(at.y) * points
-        let placed = DocRoute.Box(x0: x0, y0: y0, x1: x0 + Double(w) * points, y1: y0 + Double(h) * points)
+        let placed = DocRouteModel.Box(x0: x0, y0: y0, x1: x0 + Double(w) * points, y1: y0 + Double(h) * points)
         return (Data(bytes: try #require(bytes), count: size), placed)
     }
 
@@ -234,7 +236,7 @@ import Testing
         pixSetAllArbitrary(card, 160)
         pixRasterop(page, 100, 150, 200, 120, PIX_SRC, card, 0, 0)
         let found = try #require(ImageProperties.content(of: page!))
-        #expect(found.solid && found.box == DocRoute.Box(x0: 100, y0: 150, x1: 300, y1: 270))
+        #expect(found.solid && found.box == DocRouteModel.Box(x0: 100, y0: 150, x1: 300, y1: 270))
         // Lines of print on white: not solid; a lone speck is not content.
         var text: UnsafeMutablePointer<PIX>? = .some(try #require(pixCreate(600, 800, 8)))
         defer { pixDestroy(&text) }
@@ -245,7 +247,7 @@ import Testing
         for y: Int32 in [200, 220, 240] { pixRasterop(text, 50, y, 150, 3, PIX_SRC, line, 0, 0) }
         pixSetPixel(text, 500, 700, 0)
         let print = try #require(ImageProperties.content(of: text!))
-        #expect(!print.solid && print.box == DocRoute.Box(x0: 50, y0: 200, x1: 200, y1: 243))
+        #expect(!print.solid && print.box == DocRouteModel.Box(x0: 50, y0: 200, x1: 200, y1: 243))
     }
 
     // MARK: machine-readable zone
@@ -382,7 +384,7 @@ import Testing
         for (l, line) in lines.enumerated() {
             for (text, x) in line {
                 let width = Double(text.count) * 6, top = Double(l) * 14
-                let box = DocRoute.Box(x0: x, y0: top, x1: x + width, y1: top + 10)
+                let box = DocRouteModel.Box(x0: x, y0: top, x1: x + width, y1: top + 10)
                 words.append(TextSpan(text: text, box: box, confidence: nil, line: l, block: 0, order: words.count))
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Label matching, the three strategies and the router, on documents built word by word.
 @Suite struct StrategyTests {

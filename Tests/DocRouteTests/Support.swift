@@ -1,5 +1,6 @@
 import Foundation
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Paths and helpers shared by the tests.
 enum Support {

@@ -2,6 +2,8 @@ import CLeptonica
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.
 @Suite struct TemplateLearningTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DocRoute
+@testable import DocRouteModel
 
 /// Check digits, dates, numbers, enums, patterns and OCR-confusion repair.
 @Suite struct ValidationTests {

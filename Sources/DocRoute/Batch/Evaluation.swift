@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Field-level precision, recall and F1 of a pipeline against labelled documents, by kind of
 /// document, by field and by strategy, with latency per kind. `docroute eval` prints it; CI

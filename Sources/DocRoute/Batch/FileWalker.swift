@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// Expands command-line paths into the files to process: files as given, folders walked

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Reads many files with up to `jobs` threads and returns their reports in input order.
 public struct InspectRunner: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// A JSON Lines file that grows by one document's records at a time, each document's lines in

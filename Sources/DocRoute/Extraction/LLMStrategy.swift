@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Fills the fields cheaper strategies left empty or invalid by asking an LLM once per document
 /// for all of them. Two ways, chosen by the pipeline's `llm.mode`:

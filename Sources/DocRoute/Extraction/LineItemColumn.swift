@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// The amounts listed in one column of a document's line items, found by the column's
 /// header: in a native table, the cells below the header cell; in printed text (text layer or

@@ -1,3 +1,4 @@
+import DocRouteModel
 /// How well one template's fixed text aligns with a document, and the words standing where
 /// its placeholders stand.
 struct TemplateMatch: Sendable {

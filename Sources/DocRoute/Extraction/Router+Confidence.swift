@@ -1,3 +1,4 @@
+import DocRouteModel
 extension Router {
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
     /// the confidence the strategies and checks gave it (`raw`), and the other readings of the

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Router {
     /// Fills `currency` fields no label filled: from the currency printed with a valid money

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Router {
     /// The fields of a page are chosen together, not one by one: after the strategies filled

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Router {
     /// Confidence of a value taken from a zone whose check digits verify.

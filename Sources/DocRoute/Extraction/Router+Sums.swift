@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Router {
     /// Confidence of a total computed from its line items where none was printed legibly.

@@ -1,3 +1,4 @@
+import DocRouteModel
 extension Router {
     /// Fills fields with `position: title` that no label filled: the column segment printed
     /// largest in the top third of the first page (the topmost, then leftmost among equals),

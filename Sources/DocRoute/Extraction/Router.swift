@@ -1,3 +1,4 @@
+import DocRouteModel
 /// Fills a pipeline's fields from one document: picks the strategy order from the format and
 /// what the document shows, then, field by field, keeps the first candidate that validates;
 /// fields still empty go on to the next strategy.

@@ -1,3 +1,4 @@
+import DocRouteModel
 /// A template's fixed text, parsed: lines of literal words and `{{field}}` placeholders.
 public struct TemplateText: Sendable {
     /// A literal word (compared by its key) or a placeholder.
@@ -15,9 +16,7 @@ public struct TemplateText: Sendable {
     let lines: [Line]
 
     /// The field names of the placeholders in `text`, in order.
-    public static func placeholders(in text: String) -> [String] {
-        parse(line: Substring(text)).compactMap { if case .slot(let f) = $0 { f } else { nil } }
-    }
+    public static func placeholders(in text: String) -> [String] { TemplateSpec.placeholders(in: text) }
 
     public init(_ text: String) {
         lines = text.split(whereSeparator: \.isNewline).compactMap { raw in

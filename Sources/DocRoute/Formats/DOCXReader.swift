@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Reads a Word document (.docx, Transitional or Strict OOXML) into the document model.
 ///

@@ -1,6 +1,8 @@
 import CLeptonica
 import Crypto
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Reads any supported file into a `Document`: detects the format from the content, then
 /// hands the bytes to that format's reader, within the limits and the time budget.

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Names a file's format from its bytes, never from its extension.
 ///

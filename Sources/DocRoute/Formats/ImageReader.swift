@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Reads PNG, JPEG and TIFF (every frame of a multi-page TIFF) with leptonica and recognises
 /// each frame with Tesseract: one page per frame, boxes in image pixels.

@@ -1,3 +1,4 @@
+import DocRouteModel
 /// Builds a page's words from text that has no geometry (DOCX paragraphs, XLSX cells):
 /// words split on white space, numbered in reading order, with line and block indices.
 struct NativeTextLayout {

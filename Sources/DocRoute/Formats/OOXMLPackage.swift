@@ -1,5 +1,6 @@
 import Foundation
 import ZIPFoundation
+import DocRouteModel
 
 /// An Office Open XML package (a ZIP of XML parts) read with caps on entry count, entry
 /// size, total size and compression ratio, so that a ZIP bomb is a typed error.

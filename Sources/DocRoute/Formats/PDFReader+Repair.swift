@@ -1,5 +1,6 @@
 import CPoppler
 import Foundation
+import DocRouteModel
 
 extension PDFReader {
     /// Opens `data` with poppler: the bytes (to release after the document) and the document.

@@ -1,6 +1,8 @@
 import CLeptonica
 import CPoppler
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Pages without a text layer: found, cut to their content, and recognised by Tesseract.
 extension PDFReader {

@@ -1,6 +1,8 @@
 import CLeptonica
 import CPoppler
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Reads a PDF with poppler-glib: each page's text layer in poppler's reading order with one
 /// box per word (PDF points, origin top left). A page without a text layer is recognised by

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Caps on untrusted input. Exceeding one gives `DocRouteError.limitExceeded` (or `.timeout`)
 /// for that document only.

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Reads a workbook (.xlsx/.xlsm, Transitional or Strict OOXML) into the document model:
 /// each worksheet is one page of native text and one table.

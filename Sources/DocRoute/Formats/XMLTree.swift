@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import DocRouteModel
 
 /// An XML part parsed by libxml2 with untrusted-input settings: no network, no external
 /// entities, no DTD loading, no entity substitution, and any document type declaration

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// A JSON value that is `Sendable` and `Hashable`: LLM request schemas and parsed answers.
 /// Encoded with sorted keys, so equal values give equal bytes (cache keys depend on it).

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// A chat model that answers one request with JSON text. DocRoute's LLM strategies call it for
 /// the fields cheaper strategies could not fill; `OpenAIBackend` is the one shipped.
@@ -40,18 +41,6 @@ public struct LLMMessage: Sendable, Hashable, Codable {
     public var content: String
 
     public init(role: String, content: String) { self.role = role; self.content = content }
-}
-
-/// Tokens a request cost, as the server reported them.
-public struct LLMUsage: Sendable, Hashable, Codable {
-    public var prompt: Int
-    public var completion: Int
-
-    public init(prompt: Int = 0, completion: Int = 0) { self.prompt = prompt; self.completion = completion }
-
-    public static func + (a: LLMUsage, b: LLMUsage) -> LLMUsage {
-        LLMUsage(prompt: a.prompt + b.prompt, completion: a.completion + b.completion)
-    }
 }
 
 /// A model's answer: its text (expected to hold a JSON object), what it cost, and whether it

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import DocRouteModel
 
 /// Answers kept on disk, one JSON file per request, keyed by SHA-256 of (model, messages,
 /// schema, token cap): a re-run of the same document with the same pipeline and model makes no

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import DocRouteModel
 
 /// An OpenAI-compatible chat-completions backend (`POST {url}/chat/completions`) on
 /// AsyncHTTPClient: llama.cpp's `llama-server`, Ollama's `/v1`, vLLM and OpenAI itself.

@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Prepares a page image for Tesseract with leptonica, choosing each step from the image's
 /// measured properties (`ImageProperties`) and skipping the ones that would not pay: grey

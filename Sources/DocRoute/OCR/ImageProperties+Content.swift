@@ -1,4 +1,6 @@
 import CLeptonica
+import DocRouteModel
+import struct DocRouteModel.Box
 
 extension ImageProperties {
     /// The smallest box (pixels) holding every row and column of an 8-bit grey image with at

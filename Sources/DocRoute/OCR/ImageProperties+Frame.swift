@@ -1,4 +1,6 @@
 import CLeptonica
+import DocRouteModel
+import struct DocRouteModel.Box
 
 extension ImageProperties {
     /// The box (pixels) around everything printed on a document's image: its frame, measured

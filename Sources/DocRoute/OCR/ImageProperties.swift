@@ -1,4 +1,6 @@
 import CLeptonica
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// What a page image looks like to OCR, measured from its grey pixels in one pass: paper and
 /// ink levels, how evenly the paper is lit, and how noisy it is. `ImagePreprocessor` decides

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import DocRouteModel
 
 /// Accumulates the time spent inside OCR while one document is read, for the record's
 /// `timings_ms.ocr`.

@@ -1,6 +1,8 @@
 import CLeptonica
 import Foundation
 import Synchronization
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// The images OCR'd pages were recognised from, kept (as 8-bit grey) while a document is
 /// extracted so that values can be re-read from their own boxes. A pipeline asks the reader

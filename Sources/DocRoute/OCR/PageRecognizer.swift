@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Turns one raster (a scan, a photo, a rendered PDF page) into a `Page` of OCR words, after
 /// preparing it (`ImagePreprocessor`); the steps that ran are on the page.

@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Re-reads one value from its own box on a kept page image: a crop around the box,
 /// recognised as one line (or one block, for a value that wraps) by the values model, with the

@@ -1,4 +1,6 @@
 import CLeptonica
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Boxes drawn on a page image: the areas that ruling lines close all round (a form's fields,
 /// a card's labelled boxes, a table's cells), found with leptonica's morphology. Tesseract's

@@ -1,6 +1,8 @@
 import CLeptonica
 import CTesseract
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// One Tesseract engine (~25 MB). Not thread-safe: an engine is used by one thread at a time,
 /// which `OCREnginePool` guarantees; engines on different threads run in parallel.

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Evaluation {
     /// A plain-text report: scores by kind, field and strategy, latency, then mismatches.

@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import DocRouteModel
 
 /// What `docroute inspect` prints for one file: its detected format and document model, or
 /// the typed error that reading it gave.

@@ -1,3 +1,4 @@
+import DocRouteModel
 extension Record {
     /// The one record of a document that gave none of its own (unreadable, crashed, set
     /// aside): `failed`, not read, with its typed error.

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Record {
     /// The record as one line of JSON with sorted keys (or indented, when `pretty`); never empty.

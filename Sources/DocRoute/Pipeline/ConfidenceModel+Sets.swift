@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension ConfidenceModel {
     /// How a model's confidences fare on one labelled set: the share of values at ≥ 0.9 that

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 extension Pipeline {
     /// `process(path:)` with learned templates: a one-page image is first located against the

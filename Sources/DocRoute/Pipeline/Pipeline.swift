@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// One document type, ready to run: reads a file into a `Document`, routes its fields through
 /// the strategies and returns its records. Never throws: a file that cannot be read gives one

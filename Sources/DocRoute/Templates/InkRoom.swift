@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// A rectangle of an 8-bit grey image and what counts as ink in it: darker than halfway between
 /// the rectangle's paper (its 90th-percentile grey) and its darkest print (1st percentile).

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// What stays the same between copies of one layout: the shape of its pages and its fixed
 /// words (labels, titles) where they stand, normalised to the page. A template keeps the

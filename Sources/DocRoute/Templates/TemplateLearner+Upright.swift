@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 extension TemplateLearner {
     /// `document`, `fields` and `rasters` as the template path will see a copy: each OCR'd

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):
 /// each field's value gives a region (from where the value starts to the next printed thing

@@ -1,5 +1,7 @@
 import CLeptonica
 import Foundation
+import DocRouteModel
+import struct DocRouteModel.Box
 
 extension TemplateReader {
     /// Locates `template` on `image` by the printed runs of its anchor lines, found without OCR

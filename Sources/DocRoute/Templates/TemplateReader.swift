@@ -1,6 +1,8 @@
 import CLeptonica
 import Foundation
 import Synchronization
+import DocRouteModel
+import struct DocRouteModel.Box
 
 /// Reads a copy of a learned layout from its image by looking only where the template says:
 /// the image is deskewed and its frame found (no OCR), a few anchor lines are read where the

@@ -1,12 +1,11 @@
 import Foundation
+import DocRouteModel
 
 /// Reads a printed date ("12.04.1990", "04/12/1990", "12 APR 1990", "1990-04-12", "120490")
 /// into ISO 8601, deciding day/month order by `order` when the print does not.
 public struct DateNormalizer: Sendable {
     /// The order of day, month and year in all-numeric dates.
-    public enum Order: String, Sendable, CaseIterable {
-        case dmy, mdy, ymd
-    }
+    public typealias Order = DateOrder
 
     public var order: Order
     /// Two-digit years up to this value are 20YY, above it 19YY.

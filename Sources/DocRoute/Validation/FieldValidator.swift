@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Why a printed value is not a valid value of its field.
 public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import DocRouteModel
 extension MRZ {
     /// Reads an OCR'd machine-readable zone forgivingly and repairs the usual confusions until
     /// the check digits verify (ICAO 9303 TD1, TD2, TD3, visas):

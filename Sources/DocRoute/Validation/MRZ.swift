@@ -1,3 +1,4 @@
+import DocRouteModel
 /// A machine-readable zone (ICAO 9303 TD1, TD2 or TD3, and the visas MRV-A and MRV-B of the
 /// TD3 and TD2 sizes) split into its fields, with every check digit verified.
 public struct MRZ: Sendable, Hashable {
@@ -51,11 +52,7 @@ public struct MRZ: Sendable, Hashable {
     var namesField: String { layout == .td1 ? lines[2] : String(lines[0].dropFirst(5)) }
 
     /// The facts a zone holds that a document also prints elsewhere.
-    public enum Part: String, Sendable, CaseIterable {
-        case documentCode = "document_code", issuingState = "issuing_state", documentNumber = "document_number"
-        case birthDate = "birth_date", sex, expiryDate = "expiry_date", nationality, surname
-        case givenNames = "given_names"
-    }
+    public typealias Part = MRZPart
 
     /// Whether `part` is protected by its own check digit (document number, dates).
     public static func isChecked(_ part: Part) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// Text comparisons that forgive what printing and OCR change: case, accents, punctuation,
 /// spacing, and a few wrong letters.

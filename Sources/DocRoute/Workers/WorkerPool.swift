@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// Runs a pipeline in worker processes, so that no document can take down the caller: a worker

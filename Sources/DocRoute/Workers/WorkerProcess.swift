@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// One worker: the docroute executable running its `worker` command, sent one document at a

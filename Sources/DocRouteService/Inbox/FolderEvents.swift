@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// Sleeps until something happens in the inbox, a timeout passes, or `wake()` is called.

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DocRouteModel
 #endif
 
 /// Where the daemon's records go, durably and exactly once.

@@ -1,4 +1,5 @@
 import Foundation
+import DocRouteModel
 
 /// How `docroute watch` runs: the inbox, where records go, and the daemon's rules.
 public struct WatchConfig: Sendable {

@@ -1,5 +1,6 @@
 import DocRoute
 import Foundation
+import DocRouteModel
 
 extension WatchDaemon {
     /// Puts the state and the folders back in agreement after a crash, before any new work:

@@ -2,6 +2,7 @@ import DocRoute
 import Foundation
 import Logging
 import Synchronization
+import DocRouteModel
 
 /// `docroute watch`: turns a hot folder into a stream of records, one per document that
 /// lands, exactly once, even across `kill -9`.

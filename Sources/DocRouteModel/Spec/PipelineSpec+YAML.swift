@@ -179,7 +179,7 @@ struct SpecReader {
                 spec.description = try string(value, key)
             case "locale":
                 for (k, _, v) in try mapping(value, key, allowed: ["date_order", "decimal"]) {
-                    if k == "date_order" { spec.dateOrder = try choice(v, "locale.date_order", DateNormalizer.Order.self) }
+                    if k == "date_order" { spec.dateOrder = try choice(v, "locale.date_order", DateOrder.self) }
                     else { spec.decimalSeparator = try decimal(v, "locale.decimal") }
                 }
             case "fields":
@@ -230,7 +230,7 @@ struct SpecReader {
         // Templates may only name fields that exist.
         let known = Set(spec.fields.map(\.name))
         for (i, t) in spec.templates.enumerated() {
-            for placeholder in TemplateText.placeholders(in: t.text) where !known.contains(placeholder) {
+            for placeholder in TemplateSpec.placeholders(in: t.text) where !known.contains(placeholder) {
                 throw fail(templateNodes[i], "templates[\(i)].text", "placeholder {{\(placeholder)}} names no field")
             }
         }
@@ -273,9 +273,9 @@ struct SpecReader {
             case "required": f.required = try bool(v, path)
             case "check": f.check = try choice(v, path, FieldCheck.self)
             case "values": valuesNode = v; f.values = try enumValues(v, path)
-            case "date_order": f.dateOrder = try choice(v, path, DateNormalizer.Order.self)
+            case "date_order": f.dateOrder = try choice(v, path, DateOrder.self)
             case "description": f.description = try string(v, path)
-            case "mrz": f.mrz = try choice(v, path, MRZ.Part.self)
+            case "mrz": f.mrz = try choice(v, path, MRZPart.self)
             case "occurrence": f.occurrence = try choice(v, path, FieldSpec.Occurrence.self)
             case "position": f.position = try choice(v, path, FieldSpec.Position.self)
             case "section": f.section = try strings(v, path)
@@ -325,7 +325,7 @@ struct SpecReader {
             case "id": t.id = try nonEmpty(v, path)
             case "text":
                 t.text = try nonEmpty(v, path)
-                guard !TemplateText.placeholders(in: t.text).isEmpty else { throw fail(v, path, "a template needs at least one {{field}} placeholder") }
+                guard !TemplateSpec.placeholders(in: t.text).isEmpty else { throw fail(v, path, "a template needs at least one {{field}} placeholder") }
             case "formats":
                 for (i, n) in try list(v, path).enumerated() { t.formats.append(try choice(n, "\(path)[\(i)]", DocumentFormat.self)) }
             default: break

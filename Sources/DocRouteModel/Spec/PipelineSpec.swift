@@ -6,7 +6,7 @@ public struct PipelineSpec: Sendable {
     public var name: String
     public var description: String?
     /// Day/month order of all-numeric dates, unless a field says otherwise.
-    public var dateOrder: DateNormalizer.Order
+    public var dateOrder: DateOrder
     /// The decimal separator assumed for ambiguous numbers ("1,234").
     public var decimalSeparator: Character
     public var fields: [FieldSpec]
@@ -25,7 +25,7 @@ public struct PipelineSpec: Sendable {
     public var file: String
 
     public init(name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
-                dateOrder: DateNormalizer.Order = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
+                dateOrder: DateOrder = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
                 reviewBelow: Double = 0.9, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = "") {
         self.ocr = ocr
         self.name = name; self.fields = fields; self.templates = templates; self.routing = routing
@@ -48,12 +48,12 @@ public struct FieldSpec: Sendable {
     /// For `enum` fields: each canonical value with the spellings that mean it.
     public var values: [EnumValue]
     /// Overrides the pipeline's date order for this field.
-    public var dateOrder: DateNormalizer.Order?
+    public var dateOrder: DateOrder?
     /// What the field holds, in words (shown to an LLM).
     public var description: String?
     /// The part of a machine-readable zone that repeats this field, when documents of the type
     /// carry one: the zone's check digits then arbitrate between it and the printed value.
-    public var mrz: MRZ.Part?
+    public var mrz: MRZPart?
     /// For a total: what it must equal (its line items' amounts, plus other fields).
     public var sum: SumSpec?
     /// Headings of the part of the page the field lives in (`[Ship to, Lieferadresse]`): a
@@ -88,7 +88,7 @@ public struct FieldSpec: Sendable {
 
     public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
                 required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
-                dateOrder: DateNormalizer.Order? = nil, description: String? = nil, mrz: MRZ.Part? = nil,
+                dateOrder: DateOrder? = nil, description: String? = nil, mrz: MRZPart? = nil,
                 sum: SumSpec? = nil, occurrence: Occurrence? = nil, position: Position? = nil) {
         self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
         self.required = required; self.check = check; self.values = values
@@ -173,7 +173,7 @@ public struct FieldPattern: @unchecked Sendable {
     /// Matches the whole value.
     let anchored: NSRegularExpression
     /// Finds the pattern inside text, not inside a longer word.
-    let searching: NSRegularExpression
+    package let searching: NSRegularExpression
 
     public init(_ source: String) throws {
         self.source = source
