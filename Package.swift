@@ -38,9 +38,28 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(
-            name: "DocRoute",
+            name: "DocRouteReaders",
             dependencies: [
                 "DocRouteModel",
+                "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DocRouteLLM",
+            dependencies: [
+                "DocRouteModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "DocRoute",
+            dependencies: [
+                "DocRouteModel", "DocRouteReaders", "DocRouteLLM",
                 "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -76,10 +95,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DocRouteTests", dependencies: [
-            "DocRoute", "DocRouteModel", "CLeptonica",
+            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "CLeptonica",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,8 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// `docroute bench-templates DIR --pipeline …`: the learned-template benchmark (see
 /// `TemplateBenchmark`); JSON on stdout.

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// `docroute fit-confidence OUTCOMES...`: fits the shipped confidence model to scored records
 /// of several labelled sets (`eval --outcomes`), reporting each set as held out of the fit.

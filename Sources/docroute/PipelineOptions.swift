@@ -2,6 +2,8 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// Options shared by the commands that run a pipeline.
 struct PipelineOptions: ParsableArguments {

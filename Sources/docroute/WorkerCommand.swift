@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// `docroute worker`: the process a batch, eval, extract or watch command runs its documents
 /// in (see `WorkerLoop`). Hidden: started by those commands, never by hand.

@@ -1,5 +1,7 @@
 import DocRoute
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// The shared corpora in ../shared/corpora: real files nobody here wrote.
 @Suite(.serialized) struct CorpusTests {

@@ -1,4 +1,6 @@
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 import Foundation
 import Testing
 #if canImport(Glibc)

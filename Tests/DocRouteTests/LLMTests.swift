@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// The LLM backend without a server: parsing answers, copying spans, building requests.
 @Suite struct LLMUnitTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Visual lines, label→value pairs across the OCR engine's blocks, value shapes, symbol
 /// labels, currencies, titles and repeated labels, on documents built word by word.

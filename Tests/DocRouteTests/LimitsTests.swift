@@ -4,6 +4,8 @@ import Testing
 import ZIPFoundation
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Caps on untrusted input, each a typed error.

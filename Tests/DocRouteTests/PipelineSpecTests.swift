@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Pipeline specs: the shipped ones load; malformed ones name file, line and key.
 @Suite struct PipelineSpecTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Every reader on the Samples/ files: what was put in comes out.
 @Suite(.serialized) struct SampleTests {

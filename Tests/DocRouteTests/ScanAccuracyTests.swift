@@ -3,6 +3,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Issue 6: preparation of images from their measured properties, machine-readable zones

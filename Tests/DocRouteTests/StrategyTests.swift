@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Label matching, the three strategies and the router, on documents built word by word.
 @Suite struct StrategyTests {

@@ -1,6 +1,8 @@
 import Foundation
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Paths and helpers shared by the tests.
 enum Support {

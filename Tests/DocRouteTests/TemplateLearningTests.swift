@@ -3,6 +3,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.

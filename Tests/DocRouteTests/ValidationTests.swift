@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteReaders
+@testable import DocRouteLLM
 
 /// Check digits, dates, numbers, enums, patterns and OCR-confusion repair.
 @Suite struct ValidationTests {

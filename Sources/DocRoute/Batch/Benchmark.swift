@@ -1,6 +1,7 @@
 import CLeptonica
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 import struct DocRouteModel.Box
 
 /// Measures reading speed on a set of files: median time per document and per page for each

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// Expands command-line paths into the files to process: files as given, folders walked

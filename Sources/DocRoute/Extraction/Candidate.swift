@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// A printed text a strategy proposes as a field's value, with where it was copied from and
 /// how sure the strategy is; the router validates candidates in order and keeps the first valid one.
 public struct Candidate: Sendable, Hashable {

@@ -1,5 +1,7 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// Fills the fields cheaper strategies left empty or invalid by asking an LLM once per document
 /// for all of them. Two ways, chosen by the pipeline's `llm.mode`:

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// Finds the fields' labels in printed text, forgiving case, accents, punctuation, spacing
 /// and a few OCR errors ("Dale of birth", "Sumame", "Dateof birth:").
 public struct LabelMatcher: Sendable {

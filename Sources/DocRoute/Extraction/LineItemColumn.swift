@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// The amounts listed in one column of a document's line items, found by the column's
 /// header: in a native table, the cells below the header cell; in printed text (text layer or

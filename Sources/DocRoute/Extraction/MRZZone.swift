@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// Where a machine-readable zone stands in a document: the lines that look like one (capitals,
 /// digits and runs of `<` filler, 25–50 characters), as read, with their page and box.
 struct MRZZone: Sendable, Hashable {

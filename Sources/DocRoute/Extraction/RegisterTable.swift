@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// A register: a native table whose header row holds the labels of several fields and whose
 /// rows below each describe one item (one person, one order). Each data row becomes its own
 /// record; this is how a spreadsheet listing many people is read.

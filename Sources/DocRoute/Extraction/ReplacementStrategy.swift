@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// How well one template's fixed text aligns with a document, and the words standing where
 /// its placeholders stand.
 struct TemplateMatch: Sendable {

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 extension Router {
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
     /// the confidence the strategies and checks gave it (`raw`), and the other readings of the

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Router {
     /// Fills `currency` fields no label filled: from the currency printed with a valid money

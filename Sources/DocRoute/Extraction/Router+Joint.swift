@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Router {
     /// The fields of a page are chosen together, not one by one: after the strategies filled

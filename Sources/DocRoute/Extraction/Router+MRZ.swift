@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Router {
     /// Confidence of a value taken from a zone whose check digits verify.

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Router {
     /// Confidence of a total computed from its line items where none was printed legibly.

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 extension Router {
     /// The fields of `document` as read from a learned template's regions: each region's
     /// reading is validated (and repaired, and re-read by the values model) like any

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 extension Router {
     /// Fills fields with `position: title` that no label filled: the column segment printed
     /// largest in the top third of the first page (the topmost, then leftmost among equals),

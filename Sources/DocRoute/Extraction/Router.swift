@@ -1,4 +1,6 @@
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 /// Fills a pipeline's fields from one document: picks the strategy order from the format and
 /// what the document shows, then, field by field, keeps the first candidate that validates;
 /// fields still empty go on to the next strategy.

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// The sections of a page: headings named by fields' `section` lists (`Ship to`, `Lieferadresse`)
 /// and the part of the page each governs — the lines below it, in its column, until the next
 /// heading there. A label printed in several sections is then read in the one its field names.

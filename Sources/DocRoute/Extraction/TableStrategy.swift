@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// The **table** strategy: the document as key/value pairs. A field's value is the cell right
 /// of (or below) a cell holding one of its labels, in native DOCX/XLSX tables; and in PDF and
 /// OCR pages, the words after `Label:` on its line, in the next column, or below the label.

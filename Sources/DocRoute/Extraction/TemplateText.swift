@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// A template's fixed text, parsed: lines of literal words and `{{field}}` placeholders.
 public struct TemplateText: Sendable {
     /// A literal word (compared by its key) or a placeholder.

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// A document's words as visual lines (`VisualLines`: rebuilt from word boxes, across the OCR
 /// engine's blocks), and each line cut into segments where a wide horizontal gap separates
 /// columns. Built once per document and shared by the strategies.

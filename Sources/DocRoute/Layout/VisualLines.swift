@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// Lines as a reader sees them, rebuilt from word boxes across the whole page: the lines the
 /// OCR engine or the PDF's text layer gave are kept whole, and lines that stand side by side —
 /// vertical extents overlapping, middles agreeing, no word over another — become one, whatever

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Evaluation {
     /// A plain-text report: scores by kind, field and strategy, latency, then mismatches.

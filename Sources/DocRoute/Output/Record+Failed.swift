@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 extension Record {
     /// The one record of a document that gave none of its own (unreadable, crashed, set
     /// aside): `failed`, not read, with its typed error.

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Record {
     /// The record as one line of JSON with sorted keys (or indented, when `pretty`); never empty.

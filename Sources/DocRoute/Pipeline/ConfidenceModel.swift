@@ -1,5 +1,7 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// Turns a valid value's evidence (how its label matched, where it stood, OCR's certainty,
 /// agreeing and rival readings, cross-checks) into the probability that it is right: a

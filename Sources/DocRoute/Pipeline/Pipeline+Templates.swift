@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension Pipeline {
     /// `process(path:)` with learned templates: a one-page image is first located against the

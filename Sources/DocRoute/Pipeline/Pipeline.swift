@@ -1,5 +1,7 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// One document type, ready to run: reads a file into a `Document`, routes its fields through
 /// the strategies and returns its records. Never throws: a file that cannot be read gives one

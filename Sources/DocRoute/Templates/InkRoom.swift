@@ -1,6 +1,7 @@
 import CLeptonica
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 import struct DocRouteModel.Box
 
 /// A rectangle of an 8-bit grey image and what counts as ink in it: darker than halfway between

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):
 /// each field's value gives a region (from where the value starts to the next printed thing

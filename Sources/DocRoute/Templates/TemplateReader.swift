@@ -2,6 +2,7 @@ import CLeptonica
 import Foundation
 import Synchronization
 import DocRouteModel
+import DocRouteReaders
 import struct DocRouteModel.Box
 
 /// Reads a copy of a learned layout from its image by looking only where the template says:

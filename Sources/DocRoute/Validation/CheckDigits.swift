@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 /// Check-digit schemes used by identity and payment documents: ICAO 9303 (machine-readable
 /// travel documents), IBAN (ISO 13616, mod 97) and Luhn (card and many account numbers).
 public enum CheckDigits {

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// Reads a printed date ("12.04.1990", "04/12/1990", "12 APR 1990", "1990-04-12", "120490")
 /// into ISO 8601, deciding day/month order by `order` when the print does not.

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// Why a printed value is not a valid value of its field.
 public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {

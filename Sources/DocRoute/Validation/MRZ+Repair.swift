@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteReaders
 extension MRZ {
     /// Reads an OCR'd machine-readable zone forgivingly and repairs the usual confusions until
     /// the check digits verify (ICAO 9303 TD1, TD2, TD3, visas):

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// Reads printed numbers and amounts ("1,234.56", "1.234,56 €", "CHF 1'250.–", "-3 500")
 /// into an exact decimal, with the currency when one is printed.

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 /// Text comparisons that forgive what printing and OCR change: case, accents, punctuation,
 /// spacing, and a few wrong letters.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// The worker's side: reads one request per line on stdin, `{"path": "…"}`, and answers each

@@ -3,6 +3,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// Runs a pipeline in worker processes, so that no document can take down the caller: a worker

@@ -3,6 +3,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// One worker: the docroute executable running its `worker` command, sent one document at a

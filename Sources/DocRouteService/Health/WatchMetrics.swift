@@ -1,6 +1,8 @@
 import Foundation
 import Prometheus
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// The daemon's Prometheus metrics, served at `/metrics`: documents by outcome, records by
 /// status, queue depth, time per document, LLM calls, output errors.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// Sleeps until something happens in the inbox, a timeout passes, or `wake()` is called.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteReaders
 #endif
 
 /// Where the daemon's records go, durably and exactly once.

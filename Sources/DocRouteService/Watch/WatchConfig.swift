@@ -1,5 +1,7 @@
 import Foundation
 import DocRouteModel
+import DocRouteReaders
+import DocRouteLLM
 
 /// How `docroute watch` runs: the inbox, where records go, and the daemon's rules.
 public struct WatchConfig: Sendable {

@@ -1,6 +1,7 @@
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteReaders
 
 extension WatchDaemon {
     /// Puts the state and the folders back in agreement after a crash, before any new work:

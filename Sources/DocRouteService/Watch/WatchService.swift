@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import DocRouteModel
+import DocRouteReaders
 
 /// The daemon as a swift-service-lifecycle service: SIGTERM/SIGINT stop it from taking new
 /// files; documents in flight are finished, queued ones stay in `processing/` for the next

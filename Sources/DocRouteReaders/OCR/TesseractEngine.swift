@@ -6,7 +6,7 @@ import struct DocRouteModel.Box
 
 /// One Tesseract engine (~25 MB). Not thread-safe: an engine is used by one thread at a time,
 /// which `OCREnginePool` guarantees; engines on different threads run in parallel.
-final class TesseractEngine: @unchecked Sendable {
+package final class TesseractEngine: @unchecked Sendable {
     private let handle: OpaquePointer
     let language: String
 
@@ -31,10 +31,10 @@ final class TesseractEngine: @unchecked Sendable {
     static var version: String { String(cString: TessVersion()) }
 
     /// A recognised word: its text, box in image pixels, and 0–1 confidence.
-    struct Word {
-        var text: String
-        var box: Box
-        var confidence: Double
+    package struct Word {
+        package var text: String
+        package var box: Box
+        package var confidence: Double
         var line: Int
         var block: Int
         /// Quarter turns clockwise that would make the word's block upright (0: upright; 1: the
@@ -43,7 +43,7 @@ final class TesseractEngine: @unchecked Sendable {
     }
 
     /// How Tesseract segments the image before recognising.
-    enum Layout {
+    package enum Layout {
         /// A whole page: blocks, columns, lines.
         case page
         /// A few lines of one block (a value that wraps).
@@ -62,7 +62,7 @@ final class TesseractEngine: @unchecked Sendable {
 
     /// Recognises `pix` (any depth) taken at `dpi`; gives up when `deadline` passes. With a
     /// `whitelist`, only those characters are recognised.
-    func recognize(_ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline, layout: Layout = .page,
+    package func recognize(_ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline, layout: Layout = .page,
                    whitelist: String? = nil) throws(DocRouteError) -> [Word] {
         TessBaseAPISetPageSegMode(handle, layout.mode)
         if let whitelist { TessBaseAPISetVariable(handle, "tessedit_char_whitelist", whitelist) }

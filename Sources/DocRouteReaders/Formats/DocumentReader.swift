@@ -30,7 +30,7 @@ public struct DocumentReader: Sendable {
 
     /// A one-page image file (PNG, JPEG, one-frame TIFF) decoded but not recognised, for a
     /// reader that looks at parts of it (a learned template); nil for every other file.
-    func image(path: String) throws(DocRouteError) -> DecodedImage? {
+    package func image(path: String) throws(DocRouteError) -> DecodedImage? {
         let (data, url) = try load(path)
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         guard [.png, .jpeg, .tiff].contains(format) else { return nil }
@@ -95,12 +95,12 @@ public struct DocumentReader: Sendable {
 }
 
 /// An image file decoded by `DocumentReader.image(path:)`: owns its pixels.
-final class DecodedImage: @unchecked Sendable {
-    let pix: UnsafeMutablePointer<PIX>
-    let dpi: Int
+package final class DecodedImage: @unchecked Sendable {
+    package let pix: UnsafeMutablePointer<PIX>
+    package let dpi: Int
     /// Set when the resolution had to be assumed.
-    let warning: String?
-    let source: Document.Source
+    package let warning: String?
+    package let source: Document.Source
 
     init(pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?, source: Document.Source) {
         self.pix = pix; self.dpi = dpi; self.warning = warning; self.source = source

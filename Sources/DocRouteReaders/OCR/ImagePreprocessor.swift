@@ -8,19 +8,23 @@ import struct DocRouteModel.Box
 /// conversion, upscaling of low-resolution images to ~300 dpi, background normalisation of
 /// unevenly lit paper, contrast stretching of faded print, despeckling of noisy images, and
 /// deskewing. What ran is returned, and ends up in the record (`source.preprocessing`).
-struct ImagePreprocessor: Sendable {
+package struct ImagePreprocessor: Sendable {
     /// One preparation step.
-    enum Step: String, Sendable, CaseIterable {
+    package enum Step: String, Sendable, CaseIterable {
         case grey, upscale, background, contrast, despeckle, deskew, rotate
     }
 
     /// Steps allowed to run (all by default; `[]` turns preparation off).
-    var allowed: Set<Step> = Set(Step.allCases)
+    package var allowed: Set<Step> = Set(Step.allCases)
+
+    package init(allowed: Set<Step> = Set(Step.allCases)) {
+        self.allowed = allowed
+    }
 
     /// How readily a step runs: `light` for a first reading (only clear defects are
     /// corrected, since every correction can also cost a letter), `strong` for a second one
     /// when the first was poor.
-    struct Level: Sendable, Hashable {
+    package struct Level: Sendable, Hashable {
         /// Below this resolution an image is enlarged to `targetDPI` (at most 2×).
         var minDPI: Double
         /// Tiles' paper levels falling further than this below the median mean uneven lighting.
@@ -32,7 +36,7 @@ struct ImagePreprocessor: Sendable {
         /// Skews smaller than this (degrees) are left to Tesseract.
         var minSkew: Double
 
-        static let light = Level(minDPI: 180, maxPaperSpread: 48, minContrast: 90, maxNoise: 14, minSkew: 2.0)
+        package static let light = Level(minDPI: 180, maxPaperSpread: 48, minContrast: 90, maxNoise: 14, minSkew: 2.0)
         static let strong = Level(minDPI: 240, maxPaperSpread: -1, minContrast: 160, maxNoise: 7, minSkew: 0.4)
     }
 
@@ -43,11 +47,11 @@ struct ImagePreprocessor: Sendable {
 
     /// An image ready for OCR: `pix` (owned; 8-bit grey), its resolution, how much larger it
     /// is than the input, and the steps that made it.
-    final class Prepared: @unchecked Sendable {
-        let pix: UnsafeMutablePointer<PIX>
-        let dpi: Double
-        let scale: Double
-        let steps: [String]
+    package final class Prepared: @unchecked Sendable {
+        package let pix: UnsafeMutablePointer<PIX>
+        package let dpi: Double
+        package let scale: Double
+        package let steps: [String]
 
         init(pix: UnsafeMutablePointer<PIX>, dpi: Double, scale: Double, steps: [String]) {
             self.pix = pix; self.dpi = dpi; self.scale = scale; self.steps = steps
@@ -59,7 +63,7 @@ struct ImagePreprocessor: Sendable {
     /// A prepared copy of `input` (which is not changed), taken at `dpi`, first turned by
     /// `turns` quarter turns clockwise. `enlarge` (when allowed) sets the upscale factor
     /// instead of the resolution: print smaller than its resolution suggests.
-    func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0,
+    package func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0,
                  enlarge: Double? = nil) -> Prepared? {
         var steps: [String] = []
         let depth = pixGetDepth(input)
@@ -112,7 +116,7 @@ struct ImagePreprocessor: Sendable {
 
     /// The skew of the text in a grey image, in degrees (positive: clockwise), when leptonica
     /// finds it with at least `minConfidence` (its ratio of best to worst alignment score).
-    static func skew(of pix: UnsafeMutablePointer<PIX>, minConfidence: Float = 3) -> Double? {
+    package static func skew(of pix: UnsafeMutablePointer<PIX>, minConfidence: Float = 3) -> Double? {
         guard var binary = pixConvertTo1(pix, 160) else { return nil }
         defer { Leptonica.destroy(binary) }
         // The search is on a 2× reduced image by default; small images are searched at full size.

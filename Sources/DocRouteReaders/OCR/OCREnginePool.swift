@@ -23,7 +23,7 @@ public final class OCREnginePool: Sendable {
     }
 
     /// Runs `body` with an engine that no other thread uses meanwhile.
-    func withEngine<T>(_ body: (TesseractEngine) throws(DocRouteError) -> T) throws(DocRouteError) -> T {
+    package func withEngine<T>(_ body: (TesseractEngine) throws(DocRouteError) -> T) throws(DocRouteError) -> T {
         available.wait()
         defer { available.signal() }
         let engine: TesseractEngine

@@ -12,7 +12,7 @@ public final class OCRClock: Sendable {
     /// Milliseconds of OCR so far.
     public var milliseconds: Double { Double(nanoseconds.withLock { $0 }) / 1_000_000 }
 
-    func measure<T>(_ body: () throws(DocRouteError) -> T) throws(DocRouteError) -> T {
+    package func measure<T>(_ body: () throws(DocRouteError) -> T) throws(DocRouteError) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer {
             let elapsed = DispatchTime.now().uptimeNanoseconds - start

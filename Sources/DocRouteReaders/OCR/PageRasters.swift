@@ -22,7 +22,7 @@ public final class PageRasters: Sendable {
     /// Keeps a grey copy of `pix`, the image page `index` was recognised from: a point of that
     /// page, less `origin` (where the image's top left stands on the page), times
     /// `pixelsPerUnit` gives image pixels; `dpi` is its resolution.
-    func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double,
+    package func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double,
               origin: (x: Double, y: Double) = (0, 0)) {
         let bytes = Int(pixGetWidth(pix)) * Int(pixGetHeight(pix))
         guard used.withLock({ u in
@@ -36,7 +36,7 @@ public final class PageRasters: Sendable {
     }
 
     /// The raster of page `index` (0-based), if it was kept.
-    func page(_ index: Int) -> PageRaster? {
+    package func page(_ index: Int) -> PageRaster? {
         pages.withLock { $0[index] }
     }
 
@@ -47,14 +47,14 @@ public final class PageRasters: Sendable {
 /// One kept page image (all of the page, or the part of it that holds content). Leptonica
 /// images are only read after they are made (crops are new images), so one may be shared
 /// between threads.
-final class PageRaster: @unchecked Sendable {
-    let pix: UnsafeMutablePointer<PIX>
-    let pixelsPerUnit: Double
+package final class PageRaster: @unchecked Sendable {
+    package let pix: UnsafeMutablePointer<PIX>
+    package let pixelsPerUnit: Double
     /// Where the image's top left stands on the page, in page units.
-    let origin: (x: Double, y: Double)
-    let width: Int
-    let height: Int
-    let dpi: Int
+    package let origin: (x: Double, y: Double)
+    package let width: Int
+    package let height: Int
+    package let dpi: Int
 
     init(pix: UnsafeMutablePointer<PIX>, dpi: Int, pixelsPerUnit: Double, origin: (x: Double, y: Double) = (0, 0)) {
         self.pix = pix
@@ -68,13 +68,13 @@ final class PageRaster: @unchecked Sendable {
     deinit { Leptonica.destroy(pix) }
 
     /// `box` (page units) in this image's pixels.
-    func pixels(_ box: Box) -> Box {
+    package func pixels(_ box: Box) -> Box {
         Box(x0: (box.x0 - origin.x) * pixelsPerUnit, y0: (box.y0 - origin.y) * pixelsPerUnit,
             x1: (box.x1 - origin.x) * pixelsPerUnit, y1: (box.y1 - origin.y) * pixelsPerUnit)
     }
 
     /// `box` (this image's pixels) in page units.
-    func units(_ box: Box) -> Box {
+    package func units(_ box: Box) -> Box {
         Box(x0: box.x0 / pixelsPerUnit + origin.x, y0: box.y0 / pixelsPerUnit + origin.y,
             x1: box.x1 / pixelsPerUnit + origin.x, y1: box.y1 / pixelsPerUnit + origin.y)
     }

@@ -5,7 +5,7 @@ import struct DocRouteModel.Box
 /// What a page image looks like to OCR, measured from its grey pixels in one pass: paper and
 /// ink levels, how evenly the paper is lit, and how noisy it is. `ImagePreprocessor` decides
 /// from these which preparation steps pay.
-struct ImageProperties: Sendable, Hashable {
+package struct ImageProperties: Sendable, Hashable {
     var width: Int
     var height: Int
     /// Resolution the image was taken at (assumed 300 when it says nothing usable).
@@ -79,7 +79,7 @@ struct ImageProperties: Sendable, Hashable {
     }
 
     /// The value below which `fraction` of the counts lie.
-    static func percentile(_ counts: [Int], _ fraction: Double) -> Int {
+    package static func percentile(_ counts: [Int], _ fraction: Double) -> Int {
         let total = counts.reduce(0, +)
         guard total > 0 else { return 0 }
         let target = Int(Double(total) * fraction)

@@ -6,27 +6,31 @@ import struct DocRouteModel.Box
 /// Re-reads one value from its own box on a kept page image: a crop around the box,
 /// recognised as one line (or one block, for a value that wraps) by the values model, with the
 /// field's alphabet as a whitelist when its pattern gives one.
-struct RegionReader: Sendable {
+package struct RegionReader: Sendable {
     let pool: OCREnginePool
     let rasters: PageRasters
     let deadline: Deadline
     let clock: OCRClock
+
+    package init(pool: OCREnginePool, rasters: PageRasters, deadline: Deadline, clock: OCRClock) {
+        (self.pool, self.rasters, self.deadline, self.clock) = (pool, rasters, deadline, clock)
+    }
 
     /// Pixels per text line a crop is enlarged to.
     static let lineHeight = 48.0
 
     /// What a re-read saw: words joined by spaces, lines by newlines, their mean confidence,
     /// and the box (page units) around them.
-    struct Reading: Sendable, Hashable {
-        var text: String
-        var confidence: Double
+    package struct Reading: Sendable, Hashable {
+        package var text: String
+        package var confidence: Double
         var box: Box? = nil
     }
 
     /// The text in `box` (page units) of 0-based `page`, spanning `lines` text lines; nil when
     /// the page image was not kept or nothing was recognised. The crop takes in `margin` (a
     /// share of a line's height) around the box; `enlarge` brings small print to `lineHeight`.
-    func read(page: Int, box: Box, lines: Int, whitelist: String?, margin share: Double = 0.5,
+    package func read(page: Int, box: Box, lines: Int, whitelist: String?, margin share: Double = 0.5,
               enlarge: Bool = true) throws(DocRouteError) -> Reading? {
         guard let raster = rasters.page(page) else { return nil }
         try deadline.check()

@@ -43,18 +43,18 @@ public struct ReaderLimits: Sendable, Hashable {
 }
 
 /// A point in time after which reading a document gives up with `DocRouteError.timeout`.
-struct Deadline: Sendable {
+package struct Deadline: Sendable {
     let start: Date
     let seconds: Double
 
-    init(seconds: Double) {
+    package init(seconds: Double) {
         self.start = Date()
         self.seconds = seconds
     }
 
     var remaining: Double { seconds - Date().timeIntervalSince(start) }
 
-    func check() throws(DocRouteError) {
+    package func check() throws(DocRouteError) {
         if remaining <= 0 { throw .timeout(seconds: seconds) }
     }
 }

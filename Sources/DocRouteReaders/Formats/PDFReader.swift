@@ -11,7 +11,7 @@ import struct DocRouteModel.Box
 ///
 /// A PDF that needs a password to open is a typed `encrypted` error; one with only an owner
 /// password (an empty user password) is read.
-struct PDFReader {
+package struct PDFReader {
     let limits: ReaderLimits
     let deadline: Deadline
     let recognizer: PageRecognizer
@@ -204,5 +204,5 @@ struct PDFReader {
     }
 
     /// The poppler library version.
-    static var version: String { String(cString: poppler_get_version()) }
+    package static var version: String { String(cString: poppler_get_version()) }
 }

@@ -21,7 +21,7 @@ public struct FormatDetector: Sendable {
 
     /// Whether the first bytes of a file (up to 1024) are those of a PNG, JPEG, TIFF, PDF or
     /// ZIP: what `detect` reads by content.
-    static func hasDocumentSignature(_ head: [UInt8]) -> Bool {
+    package static func hasDocumentSignature(_ head: [UInt8]) -> Bool {
         ([pngMagic, jpegMagic] + tiffMagics + zipMagics).contains { head.starts(with: $0) } || hasPDFHeader(head)
     }
 

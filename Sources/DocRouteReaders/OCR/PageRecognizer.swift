@@ -265,10 +265,10 @@ struct PageRecognizer {
 }
 
 /// Leptonica's diagnostics go to stderr; DocRoute reports problems as typed errors instead.
-enum Leptonica {
+package enum Leptonica {
     static let silenced: Void = { _ = setMsgSeverity(6 /* L_SEVERITY_NONE */) }()
 
-    static func destroy(_ pix: UnsafeMutablePointer<PIX>) {
+    package static func destroy(_ pix: UnsafeMutablePointer<PIX>) {
         var p: UnsafeMutablePointer<PIX>? = pix
         pixDestroy(&p)
     }

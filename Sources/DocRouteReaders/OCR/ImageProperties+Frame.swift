@@ -11,7 +11,7 @@ extension ImageProperties {
     /// shadows and grey paper are not ink. A photo's dark surround (a card on a desk) is left
     /// out first: when the image's border is much darker than its paper, only the rows and
     /// columns that are mostly paper are searched. Nil when nothing is printed.
-    static func frame(of pix: UnsafeMutablePointer<PIX>) -> Box? {
+    package static func frame(of pix: UnsafeMutablePointer<PIX>) -> Box? {
         guard pixGetDepth(pix) == 8, pixGetWidth(pix) >= 32, pixGetHeight(pix) >= 32,
               let reduced = pixScaleAreaMap2(pix).flatMap({ half in
                   defer { Leptonica.destroy(half) }
