@@ -57,9 +57,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DocRouteExtraction",
+            dependencies: ["DocRouteModel", "DocRouteLLM"]
+        ),
+        .target(
             name: "DocRoute",
             dependencies: [
-                "DocRouteModel", "DocRouteReaders", "DocRouteLLM",
+                "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction",
                 "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -95,10 +99,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DocRouteTests", dependencies: [
-            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "CLeptonica",
+            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "CLeptonica",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction"]),
     ],
     swiftLanguageModes: [.v6]
 )

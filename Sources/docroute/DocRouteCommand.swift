@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocRoute
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// The `docroute` command line: thin commands over the DocRoute library.

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute eval DIR --pipeline … --truth truth.jsonl`: field-level precision, recall and F1

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute inspect FILE…`: the detected format and document model of each file, as JSON.

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import DocRouteLLM
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute templates list|show|forget|learn --templates FILE`: inspect and seed the store of

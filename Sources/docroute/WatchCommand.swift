@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute watch INBOX --pipeline … --out …`: the hot-folder daemon (see `WatchDaemon`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute worker`: the process a batch, eval, extract or watch command runs its documents

@@ -1,5 +1,6 @@
 import DocRoute
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import DocRouteLLM
 import Foundation

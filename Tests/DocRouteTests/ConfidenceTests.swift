@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import DocRouteLLM
 import Foundation

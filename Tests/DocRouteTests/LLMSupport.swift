@@ -1,6 +1,7 @@
 import Foundation
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 

@@ -3,6 +3,7 @@ import PropertyBased
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 
@@ -478,9 +479,9 @@ import Testing
         #expect(check(.identifier, "No. 4711") == "4711")
         #expect(check(.identifier, "#12345") == "12345")
         // Compared without spaces, case or a leading number sign.
-        #expect(Evaluation.same(.string("#BLR_1"), .string("BLR_1"), type: .identifier))
-        #expect(Evaluation.same(.string("DE 232 446 240"), .string("DE232446240"), type: .identifier))
-        #expect(!Evaluation.same(.string("BLR_1"), .string("BLR_2"), type: .identifier))
+        #expect(FieldValue.same(.string("#BLR_1"), .string("BLR_1"), type: .identifier))
+        #expect(FieldValue.same(.string("DE 232 446 240"), .string("DE232446240"), type: .identifier))
+        #expect(!FieldValue.same(.string("BLR_1"), .string("BLR_2"), type: .identifier))
         #expect(check(.identifier, "is for the billing period") == nil)
         #expect(check(.identifier, "Summary") == nil)
         #expect(check(.email, "azure.Interior24@example.com") == "azure.Interior24@example.com")

@@ -4,6 +4,7 @@ import Testing
 import ZIPFoundation
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 import struct DocRouteModel.Box

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
+@testable import DocRouteExtraction
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 import struct DocRouteModel.Box
@@ -148,7 +149,7 @@ import struct DocRouteModel.Box
         let truth = try Self.truth("png/card-person13-clean.png")
         for f in Self.spec.fields where f.required {
             #expect(record.fields[f.name]?.fromTemplate == true, "\(f.name)")
-            #expect(Self.values(record)[f.name].map { Evaluation.same($0, truth[f.name]!, type: f.type) } == true,
+            #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true,
                     "\(f.name): \(String(describing: record.fields[f.name]))")
         }
         #expect(try store.latest().first?.uses == 1)
@@ -236,7 +237,7 @@ import struct DocRouteModel.Box
             layoutOf[use.id] = layout
             let truth = try Self.truth("png/" + file)
             for f in Self.spec.fields where f.required {
-                #expect(Self.values(record)[f.name].map { Evaluation.same($0, truth[f.name]!, type: f.type) } == true, "\(file) \(f.name)")
+                #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true, "\(file) \(f.name)")
             }
         }
         #expect(Set(layoutOf.values) == ["card", "permit"])
@@ -316,7 +317,7 @@ import struct DocRouteModel.Box
     static func expectRight(_ record: Record, _ file: String) throws {
         let truth = try Self.truth(file)
         for f in Self.spec.fields where f.required {
-            #expect(Self.values(record)[f.name].map { Evaluation.same($0, truth[f.name]!, type: f.type) } == true, "\(f.name)")
+            #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true, "\(f.name)")
         }
     }
 }

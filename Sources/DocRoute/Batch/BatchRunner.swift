@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Runs a pipeline (in this process or in workers) over many files, `jobs` at a time, and

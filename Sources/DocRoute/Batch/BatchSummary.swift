@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Counts by status and median time per kind of document, for the end of a batch.

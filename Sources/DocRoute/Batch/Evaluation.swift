@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import DocRouteLLM
 
@@ -412,7 +413,7 @@ public struct Evaluation: Sendable, Encodable {
                 var s = Score()
                 switch (expected, predicted) {
                 case let (x?, y?):
-                    if same(x, y, type: types[name] ?? .text) { s.truePositives = 1 } else { s.falsePositives = 1; s.falseNegatives = 1 }
+                    if FieldValue.same(x, y, type: types[name] ?? .text) { s.truePositives = 1 } else { s.falsePositives = 1; s.falseNegatives = 1 }
                 case (_?, nil): s.falseNegatives = 1
                 case (nil, _?): s.falsePositives = 1
                 case (nil, nil): continue
@@ -471,25 +472,6 @@ public struct Evaluation: Sendable, Encodable {
     }
 
     static func key(_ file: String, _ row: Int?) -> String { row.map { "\(file)#\($0)" } ?? file }
-
-    static func same(_ a: FieldValue, _ b: FieldValue, type: FieldType) -> Bool {
-        switch (a, b) {
-        case let (.number(x), .number(y)): return x == y
-        case let (.number(x), .string(s)), let (.string(s), .number(x)): return Decimal(string: s) == x
-        case let (.string(x), .string(y)):
-            if type == .mrz { return x.filter { !$0.isWhitespace } == y.filter { !$0.isWhitespace } }
-            if type == .identifier { return identifierKey(x) == identifierKey(y) }
-            return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
-        }
-    }
-
-    /// An identifier as compared: without spaces and without the number sign a label leaves
-    /// in front of it (`# BLR_1` and `BLR_1`, `DE 232 446 240` and `DE232446240` are the same).
-    static func identifierKey(_ s: String) -> String {
-        var key = s.filter { !$0.isWhitespace }.uppercased()
-        while let c = key.first, "#№:".contains(c) { key.removeFirst() }
-        return key
-    }
 
     static func median(_ sorted: [Double]) -> Double { percentile(sorted, 0.5) }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// The SHA-256 of a file's content, read in 1 MiB pieces: how records, `--resume` and the

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Reads many files with up to `jobs` threads and returns their reports in input order.

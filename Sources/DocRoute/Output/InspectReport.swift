@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// What `docroute inspect` prints for one file: its detected format and document model, or

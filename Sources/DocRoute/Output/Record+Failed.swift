@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 extension Record {
     /// The one record of a document that gave none of its own (unreadable, crashed, set

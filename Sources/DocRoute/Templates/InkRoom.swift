@@ -1,6 +1,7 @@
 import CLeptonica
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import struct DocRouteModel.Box
 

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 extension TemplateReader {
     /// Each field's region read from a text layer: the words whose centres stand in it once

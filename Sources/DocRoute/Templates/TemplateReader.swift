@@ -2,6 +2,7 @@ import CLeptonica
 import Foundation
 import Synchronization
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import struct DocRouteModel.Box
 

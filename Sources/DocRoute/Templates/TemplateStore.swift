@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting

@@ -3,6 +3,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 #endif
 

@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// A small HTTP server on 127.0.0.1 for operators: `GET /healthz` (200 `ok` while the daemon

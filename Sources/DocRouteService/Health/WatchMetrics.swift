@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 import DocRouteLLM
 

@@ -1,5 +1,6 @@
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// Lists the documents waiting in an inbox and says which have stopped changing: a file is

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// The watch daemon's memory: one SQLite row per document that landed in the inbox, by path

@@ -1,6 +1,7 @@
 import DocRoute
 import Foundation
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 extension WatchDaemon {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// `docroute watch`: turns a hot folder into a stream of records, one per document that

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import DocRouteModel
+import DocRouteExtraction
 import DocRouteReaders
 
 /// The daemon as a swift-service-lifecycle service: SIGTERM/SIGINT stop it from taking new

@@ -1,0 +1,107 @@
+import DocRouteModel
+extension Router {
+    /// The fields of `document` as read from a learned template's regions: each region's
+    /// reading is validated (and repaired, and re-read by the values model) like any
+    /// candidate, under the `replacement` strategy, and marked `from_template`. Cross-checks
+    /// run on what the document holds (a text layer: all of it; an image: only what was read).
+    /// `numberLine` is a TD1 zone's first line read on its own (see `crossCheckNumberLine`).
+    package func extract(templateCandidates candidates: CandidateSet, document: Document, reread: (any Rereader)?,
+                 reason: String, numberLine: String? = nil) -> Extraction {
+        var state = FillState(reader: reread)
+        // The number is re-read by the values model only if the zone's number line leaves it
+        // unconfirmed: a check digit that verifies it says more than a second reading.
+        let number = numberLine == nil ? nil : spec.fields.first(where: { $0.mrz == .documentNumber })
+        if let number { state.rereadsByField[number.name] = FillState.maxRereadsPerField }
+        fill(&state, with: candidates, strategy: .replacement)
+        crossCheckMRZ(document, state: &state)
+        if let numberLine, let number {
+            crossCheckNumberLine(numberLine, state: &state)
+            if state.filled[number.name]?.checks["mrz"] == nil {
+                state.forget(number.name)
+                fill(&state, with: candidates, strategy: .replacement, only: [number])
+                crossCheckNumberLine(numberLine, state: &state)
+            }
+        }
+        crossCheckSums(document, layout: TextLayout(document), state: &state)
+        var fields = weighed(state.result(spec.fields), others: state.others)
+        // Every value came from a region of the template: a field's own, or its zone's.
+        for (name, f) in fields where f.valid && (f.strategy == .replacement || f.strategy == .mrz) {
+            fields[name]?.fromTemplate = true
+        }
+        var route = Record.Route(order: [.replacement], strategies: [.replacement], reason: reason)
+        route.rereads = state.rereads
+        return Extraction(fields: fields, template: nil, route: route, warnings: state.warnings)
+    }
+}
+
+extension Router {
+    /// Checks the document number read from its region against a TD1 zone's first line read on
+    /// its own (document code, issuing state, number, check digit: a sixth of the zone's reading
+    /// time). The one reading the number's check digit and the field's rules accept, taking each
+    /// character the two readings differ in from either (`reconcile`), is taken: the printed
+    /// value made as sure as a zone makes it (`checks.mrz = agrees`), or corrected to it
+    /// (`corrected`, as `crossCheckMRZ` does). A printed value whose look-alike was repaired
+    /// (I → 1 where the pattern has no I) is checked as repaired, so two readings of the same
+    /// look-alike agree on the repair when the digit verifies it. Otherwise nothing changes;
+    /// long numbers (continued in the optional data) are left alone.
+    func crossCheckNumberLine(_ line: String, state: inout FillState) {
+        guard let f = spec.fields.first(where: { $0.mrz == .documentNumber }), let validator = validators[f.name],
+              var printed = state.filled[f.name], let value = printed.value else { return }
+        let a = Array(line.filter { $0 != " " })
+        guard a.count >= 15, a[14].isASCII, a[14].isNumber else { return }
+        let digit = a[14]
+        func accepts(_ number: String) -> Bool? {
+            guard number.count <= 9, case .success = validator.validate(number) else { return false }
+            return CheckDigits.icao(number.padding(toLength: 9, withPad: "<", startingAt: 0)).map { Character(String($0)) } == digit
+        }
+        let zone = String(a[5..<14]).replacingOccurrences(of: "<", with: "")
+        let read = value.description
+        // Readings of different lengths: the zone's, when the printed one fails the digit.
+        guard let proven = read == zone ? zone : Self.reconcile(printed: read, zone: zone, accepts: accepts),
+              accepts(proven) == true, case .success(let v) = validator.validate(proven) else { return }
+        if v.value == value {
+            printed.checks["mrz"] = .agrees
+            printed.confidence = max(printed.confidence, Self.zoneConfidence)
+        } else {
+            printed.value = v.value
+            printed.raw = proven
+            printed.strategy = .mrz
+            printed.confidence = Self.zoneConfidence
+            printed.checks["mrz"] = .corrected
+            state.warnings.append("\(f.name): printed \"\(value)\" fails the machine-readable zone's check digit; \"\(proven)\" taken")
+        }
+        state.filled[f.name] = printed
+    }
+
+    /// `fields` made to agree with a labelled record: a field whose value differs from
+    /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
+    /// value, when some do (in reading order, runs of up to eight words of one line); fields
+    /// the truth does not name are dropped, and so are truth values printed nowhere.
+    package func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document) -> [String: Record.Field] {
+        var out: [String: Record.Field] = [:]
+        for field in spec.fields {
+            guard let expected = truth[field.name], let validator = validators[field.name] else { continue }
+            if let f = fields[field.name], f.valid, let v = f.value, FieldValue.same(expected, v, type: field.type), f.box != nil {
+                out[field.name] = f
+                continue
+            }
+            search: for page in document.pages {
+                let lines = Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }
+                for (_, words) in lines {
+                    for start in words.indices {
+                        for end in start..<min(words.count, start + 8) {
+                            let run = words[start...end]
+                            let text = run.map(\.text).joined(separator: " ")
+                            guard case .success(let v) = validator.validate(text), FieldValue.same(expected, v.value, type: field.type) else { continue }
+                            let box = run.dropFirst().reduce(run.first!.box!) { $0.union($1.box!) }
+                            out[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 1, strategy: .replacement,
+                                                           page: page.index + 1, box: box, valid: true, tried: [])
+                            break search
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
