@@ -61,9 +61,16 @@ let package = Package(
             dependencies: ["DocRouteModel", "DocRouteLLM"]
         ),
         .target(
+            name: "DocRouteForms",
+            dependencies: [
+                "DocRouteModel", "DocRouteReaders", "DocRouteExtraction", "CLeptonica",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "DocRoute",
             dependencies: [
-                "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction",
+                "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
                 "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -99,10 +106,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DocRouteTests", dependencies: [
-            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "CLeptonica",
+            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms", "CLeptonica",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms"]),
     ],
     swiftLanguageModes: [.v6]
 )

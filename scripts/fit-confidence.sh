@@ -2,7 +2,7 @@
 # Fits the shipped confidence model (issue 21): scores the labelled sets below with
 # `eval --outcomes` into Calibration/outcomes/ (each value's evidence and whether it was right),
 # then fits one logistic model across them with `fit-confidence`, which reports every set as
-# held out of the fit and writes Sources/DocRoute/Pipeline/ConfidenceModel+Shipped.swift.
+# held out of the fit and writes Sources/DocRouteExtraction/Confidence/ConfidenceModel+Shipped.swift.
 # The fit from Calibration/outcomes/ is exact and tested; re-run this script when extraction
 # changes what it finds. Needs the corpora in ../shared and `pip install reportlab==4.2.5 pillow`.
 set -euo pipefail
@@ -36,4 +36,4 @@ eval_set docile "$fd/docile" invoice --partial-truth --truth Calibration/truth/d
 for kind in invoice receipt identity; do
     SET=mindee eval_set "mindee-$kind" "$fd/mindee" "$kind" --partial-truth --truth "Calibration/truth/mindee-$kind.jsonl"
 done
-"$bin" fit-confidence "$out"/*.jsonl --write Sources/DocRoute/Pipeline/ConfidenceModel+Shipped.swift
+"$bin" fit-confidence "$out"/*.jsonl --write Sources/DocRouteExtraction/Confidence/ConfidenceModel+Shipped.swift

@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute batch DIR --pipeline …`: every document of a folder through a pipeline, in

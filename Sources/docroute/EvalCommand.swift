@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute eval DIR --pipeline … --truth truth.jsonl`: field-level precision, recall and F1

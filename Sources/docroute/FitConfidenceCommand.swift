@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute fit-confidence OUTCOMES...`: fits the shipped confidence model to scored records
@@ -16,7 +17,7 @@ struct FitConfidenceCommand: ParsableCommand {
     @Argument(help: "Files written by eval --outcomes (one set per file, or several).")
     var outcomes: [String]
 
-    @Option(help: "Write the model fitted on every set as Swift source here (Sources/DocRoute/Pipeline/ConfidenceModel+Shipped.swift).")
+    @Option(help: "Write the model fitted on every set as Swift source here (Sources/DocRouteExtraction/Confidence/ConfidenceModel+Shipped.swift).")
     var write: String?
 
     @Flag(help: "List each held-out set's wrong values that its model gave 0.9 or more, with their features.")

@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 import DocRouteLLM
 

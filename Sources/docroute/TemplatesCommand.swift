@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute templates list|show|forget|learn --templates FILE`: inspect and seed the store of

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute watch INBOX --pipeline … --out …`: the hot-folder daemon (see `WatchDaemon`).

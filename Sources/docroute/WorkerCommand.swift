@@ -3,6 +3,7 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute worker`: the process a batch, eval, extract or watch command runs its documents

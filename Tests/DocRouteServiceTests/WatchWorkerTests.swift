@@ -1,6 +1,7 @@
 import DocRoute
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 import DocRouteLLM
 import Foundation

@@ -1,5 +1,6 @@
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 import DocRouteLLM
 import Foundation

@@ -2,6 +2,7 @@ import Foundation
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
+@testable import DocRouteForms
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 

@@ -5,6 +5,7 @@ import ZIPFoundation
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
+@testable import DocRouteForms
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 import struct DocRouteModel.Box

@@ -3,6 +3,7 @@ import Testing
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
+@testable import DocRouteForms
 @testable import DocRouteReaders
 @testable import DocRouteLLM
 

@@ -1,6 +1,7 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// Runs a pipeline (in this process or in workers) over many files, `jobs` at a time, and

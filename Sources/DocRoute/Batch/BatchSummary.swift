@@ -1,6 +1,7 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// Counts by status and median time per kind of document, for the end of a batch.

@@ -2,6 +2,7 @@ import CLeptonica
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 import struct DocRouteModel.Box
 

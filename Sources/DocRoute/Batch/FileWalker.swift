@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 #endif
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// Runs `work(i)` for `0..<count` on up to `jobs` threads and hands each result to `emit` on

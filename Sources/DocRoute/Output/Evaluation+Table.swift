@@ -1,6 +1,7 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 extension Evaluation {

@@ -2,6 +2,7 @@ import CLibXML2
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// What `docroute inspect` prints for one file: its detected format and document model, or

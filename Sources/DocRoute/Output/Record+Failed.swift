@@ -1,5 +1,6 @@
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 extension Record {
     /// The one record of a document that gave none of its own (unreadable, crashed, set

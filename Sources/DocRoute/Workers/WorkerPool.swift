@@ -4,6 +4,7 @@ import Synchronization
 import Glibc
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 #endif
 

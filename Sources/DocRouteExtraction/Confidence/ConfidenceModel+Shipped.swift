@@ -1,4 +1,3 @@
-import DocRouteModel
 // Written by `docroute fit-confidence` (see scripts/fit-confidence.sh): do not edit by hand.
 extension ConfidenceModel {
     /// The model fitted across pipelines on `Calibration/outcomes/` (cards-31337, cards-31337-labels, docile, invoice2data, invoices-31338, kleister-nda, mindee, samples-identity).

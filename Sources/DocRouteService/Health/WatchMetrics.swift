@@ -2,6 +2,7 @@ import Foundation
 import Prometheus
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 import DocRouteLLM
 

@@ -1,6 +1,7 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// Lists the documents waiting in an inbox and says which have stopped changing: a file is

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// The watch daemon's memory: one SQLite row per document that landed in the inbox, by path

@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// `docroute watch`: turns a hot folder into a stream of records, one per document that

@@ -2,6 +2,7 @@ import Foundation
 import ServiceLifecycle
 import DocRouteModel
 import DocRouteExtraction
+import DocRouteForms
 import DocRouteReaders
 
 /// The daemon as a swift-service-lifecycle service: SIGTERM/SIGINT stop it from taking new

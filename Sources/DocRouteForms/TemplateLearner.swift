@@ -7,18 +7,22 @@ import DocRouteReaders
 /// each field's value gives a region (from where the value starts to the next printed thing
 /// on its line), the other words give the fingerprint, and for OCR'd pages a few fixed words
 /// spread over the page become the anchors that locate later copies.
-struct TemplateLearner: Sendable {
+package struct TemplateLearner: Sendable {
     let spec: PipelineSpec
 
+    package init(spec: PipelineSpec) {
+        self.spec = spec
+    }
+
     /// Why a document cannot make a template.
-    enum Refusal: Error, CustomStringConvertible {
+    package enum Refusal: Error, CustomStringConvertible {
         case noGeometry
         case mixedPages
         case noFrame(page: Int)
         case missing([String])
         case tooFewAnchors
 
-        var description: String {
+        package var description: String {
             switch self {
             case .noGeometry: "its pages have no geometry (DOCX, XLSX)"
             case .mixedPages: "some pages have a text layer and others were OCR'd"
@@ -34,7 +38,7 @@ struct TemplateLearner: Sendable {
 
     /// The template of `document`, whose fields `fields` are (valid ones with a page and box
     /// give regions); `rasters` holds the images of its OCR'd pages (their frames).
-    func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<LearnedTemplate, Refusal> {
+    package func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<LearnedTemplate, Refusal> {
         let (document, fields, rasters) = Self.upright(document, fields: fields, rasters: rasters)
         let pages = document.pages
         guard !pages.isEmpty, pages.allSatisfy({ $0.unit != .none && $0.width > 0 && $0.height > 0 }) else { return .failure(.noGeometry) }

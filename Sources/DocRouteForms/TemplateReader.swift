@@ -10,12 +10,16 @@ import struct DocRouteModel.Box
 /// the image is deskewed and its frame found (no OCR), a few anchor lines are read where the
 /// frame puts them, the words found there fix the copy's shift and scale, and then only the
 /// fields' regions are read. A copy whose anchors are not where they should be is not read.
-struct TemplateReader: Sendable {
+package struct TemplateReader: Sendable {
     /// The page model: anchors and values are read with it (the router re-reads text values
     /// with the values model, as on the full path).
     let pool: OCREnginePool
     let deadline: Deadline
     let clock: OCRClock
+
+    package init(pool: OCREnginePool, deadline: Deadline, clock: OCRClock) {
+        (self.pool, self.deadline, self.clock) = (pool, deadline, clock)
+    }
 
     /// A template needs at least this share of the anchors it probes found in place.
     static let minScore = 0.6
@@ -28,13 +32,13 @@ struct TemplateReader: Sendable {
     static let minSkew = 0.3
 
     /// An image ready to be located: grey, deskewed, with its frame (pixels).
-    final class Image: @unchecked Sendable {
-        let pix: UnsafeMutablePointer<PIX>
-        let dpi: Int
+    package final class Image: @unchecked Sendable {
+        package let pix: UnsafeMutablePointer<PIX>
+        package let dpi: Int
         /// How much larger than the input it is (enlarged low-resolution images).
-        let scale: Double
+        package let scale: Double
         let frame: Box
-        let steps: [String]
+        package let steps: [String]
 
         init(pix: UnsafeMutablePointer<PIX>, dpi: Int, scale: Double, frame: Box, steps: [String]) {
             self.pix = pix; self.dpi = dpi; self.scale = scale; self.frame = frame; self.steps = steps
@@ -42,8 +46,8 @@ struct TemplateReader: Sendable {
 
         deinit { Leptonica.destroy(pix) }
 
-        var width: Double { Double(pixGetWidth(pix)) }
-        var height: Double { Double(pixGetHeight(pix)) }
+        package var width: Double { Double(pixGetWidth(pix)) }
+        package var height: Double { Double(pixGetHeight(pix)) }
     }
 
     /// `pix` turned upright (a new image, the caller's to free) and the angle it was turned by
@@ -59,7 +63,7 @@ struct TemplateReader: Sendable {
     /// `input` prepared as the full path prepares a first reading (`ImagePreprocessor`, light:
     /// grey, enlarged when of low resolution, evened, despeckled, contrast stretched), then
     /// deskewed even slightly, with its frame; nil when nothing is printed on it.
-    static func image(_ input: UnsafeMutablePointer<PIX>, dpi: Int, preprocessor: ImagePreprocessor) -> Image? {
+    package static func image(_ input: UnsafeMutablePointer<PIX>, dpi: Int, preprocessor: ImagePreprocessor) -> Image? {
         guard let prepared = preprocessor.prepare(input, dpi: Double(dpi), level: .light),
               var pix = pixCopy(nil, prepared.pix) else { return nil }
         var steps = prepared.steps
@@ -130,13 +134,13 @@ struct TemplateReader: Sendable {
     }
 
     /// A template located on an image.
-    struct Located: Sendable {
-        let template: LearnedTemplate
+    package struct Located: Sendable {
+        package let template: LearnedTemplate
         /// The share of probed anchors found in place.
-        let score: Double
+        package let score: Double
         let map: Map
         /// The anchor words found (pixels).
-        let anchors: [TextSpan]
+        package let anchors: [TextSpan]
     }
 
     /// Whether `template` can be tried on a one-page image whose frame is `frame`.
@@ -149,7 +153,7 @@ struct TemplateReader: Sendable {
 
     /// The first of `templates` whose anchors stand in `image` where its frame puts them, and
     /// each template's score on the way.
-    func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (Located?, scores: [String: Double]) {
+    package func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (Located?, scores: [String: Double]) {
         var scores: [String: Double] = [:]
         for t in templates where Self.applies(t, frame: image.frame) {
             let byInk = try locateByInk(image, t)
@@ -269,9 +273,9 @@ struct TemplateReader: Sendable {
 
     /// What was read on a located copy: each field's region as a candidate, and the TD1 zone's
     /// number line when it was asked for (see `numberLine`).
-    struct Readings {
-        var candidates: CandidateSet = [:]
-        var numberLine: String?
+    package struct Readings {
+        package var candidates: CandidateSet = [:]
+        package var numberLine: String?
     }
 
     /// Each field's region on the located copy, read from page 0 of `rasters` (the located
@@ -280,7 +284,7 @@ struct TemplateReader: Sendable {
     /// not re-read. Only the printed run at the region's start is read (see `ink`): the room
     /// after a short value holds nothing but paper, and noise on it would be read as letters.
     /// With `numberLine`, the zone's number line is read too (by the page model).
-    func read(_ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
+    package func read(_ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
               byValues: Set<String>, numberLine: Bool) throws(DocRouteError) -> Readings {
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
@@ -411,7 +415,7 @@ struct TemplateReader: Sendable {
     /// The template's machine-readable zone read on the located copy by `reader` (as the full
     /// path re-reads a zone: with the zone's alphabet; at its own size), one word per line, so that the router
     /// finds and checks it; empty when the template has none.
-    static func zone(_ located: Located, image: Image, reader: RegionReader, firstLine: Int) throws(DocRouteError) -> [TextSpan] {
+    package static func zone(_ located: Located, image: Image, reader: RegionReader, firstLine: Int) throws(DocRouteError) -> [TextSpan] {
         guard let zone = located.template.zone, zone.page == 0 else { return [] }
         let box = located.map.pixels(zone.area).scaled(by: 1 / image.scale)
         guard let reading = try reader.read(page: 0, box: box, lines: zone.lines, whitelist: MRZZone.alphabet, enlarge: false) else { return [] }

@@ -5,7 +5,7 @@ extension TemplateReader {
     /// Each field's region read from a text layer: the words whose centres stand in it once
     /// the document is mapped onto the template (`alignment`, from their fingerprints), in
     /// reading order, copied as printed.
-    static func candidates(_ document: Document, template: LearnedTemplate, alignment: LayoutFingerprint.Alignment) -> CandidateSet {
+    package static func candidates(_ document: Document, template: LearnedTemplate, alignment: LayoutFingerprint.Alignment) -> CandidateSet {
         let toDocument = (x: alignment.x.inverse, y: alignment.y.inverse)
         var out: CandidateSet = [:]
         for (name, region) in template.regions where region.page < document.pages.count {
