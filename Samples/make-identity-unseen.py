@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Makes Samples/identity-unseen/: degraded card images whose layouts the identity pipeline has
-never seen, and truth.jsonl. They exist to measure the LLM fallback (README "LLM fallback").
+never seen, and truth.jsonl. They exist to measure the LLM fallback (docs/llm.md).
 
 The cards print the same facts as Samples/identity/ but under labels the pipeline does not list
 (Italian and Dutch), with no machine-readable zone, so that label, table and template strategies

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The F1 floors (see README "Accuracy"): the identity samples' structured documents must be
+# The F1 floors (see docs/accuracy.md): the identity samples' structured documents must be
 # exact and their images and scans at least issue 3's target of 0.98, with values at 0.9 or
 # more right 99 % of the time and `ok` records fully right 95 % (issue 21); the shipped invoice
 # pipeline must reach issue 20's targets on fields-dev's real invoices on its six fields (text

@@ -490,7 +490,7 @@ import struct DocRouteModel.Box
     }
 
     /// A seed no fit or tuning has used (identity's calibration was fitted on Samples/identity
-    /// and the sets of seeds 4242 and 4243; README "Confidence").
+    /// and the sets of seeds 4242 and 4243; docs/extraction.md, "Confidence").
     static let heldOutSeed = 61807
 
     @Test func calibrationKeepsSureValuesRightOnCardsItWasNotFittedOn() throws {
