@@ -1,7 +1,6 @@
 import CLeptonica
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
 import DocRouteReaders
 import struct DocRouteModel.Box
 

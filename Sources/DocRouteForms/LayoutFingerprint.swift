@@ -1,7 +1,6 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
-import DocRouteReaders
 
 /// What stays the same between copies of one layout: the shape of its pages and its fixed
 /// words (labels, titles) where they stand, normalised to the page. A template keeps the

@@ -1,5 +1,4 @@
 import DocRouteModel
-import DocRouteExtraction
 import DocRouteReaders
 /// A layout learned from a document extracted well: what identifies it (its fingerprint and
 /// the fixed words that locate a copy of it) and where each field's value stands, so that

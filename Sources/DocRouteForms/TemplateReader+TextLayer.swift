@@ -1,6 +1,5 @@
 import DocRouteModel
 import DocRouteExtraction
-import DocRouteReaders
 extension TemplateReader {
     /// Each field's region read from a text layer: the words whose centres stand in it once
     /// the document is mapped onto the template (`alignment`, from their fingerprints), in

@@ -1,8 +1,6 @@
 import Foundation
 import GRDB
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteReaders
 
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting
 /// a template removes all its versions. Safe to share between threads and processes.

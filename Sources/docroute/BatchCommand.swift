@@ -2,9 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute batch DIR --pipeline …`: every document of a folder through a pipeline, in
 /// parallel; records to stdout or a JSON Lines file, progress and a summary on stderr.

@@ -2,9 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute bench [PATH…]`: median read time per document and page for each format, and OCR
 /// scaling from one thread to several.

@@ -2,10 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 
 /// `docroute bench-templates DIR --pipeline …`: the learned-template benchmark (see
 /// `TemplateBenchmark`); JSON on stdout.

@@ -1,9 +1,6 @@
 import ArgumentParser
 import DocRoute
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// The `docroute` command line: thin commands over the DocRoute library.
 @main

@@ -2,9 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute eval DIR --pipeline … --truth truth.jsonl`: field-level precision, recall and F1
 /// against labelled documents, with thresholds that make it a regression gate.

@@ -2,9 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute extract FILE… --pipeline NAME|PATH`: one JSON record per document (or register
 /// row) on stdout, as JSON Lines.

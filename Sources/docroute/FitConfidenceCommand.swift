@@ -3,8 +3,6 @@ import DocRoute
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute fit-confidence OUTCOMES...`: fits the shipped confidence model to scored records
 /// of several labelled sets (`eval --outcomes`), reporting each set as held out of the fit.

@@ -2,8 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
 import DocRouteReaders
 
 /// `docroute inspect FILE…`: the detected format and document model of each file, as JSON.

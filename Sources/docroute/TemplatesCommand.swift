@@ -2,7 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
 import DocRouteForms
 import DocRouteReaders
 

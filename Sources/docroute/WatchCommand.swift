@@ -1,13 +1,9 @@
 import ArgumentParser
-import DocRoute
 import DocRouteService
 import Foundation
 import Logging
 import ServiceLifecycle
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute watch INBOX --pipeline … --out …`: the hot-folder daemon (see `WatchDaemon`).
 struct WatchCommand: AsyncParsableCommand {

@@ -2,9 +2,6 @@ import ArgumentParser
 import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute worker`: the process a batch, eval, extract or watch command runs its documents
 /// in (see `WorkerLoop`). Hidden: started by those commands, never by hand.

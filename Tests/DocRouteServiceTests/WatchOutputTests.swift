@@ -1,8 +1,5 @@
 import DocRoute
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 import DocRouteLLM
 import Foundation
 import Logging

@@ -1,8 +1,4 @@
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,9 +1,4 @@
-import DocRoute
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 import Foundation
 import Testing
 @testable import DocRouteService

@@ -3,9 +3,6 @@ import Testing
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Honest confidence (issue 21): a value's evidence, the shipped confidence model, the status
 /// and review reasons it gives, and the model's fit reproduced from its data.

@@ -2,10 +2,7 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// The shared corpora in ../shared/corpora: real files nobody here wrote.
 @Suite(.serialized) struct CorpusTests {

@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Format detection by content: lying extensions, truncated and empty files, encrypted OOXML,
 /// legacy OLE2, ZIPs that are not OOXML.

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// The `docroute` binary itself, run as a user runs it.
 @Suite struct EndToEndTests {

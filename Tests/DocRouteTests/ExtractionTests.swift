@@ -3,9 +3,7 @@ import Testing
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// The identity pipeline on the labelled samples, through the library.
 @Suite struct ExtractionTests {

@@ -3,8 +3,6 @@ import Testing
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
 @testable import DocRouteLLM
 
 /// The LLM backend without a server: parsing answers, copying spans, building requests.

@@ -1,12 +1,8 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Issue 19: random word boxes, lines, labels and overlaps, and random tables with spans up to
 /// a whole sheet, through the layout, table, replacement and direct code of every shipped

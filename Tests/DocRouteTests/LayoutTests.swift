@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Visual lines, label→value pairs across the OCR engine's blocks, value shapes, symbol
 /// labels, currencies, titles and repeated labels, on documents built word by word.

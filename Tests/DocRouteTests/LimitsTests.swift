@@ -2,12 +2,8 @@ import CLeptonica
 import Foundation
 import Testing
 import ZIPFoundation
-@testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Caps on untrusted input, each a typed error.

@@ -2,10 +2,7 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// One engine per thread: concurrent reads give the same words as serial ones.
 @Suite struct OCREnginePoolTests {

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 @testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Pipeline specs: the shipped ones load; malformed ones name file, line and key.
 @Suite struct PipelineSpecTests {

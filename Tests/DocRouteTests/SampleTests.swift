@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Every reader on the Samples/ files: what was put in comes out.
 @Suite(.serialized) struct SampleTests {

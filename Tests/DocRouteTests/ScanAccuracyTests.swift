@@ -4,9 +4,7 @@ import Testing
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Issue 6: preparation of images from their measured properties, machine-readable zones

@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Label matching, the three strategies and the router, on documents built word by word.
 @Suite struct StrategyTests {

@@ -1,10 +1,7 @@
 import Foundation
 @testable import DocRoute
 @testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Paths and helpers shared by the tests.
 enum Support {

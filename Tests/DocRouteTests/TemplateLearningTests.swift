@@ -6,7 +6,6 @@ import Testing
 @testable import DocRouteExtraction
 @testable import DocRouteForms
 @testable import DocRouteReaders
-@testable import DocRouteLLM
 import struct DocRouteModel.Box
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.

@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteExtraction
-@testable import DocRouteForms
-@testable import DocRouteReaders
-@testable import DocRouteLLM
 
 /// Check digits, dates, numbers, enums, patterns and OCR-confusion repair.
 @Suite struct ValidationTests {

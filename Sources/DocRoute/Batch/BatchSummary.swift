@@ -1,8 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// Counts by status and median time per kind of document, for the end of a batch.
 public struct BatchSummary: Sendable, Encodable {

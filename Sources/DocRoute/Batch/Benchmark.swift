@@ -1,8 +1,6 @@
 import CLeptonica
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
 import DocRouteReaders
 import struct DocRouteModel.Box
 

@@ -1,7 +1,4 @@
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 /// Turns one file into its records: a `Pipeline` in this process, or a `WorkerPool` that runs
 /// the pipeline in worker processes. Never throws: a document that cannot be done gives one
 /// `failed` record with a typed error.

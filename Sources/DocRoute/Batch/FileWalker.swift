@@ -2,8 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
 import DocRouteReaders
 #endif
 

@@ -1,7 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
 import DocRouteReaders
 
 /// Reads many files with up to `jobs` threads and returns their reports in input order.

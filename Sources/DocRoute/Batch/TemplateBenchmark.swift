@@ -1,9 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 
 /// Measures what learned templates buy on a stream of labelled documents: the same files read
 /// in order, one at a time, by the full path and by a pipeline that learns templates as it goes;

@@ -1,8 +1,6 @@
 import CLibXML2
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
 import DocRouteReaders
 
 /// What `docroute inspect` prints for one file: its detected format and document model, or
@@ -66,12 +64,4 @@ public struct InspectReport: Sendable, Encodable {
         self.error = error
         self.timingsMs = 0
     }
-}
-
-/// Versions of DocRoute and of the libraries that read documents.
-public enum Versions {
-    public static let docroute = "0.1.0"
-    public static var tesseract: String { OCREnginePool.tesseractVersion }
-    public static var poppler: String { PDFReader.version }
-    public static var libxml2: String { LIBXML_DOTTED_VERSION }
 }

@@ -1,7 +1,4 @@
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 extension Record {
     /// The one record of a document that gave none of its own (unreadable, crashed, set
     /// aside): `failed`, not read, with its typed error.

@@ -1,8 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 extension Record {
     /// The record as one line of JSON with sorted keys (or indented, when `pretty`); never empty.

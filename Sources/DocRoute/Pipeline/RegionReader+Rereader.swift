@@ -1,7 +1,6 @@
 import DocRouteModel
 import DocRouteReaders
 import DocRouteExtraction
-import DocRouteForms
 
 /// The values model's region reader is what answers the router's re-reads.
 extension RegionReader: Rereader {

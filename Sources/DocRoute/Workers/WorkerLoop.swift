@@ -2,9 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// The worker's side: reads one request per line on stdin, `{"path": "…"}`, and answers each

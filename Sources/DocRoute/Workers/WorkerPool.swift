@@ -3,9 +3,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// Runs a pipeline in worker processes, so that no document can take down the caller: a worker

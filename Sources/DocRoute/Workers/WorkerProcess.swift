@@ -3,9 +3,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// One worker: the docroute executable running its `worker` command, sent one document at a

@@ -1,6 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteLLM
 
 /// Turns a valid value's evidence (how its label matched, where it stood, OCR's certainty,
 /// agreeing and rival readings, cross-checks) into the probability that it is right: a

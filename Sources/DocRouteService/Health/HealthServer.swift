@@ -4,9 +4,6 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// A small HTTP server on 127.0.0.1 for operators: `GET /healthz` (200 `ok` while the daemon
 /// runs) and `GET /metrics` (Prometheus text). Runs as a service beside the daemon.

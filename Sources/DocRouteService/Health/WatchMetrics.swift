@@ -1,10 +1,6 @@
 import Foundation
 import Prometheus
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 
 /// The daemon's Prometheus metrics, served at `/metrics`: documents by outcome, records by
 /// status, queue depth, time per document, LLM calls, output errors.

@@ -2,9 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// Sleeps until something happens in the inbox, a timeout passes, or `wake()` is called.

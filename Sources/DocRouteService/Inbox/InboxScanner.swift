@@ -1,8 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// Lists the documents waiting in an inbox and says which have stopped changing: a file is
 /// taken only once its size and modification time have stayed the same for `settle` seconds,

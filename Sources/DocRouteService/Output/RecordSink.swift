@@ -2,9 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// Where the daemon's records go, durably and exactly once.

@@ -1,9 +1,6 @@
 import Foundation
 import GRDB
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// The watch daemon's memory: one SQLite row per document that landed in the inbox, by path
 /// and by content hash, with its status, attempts and last error. It is what makes a restart

@@ -1,9 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 
 /// How `docroute watch` runs: the inbox, where records go, and the daemon's rules.
 public struct WatchConfig: Sendable {

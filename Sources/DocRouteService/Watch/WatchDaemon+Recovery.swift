@@ -1,9 +1,5 @@
-import DocRoute
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 extension WatchDaemon {
     /// Puts the state and the folders back in agreement after a crash, before any new work:

@@ -3,9 +3,6 @@ import Foundation
 import Logging
 import Synchronization
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// `docroute watch`: turns a hot folder into a stream of records, one per document that
 /// lands, exactly once, even across `kill -9`.

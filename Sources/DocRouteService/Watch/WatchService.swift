@@ -1,9 +1,6 @@
 import Foundation
 import ServiceLifecycle
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 /// The daemon as a swift-service-lifecycle service: SIGTERM/SIGINT stop it from taking new
 /// files; documents in flight are finished, queued ones stay in `processing/` for the next

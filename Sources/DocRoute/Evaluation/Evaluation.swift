@@ -1,9 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
-import DocRouteLLM
 
 /// Field-level precision, recall and F1 of a pipeline against labelled documents, by kind of
 /// document, by field and by strategy, with latency per kind. `docroute eval` prints it; CI

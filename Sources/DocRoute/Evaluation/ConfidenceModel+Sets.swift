@@ -1,8 +1,6 @@
 import Foundation
 import DocRouteModel
 import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 extension ConfidenceModel {
     /// How a model's confidences fare on one labelled set: the share of values at ≥ 0.9 that

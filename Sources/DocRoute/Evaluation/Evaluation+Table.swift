@@ -1,8 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 
 extension Evaluation {
     /// A plain-text report: scores by kind, field and strategy, latency, then mismatches.

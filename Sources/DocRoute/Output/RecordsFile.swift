@@ -2,9 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 import DocRouteModel
-import DocRouteExtraction
-import DocRouteForms
-import DocRouteReaders
 #endif
 
 /// A JSON Lines file that grows by one document's records at a time, each document's lines in

@@ -1,6 +1,5 @@
 import Foundation
 import DocRouteModel
-import DocRouteLLM
 
 /// The **direct** strategy without an LLM: each field's `pattern` searched over the whole
 /// text, line by line; for `mrz` fields, runs of 2–3 lines shaped like a machine-readable zone.
