@@ -30,9 +30,12 @@ let package = Package(
                        providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        // The layers, each a target that may use only those above it in this list (the
-        // compiler refuses a reach-back; ARCHITECTURE.md): the model (documents, records, the
-        // pipeline spec: data only), then the engine.
+        // The layers (ARCHITECTURE.md), each a target that may use only targets above it in
+        // this list, and only those it names in `dependencies`: this list is the rule. SwiftPM
+        // refuses a cycle, and scripts/check-layers.sh fails a target that imports a module it
+        // does not name (a higher layer, or a lower one reached only through another).
+        //   model → readers, LLM → extraction → forms → DocRoute (pipeline, batch, eval)
+        //   → service → the command line.
         .target(
             name: "DocRouteModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -71,14 +74,8 @@ let package = Package(
             name: "DocRoute",
             dependencies: [
                 "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
-                "CTesseract", "CLeptonica", "CPoppler", "CLibXML2",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CLeptonica", "CLibXML2",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // The watch daemon: hot folder, SQLite state, exactly-once records, health and metrics.
@@ -99,7 +96,8 @@ let package = Package(
         .executableTarget(
             name: "docroute",
             dependencies: [
-                "DocRoute", "DocRouteModel", "DocRouteService",
+                "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
+                "DocRoute", "DocRouteService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,8 +106,12 @@ let package = Package(
         .testTarget(name: "DocRouteTests", dependencies: [
             "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms", "CLeptonica",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: ["DocRouteService", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms"]),
+        .testTarget(name: "DocRouteServiceTests", dependencies: [
+            "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
