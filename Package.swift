@@ -22,14 +22,18 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
-                       providers: [.apt(["libtesseract-dev"])]),
-        .systemLibrary(name: "CLeptonica", pkgConfig: "lept",
-                       providers: [.apt(["libleptonica-dev"])]),
-        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib cairo",
-                       providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
-                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CTesseract", pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev"])]),
+        .systemLibrary(
+            name: "CLeptonica", pkgConfig: "lept",
+            providers: [.apt(["libleptonica-dev"])]),
+        .systemLibrary(
+            name: "CPoppler", pkgConfig: "poppler-glib cairo",
+            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
         // The layers (ARCHITECTURE.md), each a target that may use only targets above it in
         // this list, and only those it names in `dependencies`: this list is the rule. SwiftPM
         // refuses a cycle, and scripts/check-layers.sh fails a target that imports a module it
@@ -103,15 +107,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DocRouteTests", dependencies: [
-            "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms", "CLeptonica",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
-        .testTarget(name: "DocRouteServiceTests", dependencies: [
-            "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "DocRouteTests",
+            dependencies: [
+                "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
+                "CLeptonica",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .testTarget(
+            name: "DocRouteServiceTests",
+            dependencies: [
+                "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// A rectangle of an 8-bit grey image and what counts as ink in it: darker than halfway between
@@ -22,7 +23,9 @@ struct InkRoom {
         let w = Int(pixGetWidth(pix)), h = Int(pixGetHeight(pix))
         x0 = max(0, Int(box.x0)); x1 = min(w, Int(box.x1.rounded(.up)))
         y0 = max(0, Int(box.y0)); y1 = min(h, Int(box.y1.rounded(.up)))
-        guard pixGetDepth(pix) == 8, x1 - x0 >= minSide, y1 - y0 >= minSide, let data = pixGetData(pix) else { return nil }
+        guard pixGetDepth(pix) == 8, x1 - x0 >= minSide, y1 - y0 >= minSide, let data = pixGetData(pix) else {
+            return nil
+        }
         wpl = Int(pixGetWpl(pix))
         bytes = UnsafePointer(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self))
         var histogram = [Int](repeating: 0, count: 256)
@@ -31,7 +34,8 @@ struct InkRoom {
         }
         let across = Double(x1 - x0)
         let share = printWidth.map { min(1, max(1, $0) / across) } ?? 1
-        let paper = ImageProperties.percentile(histogram, 0.9), dark = ImageProperties.percentile(histogram, 0.01 * share)
+        let paper = ImageProperties.percentile(histogram, 0.9),
+            dark = ImageProperties.percentile(histogram, 0.01 * share)
         guard paper - dark >= 60 else { return nil }
         threshold = (paper + dark) / 2
     }

@@ -1,6 +1,6 @@
-import Foundation
-import DocRouteModel
 import DocRouteExtraction
+import DocRouteModel
+import Foundation
 
 /// What stays the same between copies of one layout: the shape of its pages and its fixed
 /// words (labels, titles) where they stand, normalised to the page. A template keeps the
@@ -33,7 +33,10 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
                 let key = TextNormalizer.matchKey(w.text)
                 guard key.count >= 2 else { continue }
                 if values.contains(where: { $0.page == page.index && $0.box.holdsCentre(of: b) }) { continue }
-                anchors.append(Anchor(key: key, page: page.index, x: (b.x0 + b.x1) / 2 / page.width, y: (b.y0 + b.y1) / 2 / page.height))
+                anchors.append(
+                    Anchor(
+                        key: key, page: page.index, x: (b.x0 + b.x1) / 2 / page.width,
+                        y: (b.y0 + b.y1) / 2 / page.height))
             }
         }
         self.anchors = anchors
@@ -72,14 +75,18 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
     /// `match`, with the shift and scale that put `other` onto this fingerprint.
     public func align(_ other: LayoutFingerprint) -> Alignment {
         guard !anchors.isEmpty, aspects.count == other.aspects.count,
-              zip(aspects, other.aspects).allSatisfy({ abs($0 - $1) <= 0.1 * max($0, 0.01) }) else { return Alignment(score: 0) }
+            zip(aspects, other.aspects).allSatisfy({ abs($0 - $1) <= 0.1 * max($0, 0.01) })
+        else { return Alignment(score: 0) }
         // Words both share, each word of `other` used once (the nearest of its spellings).
         var byKey: [String: [Anchor]] = [:]
         for a in other.anchors { byKey[a.key + "|\(a.page)", default: []].append(a) }
         var pairs: [(Anchor, Anchor)] = []
         for a in anchors {
             guard var candidates = byKey[a.key + "|\(a.page)"], !candidates.isEmpty else { continue }
-            let i = candidates.indices.min { hypot(candidates[$0].x - a.x, candidates[$0].y - a.y) < hypot(candidates[$1].x - a.x, candidates[$1].y - a.y) }!
+            let i = candidates.indices.min {
+                hypot(candidates[$0].x - a.x, candidates[$0].y - a.y)
+                    < hypot(candidates[$1].x - a.x, candidates[$1].y - a.y)
+            }!
             pairs.append((a, candidates.remove(at: i)))
             byKey[a.key + "|\(a.page)"] = candidates
         }

@@ -1,5 +1,6 @@
 import DocRouteModel
 import DocRouteReaders
+
 /// A layout learned from a document extracted well: what identifies it (its fingerprint and
 /// the fixed words that locate a copy of it) and where each field's value stands, so that
 /// later copies are read by looking only there.
@@ -77,8 +78,10 @@ public struct LearnedTemplate: Sendable, Hashable, Codable {
     /// of its layout extracted well re-learns it (a new version).
     public var stale = false
 
-    public init(id: String, version: Int = 0, pipeline: String, origin: Page.Origin, fingerprint: LayoutFingerprint,
-                frameAspects: [Double], anchors: [Anchor], regions: [String: Region]) {
+    public init(
+        id: String, version: Int = 0, pipeline: String, origin: Page.Origin, fingerprint: LayoutFingerprint,
+        frameAspects: [Double], anchors: [Anchor], regions: [String: Region]
+    ) {
         self.id = id; self.version = version; self.pipeline = pipeline; self.origin = origin
         self.fingerprint = fingerprint; self.frameAspects = frameAspects; self.anchors = anchors; self.regions = regions
     }

@@ -1,7 +1,8 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
+
 import struct DocRouteModel.Box
 
 extension TemplateLearner {
@@ -10,17 +11,23 @@ extension TemplateLearner {
     /// is turned upright, and every word and value box on it turned with it. A template learned
     /// from a leaning first document would otherwise carry its lean to every copy.
     static func upright(_ document: Document, fields: [String: Record.Field], rasters: PageRasters?)
-        -> (Document, [String: Record.Field], PageRasters?) {
-        guard let rasters, document.pages.contains(where: { $0.origin == .ocr }) else { return (document, fields, rasters) }
+        -> (Document, [String: Record.Field], PageRasters?)
+    {
+        guard let rasters, document.pages.contains(where: { $0.origin == .ocr }) else {
+            return (document, fields, rasters)
+        }
         var document = document, fields = fields
         let upright = PageRasters(budgetBytes: rasters.budgetBytes)
         for (i, page) in document.pages.enumerated() {
             guard let raster = rasters.page(page.index) else { continue }
             guard page.origin == .ocr, let (turned, angle) = TemplateReader.upright(raster.pix) else {
-                upright.keep(raster.pix, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit, origin: raster.origin)
+                upright.keep(
+                    raster.pix, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit,
+                    origin: raster.origin)
                 continue
             }
-            upright.keep(turned, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit, origin: raster.origin)
+            upright.keep(
+                turned, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit, origin: raster.origin)
             Leptonica.destroy(turned)
             // pixRotate turns about the image's centre, clockwise for a positive angle: in image
             // coordinates (y down) a point p goes to c + R(p − c). Boxes keep their size.
@@ -30,7 +37,8 @@ extension TemplateLearner {
                 let b = raster.pixels(box)
                 let dx = (b.x0 + b.x1) / 2 - c.x, dy = (b.y0 + b.y1) / 2 - c.y
                 let mx = c.x + dx * cosT - dy * sinT, my = c.y + dx * sinT + dy * cosT
-                return raster.units(Box(x0: mx - b.width / 2, y0: my - b.height / 2, x1: mx + b.width / 2, y1: my + b.height / 2))
+                return raster.units(
+                    Box(x0: mx - b.width / 2, y0: my - b.height / 2, x1: mx + b.width / 2, y1: my + b.height / 2))
             }
             for w in document.pages[i].words.indices {
                 if let b = document.pages[i].words[w].box { document.pages[i].words[w].box = turn(b) }

@@ -1,7 +1,7 @@
-import Foundation
-import DocRouteModel
 import DocRouteExtraction
+import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):
 /// each field's value gives a region (from where the value starts to the next printed thing
@@ -27,7 +27,8 @@ package struct TemplateLearner: Sendable {
             case .noGeometry: "its pages have no geometry (DOCX, XLSX)"
             case .mixedPages: "some pages have a text layer and others were OCR'd"
             case .noFrame(let page): "page \(page + 1): nothing printed was found on its image"
-            case .missing(let fields): "required fields without a value where it is printed: \(fields.joined(separator: ", "))"
+            case .missing(let fields):
+                "required fields without a value where it is printed: \(fields.joined(separator: ", "))"
             case .tooFewAnchors: "too few fixed words to locate a copy by"
             }
         }
@@ -38,12 +39,18 @@ package struct TemplateLearner: Sendable {
 
     /// The template of `document`, whose fields `fields` are (valid ones with a page and box
     /// give regions); `rasters` holds the images of its OCR'd pages (their frames).
-    package func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<LearnedTemplate, Refusal> {
+    package func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<
+        LearnedTemplate, Refusal
+    > {
         let (document, fields, rasters) = Self.upright(document, fields: fields, rasters: rasters)
         let pages = document.pages
-        guard !pages.isEmpty, pages.allSatisfy({ $0.unit != .none && $0.width > 0 && $0.height > 0 }) else { return .failure(.noGeometry) }
+        guard !pages.isEmpty, pages.allSatisfy({ $0.unit != .none && $0.width > 0 && $0.height > 0 }) else {
+            return .failure(.noGeometry)
+        }
         let origin = pages[0].origin
-        guard origin == .ocr || origin == .textLayer, pages.allSatisfy({ $0.origin == origin }) else { return .failure(.mixedPages) }
+        guard origin == .ocr || origin == .textLayer, pages.allSatisfy({ $0.origin == origin }) else {
+            return .failure(.mixedPages)
+        }
         // Each page's frame, in page units.
         var frames: [Box] = []
         for page in pages {
@@ -58,8 +65,9 @@ package struct TemplateLearner: Sendable {
         }
         func area(_ box: Box, page: Int) -> LearnedTemplate.Area {
             let f = frames[page]
-            return LearnedTemplate.Area(x0: (box.x0 - f.x0) / f.width, y0: (box.y0 - f.y0) / f.height,
-                                        x1: (box.x1 - f.x0) / f.width, y1: (box.y1 - f.y0) / f.height)
+            return LearnedTemplate.Area(
+                x0: (box.x0 - f.x0) / f.width, y0: (box.y0 - f.y0) / f.height,
+                x1: (box.x1 - f.x0) / f.width, y1: (box.y1 - f.y0) / f.height)
         }
         let values: [(name: String, page: Int, box: Box)] = fields.compactMap { name, f in
             guard f.valid, let p = f.page, let b = f.box, p >= 1, p <= pages.count else { return nil }
@@ -70,19 +78,24 @@ package struct TemplateLearner: Sendable {
         var regions: [String: LearnedTemplate.Region] = [:]
         for v in values {
             let page = pages[v.page]
-            let lines = max(1, Set(page.words.filter { w in w.box.map { v.box.holdsCentre(of: $0) } ?? false }.map(\.line)).count)
+            let lines = max(
+                1, Set(page.words.filter { w in w.box.map { v.box.holdsCentre(of: $0) } ?? false }.map(\.line)).count)
             var box = v.box, height = 0.0
             if origin == .ocr, let raster = rasters?.page(v.page) {
                 // The print itself, as a copy's will be found: a word's box from a line read can
                 // stretch over what stood beside it.
-                let around = raster.pixels(Box(x0: box.x0, y0: box.y0 - 0.2 * box.height, x1: box.x1, y1: box.y1 + 0.2 * box.height))
-                if let ink = TemplateReader.ink(in: around, of: raster.pix, valueHeight: raster.pixels(box).height / Double(lines) / 1.4) {
+                let around = raster.pixels(
+                    Box(x0: box.x0, y0: box.y0 - 0.2 * box.height, x1: box.x1, y1: box.y1 + 0.2 * box.height))
+                if let ink = TemplateReader.ink(
+                    in: around, of: raster.pix, valueHeight: raster.pixels(box).height / Double(lines) / 1.4)
+                {
                     box = raster.units(ink)
                 }
                 height = box.height / Double(lines) / frames[v.page].height
             }
-            regions[v.name] = LearnedTemplate.Region(page: v.page, area: area(Self.room(of: box, on: page, frame: frames[v.page]), page: v.page),
-                                                     lines: lines, height: height)
+            regions[v.name] = LearnedTemplate.Region(
+                page: v.page, area: area(Self.room(of: box, on: page, frame: frames[v.page]), page: v.page),
+                lines: lines, height: height)
         }
         var anchors: [LearnedTemplate.Anchor] = []
         var anchorInk: [LearnedTemplate.InkLine] = []
@@ -92,34 +105,45 @@ package struct TemplateLearner: Sendable {
             let changing = values.map { ($0.page, $0.box) } + (zone.flatMap { z in z.box.map { [(z.page, $0)] } } ?? [])
             let picked = Self.anchors(pages: pages, values: changing)
             anchors = picked.map { page, w in
-                LearnedTemplate.Anchor(key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
-                                       area: area(w.box!, page: page))
+                LearnedTemplate.Anchor(
+                    key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
+                    area: area(w.box!, page: page))
             }
             guard Set(anchors.map(\.line)).count >= 2 || anchors.count >= 3 else { return .failure(.tooFewAnchors) }
             // Each anchor line's printed run on the first page, as a copy's is found (copies
             // read by template are one-page images).
             if let raster = rasters?.page(0) {
-                for (line, words) in Dictionary(grouping: picked.filter { $0.0 == 0 }, by: { $0.1.line }).sorted(by: { $0.key < $1.key }) {
+                for (line, words) in Dictionary(grouping: picked.filter { $0.0 == 0 }, by: { $0.1.line }).sorted(by: {
+                    $0.key < $1.key
+                }) {
                     let boxes = words.map { raster.pixels($0.1.box!) }
                     let union = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
                     let h = boxes.map(\.height).max() ?? union.height
                     // The slack a copy's search has: a run is measured alike on both.
                     let slackX = 0.03 * raster.pixels(frames[0]).width + h
-                    guard let run = TemplateReader.inkRun(in: raster.pix, expected: union, slackX: slackX, slackY: 0.8 * h) else { continue }
+                    guard
+                        let run = TemplateReader.inkRun(
+                            in: raster.pix, expected: union, slackX: slackX, slackY: 0.8 * h)
+                    else { continue }
                     anchorInk.append(LearnedTemplate.InkLine(line: line, area: area(raster.units(run), page: 0)))
                 }
             }
         }
         let fingerprint = LayoutFingerprint(document, excluding: values.map { ($0.page, $0.box) })
-        var template = LearnedTemplate(id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
-                                       frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
-                                       anchors: anchors, regions: regions)
+        var template = LearnedTemplate(
+            id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
+            frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
+            anchors: anchors, regions: regions)
         if !anchorInk.isEmpty { template.anchorInk = anchorInk }
         if origin == .ocr, let zone, let box = zone.box {
             let line = box.height / Double(zone.lines)
-            template.zone = LearnedTemplate.Region(page: zone.page, area: area(Box(x0: box.x0 - line, y0: box.y0 - 0.3 * line,
-                                                                                  x1: box.x1 + line, y1: box.y1 + 0.3 * line), page: zone.page),
-                                                   lines: zone.lines, height: line / frames[zone.page].height)
+            template.zone = LearnedTemplate.Region(
+                page: zone.page,
+                area: area(
+                    Box(
+                        x0: box.x0 - line, y0: box.y0 - 0.3 * line,
+                        x1: box.x1 + line, y1: box.y1 + 0.3 * line), page: zone.page),
+                lines: zone.lines, height: line / frames[zone.page].height)
         }
         return .success(template)
     }
@@ -139,10 +163,11 @@ package struct TemplateLearner: Sendable {
         let after = band.filter { $0.x0 >= box.x1 - gap }.map(\.x0).min()
         // Above the capitals, room for accents (a name without them was learned, one with
         // them comes); below, for descenders.
-        return Box(x0: before.map { max($0 + gap, box.x0 - 4 * line) } ?? box.x0 - 0.5 * line,
-                   y0: box.y0 - 0.2 * Double(lines) * line,
-                   x1: after.map { $0 - gap } ?? max(box.x1, frame.x1) + 0.2 * frame.width,
-                   y1: box.y1 + 0.15 * Double(lines) * line)
+        return Box(
+            x0: before.map { max($0 + gap, box.x0 - 4 * line) } ?? box.x0 - 0.5 * line,
+            y0: box.y0 - 0.2 * Double(lines) * line,
+            x1: after.map { $0 - gap } ?? max(box.x1, frame.x1) + 0.2 * frame.width,
+            y1: box.y1 + 0.15 * Double(lines) * line)
     }
 
     /// Fixed words fit to locate a copy: read surely, three letters or more and letters only
@@ -157,7 +182,9 @@ package struct TemplateLearner: Sendable {
                 guard let b = w.box, (w.confidence ?? 1) >= 0.8 else { return false }
                 let letters = w.text.filter(\.isLetter)
                 return letters.count >= 3 && w.text.allSatisfy { $0.isLetter || ":.,'’-".contains($0) }
-                    && !values.contains { $0.page == page.index && ($0.box.holdsCentre(of: b) || b.holdsCentre(of: $0.box)) }
+                    && !values.contains {
+                        $0.page == page.index && ($0.box.holdsCentre(of: b) || b.holdsCentre(of: $0.box))
+                    }
             }
             // A line's words far apart (two columns' labels) are read apart: a short crop each.
             var split: [TextSpan] = []
@@ -172,7 +199,9 @@ package struct TemplateLearner: Sendable {
                 }
             }
             let lines = Dictionary(grouping: split, by: \.line).values
-                .map { words in (words: words, y: words.map { ($0.box!.y0 + $0.box!.y1) / 2 }.reduce(0, +) / Double(words.count)) }
+                .map { words in
+                    (words: words, y: words.map { ($0.box!.y0 + $0.box!.y1) / 2 }.reduce(0, +) / Double(words.count))
+                }
                 .sorted { $0.y < $1.y }
             guard !lines.isEmpty else { continue }
             // The fullest line of the top third, the lowest line, and the fullest of the middle
@@ -185,8 +214,10 @@ package struct TemplateLearner: Sendable {
                 a.words.map { $0.box!.x0 + $0.box!.x1 }.reduce(0, +) / Double(a.words.count)
                     < b.words.map { $0.box!.x0 + $0.box!.x1 }.reduce(0, +) / Double(b.words.count)
             }
-            for pick in [lines.prefix(third).max { $0.words.count < $1.words.count }, lines.last, right,
-                         lines.dropFirst(third).dropLast(third).max { $0.words.count < $1.words.count }] {
+            for pick in [
+                lines.prefix(third).max { $0.words.count < $1.words.count }, lines.last, right,
+                lines.dropFirst(third).dropLast(third).max { $0.words.count < $1.words.count },
+            ] {
                 guard let pick, !chosen.contains(where: { $0.first?.line == pick.words.first?.line }) else { continue }
                 chosen.append(pick.words)
             }

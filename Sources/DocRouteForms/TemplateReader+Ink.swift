@@ -1,6 +1,7 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 extension TemplateReader {
@@ -16,14 +17,20 @@ extension TemplateReader {
         for line in ink {
             let expected = coarse.pixels(line.area)
             let h = expected.height
-            if let run = Self.inkRun(in: image.pix, expected: expected, slackX: 0.03 * image.frame.width + h, slackY: 0.8 * h) {
+            if let run = Self.inkRun(
+                in: image.pix, expected: expected, slackX: 0.03 * image.frame.width + h, slackY: 0.8 * h)
+            {
                 found.append((line, run))
             }
         }
-        func points(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> [(u: Double, v: Double, x: Double, y: Double)] {
+        func points(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> [(
+            u: Double, v: Double, x: Double, y: Double
+        )] {
             lines.flatMap { l, run in
-                [(u: l.area.x0, v: l.area.centre.y, x: run.x0, y: (run.y0 + run.y1) / 2),
-                 (u: l.area.x1, v: l.area.centre.y, x: run.x1, y: (run.y0 + run.y1) / 2)]
+                [
+                    (u: l.area.x0, v: l.area.centre.y, x: run.x0, y: (run.y0 + run.y1) / 2),
+                    (u: l.area.x1, v: l.area.centre.y, x: run.x1, y: (run.y0 + run.y1) / 2),
+                ]
             }
         }
         func fit(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> Map? {
@@ -51,9 +58,14 @@ extension TemplateReader {
         // Confirmed by reading the line with the most anchors (the narrowest of those): its
         // words must be the anchors'. Geometry alone could match another layout's print.
         let byLine = Dictionary(grouping: template.anchors, by: \.line)
-        guard let check = placed.compactMap({ l, run in byLine[l.line].map { (anchors: $0, run: run) } })
-            .max(by: { a, b in a.anchors.count != b.anchors.count ? a.anchors.count < b.anchors.count
-                          : a.run.width > b.run.width }) else { return nil }
+        guard
+            let check = placed.compactMap({ l, run in byLine[l.line].map { (anchors: $0, run: run) } })
+                .max(by: { a, b in
+                    a.anchors.count != b.anchors.count
+                        ? a.anchors.count < b.anchors.count
+                        : a.run.width > b.run.width
+                })
+        else { return nil }
         let seen = try find(check.anchors, in: image, coarse: map, layout: .line)
         guard !seen.isEmpty, 2 * seen.count >= check.anchors.count else { return nil }
         return Located(template: template, score: score, map: map, anchors: seen.map(\.seen))
@@ -65,7 +77,8 @@ extension TemplateReader {
     /// overlaps the expected span most; nil when that run reaches the room's edge (cut, so not
     /// measured whole). Ink as `InkRoom` tells it.
     static func inkRun(in pix: UnsafeMutablePointer<PIX>, expected: Box, slackX: Double, slackY: Double) -> Box? {
-        let room = Box(x0: expected.x0 - slackX, y0: expected.y0 - slackY, x1: expected.x1 + slackX, y1: expected.y1 + slackY)
+        let room = Box(
+            x0: expected.x0 - slackX, y0: expected.y0 - slackY, x1: expected.x1 + slackX, y1: expected.y1 + slackY)
         guard let ink = InkRoom(pix, box: room, minSide: 4) else { return nil }
         let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
         // Rows are counted over the expected span only: print beside it (a value on the same
@@ -77,34 +90,51 @@ extension TemplateReader {
         for y in y0..<y1 { for x in cx0..<cx1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
         var bands: [(top: Int, bottom: Int)] = []
         for (i, n) in rows.enumerated() where n >= 2 {
-            if let last = bands.last, last.bottom == i - 1 { bands[bands.count - 1].bottom = i } else { bands.append((i, i)) }
+            if let last = bands.last, last.bottom == i - 1 {
+                bands[bands.count - 1].bottom = i
+            } else {
+                bands.append((i, i))
+            }
         }
         let middle = (expected.y0 + expected.y1) / 2 - Double(y0)
-        guard let band = bands.filter({ b in
-            let t = Double(b.bottom - b.top + 1)
-            return t >= 0.5 * height && t <= 1.6 * height
-        }).min(by: { a, b in
-            abs(Double(a.top + a.bottom) / 2 - middle) < abs(Double(b.top + b.bottom) / 2 - middle)
-        }) else { return nil }
+        guard
+            let band = bands.filter({ b in
+                let t = Double(b.bottom - b.top + 1)
+                return t >= 0.5 * height && t <= 1.6 * height
+            }).min(by: { a, b in
+                abs(Double(a.top + a.bottom) / 2 - middle) < abs(Double(b.top + b.bottom) / 2 - middle)
+            })
+        else { return nil }
         var columns = [Int](repeating: 0, count: x1 - x0)
-        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 } }
+        for y in (y0 + band.top)...(y0 + band.bottom) {
+            for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 }
+        }
         var runs: [(start: Int, end: Int)] = []
         var blank = Int.max
         let joinable = Int(Double(band.bottom - band.top + 1) * 0.9)
         for (i, n) in columns.enumerated() {
             if n >= 2 {
-                if let last = runs.last, blank <= joinable, last.end < i { runs[runs.count - 1].end = i } else { runs.append((i, i)) }
+                if let last = runs.last, blank <= joinable, last.end < i {
+                    runs[runs.count - 1].end = i
+                } else {
+                    runs.append((i, i))
+                }
                 blank = 0
             } else if blank != Int.max {
                 blank += 1
             }
         }
         let lo = expected.x0 - Double(x0), hi = expected.x1 - Double(x0)
-        guard let run = runs.max(by: { a, b in
-            min(Double(a.end + 1), hi) - max(Double(a.start), lo) < min(Double(b.end + 1), hi) - max(Double(b.start), lo)
-        }), min(Double(run.end + 1), hi) - max(Double(run.start), lo) > 0,
-        // A run the room cuts is not measured whole.
-        run.start > 0, run.end < columns.count - 1 else { return nil }
-        return Box(x0: Double(x0 + run.start), y0: Double(y0 + band.top), x1: Double(x0 + run.end + 1), y1: Double(y0 + band.bottom + 1))
+        guard
+            let run = runs.max(by: { a, b in
+                min(Double(a.end + 1), hi) - max(Double(a.start), lo) < min(Double(b.end + 1), hi)
+                    - max(Double(b.start), lo)
+            }), min(Double(run.end + 1), hi) - max(Double(run.start), lo) > 0,
+            // A run the room cuts is not measured whole.
+            run.start > 0, run.end < columns.count - 1
+        else { return nil }
+        return Box(
+            x0: Double(x0 + run.start), y0: Double(y0 + band.top), x1: Double(x0 + run.end + 1),
+            y1: Double(y0 + band.bottom + 1))
     }
 }

@@ -1,9 +1,10 @@
 import CLeptonica
+import DocRouteExtraction
+import DocRouteModel
+import DocRouteReaders
 import Foundation
 import Synchronization
-import DocRouteModel
-import DocRouteExtraction
-import DocRouteReaders
+
 import struct DocRouteModel.Box
 
 /// Reads a copy of a learned layout from its image by looking only where the template says:
@@ -55,7 +56,8 @@ package struct TemplateReader: Sendable {
     /// Copies and the document a template is learned from are turned alike.
     static func upright(_ pix: UnsafeMutablePointer<PIX>) -> (UnsafeMutablePointer<PIX>, Double)? {
         guard let angle = ImagePreprocessor.skew(of: pix, minConfidence: skewConfidence), abs(angle) >= minSkew,
-              let turned = pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
+            let turned = pixRotate(
+                pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
         else { return nil }
         return (turned, angle)
     }
@@ -65,7 +67,8 @@ package struct TemplateReader: Sendable {
     /// deskewed even slightly, with its frame; nil when nothing is printed on it.
     package static func image(_ input: UnsafeMutablePointer<PIX>, dpi: Int, preprocessor: ImagePreprocessor) -> Image? {
         guard let prepared = preprocessor.prepare(input, dpi: Double(dpi), level: .light),
-              var pix = pixCopy(nil, prepared.pix) else { return nil }
+            var pix = pixCopy(nil, prepared.pix)
+        else { return nil }
         var steps = prepared.steps
         if preprocessor.allowed.contains(.deskew), let (straight, angle) = upright(pix) {
             Leptonica.destroy(pix)
@@ -87,16 +90,24 @@ package struct TemplateReader: Sendable {
         var a: Double, b: Double, c: Double
         var d: Double, e: Double, f: Double
 
-        func callAsFunction(_ u: Double, _ v: Double) -> (x: Double, y: Double) { (a * u + b * v + c, d * u + e * v + f) }
+        func callAsFunction(_ u: Double, _ v: Double) -> (x: Double, y: Double) {
+            (a * u + b * v + c, d * u + e * v + f)
+        }
 
         /// The box around the four corners of `area` once mapped.
         func pixels(_ area: LearnedTemplate.Area) -> Box {
-            let corners = [self(area.x0, area.y0), self(area.x1, area.y0), self(area.x0, area.y1), self(area.x1, area.y1)]
-            return Box(x0: corners.map(\.x).min()!, y0: corners.map(\.y).min()!, x1: corners.map(\.x).max()!, y1: corners.map(\.y).max()!)
+            let corners = [
+                self(area.x0, area.y0), self(area.x1, area.y0), self(area.x0, area.y1), self(area.x1, area.y1),
+            ]
+            return Box(
+                x0: corners.map(\.x).min()!, y0: corners.map(\.y).min()!, x1: corners.map(\.x).max()!,
+                y1: corners.map(\.y).max()!)
         }
 
         /// The map that puts the frame of the template on `frame`, with no rotation.
-        static func frame(_ frame: Box) -> Map { Map(a: frame.width, b: 0, c: frame.x0, d: 0, e: frame.height, f: frame.y0) }
+        static func frame(_ frame: Box) -> Map {
+            Map(a: frame.width, b: 0, c: frame.x0, d: 0, e: frame.height, f: frame.y0)
+        }
 
         /// Whether this fitted map can be the copy's, against the frame's `coarse` map: scales
         /// within 0.8–1.25 of the frame's, and a small rotation (else what was fitted to is not
@@ -126,7 +137,9 @@ package struct TemplateReader: Sendable {
             let d0 = det(m)
             guard abs(d0) > 1e-9 else { return nil }
             func solve(_ r: [Double]) -> [Double] {
-                (0..<3).map { k in det(m.enumerated().map { i, row in row.enumerated().map { j, v in j == k ? r[i] : v } }) / d0 }
+                (0..<3).map { k in
+                    det(m.enumerated().map { i, row in row.enumerated().map { j, v in j == k ? r[i] : v } }) / d0
+                }
             }
             let x = solve(rx), y = solve(ry)
             return Map(a: x[0], b: x[1], c: x[2], d: y[0], e: y[1], f: y[2])
@@ -146,14 +159,17 @@ package struct TemplateReader: Sendable {
     /// Whether `template` can be tried on a one-page image whose frame is `frame`.
     static func applies(_ template: LearnedTemplate, frame: Box) -> Bool {
         guard template.origin == .ocr, template.frameAspects.count == 1, !template.anchors.isEmpty,
-              frame.width > 0, frame.height > 0 else { return false }
+            frame.width > 0, frame.height > 0
+        else { return false }
         let aspect = frame.width / frame.height, learned = template.frameAspects[0]
         return abs(aspect - learned) <= 0.15 * learned
     }
 
     /// The first of `templates` whose anchors stand in `image` where its frame puts them, and
     /// each template's score on the way.
-    package func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (Located?, scores: [String: Double]) {
+    package func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (
+        Located?, scores: [String: Double]
+    ) {
         var scores: [String: Double] = [:]
         for t in templates where Self.applies(t, frame: image.frame) {
             let byInk = try locateByInk(image, t)
@@ -193,8 +209,10 @@ package struct TemplateReader: Sendable {
 
     /// The anchors of one line found on the image: read (as `layout`) around where the coarse
     /// map puts them, each matched with the nearest word of the same key.
-    func find(_ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map,
-              layout: TesseractEngine.Layout) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
+    func find(
+        _ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map,
+        layout: TesseractEngine.Layout
+    ) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
         let boxes = line.map { coarse.pixels($0.area) }
         let lineHeight = boxes.map(\.height).reduce(0, +) / Double(boxes.count)
         let around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
@@ -217,7 +235,8 @@ package struct TemplateReader: Sendable {
         for (anchor, predicted) in zip(line, boxes) {
             let p = ((predicted.x0 + predicted.x1) / 2, (predicted.y0 + predicted.y1) / 2)
             var best: (Int, Double)? = nil
-            for (i, w) in words.enumerated() where !used.contains(i) && Self.same(TextNormalizer.matchKey(w.text), anchor.key) {
+            for (i, w) in words.enumerated()
+            where !used.contains(i) && Self.same(TextNormalizer.matchKey(w.text), anchor.key) {
                 let c = ((w.box.x0 + w.box.x1) / 2 + Double(x0), (w.box.y0 + w.box.y1) / 2 + Double(y0))
                 let dx = abs(c.0 - p.0), dy = abs(c.1 - p.1)
                 guard dx <= 0.06 * image.frame.width, dy <= lineHeight else { continue }
@@ -226,8 +245,14 @@ package struct TemplateReader: Sendable {
             guard let (i, _) = best else { continue }
             used.insert(i)
             let w = words[i]
-            let box = Box(x0: w.box.x0 + Double(x0), y0: w.box.y0 + Double(y0), x1: w.box.x1 + Double(x0), y1: w.box.y1 + Double(y0))
-            out.append((anchor, TextSpan(text: w.text, box: box, confidence: w.confidence, line: anchor.line, block: 0, order: 0)))
+            let box = Box(
+                x0: w.box.x0 + Double(x0), y0: w.box.y0 + Double(y0), x1: w.box.x1 + Double(x0),
+                y1: w.box.y1 + Double(y0))
+            out.append(
+                (
+                    anchor,
+                    TextSpan(text: w.text, box: box, confidence: w.confidence, line: anchor.line, block: 0, order: 0)
+                ))
         }
         return out
     }
@@ -247,16 +272,22 @@ package struct TemplateReader: Sendable {
     /// The copy's map fitted to the anchors found: with a rotation when there are enough of them
     /// spread over a fifth of the frame both ways, else a shift and the frame's scale. Nil when the scale
     /// found is far from the frame's (the words found are not these anchors).
-    func fitted(_ template: LearnedTemplate, pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)], probed: Int,
-                coarse: Map) -> Located? {
+    func fitted(
+        _ template: LearnedTemplate, pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)], probed: Int,
+        coarse: Map
+    ) -> Located? {
         guard !pairs.isEmpty, probed > 0 else { return nil }
         let points = pairs.map { p in
-            (u: p.anchor.area.centre.x, v: p.anchor.area.centre.y, x: (p.seen.box!.x0 + p.seen.box!.x1) / 2, y: (p.seen.box!.y0 + p.seen.box!.y1) / 2)
+            (
+                u: p.anchor.area.centre.x, v: p.anchor.area.centre.y, x: (p.seen.box!.x0 + p.seen.box!.x1) / 2,
+                y: (p.seen.box!.y0 + p.seen.box!.y1) / 2
+            )
         }
         var map = coarse
         // A rotation needs more points than it has unknowns, or it absorbs every error.
         if points.count >= Self.pointsForRotation, Self.spread(pairs.map(\.anchor)), let m = Map.fit(points),
-           m.plausible(against: coarse) {
+            m.plausible(against: coarse)
+        {
             map = m
         } else {
             let n = Double(points.count)
@@ -268,7 +299,8 @@ package struct TemplateReader: Sendable {
             let at = map(q.u, q.v)
             return abs(at.x - q.x) <= 0.02 * coarse.a && abs(at.y - q.y) <= 0.35 * map.e * p.anchor.area.height
         }
-        return Located(template: template, score: Double(inliers.count) / Double(probed), map: map, anchors: inliers.map(\.0.seen))
+        return Located(
+            template: template, score: Double(inliers.count) / Double(probed), map: map, anchors: inliers.map(\.0.seen))
     }
 
     /// What was read on a located copy: each field's region as a candidate, and the TD1 zone's
@@ -284,8 +316,10 @@ package struct TemplateReader: Sendable {
     /// not re-read. Only the printed run at the region's start is read (see `ink`): the room
     /// after a short value holds nothing but paper, and noise on it would be read as letters.
     /// With `numberLine`, the zone's number line is read too (by the page model).
-    package func read(_ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
-              byValues: Set<String>, numberLine: Bool) throws(DocRouteError) -> Readings {
+    package func read(
+        _ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
+        byValues: Set<String>, numberLine: Bool
+    ) throws(DocRouteError) -> Readings {
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         // The regions are read side by side: a lane per engine each model may have, each
@@ -313,8 +347,11 @@ package struct TemplateReader: Sendable {
                         out.withLock { $0.numberLine = line }
                     case .region(let name, let region):
                         let accents = byValues.contains(name)
-                        guard let c = try candidate(region, located: located, image: image, reader: accents ? text : page,
-                                                    accents: accents) else { continue }
+                        guard
+                            let c = try candidate(
+                                region, located: located, image: image, reader: accents ? text : page,
+                                accents: accents)
+                        else { continue }
                         out.withLock { $0.candidates[name] = [c] }
                     }
                 } catch {
@@ -328,22 +365,29 @@ package struct TemplateReader: Sendable {
 
     /// One region of the located copy read as a candidate; nil when it holds no print where
     /// the value stood.
-    func candidate(_ region: LearnedTemplate.Region, located: Located, image: Image, reader: RegionReader,
-                   accents: Bool) throws(DocRouteError) -> Candidate? {
+    func candidate(
+        _ region: LearnedTemplate.Region, located: Located, image: Image, reader: RegionReader,
+        accents: Bool
+    ) throws(DocRouteError) -> Candidate? {
         let room = located.map.pixels(region.area)
         // Page units are the input's pixels; the image may have been enlarged.
         let height = located.map.e * region.height
         // The print must stand about where the value stood (a value's room is its line):
         // print found well above or below it is a neighbour's, not this value.
         guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
-              abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines) else { return nil }
+            abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
+        else { return nil }
         let box = ink.scaled(by: 1 / image.scale)
-        guard let reading = try reader.read(page: 0, box: box, lines: region.lines, whitelist: nil,
-                                            margin: accents ? 0.5 : 0.25, enlarge: accents) else { return nil }
+        guard
+            let reading = try reader.read(
+                page: 0, box: box, lines: region.lines, whitelist: nil,
+                margin: accents ? 0.5 : 0.25, enlarge: accents)
+        else { return nil }
         // The ink's box, not the words': a line read from a crop stretches its words' boxes
         // over whatever stands in the crop's margin.
-        var c = Candidate(text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
-                          lines: region.lines)
+        var c = Candidate(
+            text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
+            lines: region.lines)
         c.byValuesModel = accents
         return c
     }
@@ -380,21 +424,29 @@ package struct TemplateReader: Sendable {
             band.top = bands[above].top
             above -= 1
         }
-        while below < bands.count, bands[below].top - band.bottom - 1 <= joinable, bands[below].bottom - band.top < tallest {
+        while below < bands.count, bands[below].top - band.bottom - 1 <= joinable,
+            bands[below].bottom - band.top < tallest
+        {
             band.bottom = bands[below].bottom
             below += 1
         }
         var columns = [Int](repeating: 0, count: x1 - x0)
-        for y in (y0 + band.top)...(y0 + band.bottom) { for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 } }
+        for y in (y0 + band.top)...(y0 + band.bottom) {
+            for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 }
+        }
         guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
         var last = first, blank = 0
         for i in first..<columns.count {
-            if columns[i] >= 2 { last = i; blank = 0 } else {
+            if columns[i] >= 2 {
+                last = i; blank = 0
+            } else {
                 blank += 1
                 if Double(blank) > valueHeight { break }
             }
         }
-        return Box(x0: Double(x0 + first), y0: Double(y0 + band.top), x1: Double(x0 + last + 1), y1: Double(y0 + band.bottom + 1))
+        return Box(
+            x0: Double(x0 + first), y0: Double(y0 + band.top), x1: Double(x0 + last + 1),
+            y1: Double(y0 + band.bottom + 1))
     }
 
     /// The first half of a TD1 zone's first line (document code, issuing state, number and its
@@ -407,23 +459,32 @@ package struct TemplateReader: Sendable {
         let line = located.map.e * zone.height
         let inner = Box(x0: box.x0 + line, y0: box.y0 + 0.3 * line, x1: box.x1 - line, y1: box.y1 - 0.3 * line)
         guard inner.width > 0, inner.height > 0 else { return nil }
-        let first = Box(x0: inner.x0, y0: inner.y0, x1: inner.x0 + inner.width * 16 / 30, y1: inner.y0 + inner.height / 3)
-        return try reader.read(page: 0, box: first.scaled(by: 1 / image.scale), lines: 1, whitelist: MRZZone.alphabet,
-                               margin: 0.25, enlarge: false)?.text
+        let first = Box(
+            x0: inner.x0, y0: inner.y0, x1: inner.x0 + inner.width * 16 / 30, y1: inner.y0 + inner.height / 3)
+        return try reader.read(
+            page: 0, box: first.scaled(by: 1 / image.scale), lines: 1, whitelist: MRZZone.alphabet,
+            margin: 0.25, enlarge: false)?.text
     }
 
     /// The template's machine-readable zone read on the located copy by `reader` (as the full
     /// path re-reads a zone: with the zone's alphabet; at its own size), one word per line, so that the router
     /// finds and checks it; empty when the template has none.
-    package static func zone(_ located: Located, image: Image, reader: RegionReader, firstLine: Int) throws(DocRouteError) -> [TextSpan] {
+    package static func zone(_ located: Located, image: Image, reader: RegionReader, firstLine: Int)
+        throws(DocRouteError) -> [TextSpan]
+    {
         guard let zone = located.template.zone, zone.page == 0 else { return [] }
         let box = located.map.pixels(zone.area).scaled(by: 1 / image.scale)
-        guard let reading = try reader.read(page: 0, box: box, lines: zone.lines, whitelist: MRZZone.alphabet, enlarge: false) else { return [] }
+        guard
+            let reading = try reader.read(
+                page: 0, box: box, lines: zone.lines, whitelist: MRZZone.alphabet, enlarge: false)
+        else { return [] }
         let lines = reading.text.split(separator: "\n").map(String.init)
         let step = box.height / Double(max(1, lines.count))
         return lines.enumerated().map { i, text in
-            TextSpan(text: text, box: Box(x0: box.x0, y0: box.y0 + Double(i) * step, x1: box.x1, y1: box.y0 + Double(i + 1) * step),
-                     confidence: reading.confidence, line: firstLine + i, block: 1, order: 0)
+            TextSpan(
+                text: text,
+                box: Box(x0: box.x0, y0: box.y0 + Double(i) * step, x1: box.x1, y1: box.y0 + Double(i + 1) * step),
+                confidence: reading.confidence, line: firstLine + i, block: 1, order: 0)
         }
     }
 }

@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import GRDB
-import DocRouteModel
 
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting
 /// a template removes all its versions. Safe to share between threads and processes.
@@ -13,14 +13,15 @@ public final class TemplateStore: Sendable {
         db = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("templates-1") { db in
-            try db.execute(sql: """
-                CREATE TABLE templates (
-                    id TEXT NOT NULL, version INTEGER NOT NULL, pipeline TEXT NOT NULL,
-                    created REAL NOT NULL, body TEXT NOT NULL,
-                    uses INTEGER NOT NULL DEFAULT 0, fallbacks INTEGER NOT NULL DEFAULT 0,
-                    recent TEXT NOT NULL DEFAULT '', stale INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (id, version))
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE templates (
+                        id TEXT NOT NULL, version INTEGER NOT NULL, pipeline TEXT NOT NULL,
+                        created REAL NOT NULL, body TEXT NOT NULL,
+                        uses INTEGER NOT NULL DEFAULT 0, fallbacks INTEGER NOT NULL DEFAULT 0,
+                        recent TEXT NOT NULL DEFAULT '', stale INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (id, version))
+                    """)
         }
         try migrator.migrate(db)
     }
@@ -36,7 +37,9 @@ public final class TemplateStore: Sendable {
     /// (nil); a stale one — any one, when `replacing` — gets `template` as its next version;
     /// otherwise it is stored under a new id (`PIPELINE-N`). One transaction: documents of a new layout learned at the same
     /// time on other threads or processes make one template.
-    public func learn(_ template: LearnedTemplate, replacing: Bool = false, sameLayout: (LearnedTemplate) -> Bool) throws -> LearnedTemplate? {
+    public func learn(_ template: LearnedTemplate, replacing: Bool = false, sameLayout: (LearnedTemplate) -> Bool)
+        throws -> LearnedTemplate?
+    {
         try db.write { db in
             let known = try Self.latest(pipeline: template.pipeline, db)
             var t = template
@@ -45,8 +48,10 @@ public final class TemplateStore: Sendable {
                 t.id = same.id
             } else {
                 let prefix = template.pipeline + "-"
-                let numbers = try String.fetchAll(db, sql: "SELECT DISTINCT id FROM templates WHERE pipeline = ?", arguments: [t.pipeline])
-                    .compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }
+                let numbers = try String.fetchAll(
+                    db, sql: "SELECT DISTINCT id FROM templates WHERE pipeline = ?", arguments: [t.pipeline]
+                )
+                .compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }
                 t.id = prefix + String((numbers.max() ?? 0) + 1)
             }
             return try Self.insert(t, db)
@@ -55,11 +60,13 @@ public final class TemplateStore: Sendable {
 
     private static func insert(_ template: LearnedTemplate, _ db: Database) throws -> LearnedTemplate {
         var t = template
-        t.version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM templates WHERE id = ?", arguments: [t.id]) ?? 0) + 1
+        t.version =
+            (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM templates WHERE id = ?", arguments: [t.id]) ?? 0) + 1
         t.uses = 0; t.fallbacks = 0; t.recent = ""; t.stale = false
         let body = String(decoding: try JSONEncoder().encode(t), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO templates (id, version, pipeline, created, body) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [t.id, t.version, t.pipeline, Date().timeIntervalSince1970, body])
+        try db.execute(
+            sql: "INSERT INTO templates (id, version, pipeline, created, body) VALUES (?, ?, ?, ?, ?)",
+            arguments: [t.id, t.version, t.pipeline, Date().timeIntervalSince1970, body])
         return t
     }
 
@@ -69,16 +76,20 @@ public final class TemplateStore: Sendable {
     }
 
     private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedTemplate] {
-        try Row.fetchAll(db, sql: """
-            SELECT * FROM templates t WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
-            AND (? IS NULL OR pipeline = ?) ORDER BY id
-            """, arguments: [pipeline, pipeline]).map(template)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM templates t WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
+                AND (? IS NULL OR pipeline = ?) ORDER BY id
+                """, arguments: [pipeline, pipeline]
+        ).map(template)
     }
 
     /// Every stored version of `id`, oldest first.
     public func versions(of id: String) throws -> [LearnedTemplate] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM templates WHERE id = ? ORDER BY version", arguments: [id]).map(Self.template)
+            try Row.fetchAll(db, sql: "SELECT * FROM templates WHERE id = ? ORDER BY version", arguments: [id]).map(
+                Self.template)
         }
     }
 
@@ -97,14 +108,18 @@ public final class TemplateStore: Sendable {
     @discardableResult
     public func recordUse(_ id: String, version: Int, fellBack: Bool) throws -> Bool {
         try db.write { db in
-            guard let recent = try String.fetchOne(db, sql: "SELECT recent FROM templates WHERE id = ? AND version = ?",
-                                                   arguments: [id, version]) else { return false }
+            guard
+                let recent = try String.fetchOne(
+                    db, sql: "SELECT recent FROM templates WHERE id = ? AND version = ?",
+                    arguments: [id, version])
+            else { return false }
             let now = String((recent + (fellBack ? "-" : "+")).suffix(LearnedTemplate.recentWindow))
             let stale = now.filter { $0 == "-" }.count >= LearnedTemplate.staleFallbacks
-            try db.execute(sql: """
-                UPDATE templates SET uses = uses + 1, fallbacks = fallbacks + ?, recent = ?, stale = MAX(stale, ?)
-                WHERE id = ? AND version = ?
-                """, arguments: [fellBack ? 1 : 0, now, stale ? 1 : 0, id, version])
+            try db.execute(
+                sql: """
+                    UPDATE templates SET uses = uses + 1, fallbacks = fallbacks + ?, recent = ?, stale = MAX(stale, ?)
+                    WHERE id = ? AND version = ?
+                    """, arguments: [fellBack ? 1 : 0, now, stale ? 1 : 0, id, version])
             return stale
         }
     }
@@ -112,7 +127,8 @@ public final class TemplateStore: Sendable {
     private static func template(_ row: Row) throws -> LearnedTemplate {
         var t = try JSONDecoder().decode(LearnedTemplate.self, from: Data((row["body"] as String).utf8))
         t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
-        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"]; t.stale = (row["stale"] as Int) != 0
+        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"];
+        t.stale = (row["stale"] as Int) != 0
         return t
     }
 }

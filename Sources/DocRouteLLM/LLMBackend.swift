@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// A chat model that answers one request with JSON text. DocRoute's LLM strategies call it for
 /// the fields cheaper strategies could not fill; `OpenAIBackend` is the one shipped.
@@ -65,7 +65,8 @@ public struct LLMAnswer: Sendable, Hashable, Codable {
         s = s.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !s.isEmpty else { throw .emptyAnswer }
         if let open = s.firstIndex(of: "{"), let close = s.lastIndex(of: "}"), open < close,
-           let value = JSONValue.parse(String(s[open...close])), case .object(let o) = value {
+            let value = JSONValue.parse(String(s[open...close])), case .object(let o) = value
+        {
             return o
         }
         if let o = Self.completedMembers(s), !o.isEmpty { return o }
@@ -86,7 +87,13 @@ public struct LLMAnswer: Sendable, Hashable, Codable {
         while i < s.endIndex {
             let c = s[i]
             if inString {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    inString = false
+                }
             } else {
                 switch c {
                 case "\"": inString = true
@@ -100,7 +107,9 @@ public struct LLMAnswer: Sendable, Hashable, Codable {
             }
             i = s.index(after: i)
         }
-        guard let cut, let value = JSONValue.parse(String(s[open..<cut]) + "}"), case .object(let o) = value else { return nil }
+        guard let cut, let value = JSONValue.parse(String(s[open..<cut]) + "}"), case .object(let o) = value else {
+            return nil
+        }
         return o
     }
 }

@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Answers kept on disk, one JSON file per request, keyed by SHA-256 of (model, messages,
 /// schema, token cap): a re-run of the same document with the same pipeline and model makes no
@@ -15,7 +15,8 @@ public struct LLMCache: Sendable {
     /// `$DOCROUTE_CACHE/llm`, else `~/.cache/docroute/llm`.
     public static var defaultDirectory: URL {
         let env = ProcessInfo.processInfo.environment
-        let root = env["DOCROUTE_CACHE"].map { URL(fileURLWithPath: $0) }
+        let root =
+            env["DOCROUTE_CACHE"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/docroute")
         return root.appendingPathComponent("llm")
     }
@@ -23,7 +24,8 @@ public struct LLMCache: Sendable {
     static func key(model: String, request: LLMRequest) -> String {
         let material = JSONValue.object([
             "model": .string(model),
-            "messages": .array(request.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+            "messages": .array(
+                request.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
             "schema_name": .string(request.schemaName),
             "schema": request.schema,
             "max_tokens": .number(Double(request.maxTokens)),
@@ -37,7 +39,8 @@ public struct LLMCache: Sendable {
 
     func answer(model: String, request: LLMRequest) -> LLMAnswer? {
         guard let data = try? Data(contentsOf: file(Self.key(model: model, request: request))),
-              var answer = try? JSONDecoder().decode(LLMAnswer.self, from: data) else { return nil }
+            var answer = try? JSONDecoder().decode(LLMAnswer.self, from: data)
+        else { return nil }
         answer.cached = true
         return answer
     }

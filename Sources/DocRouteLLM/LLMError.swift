@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Why an LLM request gave no usable answer. The router turns each into a fallback for the
 /// fields it was asked for (they keep what cheaper strategies found) and an error entry in the
 /// record; none stops the document.

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
+import DocRouteModel
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import DocRouteModel
 
 /// An OpenAI-compatible chat-completions backend (`POST {url}/chat/completions`) on
 /// AsyncHTTPClient: llama.cpp's `llama-server`, Ollama's `/v1`, vLLM and OpenAI itself.
@@ -86,11 +86,18 @@ public final class OpenAIBackend: LLMBackend {
         var messages = request.messages
         let format: JSONValue
         if plainJSON {
-            messages.append(LLMMessage(role: "system", content: "Answer with one JSON object that follows this JSON schema:\n" + request.schema.text))
+            messages.append(
+                LLMMessage(
+                    role: "system",
+                    content: "Answer with one JSON object that follows this JSON schema:\n" + request.schema.text))
             format = .object(["type": .string("json_object")])
         } else {
-            format = .object(["type": .string("json_schema"),
-                              "json_schema": .object(["name": .string(request.schemaName), "strict": .bool(true), "schema": request.schema])])
+            format = .object([
+                "type": .string("json_schema"),
+                "json_schema": .object([
+                    "name": .string(request.schemaName), "strict": .bool(true), "schema": request.schema,
+                ]),
+            ])
         }
         return .object([
             "model": .string(model),
@@ -106,7 +113,8 @@ public final class OpenAIBackend: LLMBackend {
     private func send(_ request: LLMRequest, plainJSON: Bool) throws(LLMError) -> (String, LLMUsage) {
         let http: HTTPClient.Request
         do {
-            http = try HTTPClient.Request(url: endpoint, method: .POST, body: .string(body(request, plainJSON: plainJSON).text))
+            http = try HTTPClient.Request(
+                url: endpoint, method: .POST, body: .string(body(request, plainJSON: plainJSON).text))
         } catch {
             throw .unreachable("bad URL \(endpoint)")
         }
@@ -118,8 +126,10 @@ public final class OpenAIBackend: LLMBackend {
         let response: HTTPClient.Response
         do {
             let delegate = ResponseAccumulator(request: req, maxBodySize: Self.maxAnswerBytes)
-            response = try Self.client.execute(request: req, delegate: delegate,
-                                                     deadline: .now() + .milliseconds(Int64(timeout * 1000))).futureResult.wait()
+            response = try Self.client.execute(
+                request: req, delegate: delegate,
+                deadline: .now() + .milliseconds(Int64(timeout * 1000))
+            ).futureResult.wait()
         } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
             throw .timeout(seconds: timeout)
         } catch is ResponseAccumulator.ResponseTooBigError {
@@ -131,13 +141,16 @@ public final class OpenAIBackend: LLMBackend {
         guard response.status == .ok else {
             throw .http(status: Int(response.status.code), message: LLMError.excerpt(Self.errorMessage(text)))
         }
-        guard let json = JSONValue.parse(text) else { throw .invalidJSON("the server's reply is not JSON: \(LLMError.excerpt(text))") }
+        guard let json = JSONValue.parse(text) else {
+            throw .invalidJSON("the server's reply is not JSON: \(LLMError.excerpt(text))")
+        }
         guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
             throw .schemaViolation("the server's reply has no choices[0].message")
         }
         let content = message["content"]?.stringValue ?? ""
-        let usage = LLMUsage(prompt: Int(json["usage"]?["prompt_tokens"]?.numberValue ?? 0),
-                             completion: Int(json["usage"]?["completion_tokens"]?.numberValue ?? 0))
+        let usage = LLMUsage(
+            prompt: Int(json["usage"]?["prompt_tokens"]?.numberValue ?? 0),
+            completion: Int(json["usage"]?["completion_tokens"]?.numberValue ?? 0))
         return (content, usage)
     }
 

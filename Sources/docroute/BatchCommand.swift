@@ -1,7 +1,7 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// `docroute batch DIR --pipeline …`: every document of a folder through a pipeline, in
 /// parallel; records to stdout or a JSON Lines file, progress and a summary on stderr.
@@ -16,10 +16,16 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
-    @Option(help: "Append records to this JSON Lines file as each document is done (in input order) instead of printing them.")
+    @Option(
+        help:
+            "Append records to this JSON Lines file as each document is done (in input order) instead of printing them."
+    )
     var out: String?
 
-    @Flag(help: "With --out: keep the file's records and skip the inputs (by SHA-256) it already holds, so a killed batch run again gives every document one record.")
+    @Flag(
+        help:
+            "With --out: keep the file's records and skip the inputs (by SHA-256) it already holds, so a killed batch run again gives every document one record."
+    )
     var resume = false
 
     @Flag(help: "Walk subfolders too.")
@@ -31,7 +37,8 @@ struct BatchCommand: ParsableCommand {
     func validate() throws {
         try options.check()
         if let out, FileManager.default.fileExists(atPath: out),
-           (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory {
+            (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory
+        {
             throw ValidationError("--out names a folder; give a file path")
         }
         if resume && out == nil { throw ValidationError("--resume needs --out") }
@@ -48,8 +55,12 @@ struct BatchCommand: ParsableCommand {
         var (files, skipped) = FileWalker.inputs(paths, recursive: recursive)
         if !skipped.isEmpty && !quiet {
             // Data files beside the documents (a truth.jsonl, a pipeline spec) are not inputs.
-            let names = skipped.prefix(3).map { Progress.escaped(($0 as NSString).lastPathComponent) }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("docroute: skipped \(skipped.count) data file(s) in the folders (\(names)\(skipped.count > 3 ? ", …" : "")): not documents; name them to read them\n".utf8))
+            let names = skipped.prefix(3).map { Progress.escaped(($0 as NSString).lastPathComponent) }.joined(
+                separator: ", ")
+            FileHandle.standardError.write(
+                Data(
+                    "docroute: skipped \(skipped.count) data file(s) in the folders (\(names)\(skipped.count > 3 ? ", …" : "")): not documents; name them to read them\n"
+                        .utf8))
         }
         if let out {
             // The output is never an input, even inside a walked folder.
@@ -66,7 +77,10 @@ struct BatchCommand: ParsableCommand {
                 if failed { keptFailures += 1 }
                 return true
             }
-            FileHandle.standardError.write(Data("docroute: \(before - files.count) documents already in \(file.path) (\(keptFailures) failed); skipped\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "docroute: \(before - files.count) documents already in \(file.path) (\(keptFailures) failed); skipped\n"
+                        .utf8))
         }
         let progress = Progress(total: files.count, enabled: !quiet)
         var summary = BatchSummary()
@@ -85,7 +99,9 @@ struct BatchCommand: ParsableCommand {
         progress.finish()
         if let failure { throw ValidationError("cannot write \(out ?? ""): \(failure)") }
         FileHandle.standardError.write(Data((summary.text + "\n").utf8))
-        if let pool = pipeline as? WorkerPool, !quiet { FileHandle.standardError.write(Data((pool.stats.text + "\n").utf8)) }
+        if let pool = pipeline as? WorkerPool, !quiet {
+            FileHandle.standardError.write(Data((pool.stats.text + "\n").utf8))
+        }
         if summary.failed > 0 || keptFailures > 0 { throw ExitCode(1) }
     }
 }
@@ -108,12 +124,14 @@ final class Progress {
             let width = 30
             let filled = total == 0 ? width : width * done / total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let counts = ["ok", "partial", "needs_review", "failed"].map { "\(summary.byStatus[$0] ?? 0)" }.joined(separator: "/")
+            let counts = ["ok", "partial", "needs_review", "failed"].map { "\(summary.byStatus[$0] ?? 0)" }.joined(
+                separator: "/")
             FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) ok/partial/review/failed \(counts)".utf8))
         } else if let r = records.first {
             let message = r.errors.first.map { " \($0.code): \($0.message)" } ?? ""
-            let line = String(format: "docroute: %d/%d %@ %@ %.0f ms%@\n", done, total, Self.escaped(r.source.path) as NSString,
-                              r.status.rawValue as NSString, r.timingsMs.total, Self.escaped(message) as NSString)
+            let line = String(
+                format: "docroute: %d/%d %@ %@ %.0f ms%@\n", done, total, Self.escaped(r.source.path) as NSString,
+                r.status.rawValue as NSString, r.timingsMs.total, Self.escaped(message) as NSString)
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
@@ -124,7 +142,10 @@ final class Progress {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.properties.generalCategory == .control {
-                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : scalar == "\r" ? "\\r" : "\\u{\(String(scalar.value, radix: 16))}"
+                out +=
+                    scalar == "\n"
+                    ? "\\n"
+                    : scalar == "\t" ? "\\t" : scalar == "\r" ? "\\r" : "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// `docroute bench [PATH…]`: median read time per document and page for each format, and OCR
 /// scaling from one thread to several.

@@ -1,15 +1,17 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// `docroute bench-templates DIR --pipeline …`: the learned-template benchmark (see
 /// `TemplateBenchmark`); JSON on stdout.
 struct BenchTemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-templates",
-        abstract: "Read a labelled stream by the full path and while learning templates; compare median time, F1 and LLM calls.",
-        discussion: "Make a stream with Samples/make-identity-stream.py. Documents are read one at a time, in the truth file's order; the templates are learned into --templates FILE (default: a fresh temporary file, removed afterwards)."
+        abstract:
+            "Read a labelled stream by the full path and while learning templates; compare median time, F1 and LLM calls.",
+        discussion:
+            "Make a stream with Samples/make-identity-stream.py. Documents are read one at a time, in the truth file's order; the templates are learned into --templates FILE (default: a fresh temporary file, removed afterwards)."
     )
 
     @Argument(help: "Folder holding the labelled stream.")
@@ -25,11 +27,14 @@ struct BenchTemplatesCommand: ParsableCommand {
     func run() throws {
         let truthPath = truth ?? (directory as NSString).appendingPathComponent("truth.jsonl")
         let entries: [Evaluation.Truth]
-        do { entries = try Evaluation.loadTruth(path: truthPath) } catch { throw ValidationError("\(truthPath): \(error)") }
+        do { entries = try Evaluation.loadTruth(path: truthPath) } catch {
+            throw ValidationError("\(truthPath): \(error)")
+        }
         var withStore = options
         var temporary: URL? = nil
         if withStore.templates == nil {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-bench-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "docroute-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             temporary = dir
             withStore.templates = dir.appendingPathComponent("templates.sqlite").path
@@ -37,7 +42,8 @@ struct BenchTemplatesCommand: ParsableCommand {
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         var plain = options
         plain.templates = nil
-        let bench = TemplateBenchmark(directory: directory, truth: entries, full: try plain.pipeline(), learning: try withStore.pipeline())
+        let bench = TemplateBenchmark(
+            directory: directory, truth: entries, full: try plain.pipeline(), learning: try withStore.pipeline())
         let report = bench.run { FileHandle.standardError.write(Data("bench-templates: \($0)\n".utf8)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -9,6 +9,10 @@ struct DocRouteCommand: AsyncParsableCommand {
         commandName: "docroute",
         abstract: "Extract named fields from copy-heavy documents (PDF, DOCX, XLSX, PNG, JPEG, TIFF).",
         version: Versions.docroute,
-        subcommands: [ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self, WatchCommand.self, TemplatesCommand.self, BenchTemplatesCommand.self, FitConfidenceCommand.self, WorkerCommand.self]
+        subcommands: [
+            ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
+            WatchCommand.self, TemplatesCommand.self, BenchTemplatesCommand.self, FitConfidenceCommand.self,
+            WorkerCommand.self,
+        ]
     )
 }

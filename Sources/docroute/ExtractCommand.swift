@@ -1,7 +1,7 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// `docroute extract FILE… --pipeline NAME|PATH`: one JSON record per document (or register
 /// row) on stdout, as JSON Lines.

@@ -1,14 +1,15 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// `docroute inspect FILE…`: the detected format and document model of each file, as JSON.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print each file's detected format and document model (or its typed error) as JSON, one object per line."
+        abstract:
+            "Print each file's detected format and document model (or its typed error) as JSON, one object per line."
     )
 
     @Argument(help: "Files or folders (folders are walked recursively, hidden files skipped).")
@@ -17,10 +18,17 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
-    @Flag(help: "Print each document's visual lines as text (column segments separated by ' | ') instead of JSON: what the label strategies see.")
+    @Flag(
+        help:
+            "Print each document's visual lines as text (column segments separated by ' | ') instead of JSON: what the label strategies see."
+    )
     var lines = false
 
-    @Flag(name: .customLong("no-preprocess"), help: "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it).")
+    @Flag(
+        name: .customLong("no-preprocess"),
+        help:
+            "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it)."
+    )
     var noPreprocess = false
 
     @Option(help: "Seconds allowed per document.")

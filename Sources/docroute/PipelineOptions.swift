@@ -1,14 +1,15 @@
 import ArgumentParser
 import DocRoute
-import Foundation
-import DocRouteModel
 import DocRouteForms
-import DocRouteReaders
 import DocRouteLLM
+import DocRouteModel
+import DocRouteReaders
+import Foundation
 
 /// Options shared by the commands that run a pipeline.
 struct PipelineOptions: ParsableArguments {
-    @Option(name: .long, help: "Pipeline name (looked up in ./Pipelines and DOCROUTE_PIPELINES) or path to a YAML spec.")
+    @Option(
+        name: .long, help: "Pipeline name (looked up in ./Pipelines and DOCROUTE_PIPELINES) or path to a YAML spec.")
     var pipeline: String
 
     @Option(help: "Documents processed in parallel (default: extract 1, batch and eval the number of cores).")
@@ -17,16 +18,30 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Seconds allowed per document.")
     var timeout: Double = ReaderLimits.default.maxSeconds
 
-    @Flag(name: .customLong("no-preprocess"), help: "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it).")
+    @Flag(
+        name: .customLong("no-preprocess"),
+        help:
+            "Give Tesseract images as they are: no upscaling, background or contrast correction, despeckling or deskewing (by default each runs when the image needs it)."
+    )
     var noPreprocess = false
 
-    @Option(name: .customLong("llm-url"), help: "OpenAI-compatible base URL (…/v1): overrides the pipeline's llm.url, or gives a pipeline without an llm section one.")
+    @Option(
+        name: .customLong("llm-url"),
+        help:
+            "OpenAI-compatible base URL (…/v1): overrides the pipeline's llm.url, or gives a pipeline without an llm section one."
+    )
     var llmURL: String?
 
-    @Option(name: .customLong("llm-model"), help: "Model name sent to the LLM server (overrides llm.model; default with --llm-url alone: local).")
+    @Option(
+        name: .customLong("llm-model"),
+        help: "Model name sent to the LLM server (overrides llm.model; default with --llm-url alone: local).")
     var llmModel: String?
 
-    @Option(name: .customLong("llm-mode"), help: "How the LLM fills fields: spans (points at printed text, copied verbatim) or schema (fills a JSON schema); overrides llm.mode.")
+    @Option(
+        name: .customLong("llm-mode"),
+        help:
+            "How the LLM fills fields: spans (points at printed text, copied verbatim) or schema (fills a JSON schema); overrides llm.mode."
+    )
     var llmMode: LLMSpec.Mode?
 
     @Flag(name: .customLong("no-llm"), help: "Never call an LLM, even if the pipeline has an llm section.")
@@ -35,16 +50,27 @@ struct PipelineOptions: ParsableArguments {
     @Flag(name: .customLong("no-llm-cache"), help: "Ask the LLM again instead of reusing cached answers.")
     var noLLMCache = false
 
-    @Option(name: .customLong("llm-cache"), help: "Folder of cached LLM answers (default: $DOCROUTE_CACHE/llm or ~/.cache/docroute/llm).")
+    @Option(
+        name: .customLong("llm-cache"),
+        help: "Folder of cached LLM answers (default: $DOCROUTE_CACHE/llm or ~/.cache/docroute/llm).")
     var llmCache: String?
 
-    @Option(help: "Learned templates (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute templates`.")
+    @Option(
+        help:
+            "Learned templates (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute templates`."
+    )
     var templates: String?
 
-    @Flag(name: .customLong("in-process"), help: "Run documents in this process instead of in worker processes (for debugging: a document that crashes then ends the command).")
+    @Flag(
+        name: .customLong("in-process"),
+        help:
+            "Run documents in this process instead of in worker processes (for debugging: a document that crashes then ends the command)."
+    )
     var inProcess = false
 
-    @Option(name: .customLong("max-memory"), help: "Memory cap of each worker process, in MiB: a document that needs more gets an error record.")
+    @Option(
+        name: .customLong("max-memory"),
+        help: "Memory cap of each worker process, in MiB: a document that needs more gets an error record.")
     var maxMemory: Int = 2048
 
     @Option(help: "Documents a worker process reads before it is replaced by a fresh one.")
@@ -56,7 +82,8 @@ struct PipelineOptions: ParsableArguments {
         guard recycle >= 1 else { throw ValidationError("--recycle must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let llmURL {
-            guard let u = URL(string: llmURL), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
+            guard let u = URL(string: llmURL), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil
+            else {
                 throw ValidationError("--llm-url must be an http(s) URL")
             }
         }
@@ -85,7 +112,8 @@ struct PipelineOptions: ParsableArguments {
         }
         var limits = ReaderLimits.default
         limits.maxSeconds = timeout
-        let reader = DocumentReader(limits: limits, preprocess: !noPreprocess, ocr: OCREnginePool(maxEngines: jobs ?? jobsDefault))
+        let reader = DocumentReader(
+            limits: limits, preprocess: !noPreprocess, ocr: OCREnginePool(maxEngines: jobs ?? jobsDefault))
         if noLLM { spec.llm = nil }
         if let llmURL {
             var section = spec.llm ?? LLMSpec(url: llmURL, model: "local")
@@ -98,7 +126,13 @@ struct PipelineOptions: ParsableArguments {
         if let section = spec.llm {
             do {
                 let http = try OpenAIBackend(spec: section)
-                backend = noLLMCache ? http : CachedLLMBackend(http, cache: LLMCache(directory: llmCache.map { URL(fileURLWithPath: $0) } ?? LLMCache.defaultDirectory))
+                backend =
+                    noLLMCache
+                    ? http
+                    : CachedLLMBackend(
+                        http,
+                        cache: LLMCache(
+                            directory: llmCache.map { URL(fileURLWithPath: $0) } ?? LLMCache.defaultDirectory))
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -127,9 +161,11 @@ extension PipelineOptions {
         if withoutCalibration { arguments.append("--without-calibration") }
         // The reader's own deadline comes first; the worker is killed only when it overran.
         let grace = min(10, max(2, timeout * 0.1))
-        return WorkerPool(spec: pipeline.spec, settings: WorkerPool.Settings(
-            executable: Self.executable, arguments: arguments, deadline: timeout + grace,
-            recycleAfter: recycle, memoryMB: maxMemory))
+        return WorkerPool(
+            spec: pipeline.spec,
+            settings: WorkerPool.Settings(
+                executable: Self.executable, arguments: arguments, deadline: timeout + grace,
+                recycleAfter: recycle, memoryMB: maxMemory))
     }
 
     /// These options as a worker is given them (one document at a time, so one OCR engine).

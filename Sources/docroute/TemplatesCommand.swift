@@ -1,9 +1,9 @@
 import ArgumentParser
 import DocRoute
-import Foundation
-import DocRouteModel
 import DocRouteForms
+import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// `docroute templates list|show|forget|learn --templates FILE`: inspect and seed the store of
 /// learned layouts that `extract`, `batch`, `eval` and `watch` use with `--templates FILE`.
@@ -28,7 +28,8 @@ struct TemplatesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per template: id, version, pipeline, kind, fields, uses, fallbacks, stale.")
+        static let configuration = CommandConfiguration(
+            abstract: "One line per template: id, version, pipeline, kind, fields, uses, fallbacks, stale.")
         @OptionGroup var store: StoreOption
         @Option(help: "Only this pipeline's templates.")
         var pipeline: String?
@@ -36,13 +37,16 @@ struct TemplatesCommand: ParsableCommand {
         func run() throws {
             for t in try store.open().latest(pipeline: pipeline) {
                 let kind = t.origin == .ocr ? "image" : "text"
-                print("\(t.id)\tv\(t.version)\t\(t.pipeline)\t\(kind)\tfields \(t.regions.count)\tuses \(t.uses)\tfallbacks \(t.fallbacks)\(t.stale ? "\tstale" : "")")
+                print(
+                    "\(t.id)\tv\(t.version)\t\(t.pipeline)\t\(kind)\tfields \(t.regions.count)\tuses \(t.uses)\tfallbacks \(t.fallbacks)\(t.stale ? "\tstale" : "")"
+                )
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A template as JSON (its newest version, or --version N).")
+        static let configuration = CommandConfiguration(
+            abstract: "A template as JSON (its newest version, or --version N).")
         @OptionGroup var store: StoreOption
         @Argument(help: "Template id (see list).")
         var id: String
@@ -75,7 +79,9 @@ struct TemplatesCommand: ParsableCommand {
     struct Learn: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Learn a document's layout from its labelled values.",
-            discussion: "RECORD.json holds {\"fields\": {name: value}} (a line of a truth.jsonl) or a DocRoute record ({\"fields\": {name: {\"value\": …}}}).")
+            discussion:
+                "RECORD.json holds {\"fields\": {name: value}} (a line of a truth.jsonl) or a DocRoute record ({\"fields\": {name: {\"value\": …}}})."
+        )
         @OptionGroup var store: StoreOption
         @Argument(help: "The document.")
         var file: String
@@ -94,7 +100,9 @@ struct TemplatesCommand: ParsableCommand {
                 throw ValidationError("--truth \(truth): \(error)")
             }
             let spec: PipelineSpec
-            do { spec = try PipelineSpec.resolve(pipeline, directories: PipelineOptions.searchDirectories) } catch { throw ValidationError("\(error)") }
+            do { spec = try PipelineSpec.resolve(pipeline, directories: PipelineOptions.searchDirectories) } catch {
+                throw ValidationError("\(error)")
+            }
             let p = Pipeline(spec: spec, reader: DocumentReader(preprocess: !noPreprocess))
             do {
                 let t = try p.learnTemplate(path: file, truth: values, into: store.open(mustExist: false))
@@ -112,7 +120,11 @@ struct TemplatesCommand: ParsableCommand {
                     case plain(FieldValue?)
                     case field(Record.Field)
                     init(from decoder: Decoder) throws {
-                        if let f = try? Record.Field(from: decoder) { self = .field(f) } else { self = .plain(try FieldValue?(from: decoder)) }
+                        if let f = try? Record.Field(from: decoder) {
+                            self = .field(f)
+                        } else {
+                            self = .plain(try FieldValue?(from: decoder))
+                        }
                     }
                     var value: FieldValue? {
                         switch self {

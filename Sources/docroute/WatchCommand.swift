@@ -1,15 +1,16 @@
 import ArgumentParser
+import DocRouteModel
 import DocRouteService
 import Foundation
 import Logging
 import ServiceLifecycle
-import DocRouteModel
 
 /// `docroute watch INBOX --pipeline … --out …`: the hot-folder daemon (see `WatchDaemon`).
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Turn a folder into a stream of records: every document dropped in gets exactly one record, even across crashes.",
+        abstract:
+            "Turn a folder into a stream of records: every document dropped in gets exactly one record, even across crashes.",
         discussion: """
             Inputs move to INBOX/processing while read, then to INBOX/done (or INBOX/failed with an \
             error record beside them). Records go to --out: a folder (one <sha256>.jsonl per \
@@ -44,16 +45,22 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Process what is in the inbox (and what a crash left), then exit.")
     var once = false
 
-    @Flag(name: .customLong("delete-done"), help: "Delete inputs once their records are durable instead of moving them to done/.")
+    @Flag(
+        name: .customLong("delete-done"),
+        help: "Delete inputs once their records are durable instead of moving them to done/.")
     var deleteDone = false
 
     @Option(name: .customLong("max-attempts"), help: "Attempts per document before it is quarantined in failed/.")
     var maxAttempts = 3
 
-    @Flag(name: .customLong("skip-duplicates"), help: "Give no record to content already processed (default: a record with duplicate_of).")
+    @Flag(
+        name: .customLong("skip-duplicates"),
+        help: "Give no record to content already processed (default: a record with duplicate_of).")
     var skipDuplicates = false
 
-    @Option(name: .customLong("retry-base"), help: "First retry delay in seconds after a transient failure (doubled per attempt).")
+    @Option(
+        name: .customLong("retry-base"),
+        help: "First retry delay in seconds after a transient failure (doubled per attempt).")
     var retryBase: Double = 2
 
     @Option(name: .customLong("health-port"), help: "Serve /healthz and /metrics on 127.0.0.1:PORT.")
@@ -73,7 +80,9 @@ struct WatchCommand: AsyncParsableCommand {
         // Symlinks resolved: an --out that is (or lies under) a link into the inbox loops too.
         let inboxURL = URL(fileURLWithPath: inbox).standardizedFileURL.resolvingSymlinksInPath()
         let outURL = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath()
-        if outURL.path == inboxURL.path || outURL.path.hasPrefix(inboxURL.path + "/") && !outURL.path.hasPrefix(inboxURL.path + "/.") {
+        if outURL.path == inboxURL.path
+            || outURL.path.hasPrefix(inboxURL.path + "/") && !outURL.path.hasPrefix(inboxURL.path + "/.")
+        {
             throw ValidationError("--out must not be inside the inbox (its records would be taken as documents)")
         }
     }
@@ -82,7 +91,8 @@ struct WatchCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "docroute.watch")
         let pipeline = try options.processor(jobsDefault: options.jobs ?? 1)
-        var config = WatchConfig(inbox: URL(fileURLWithPath: inbox).standardizedFileURL, sink: RecordSink(path: out), statePath: state)
+        var config = WatchConfig(
+            inbox: URL(fileURLWithPath: inbox).standardizedFileURL, sink: RecordSink(path: out), statePath: state)
         config.jobs = options.jobs ?? 1
         config.pollInterval = pollInterval
         config.settle = settle
@@ -107,11 +117,15 @@ struct WatchCommand: AsyncParsableCommand {
             .init(service: WatchService(daemon: daemon), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
         if let healthPort {
-            services.append(.init(service: HealthServer(port: healthPort, metrics: daemon.metrics) { port in
-                logger.info("health", metadata: ["url": "http://127.0.0.1:\(port)/healthz"])
-            }))
+            services.append(
+                .init(
+                    service: HealthServer(port: healthPort, metrics: daemon.metrics) { port in
+                        logger.info("health", metadata: ["url": "http://127.0.0.1:\(port)/healthz"])
+                    }))
         }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

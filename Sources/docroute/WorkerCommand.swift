@@ -1,7 +1,7 @@
 import ArgumentParser
 import DocRoute
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// `docroute worker`: the process a batch, eval, extract or watch command runs its documents
 /// in (see `WorkerLoop`). Hidden: started by those commands, never by hand.
@@ -20,6 +20,7 @@ struct WorkerCommand: ParsableCommand {
     func validate() throws { try options.check() }
 
     func run() throws {
-        WorkerLoop.serve(try options.pipeline(jobsDefault: 1, withoutCalibration: withoutCalibration), memoryMB: options.maxMemory)
+        WorkerLoop.serve(
+            try options.pipeline(jobsDefault: 1, withoutCalibration: withoutCalibration), memoryMB: options.maxMemory)
     }
 }

@@ -1,6 +1,7 @@
 import DocRouteModel
 import Foundation
 import Testing
+
 @testable import DocRouteService
 
 /// The state file: a real SQLite database on disk, surviving being opened again.

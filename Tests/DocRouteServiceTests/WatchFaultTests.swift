@@ -1,12 +1,14 @@
 import DocRouteModel
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
 @testable import DocRouteService
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The daemon's promise, tested with real processes, real files and a real SQLite state file:
@@ -28,9 +30,12 @@ import Glibc
         let root = WatchSupport.identity
         func files(_ sub: String, _ prefix: String = "") throws -> [Data] {
             try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(sub).path).sorted()
-                .filter { $0.hasPrefix(prefix) }.map { try Data(contentsOf: root.appendingPathComponent(sub).appendingPathComponent($0)) }
+                .filter { $0.hasPrefix(prefix) }.map {
+                    try Data(contentsOf: root.appendingPathComponent(sub).appendingPathComponent($0))
+                }
         }
-        let pdfs = try files("pdf"), docx = try files("docx"), xlsx = try files("xlsx", "visitor"), png = try files("png", "card-person0")
+        let pdfs = try files("pdf"), docx = try files("docx"), xlsx = try files("xlsx", "visitor"),
+            png = try files("png", "card-person0")
         var out: [Input] = []
         func unique(_ base: Data, _ n: Int) -> Data { base + Data("\n%docroute-watch-test \(n)\n".utf8) }
         let bases = pdfs.map { ($0, "pdf") } + docx.map { ($0, "docx") } + xlsx.map { ($0, "xlsx") }
@@ -39,7 +44,8 @@ import Glibc
             out.append(Input(name: "doc-\(n).\(ext)", data: unique(base, n), kind: .good, slow: false))
         }
         for n in 0..<6 {
-            out.append(Input(name: "scan-\(n).png", data: unique(png[n % png.count], 1000 + n), kind: .good, slow: false))
+            out.append(
+                Input(name: "scan-\(n).png", data: unique(png[n % png.count], 1000 + n), kind: .good, slow: false))
         }
         for n in 0..<30 {
             let original = out[Int(rng.next() % 144)]
@@ -47,12 +53,16 @@ import Glibc
         }
         for n in 0..<8 {
             let base = pdfs[n % pdfs.count]
-            out.append(Input(name: "truncated-\(n).pdf", data: unique(base.prefix(base.count * 2 / 5), 2000 + n), kind: .corrupt, slow: false))
+            out.append(
+                Input(
+                    name: "truncated-\(n).pdf", data: unique(base.prefix(base.count * 2 / 5), 2000 + n), kind: .corrupt,
+                    slow: false))
         }
         for n in 0..<9 {
             var bytes = Data(count: 3000 + n)
             for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            out.append(Input(name: "garbage-\(n)." + (n % 2 == 0 ? "pdf" : "docx"), data: bytes, kind: .corrupt, slow: false))
+            out.append(
+                Input(name: "garbage-\(n)." + (n % 2 == 0 ? "pdf" : "docx"), data: bytes, kind: .corrupt, slow: false))
         }
         for n in 0..<3 {
             out.append(Input(name: "empty-\(n).pdf", data: Data(), kind: .corrupt, slow: false))
@@ -76,8 +86,10 @@ import Glibc
         // A slow copy pauses 0.1 s between its pieces; the settle time is ten times that, so a
         // loaded machine that stretches a pause never lets the daemon take half a file.
         let settle = 1.0
-        let args = ["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2",
-                    "--settle", "\(settle)", "--poll-interval", "0.1", "--max-attempts", "50"]
+        let args = [
+            "watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2",
+            "--settle", "\(settle)", "--poll-interval", "0.1", "--max-attempts", "50",
+        ]
         var child = try WatchSupport.Child(args, log: log)
         var kills = 0
         // Where the log stood when the current child started.
@@ -152,11 +164,17 @@ import Glibc
             #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent(final).path), "\(input.name)")
             switch input.kind {
             case .corrupt:
-                #expect(status == "failed" && row.status == .failed && final.hasPrefix("failed/"), "seed \(seed): \(input.name) \(status ?? "")")
-                let beside = WatchSupport.files(inbox.appendingPathComponent("failed")).filter { $0.hasPrefix(input.name + ".") && $0.hasSuffix(".error.jsonl") }
+                #expect(
+                    status == "failed" && row.status == .failed && final.hasPrefix("failed/"),
+                    "seed \(seed): \(input.name) \(status ?? "")")
+                let beside = WatchSupport.files(inbox.appendingPathComponent("failed")).filter {
+                    $0.hasPrefix(input.name + ".") && $0.hasSuffix(".error.jsonl")
+                }
                 #expect(beside.count == 1, "\(input.name)")
             case .good, .duplicate:
-                #expect(status != "failed" && row.status == .done && final.hasPrefix("done/"), "seed \(seed): \(input.name) \(status ?? "")")
+                #expect(
+                    status != "failed" && row.status == .done && final.hasPrefix("done/"),
+                    "seed \(seed): \(input.name) \(status ?? "")")
             }
         }
         // Copies of the same content: one original, the others point at it.
@@ -170,17 +188,24 @@ import Glibc
             }
         }
         // Nothing left behind: no temporary files, nothing in processing/ or the inbox.
-        let left = WatchSupport.files(inbox).filter { !$0.hasPrefix("done/") && !$0.hasPrefix("failed/") && !$0.hasPrefix(".docroute-state.sqlite") }
+        let left = WatchSupport.files(inbox).filter {
+            !$0.hasPrefix("done/") && !$0.hasPrefix("failed/") && !$0.hasPrefix(".docroute-state.sqlite")
+        }
         #expect(left.isEmpty, "seed \(seed): \(left)")
         #expect(!WatchSupport.files(dir).contains { ($0 as NSString).lastPathComponent.hasPrefix(".docroute-tmp-") })
         // The folders agree with the state file.
-        #expect(WatchSupport.files(inbox.appendingPathComponent("done")).count == rows.values.filter { $0.status == .done }.count)
+        #expect(
+            WatchSupport.files(inbox.appendingPathComponent("done")).count
+                == rows.values.filter { $0.status == .done }.count)
         // How much work the kills interrupted (the daemon logs what it resumes at each start).
         let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let resumed = logText.split(separator: "\n").filter { $0.contains("resuming") }
-            .compactMap { $0.split(separator: " ").first { $0.hasPrefix("documents=") }.flatMap { Int($0.dropFirst(10)) } }
-        print("watch kill test: seed \(seed), \(inputs.count) documents, \(kills) kills, \(records.count) records, "
-              + "\(resumed.reduce(0, +)) documents resumed from processing/ over \(resumed.count) restarts")
+            .compactMap {
+                $0.split(separator: " ").first { $0.hasPrefix("documents=") }.flatMap { Int($0.dropFirst(10)) }
+            }
+        print(
+            "watch kill test: seed \(seed), \(inputs.count) documents, \(kills) kills, \(records.count) records, "
+                + "\(resumed.reduce(0, +)) documents resumed from processing/ over \(resumed.count) restarts")
     }
 
     @Test func sigtermFinishesInFlightAndARestartFinishesTheRest() async throws {
@@ -191,25 +216,33 @@ import Glibc
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         let root = WatchSupport.identity
         var names: [String] = []
-        for (n, file) in ["png/card-person01-clean.png", "png/card-person02-clean.png", "png/card-person03-clean.png",
-                          "png/card-person04-clean.png", "pdf/record-01-person03.pdf", "pdf/record-02-person06.pdf",
-                          "docx/hr-check-01-person06.docx", "xlsx/visitor-1-person08.xlsx"].enumerated() {
+        for (n, file) in [
+            "png/card-person01-clean.png", "png/card-person02-clean.png", "png/card-person03-clean.png",
+            "png/card-person04-clean.png", "pdf/record-01-person03.pdf", "pdf/record-02-person06.pdf",
+            "docx/hr-check-01-person06.docx", "xlsx/visitor-1-person08.xlsx",
+        ].enumerated() {
             let name = "\(n)-" + (file as NSString).lastPathComponent
             try Data(contentsOf: root.appendingPathComponent(file)).write(to: inbox.appendingPathComponent(name))
             names.append(name)
         }
         // Port 0: the daemon binds a free port and logs its health URL.
-        let args = ["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2", "--settle", "0.2",
-                    "--poll-interval", "0.2", "--health-port", "0"]
+        let args = [
+            "watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2", "--settle",
+            "0.2",
+            "--poll-interval", "0.2", "--health-port", "0",
+        ]
         let child = try WatchSupport.Child(args, log: log)
         // Wait for the first record, then look at the health endpoints.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && WatchSupport.files(out).filter({ $0.hasSuffix(".jsonl") }).isEmpty { usleep(50_000) }
         let logged = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        let port = try #require(logged.firstMatch(of: /url=http:\/\/127\.0\.0\.1:(\d+)\/healthz/).flatMap { Int($0.1) }, "\(logged)")
+        let port = try #require(
+            logged.firstMatch(of: /url=http:\/\/127\.0\.0\.1:(\d+)\/healthz/).flatMap { Int($0.1) }, "\(logged)")
         let health = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect(String(decoding: health.0, as: UTF8.self) == "ok\n")
-        let metrics = String(decoding: try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0, as: UTF8.self)
+        let metrics = String(
+            decoding: try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0,
+            as: UTF8.self)
         #expect(metrics.contains("docroute_documents_total{outcome=\"done\"}"))
         #expect(metrics.contains("docroute_document_seconds_bucket"))
         #expect(metrics.contains("docroute_queue_depth"))
@@ -229,7 +262,9 @@ import Glibc
         #expect(again.wait(timeout: 120) == 0)
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).sorted() == names.sorted())
         #expect(WatchSupport.files(inbox.appendingPathComponent("processing")).isEmpty)
-        let records = try WatchSupport.files(out).map { try WatchSupport.objects(String(decoding: Data(contentsOf: out.appendingPathComponent($0)), as: UTF8.self)) }
+        let records = try WatchSupport.files(out).map {
+            try WatchSupport.objects(String(decoding: Data(contentsOf: out.appendingPathComponent($0)), as: UTF8.self))
+        }
         #expect(records.count == names.count && records.allSatisfy { $0.count == 1 })
     }
 }

@@ -1,12 +1,14 @@
 import DocRoute
-import DocRouteModel
 import DocRouteLLM
+import DocRouteModel
 import Foundation
 import Logging
 import Testing
+
 @testable import DocRouteService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The daemon in-process (library API), against real kernel faults on its output: a folder
@@ -28,13 +30,20 @@ import Glibc
             try? daemon.run()
             finished.signal()
         }.start()
-        return (daemon, { daemon.stop(); finished.wait() })
+        return (
+            daemon,
+            {
+                daemon.stop(); finished.wait()
+            }
+        )
     }
 
     func drop(_ inbox: URL, count: Int) throws -> [String] {
         try (0..<count).map { n in
             let name = "doc-\(n).pdf"
-            let data = try Data(contentsOf: WatchSupport.identity.appendingPathComponent("pdf/record-0\(n + 1)-person\(String(format: "%02d", [3, 6, 9, 12, 15][n % 5])).pdf"))
+            let data = try Data(
+                contentsOf: WatchSupport.identity.appendingPathComponent(
+                    "pdf/record-0\(n + 1)-person\(String(format: "%02d", [3, 6, 9, 12, 15][n % 5])).pdf"))
             try data.write(to: inbox.appendingPathComponent(name))
             return name
         }
@@ -69,11 +78,17 @@ import Glibc
         try Data("not a folder".utf8).write(to: out)
         let inbox = daemon.config.inbox
         let names = try drop(inbox, count: 3)
-        #expect(try waitUntil(20) { try daemon.state.entries([.extracted]).count == 3 && daemon.metrics.text().contains("docroute_output_errors_total") })
+        #expect(
+            try waitUntil(20) {
+                try daemon.state.entries([.extracted]).count == 3
+                    && daemon.metrics.text().contains("docroute_output_errors_total")
+            })
         Thread.sleep(forTimeInterval: 1.5)
         // Reported, and nothing moved to done/.
         let rows = try daemon.state.entries()
-        #expect(rows.allSatisfy { $0.status == .extracted && ($0.lastError ?? "").hasPrefix("output: ") }, "\(rows.map(\.lastError))")
+        #expect(
+            rows.allSatisfy { $0.status == .extracted && ($0.lastError ?? "").hasPrefix("output: ") },
+            "\(rows.map(\.lastError))")
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).isEmpty)
         #expect(WatchSupport.files(inbox.appendingPathComponent("processing")).count == 3)
         // Writable again: it recovers on its own.
@@ -96,7 +111,10 @@ import Glibc
         let inbox = daemon.config.inbox
         _ = try drop(inbox, count: 2)
         // Reported (the first append fails with ENOSPC; later ones first try to cut the partial line).
-        #expect(try waitUntil(20) { try daemon.state.entries([.extracted]).filter { ($0.lastError ?? "").hasPrefix("output: ") }.count == 2 })
+        #expect(
+            try waitUntil(20) {
+                try daemon.state.entries([.extracted]).filter { ($0.lastError ?? "").hasPrefix("output: ") }.count == 2
+            })
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).isEmpty)
         // Space again (a real file where the full device was).
         try FileManager.default.removeItem(at: out)
@@ -111,19 +129,20 @@ import Glibc
         let dir = try WatchSupport.temporaryDirectory("watch-llm")
         defer { try? FileManager.default.removeItem(at: dir) }
         // A field no document prints, so the LLM is asked; nothing listens on port 9.
-        let spec = try PipelineSpec.parse(yaml: """
-            name: retry-test
-            fields:
-              - name: document_number
-                labels: [Document No]
-              - name: tax_office
-                required: true
-            llm:
-              url: http://127.0.0.1:9/v1
-              model: none
-              retries: 0
-              timeout: 2
-            """)
+        let spec = try PipelineSpec.parse(
+            yaml: """
+                name: retry-test
+                fields:
+                  - name: document_number
+                    labels: [Document No]
+                  - name: tax_office
+                    required: true
+                llm:
+                  url: http://127.0.0.1:9/v1
+                  model: none
+                  retries: 0
+                  timeout: 2
+                """)
         let pipeline = Pipeline(spec: spec, llm: try OpenAIBackend(spec: try #require(spec.llm)))
         var c = config(dir, sink: .directory(dir.appendingPathComponent("records")))
         c.maxAttempts = 3
@@ -131,7 +150,9 @@ import Glibc
         logger.logLevel = .critical
         let daemon = try WatchDaemon(config: c, pipeline: pipeline, logger: logger)
         let finished = DispatchSemaphore(value: 0)
-        Thread { try? daemon.run(); finished.signal() }.start()
+        Thread {
+            try? daemon.run(); finished.signal()
+        }.start()
         defer { daemon.stop(); finished.wait() }
         _ = try drop(c.inbox, count: 1)
         #expect(try waitUntil(30) { try daemon.state.entries([.failed]).count == 1 })
@@ -143,9 +164,16 @@ import Glibc
         #expect(metrics.contains("docroute_documents_total{outcome=\"quarantined\"} 1"))
         #expect(metrics.contains("docroute_llm_calls_total 3"))
         // The record says what happened; an error record lies beside the input.
-        let record = try #require(try WatchSupport.objects(String(decoding: Data(contentsOf: dir.appendingPathComponent("records/\(row.sha256 ?? "").jsonl")), as: UTF8.self)).first)
+        let record = try #require(
+            try WatchSupport.objects(
+                String(
+                    decoding: Data(contentsOf: dir.appendingPathComponent("records/\(row.sha256 ?? "").jsonl")),
+                    as: UTF8.self)
+            ).first)
         #expect((record["errors"] as? [[String: Any]])?.first?["code"] as? String == "llm_unreachable")
-        #expect(FileManager.default.fileExists(atPath: c.failed.appendingPathComponent("doc-0.pdf.\(row.id).error.jsonl").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: c.failed.appendingPathComponent("doc-0.pdf.\(row.id).error.jsonl").path))
     }
 
     @Test func subfoldersDeletionAndSkippedDuplicates() throws {
@@ -158,9 +186,10 @@ import Glibc
         c.skipDuplicates = true
         c.once = true
         let pdf = try Data(contentsOf: WatchSupport.identity.appendingPathComponent("pdf/record-01-person03.pdf"))
-        try FileManager.default.createDirectory(at: c.inbox.appendingPathComponent("branch/north"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: c.inbox.appendingPathComponent("branch/north"), withIntermediateDirectories: true)
         try pdf.write(to: c.inbox.appendingPathComponent("branch/north/a.pdf"))
-        try pdf.write(to: c.inbox.appendingPathComponent("b.pdf"))               // the same content again
+        try pdf.write(to: c.inbox.appendingPathComponent("b.pdf"))  // the same content again
         try Data("%PDF-1.4 broken".utf8).write(to: c.inbox.appendingPathComponent("branch/c.pdf"))
         var logger = Logger(label: "test.watch")
         logger.logLevel = .critical
@@ -175,8 +204,12 @@ import Glibc
         #expect(rows.filter { $0.duplicateOf != nil }.count == 1)
         // Done inputs deleted; the failed one kept in failed/ with its subfolder.
         #expect(WatchSupport.files(c.done).isEmpty)
-        #expect(WatchSupport.files(c.failed) == ["branch/c.pdf", "branch/c.pdf.\(rows.first { $0.name == "branch/c.pdf" }?.id ?? 0).error.jsonl"])
-        #expect(WatchSupport.files(c.inbox).filter { !$0.hasPrefix(".docroute-state") && !$0.hasPrefix("failed/") }.isEmpty)
+        #expect(
+            WatchSupport.files(c.failed) == [
+                "branch/c.pdf", "branch/c.pdf.\(rows.first { $0.name == "branch/c.pdf" }?.id ?? 0).error.jsonl",
+            ])
+        #expect(
+            WatchSupport.files(c.inbox).filter { !$0.hasPrefix(".docroute-state") && !$0.hasPrefix("failed/") }.isEmpty)
         #expect(daemon.metrics.text().contains("docroute_documents_total{outcome=\"skipped\"} 1"))
     }
 
@@ -186,9 +219,11 @@ import Glibc
         for name in [".hidden.pdf", "a.pdf.part", "b.tmp", "~$c.docx", "d.crdownload", "e.pdf"] {
             try Data("x".utf8).write(to: dir.appendingPathComponent(name))
         }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("done"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("done"), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: dir.appendingPathComponent("done/f.pdf"))
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: dir.appendingPathComponent("sub/g.pdf"))
         var scanner = InboxScanner(inbox: dir, recursive: false, settle: 0.5)
         #expect(scanner.list().map(\.name) == ["e.pdf"])

@@ -1,7 +1,8 @@
 import DocRouteModel
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers for running the real `docroute watch` binary as a child process and checking the
@@ -19,7 +20,8 @@ enum WatchSupport {
     }
 
     static func temporaryDirectory(_ tag: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-\(tag)-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "docroute-\(tag)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -38,12 +40,12 @@ enum WatchSupport {
             posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
             let argv = ([WatchSupport.binary.path] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
+            defer { for p in argv { free(p) } }
             var env = ProcessInfo.processInfo.environment
             env["OMP_THREAD_LIMIT"] = "1"
             env.merge(extra) { $1 }
             let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { envp.forEach { free($0) } }
+            defer { for p in envp { free(p) } }
             var pid: pid_t = 0
             let rc = posix_spawn(&pid, WatchSupport.binary.path, &actions, nil, argv, envp)
             guard rc == 0 else { throw NSError(domain: "spawn", code: Int(rc)) }
@@ -99,7 +101,9 @@ enum WatchSupport {
     /// Every JSON object of a JSON Lines text.
     static func objects(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map {
-            guard let o = try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] else { throw NSError(domain: "json", code: 1) }
+            guard let o = try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] else {
+                throw NSError(domain: "json", code: 1)
+            }
             return o
         }
     }
@@ -110,7 +114,11 @@ enum WatchSupport {
         var out: [String] = []
         while let p = e.nextObject() as? String {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDir), !isDir.boolValue { out.append(p) }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDir),
+                !isDir.boolValue
+            {
+                out.append(p)
+            }
         }
         return out.sorted()
     }

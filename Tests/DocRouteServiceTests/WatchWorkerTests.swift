@@ -1,6 +1,7 @@
 import DocRouteModel
 import Foundation
 import Testing
+
 @testable import DocRouteService
 
 /// The daemon runs documents in worker processes: one that crashes or hangs its worker is set
@@ -13,8 +14,10 @@ import Testing
         let log = dir.appendingPathComponent("daemon.log")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         let root = WatchSupport.identity
-        let good = ["pdf/record-01-person03.pdf", "pdf/record-02-person06.pdf", "docx/hr-check-01-person06.docx",
-                    "xlsx/visitor-1-person08.xlsx", "png/card-person01-clean.png"]
+        let good = [
+            "pdf/record-01-person03.pdf", "pdf/record-02-person06.pdf", "docx/hr-check-01-person06.docx",
+            "xlsx/visitor-1-person08.xlsx", "png/card-person01-clean.png",
+        ]
         var goodNames: [String] = []
         for (n, file) in good.enumerated() {
             let name = "\(n)-" + (file as NSString).lastPathComponent
@@ -26,9 +29,12 @@ import Testing
         try (pdf + Data("\n%crash\n".utf8)).write(to: inbox.appendingPathComponent("crash.pdf"))
         try (pdf + Data("\n%hang\n".utf8)).write(to: inbox.appendingPathComponent("hang.pdf"))
         let start = Date()
-        let child = try WatchSupport.Child(["watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path,
-                                            "--jobs", "2", "--settle", "0.2", "--poll-interval", "0.2", "--timeout", "4", "--once"],
-                                           log: log, environment: ["DOCROUTE_TEST_FAULTS": "crash=crash.pdf,hang=hang.pdf"])
+        let child = try WatchSupport.Child(
+            [
+                "watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path,
+                "--jobs", "2", "--settle", "0.2", "--poll-interval", "0.2", "--timeout", "4", "--once",
+            ],
+            log: log, environment: ["DOCROUTE_TEST_FAULTS": "crash=crash.pdf,hang=hang.pdf"])
         let status = child.wait(timeout: 120)
         let logged = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(logged)")
@@ -42,13 +48,19 @@ import Testing
         func code(_ r: [String: Any]?) -> String? { ((r?["errors"] as? [[String: Any]])?.first)?["code"] as? String }
         let crash = record("crash.pdf"), hang = record("hang.pdf")
         #expect(code(crash) == "crashed")
-        #expect(((crash?["errors"] as? [[String: Any]])?.first?["message"] as? String)?.contains("Range requires lowerBound") == true)
+        #expect(
+            ((crash?["errors"] as? [[String: Any]])?.first?["message"] as? String)?.contains(
+                "Range requires lowerBound") == true)
         #expect(code(hang) == "timeout")
         for name in goodNames {
             let r = record(name)
-            #expect(r != nil && r?["status"] as? String != "failed" && code(r) == nil, "\(name): \(String(describing: r))")
+            #expect(
+                r != nil && r?["status"] as? String != "failed" && code(r) == nil, "\(name): \(String(describing: r))")
         }
-        #expect(WatchSupport.files(inbox.appendingPathComponent("failed")).filter { !$0.hasSuffix(".jsonl") }.sorted() == ["crash.pdf", "hang.pdf"])
+        #expect(
+            WatchSupport.files(inbox.appendingPathComponent("failed")).filter { !$0.hasSuffix(".jsonl") }.sorted() == [
+                "crash.pdf", "hang.pdf",
+            ])
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).sorted() == goodNames.sorted())
         // Each bad document was tried once: set aside at once.
         let state = try StateStore(path: inbox.appendingPathComponent(".docroute-state.sqlite").path)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+
 @testable import DocRoute
-@testable import DocRouteModel
 @testable import DocRouteExtraction
+@testable import DocRouteModel
 
 /// Honest confidence (issue 21): a value's evidence, the shipped confidence model, the status
 /// and review reasons it gives, and the model's fit reproduced from its data.
@@ -10,11 +11,13 @@ import Testing
     typealias W = LayoutTests.W
 
     /// A labels-only spec as a new user writes one: no templates, no calibration.
-    static let agreement = PipelineSpec(name: "agreement", fields: [
-        FieldSpec(name: "effective_date", labels: ["Effective Date"], type: .date),
-        FieldSpec(name: "jurisdiction", labels: ["Laws of the State of"], type: .text),
-        FieldSpec(name: "reference", labels: ["Reference"], type: .identifier),
-    ])
+    static let agreement = PipelineSpec(
+        name: "agreement",
+        fields: [
+            FieldSpec(name: "effective_date", labels: ["Effective Date"], type: .date),
+            FieldSpec(name: "jurisdiction", labels: ["Laws of the State of"], type: .text),
+            FieldSpec(name: "reference", labels: ["Reference"], type: .identifier),
+        ])
 
     static func records(_ spec: PipelineSpec, _ document: Document) throws -> Record {
         try #require(Pipeline(spec: spec, reader: Support.reader).records(for: document).first)
@@ -23,8 +26,9 @@ import Testing
     @Test func aValueInsideProseIsScoredBelowReview() throws {
         let doc = LayoutTests.document(
             LayoutTests.run("Effective Date: March 3, 2020", x: 60, y: 100, line: 0)
-                + LayoutTests.run("This Agreement is governed by the Laws of the State of Delaware without regard to conflicts of law.",
-                                  x: 60, y: 160, line: 1)
+                + LayoutTests.run(
+                    "This Agreement is governed by the Laws of the State of Delaware without regard to conflicts of law.",
+                    x: 60, y: 160, line: 1)
                 + LayoutTests.run("Reference: NDA-2020-17", x: 60, y: 220, line: 2),
             format: .pdf)
         let r = try Self.records(Self.agreement, doc)
@@ -36,13 +40,16 @@ import Testing
         #expect((r.fields["reference"]?.confidence ?? 0) >= 0.9)
         #expect(r.status == .needsReview)
         let reason = try #require(r.review?["jurisdiction"])
-        #expect(["label inside text", "reads like a sentence", "free text: anything validates"].contains(reason), "\(reason)")
+        #expect(
+            ["label inside text", "reads like a sentence", "free text: anything validates"].contains(reason),
+            "\(reason)")
         #expect(r.review?.count == 1)
         #expect(r.json().contains("\"review\":{\"jurisdiction\":"))
     }
 
     @Test func twoDisagreeingCandidatesSendTheRecordToReview() throws {
-        let once = LayoutTests.run("Reference: NDA-2020-17", x: 60, y: 100, line: 0)
+        let once =
+            LayoutTests.run("Reference: NDA-2020-17", x: 60, y: 100, line: 0)
             + LayoutTests.run("Effective Date: March 3, 2020", x: 60, y: 160, line: 1)
         let sure = try Self.records(Self.agreement, LayoutTests.document(once, format: .pdf))
         #expect(sure.status == .ok, "\(String(describing: sure.review))")
@@ -75,8 +82,9 @@ import Testing
         // The identity pipeline without its own calibration: the shipped model weighs the zone.
         var spec = try ScanAccuracyTests.identity().spec
         spec.calibration = nil
-        let card = ScanAccuracyTests.document(number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
-                                              zone: ScanAccuracyTests.specimen)
+        let card = ScanAccuracyTests.document(
+            number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
+            zone: ScanAccuracyTests.specimen)
         let r = try Self.records(spec, card)
         for name in ["document_number", "date_of_birth", "date_of_expiry", "sex"] where r.fields[name]?.valid == true {
             let f = try #require(r.fields[name])
@@ -91,15 +99,19 @@ import Testing
         #expect(ConfidenceModel.isConfirmed(surname, type: .date, restricted: false))
         #expect(ConfidenceModel.isConfirmed(surname, type: .text, restricted: true))
         // Without the zone the same printed values are less sure.
-        let bare = try Self.records(spec, ScanAccuracyTests.document(number: "D23145890", birth: "12.08.1974",
-                                                                     surname: "ERIKSSON", zone: []))
+        let bare = try Self.records(
+            spec,
+            ScanAccuracyTests.document(
+                number: "D23145890", birth: "12.08.1974",
+                surname: "ERIKSSON", zone: []))
         #expect((bare.fields["document_number"]?.confidence ?? 1) < (r.fields["document_number"]?.confidence ?? 0))
     }
 
     @Test func aDisputedValueStaysBelowReviewWhateverElseSpeaksForIt() throws {
         // A value beside an exact label, read surely, at raw 1: the model alone would be sure.
-        var f = Record.Field(value: .string("NDA-2020-17"), raw: "NDA-2020-17", confidence: 1, strategy: .table,
-                             page: 1, box: nil, valid: true, tried: [.table])
+        var f = Record.Field(
+            value: .string("NDA-2020-17"), raw: "NDA-2020-17", confidence: 1, strategy: .table,
+            page: 1, box: nil, valid: true, tried: [.table])
         var e = Record.Evidence(raw: 1)
         e.label = 1
         e.labelLength = 9
@@ -130,10 +142,14 @@ import Testing
     }
 
     @Test func aFieldPrintedButUnreadSendsTheRecordToReview() throws {
-        let spec = PipelineSpec(name: "card", fields: [
-            FieldSpec(name: "surname", labels: ["Surname"], required: true),
-            FieldSpec(name: "nationality", labels: ["Nationality"], pattern: try FieldPattern("[A-Z]{3}"), check: .country),
-        ])
+        let spec = PipelineSpec(
+            name: "card",
+            fields: [
+                FieldSpec(name: "surname", labels: ["Surname"], required: true),
+                FieldSpec(
+                    name: "nationality", labels: ["Nationality"], pattern: try FieldPattern("[A-Z]{3}"), check: .country
+                ),
+            ])
         func record(_ nationality: String?) throws -> Record {
             var spans = LayoutTests.run("Surname: ERIKSSON", x: 60, y: 100, line: 0)
             if let nationality { spans += LayoutTests.run("Nationality: \(nationality)", x: 60, y: 160, line: 1) }
@@ -145,7 +161,9 @@ import Testing
         let misread = try record("IOR")
         #expect(misread.fields["nationality"]?.valid == false)
         #expect(misread.status == .needsReview)
-        #expect(misread.review?["nationality"]?.hasPrefix("printed but not read") == true, "\(String(describing: misread.review))")
+        #expect(
+            misread.review?["nationality"]?.hasPrefix("printed but not read") == true,
+            "\(String(describing: misread.review))")
         // Not printed at all: nothing was lost.
         let none = try record(nil)
         #expect(none.status == .ok, "\(String(describing: none.review))")
@@ -164,7 +182,8 @@ import Testing
     /// The scored records the shipped model was fitted on (`scripts/fit-confidence.sh`).
     static func outcomes() throws -> [Evaluation.ScoredRecord] {
         let dir = Support.packageRoot.appendingPathComponent("Calibration/outcomes")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".jsonl") }
+            .sorted()
         #expect(files.count >= 8)
         return try files.flatMap { try Evaluation.ScoredRecord.load(path: dir.appendingPathComponent($0).path) }
     }
@@ -175,8 +194,9 @@ import Testing
         #expect(sets.isSuperset(of: ["invoice2data", "kleister-nda", "samples-identity", "invoices-31338"]), "\(sets)")
         // Read in another order, the same fit: the weights the repository ships.
         let fitted = ConfidenceModel.fit(ConfidenceModel.samples(records.reversed()))
-        #expect(fitted.weights == ConfidenceModel.shipped.weights,
-                "refit with scripts/fit-confidence.sh: \(fitted.weights.sorted { $0.key < $1.key })")
+        #expect(
+            fitted.weights == ConfidenceModel.shipped.weights,
+            "refit with scripts/fit-confidence.sh: \(fitted.weights.sorted { $0.key < $1.key })")
         // Judged on documents held out of each fit, never on those it was fitted on: the sets
         // with enough values hold the issue's target.
         for (report, wrong) in ConfidenceModel.crossValidated(records) where report.sure >= 50 {
@@ -190,8 +210,10 @@ import Testing
         var samples: [ConfidenceModel.Sample] = []
         for i in 0..<200 {
             let inText = i % 2 == 0
-            samples.append(.init(features: ["bias": 1, "raw": 2, "label_in_text": inText ? 1 : 0],
-                                 correct: inText ? i % 20 == 0 : i % 20 != 1))
+            samples.append(
+                .init(
+                    features: ["bias": 1, "raw": 2, "label_in_text": inText ? 1 : 0],
+                    correct: inText ? i % 20 == 0 : i % 20 != 1))
         }
         let model = ConfidenceModel.fit(samples, lambda: 0.01)
         let prose = 1 / (1 + exp(-model.score(["bias": 1, "raw": 2, "label_in_text": 1])))

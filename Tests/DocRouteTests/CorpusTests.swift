@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteReaders
@@ -36,7 +37,9 @@ import Testing
             }
         }
         let memory = Support.peakMemoryMiB()
-        print("robustness corpora: \(files.count) files, outcomes \(codes.sorted { $0.key < $1.key }), slowest \(String(format: "%.2f", slowest.0)) s (\(slowest.1)), peak RSS \(Int(memory)) MiB")
+        print(
+            "robustness corpora: \(files.count) files, outcomes \(codes.sorted { $0.key < $1.key }), slowest \(String(format: "%.2f", slowest.0)) s (\(slowest.1)), peak RSS \(Int(memory)) MiB"
+        )
         #expect(memory < 3_000, "peak memory \(memory) MiB")
         #expect(codes["read", default: 0] >= 100)
     }
@@ -49,7 +52,8 @@ import Testing
             let (result, _) = Support.timedRead(file, reader: Self.reader)
             switch result {
             case .success(let document):
-                let hasText = document.pages.contains { !$0.words.isEmpty } || document.tables.contains { !$0.cells.isEmpty }
+                let hasText =
+                    document.pages.contains { !$0.words.isEmpty } || document.tables.contains { !$0.cells.isEmpty }
                 // A few producer files are deliberately empty shells (no body text).
                 if !hasText { print("no text: \(file)") }
             case .failure(let error):
@@ -59,21 +63,27 @@ import Testing
     }
 
     @Test func encryptedPDFsAreTypedOrReadWithEmptyUserPassword() throws {
-        let needsPassword = ["robustness-pdf/pdfplumber/password-example.pdf",
-                             "docling-format-regression/tests/data/pdf_password/sources/2206.01062_pg3.pdf"]
+        let needsPassword = [
+            "robustness-pdf/pdfplumber/password-example.pdf",
+            "docling-format-regression/tests/data/pdf_password/sources/2206.01062_pg3.pdf",
+        ]
         for file in needsPassword {
             let (result, _) = Support.timedRead(Support.corpus(file), reader: Self.reader)
             guard case .failure(.encrypted) = result else { Issue.record("\(file): \(result)"); continue }
         }
-        let (empty, _) = Support.timedRead(Support.corpus("robustness-pdf/pdfjs/empty_protected.pdf"), reader: Self.reader)
-        if case .failure(let error) = empty { #expect(error.code != "encrypted", "empty user password opens: \(error)") }
+        let (empty, _) = Support.timedRead(
+            Support.corpus("robustness-pdf/pdfjs/empty_protected.pdf"), reader: Self.reader)
+        if case .failure(let error) = empty {
+            #expect(error.code != "encrypted", "empty user password opens: \(error)")
+        }
     }
 
     /// docling's DOCX, XLSX and PDF sources (Word, Excel, LibreOffice, openpyxl) are all read,
     /// with the words of docling's reviewed Markdown found in our text.
     @Test func doclingRegressionFilesAreRead() throws {
         let root = "docling-format-regression/tests/data"
-        let files = Support.corpusFiles("\(root)/docx/sources") + Support.corpusFiles("\(root)/xlsx/sources")
+        let files =
+            Support.corpusFiles("\(root)/docx/sources") + Support.corpusFiles("\(root)/xlsx/sources")
             + Support.corpusFiles("\(root)/pdf") + Support.corpusFiles("\(root)/ocr/sources")
         #expect(files.count >= 34)
         var checked = 0
@@ -81,7 +91,8 @@ import Testing
             let (result, _) = Support.timedRead(file, reader: Self.reader)
             guard case .success(let document) = result else { Issue.record("\(file): \(result)"); continue }
             // Sheet names are part of the model (page names); ISO date-times print a "T".
-            let text = (document.text + " " + document.tables.flatMap(\.cells).map(\.text).joined(separator: " ")
+            let text =
+                (document.text + " " + document.tables.flatMap(\.cells).map(\.text).joined(separator: " ")
                 + " " + document.pages.compactMap(\.name).joined(separator: " "))
                 .replacingOccurrences(of: #"(\d)T(\d)"#, with: "$1 $2", options: .regularExpression)
             #expect(!Support.normalise(text).isEmpty, "\(file) has text")
@@ -109,7 +120,8 @@ import Testing
         let folder = String((file as NSString).deletingLastPathComponent.dropFirst(root.count + 1))
         let path: String
         switch folder {
-        case "docx/sources", "xlsx/sources": path = "\(root)/\(folder.dropLast("/sources".count))/groundtruth/\(name).md"
+        case "docx/sources", "xlsx/sources":
+            path = "\(root)/\(folder.dropLast("/sources".count))/groundtruth/\(name).md"
         case "pdf/sources": path = "\(root)/pdf/groundtruth/\(stem).md"
         case "ocr/sources": path = "\(root)/ocr/groundtruth/tesseract/full_page/\(stem).tesseract.full_page.md"
         default: return nil
@@ -123,9 +135,9 @@ import Testing
     /// Files where docling's Markdown holds text that DocRoute does not read, on purpose
     /// (cell comments, chart and picture captions, hyperlink targets), or not as docling does.
     static let recallExceptions: [String: Double] = [
-        "xlsx_comments.xlsx": 0.45,          // cell comments and their authors
-        "xlsx_01.xlsx": 0.8,                 // "Line chart", "Scatter chart by ..." placeholders
-        "unit_test_formatting.docx": 0.8,    // the URL behind a hyperlink
+        "xlsx_comments.xlsx": 0.45,  // cell comments and their authors
+        "xlsx_01.xlsx": 0.8,  // "Line chart", "Scatter chart by ..." placeholders
+        "unit_test_formatting.docx": 0.8,  // the URL behind a hyperlink
         // Word's Arabic PDF maps each lam-alef ligature to alef, lam (reversed; pdftotext reads
         // the same): 17 of its 151 words. Every line is read (0.74 when 4 lines were lost).
         "right_to_left_01.pdf": 0.85,
@@ -152,7 +164,8 @@ import Testing
         #expect(d1900.cell(row: 0, column: 0)?.text == "2021-01-01")
         #expect(d1900.cell(row: 2, column: 0)?.text == "255:10:10", "[hh]:mm:ss is a duration")
         #expect(d1900.cell(row: 2, column: 0)?.kind == .duration)
-        let quoted = try Support.reader.read(path: Support.corpus("\(base)/calamine__date_quoted_format.xlsx")).tables[0]
+        let quoted = try Support.reader.read(path: Support.corpus("\(base)/calamine__date_quoted_format.xlsx")).tables[
+            0]
         #expect(quoted.cells.allSatisfy { $0.text == "2021-01-01" && $0.kind == .date })
         let escaped = try Support.reader.read(path: Support.corpus("\(base)/calamine__has_x000D_inline.xlsx"))
         #expect(escaped.tables.flatMap(\.cells).contains { $0.text.contains("\r") }, "_x000D_ decodes to CR")
@@ -176,7 +189,8 @@ import Testing
     }
 
     static func shipped(_ name: String) throws -> Pipeline {
-        let spec = try PipelineSpec.resolve(name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let spec = try PipelineSpec.resolve(
+            name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
         return Pipeline(spec: spec, reader: Support.reader)
     }
 
@@ -188,7 +202,9 @@ import Testing
     /// page stays upright, and the zone is found with its second line read and its first
     /// (names, read garbled) re-read: the check digits prove number and dates.
     @Test func aPassportOpenOnItsDataPageGivesItsZone() throws {
-        let record = try #require(try Self.shipped("identity").process(path: Support.corpus("fields-dev/mindee/passport-default_sample.png")).first)
+        let record = try #require(
+            try Self.shipped("identity").process(path: Support.corpus("fields-dev/mindee/passport-default_sample.png"))
+                .first)
         let v = Self.values(record)
         #expect(v["document_number"] == .string("707797979"))
         #expect(v["date_of_birth"] == .string("1995-05-20"))
@@ -214,7 +230,10 @@ import Testing
     /// A photographed till receipt: `20% VAT` and `20% VAT Net` are labels after a rate, and
     /// net + tax = total picks them among the receipt's many amounts.
     @Test func aReceiptsTotalsAddUp() throws {
-        let record = try #require(try Self.shipped("receipt").process(path: Support.corpus("fields-dev/mindee/expense_receipts-default_sample.png")).first)
+        let record = try #require(
+            try Self.shipped("receipt").process(
+                path: Support.corpus("fields-dev/mindee/expense_receipts-default_sample.png")
+            ).first)
         let v = Self.values(record)
         #expect(v["total"] == .number(Decimal(string: "10.20")!))
         #expect(v["net"] == .number(Decimal(string: "8.50")!))
@@ -232,8 +251,12 @@ import Testing
         for name in ["AmazonWebServices", "FlipkartInvoice", "SammyMaystoneLinesTest", "oyo"] {
             let base = Support.corpus("fields-dev/invoice2data/\(name)")
             let guesses: Set<String> = ["issuer", "customer"]
-            let text = Self.values(try #require(invoice.process(path: base + ".pdf").first)).filter { !guesses.contains($0.key) }
-            let image = Self.values(try #require(invoice.process(path: base + ".png").first)).filter { !guesses.contains($0.key) }
+            let text = Self.values(try #require(invoice.process(path: base + ".pdf").first)).filter {
+                !guesses.contains($0.key)
+            }
+            let image = Self.values(try #require(invoice.process(path: base + ".png").first)).filter {
+                !guesses.contains($0.key)
+            }
             #expect(text.count >= 4, "\(name): \(text)")
             for (field, value) in text {
                 if let read = image[field] { #expect(read == value, "\(name) \(field)") } else { missed += 1 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DocRouteModel
 @testable import DocRouteReaders
 
@@ -39,7 +40,9 @@ import Testing
 
     @Test func emptyFile() throws {
         #expect(throws: DocRouteError.emptyFile) { try detector.detect(Data()) }
-        #expect(throws: DocRouteError.emptyFile) { try Support.reader.read(path: Support.corpus("robustness-pdf/pdfplumber/empty.pdf")) }
+        #expect(throws: DocRouteError.emptyFile) {
+            try Support.reader.read(path: Support.corpus("robustness-pdf/pdfplumber/empty.pdf"))
+        }
     }
 
     @Test func legacyOLE2() throws {
@@ -79,8 +82,10 @@ import Testing
     }
 
     /// Every sample cut short: a typed error or a read, never a crash.
-    @Test(arguments: ["purchase-order.pdf", "employee-form.docx", "orders.xlsx", "id-card-clean.png",
-                      "id-card-photo.jpg", "purchase-order-scan.tiff"])
+    @Test(arguments: [
+        "purchase-order.pdf", "employee-form.docx", "orders.xlsx", "id-card-clean.png",
+        "id-card-photo.jpg", "purchase-order-scan.tiff",
+    ])
     func truncatedFiles(name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Support.sample(name)))
         for fraction in [0.02, 0.5, 0.9] {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+
 @testable import DocRoute
-@testable import DocRouteModel
 @testable import DocRouteExtraction
+@testable import DocRouteModel
 @testable import DocRouteReaders
 
 /// The identity pipeline on the labelled samples, through the library.
@@ -10,7 +11,8 @@ import Testing
     static let identityRoot = Support.packageRoot.appendingPathComponent("Samples/identity")
 
     static func pipeline(_ name: String) throws -> Pipeline {
-        let spec = try PipelineSpec.resolve(name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let spec = try PipelineSpec.resolve(
+            name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
         return Pipeline(spec: spec, reader: Support.reader)
     }
 
@@ -20,9 +22,13 @@ import Testing
 
     @Test func structuredDocumentsAreExtractedExactly() throws {
         // DOCX (tables and `Label: value` paragraphs), XLSX (forms and registers), PDF text layers.
-        let truth = try Self.truth().filter { !$0.file.hasPrefix("png/") && !$0.file.hasPrefix("jpeg/") && !$0.file.hasPrefix("scanned-pdf/") }
+        let truth = try Self.truth().filter {
+            !$0.file.hasPrefix("png/") && !$0.file.hasPrefix("jpeg/") && !$0.file.hasPrefix("scanned-pdf/")
+        }
         #expect(truth.count >= 40)
-        let e = Evaluation.run(directory: Self.identityRoot.path, truth: truth, runner: BatchRunner(pipeline: try Self.pipeline("identity"), jobs: 2))
+        let e = Evaluation.run(
+            directory: Self.identityRoot.path, truth: truth,
+            runner: BatchRunner(pipeline: try Self.pipeline("identity"), jobs: 2))
         for kind in ["docx", "xlsx", "pdf"] {
             let score = try #require(e.byKind[kind], "\(kind)")
             #expect(score.f1 == 1.0, "\(kind): \(e.mismatches.prefix(5))")
@@ -32,7 +38,8 @@ import Testing
     }
 
     @Test func aRegisterGivesOneRecordPerPerson() throws {
-        let records = try Self.pipeline("identity").process(path: Self.identityRoot.appendingPathComponent("xlsx/register-1.xlsx").path)
+        let records = try Self.pipeline("identity").process(
+            path: Self.identityRoot.appendingPathComponent("xlsx/register-1.xlsx").path)
         #expect(records.count == 8)
         #expect(records.map { $0.source.row } == Array(2...9))
         #expect(records.allSatisfy { $0.status == .ok && $0.source.sheet == "Register" })
@@ -58,7 +65,8 @@ import Testing
 
     @Test func recordsCarryProvenance() throws {
         let pipeline = try Self.pipeline("identity")
-        let r = try #require(pipeline.process(path: Self.identityRoot.appendingPathComponent("pdf/record-01-person03.pdf").path).first)
+        let r = try #require(
+            pipeline.process(path: Self.identityRoot.appendingPathComponent("pdf/record-01-person03.pdf").path).first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as? [String: Any])
         for key in ["source", "pipeline", "template", "status", "fields", "route", "timings_ms", "errors", "versions"] {
             #expect(object.keys.contains(key), "\(key)")
@@ -82,7 +90,9 @@ import Testing
             let free: Set = ["buyer", "supplier", "delivery_address", "payment_terms"]
             let doubtful = Set((r.review ?? [:]).keys)
             #expect(doubtful.isSubset(of: free), "\(name): \(doubtful)")
-            for typed in ["po_number", "order_date", "total"] { #expect((r.fields[typed]?.confidence ?? 0) >= 0.9, "\(name) \(typed)") }
+            for typed in ["po_number", "order_date", "total"] {
+                #expect((r.fields[typed]?.confidence ?? 0) >= 0.9, "\(name) \(typed)")
+            }
             #expect(r.fields["po_number"]?.value == .string("PO-2024-0193"), "\(name)")
             #expect(r.fields["order_date"]?.value == .string("2024-03-15"), "\(name)")
             #expect(r.fields["total"]?.value == .number(Decimal(string: "1284.5")!), "\(name)")
@@ -111,7 +121,11 @@ import Testing
         let plain = try #require(Pipeline(spec: spec, reader: Support.reader).process(path: path).first)
         let place = try #require(plain.fields["place_of_birth"])
         #expect(place.reread == false && place.valid)
-        if case .string(let s) = place.value { #expect(TextNormalizer.key(s) == "krakow") } else { Issue.record("no place") }
+        if case .string(let s) = place.value {
+            #expect(TextNormalizer.key(s) == "krakow")
+        } else {
+            Issue.record("no place")
+        }
         #expect(!plain.json().contains("\"reread\""))
 
         // A re-read keeps the capitals the page read.
@@ -127,8 +141,9 @@ import Testing
         var spec = try Self.pipeline("identity").spec
         spec.ocr.values = nil
         let raw = DocumentReader(preprocess: false, ocr: Support.reader.ocr)
-        let r = try #require(Pipeline(spec: spec, reader: raw)
-            .process(path: Self.identityRoot.appendingPathComponent("png/card-person01-skew.png").path).first)
+        let r = try #require(
+            Pipeline(spec: spec, reader: raw)
+                .process(path: Self.identityRoot.appendingPathComponent("png/card-person01-skew.png").path).first)
         let number = try #require(r.fields["document_number"])
         #expect(number.value == .string("H1CD1BL48"))
         #expect(number.reread)
@@ -138,14 +153,17 @@ import Testing
     @Test func aValuesModelThatCannotLoadLeavesPageReadings() throws {
         var spec = try Self.pipeline("identity").spec
         spec.ocr.values = "nosuchmodel"
-        let r = try #require(Pipeline(spec: spec, reader: Support.reader)
-            .process(path: Self.identityRoot.appendingPathComponent("png/card-person03-clean.png").path).first)
+        let r = try #require(
+            Pipeline(spec: spec, reader: Support.reader)
+                .process(path: Self.identityRoot.appendingPathComponent("png/card-person03-clean.png").path).first)
         #expect(r.fields.values.allSatisfy { $0.valid && !$0.reread })
         // Every value is given; only what the page's OCR was unsure of (CHIDI, at 0.62) waits
         // for a person.
         #expect(r.status != .partial)
         for (name, reason) in r.review ?? [:] {
-            #expect(reason == "unsure OCR reading" && (r.fields[name]?.evidence?.ocr ?? 1) < 0.7, "\(name): \(reason) \(String(describing: r.fields[name]))")
+            #expect(
+                reason == "unsure OCR reading" && (r.fields[name]?.evidence?.ocr ?? 1) < 0.7,
+                "\(name): \(reason) \(String(describing: r.fields[name]))")
         }
         #expect(r.warnings.contains { $0.contains("values not re-read") && $0.contains("nosuchmodel") })
     }

@@ -1,8 +1,9 @@
 import DocRouteModel
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The small hostile inputs of `Tests/Fixtures/hostile` (made by its `make-hostile.py`), each
@@ -20,7 +21,9 @@ import Glibc
     /// Runs `binary arguments…`; its exit status, stdout, and the peak RSS (MiB) of it and the
     /// children it reaped, from `wait4`. An upper bound: Linux starts a spawned child's peak at
     /// the RSS of the process that spawned it (this test process, 100–200 MiB).
-    static func measured(_ arguments: [String], timeout: Double) throws -> (status: Int32, stdout: String, peakMiB: Double, seconds: Double) {
+    static func measured(_ arguments: [String], timeout: Double) throws -> (
+        status: Int32, stdout: String, peakMiB: Double, seconds: Double
+    ) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: out) }
         var actions = posix_spawn_file_actions_t()
@@ -30,9 +33,9 @@ import Glibc
         posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([EndToEndTests.binary.path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for p in argv { free(p) } }
         let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
         let start = Date()
         let rc = posix_spawn(&pid, EndToEndTests.binary.path, &actions, nil, argv, envp)
@@ -44,13 +47,18 @@ import Glibc
             if Date().timeIntervalSince(start) > timeout {
                 kill(pid, SIGKILL)
                 _ = wait4(pid, &status, 0, &usage)
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) still running after \(timeout) s"])
+                throw CocoaError(
+                    .fileReadUnknown,
+                    userInfo: [NSLocalizedDescriptionKey: "\(arguments) still running after \(timeout) s"])
             }
             usleep(10_000)
         }
         let text = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
         let signalled = status & 0x7f
-        return (signalled == 0 ? (status >> 8) & 0xff : 128 + signalled, text, Double(usage.ru_maxrss) / 1024, Date().timeIntervalSince(start))
+        return (
+            signalled == 0 ? (status >> 8) & 0xff : 128 + signalled, text, Double(usage.ru_maxrss) / 1024,
+            Date().timeIntervalSince(start)
+        )
     }
 
     @Test(arguments: expected.keys.sorted())
@@ -60,7 +68,8 @@ import Glibc
         #expect(run.status == 0 || run.status == 1, "exit \(run.status)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 1, "\(run.stdout.prefix(500))")
-        let record = try #require(lines.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        let record = try #require(
+            lines.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
         let code = ((record["errors"] as? [[String: Any]])?.first)?["code"] as? String
         if let want = Self.expected[name] ?? nil {
             #expect(code == want, "\(record["errors"] ?? "")")
@@ -71,15 +80,19 @@ import Glibc
         #expect(run.peakMiB < 1024, "\(run.peakMiB) MiB")
         // Nothing from outside the document ever reaches a record.
         #expect(!run.stdout.contains("root:"))
-        print("hostile \(name): \(code ?? record["status"] as? String ?? "?"), \(String(format: "%.2f s, peak %.0f MiB", run.seconds, run.peakMiB))")
+        print(
+            "hostile \(name): \(code ?? record["status"] as? String ?? "?"), \(String(format: "%.2f s, peak %.0f MiB", run.seconds, run.peakMiB))"
+        )
     }
 
     /// The one real page under a page tree claiming two billion is read, with a warning.
     @Test func aPageTreeClaimingTwoBillionPagesGivesItsRealPage() throws {
-        let run = try Self.measured(["extract", "--pipeline", "purchase_order", Support.fixture("hostile/page-count-2e9.pdf")], timeout: 60)
+        let run = try Self.measured(
+            ["extract", "--pipeline", "purchase_order", Support.fixture("hostile/page-count-2e9.pdf")], timeout: 60)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect((record["source"] as? [String: Any])?["pages"] as? Int == 1)
-        #expect((record["warnings"] as? [String])?.contains { $0.contains("claims 2000000000 pages") } == true, "\(record)")
+        #expect(
+            (record["warnings"] as? [String])?.contains { $0.contains("claims 2000000000 pages") } == true, "\(record)")
         let fields = record["fields"] as? [String: [String: Any]]
         #expect((fields?["total"]?["value"] as? NSNumber)?.doubleValue == 120, "\(record)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import DocRouteModel
 
 /// The LLM servers the tests talk to: the real llama-server (scripts/llm-server: Qwen2.5-Coder-0.5B
@@ -31,15 +32,21 @@ enum LLMSupport {
     static func script(_ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: output) }
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+            separator: " ")
         let status = system("cd '\(Support.packageRoot.path)' && bash \(quoted) > '\(output.path)' 2>/dev/null")
-        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed (\(status)): \(text)"]) }
+        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        guard status == 0 else {
+            throw CocoaError(
+                .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed (\(status)): \(text)"])
+        }
         return text
     }
 
     /// The model the real server runs: `DOCROUTE_TEST_LLM_MODEL` (set by scripts/test.sh), else qwen.
-    static let realModel = ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "qwen"
+    static let realModel =
+        ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "qwen"
 
     /// The real model's base URL: `DOCROUTE_TEST_LLM_URL` (scripts/test.sh starts the server and
     /// sets it), else a server this test run starts on a free port (built once, cached).
@@ -80,7 +87,9 @@ enum LLMSupport {
         let fd = out.fileHandleForReading.fileDescriptor
         while line.count < 100, read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
         let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("ready "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard text.hasPrefix("ready "),
+            let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             p.terminate()
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "fake LLM did not start: \(text)"])
         }
@@ -102,34 +111,39 @@ enum LLMSupport {
 
     /// A pipeline whose fields have no labels or patterns: only an LLM can fill them. `known`
     /// adds identity's document_number (filled by its pattern, so never sent to the LLM).
-    static func labelFreeSpec(url: String, model: String = realModel, mode: LLMSpec.Mode = .spans,
-                              timeout: Double = 120, retries: Int = 1) throws -> PipelineSpec {
-        try PipelineSpec.parse(yaml: """
-            name: llm-test
-            fields:
-              - name: surname
-                description: The holder's family name.
-                required: true
-              - name: city_of_birth
-                description: The city where the holder was born.
-              - name: document_number
-                labels: [Document No]
-                pattern: "[A-HJ-NPR-Z0-9]{9}"
-            llm:
-              url: \(url)
-              model: \(model)
-              mode: \(mode.rawValue)
-              timeout: \(timeout)
-              retries: \(retries)
-            """)
+    static func labelFreeSpec(
+        url: String, model: String = realModel, mode: LLMSpec.Mode = .spans,
+        timeout: Double = 120, retries: Int = 1
+    ) throws -> PipelineSpec {
+        try PipelineSpec.parse(
+            yaml: """
+                name: llm-test
+                fields:
+                  - name: surname
+                    description: The holder's family name.
+                    required: true
+                  - name: city_of_birth
+                    description: The city where the holder was born.
+                  - name: document_number
+                    labels: [Document No]
+                    pattern: "[A-HJ-NPR-Z0-9]{9}"
+                llm:
+                  url: \(url)
+                  model: \(model)
+                  mode: \(mode.rawValue)
+                  timeout: \(timeout)
+                  retries: \(retries)
+                """)
     }
 
     /// A one-page PDF with a text layer holding `lines` (Helvetica, ASCII), written by hand.
     static func pdf(lines: [String]) -> Data {
         func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(").replacingOccurrences(of: ")", with: "\\)")
+            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(")
+                .replacingOccurrences(of: ")", with: "\\)")
         }
-        let content = "BT /F1 12 Tf 72 770 Td " + lines.map { "(\(escape($0))) Tj 0 -20 Td" }.joined(separator: " ") + " ET"
+        let content =
+            "BT /F1 12 Tf 72 770 Td " + lines.map { "(\(escape($0))) Tj 0 -20 Td" }.joined(separator: " ") + " ET"
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -1,22 +1,32 @@
 import Foundation
 import Testing
-@testable import DocRouteModel
+
 @testable import DocRouteExtraction
+@testable import DocRouteModel
 
 /// Visual lines, label→value pairs across the OCR engine's blocks, value shapes, symbol
 /// labels, currencies, titles and repeated labels, on documents built word by word.
 @Suite struct LayoutTests {
     /// A word: text, left edge, top, height, and the reader line (OCR line) it came in.
-    struct W { var text: String; var x: Double; var y: Double; var h: Double = 20; var line: Int; var confidence: Double? = 0.95 }
+    struct W {
+        var text: String; var x: Double; var y: Double; var h: Double = 20; var line: Int;
+        var confidence: Double? = 0.95
+    }
 
-    static func document(_ words: [W], format: DocumentFormat = .png, width: Double = 1200, height: Double = 1600) -> Document {
+    static func document(_ words: [W], format: DocumentFormat = .png, width: Double = 1200, height: Double = 1600)
+        -> Document
+    {
         let spans = words.enumerated().map { i, w in
-            TextSpan(text: w.text, box: Box(x0: w.x, y0: w.y, x1: w.x + Double(w.text.count) * 11, y1: w.y + w.h),
-                     confidence: format == .pdf ? nil : w.confidence, line: w.line, block: w.line, order: i)
+            TextSpan(
+                text: w.text, box: Box(x0: w.x, y0: w.y, x1: w.x + Double(w.text.count) * 11, y1: w.y + w.h),
+                confidence: format == .pdf ? nil : w.confidence, line: w.line, block: w.line, order: i)
         }
-        let page = Page(index: 0, width: width, height: height, unit: format == .pdf ? .pt : .px,
-                        origin: format == .pdf ? .textLayer : .ocr, dpi: format == .pdf ? nil : 300, words: spans)
-        return Document(source: .init(path: "t.\(format.rawValue)", sha256: "", format: format, bytes: 0), pages: [page], tables: [])
+        let page = Page(
+            index: 0, width: width, height: height, unit: format == .pdf ? .pt : .px,
+            origin: format == .pdf ? .textLayer : .ocr, dpi: format == .pdf ? nil : 300, words: spans)
+        return Document(
+            source: .init(path: "t.\(format.rawValue)", sha256: "", format: format, bytes: 0), pages: [page], tables: []
+        )
     }
 
     /// The words of `text` printed from `x` on, one space (a third of the height) apart.
@@ -38,7 +48,8 @@ import Testing
     @Test func aLabelAndAValueInDifferentOCRBlocksArePaired() {
         let doc = Self.document([
             W(text: "Surname", x: 60, y: 100, line: 0), W(text: "MARTIN", x: 700, y: 103, line: 1),
-            W(text: "Date", x: 60, y: 160, line: 2), W(text: "of", x: 110, y: 160, line: 2), W(text: "birth", x: 140, y: 160, line: 2),
+            W(text: "Date", x: 60, y: 160, line: 2), W(text: "of", x: 110, y: 160, line: 2),
+            W(text: "birth", x: 140, y: 160, line: 2),
             W(text: "12.04.1990", x: 700, y: 158, line: 3),
         ])
         let lines = TextLayout(doc).lines.map { $0.words.map(\.text).joined(separator: " ") }
@@ -53,7 +64,10 @@ import Testing
     @Test func onASkewedPageValuesJoinTheirLabelsAlongTheSlope() {
         let slope = 0.03
         var words: [W] = []
-        let rows = [("Date of birth", "12.04.1990"), ("Place of birth", "KRAKOW"), ("Date of expiry", "01.02.2030"), ("Document No", "AB1234567")]
+        let rows = [
+            ("Date of birth", "12.04.1990"), ("Place of birth", "KRAKOW"), ("Date of expiry", "01.02.2030"),
+            ("Document No", "AB1234567"),
+        ]
         for (n, (label, value)) in rows.enumerated() {
             let y = 100 + Double(n) * 60
             var x = 60.0
@@ -70,17 +84,26 @@ import Testing
     /// An address printed over lines: under its label, or beside it and continued under its
     /// first line; the next label ends it.
     @Test func anAddressKeepsItsLinesUntilTheNextLabel() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "ship_to", labels: ["Ship to"], type: .address),
-                                                    FieldSpec(name: "terms", labels: ["Payment terms"])])
-        let below = Self.run("Ship to:", x: 60, y: 100, line: 0) + Self.run("Taylor's Store", x: 60, y: 128, line: 1)
-            + Self.run("35 Rue du Logiciel Libre", x: 60, y: 152, line: 2) + Self.run("69100 Villeurbanne", x: 60, y: 176, line: 3)
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "ship_to", labels: ["Ship to"], type: .address),
+                FieldSpec(name: "terms", labels: ["Payment terms"]),
+            ])
+        let below =
+            Self.run("Ship to:", x: 60, y: 100, line: 0) + Self.run("Taylor's Store", x: 60, y: 128, line: 1)
+            + Self.run("35 Rue du Logiciel Libre", x: 60, y: 152, line: 2)
+            + Self.run("69100 Villeurbanne", x: 60, y: 176, line: 3)
             + Self.run("Payment terms: 30 days", x: 60, y: 200, line: 4)
         let f = Self.fields(spec, Self.document(below, format: .pdf))
         #expect(f["ship_to"]?.value == .string("Taylor's Store\n35 Rue du Logiciel Libre\n69100 Villeurbanne"))
         #expect(f["ship_to"]?.found == "multi_line")
         #expect(f["terms"]?.value == .string("30 days"))
-        let beside = Self.run("Ship to: Hafenstrasse 12", x: 60, y: 100, line: 0) + Self.run("20457 Hamburg", x: 155, y: 124, line: 1)
-            + Self.run("Germany", x: 155, y: 148, line: 2) + Self.run("Thank you for your order", x: 60, y: 260, line: 3)
+        let beside =
+            Self.run("Ship to: Hafenstrasse 12", x: 60, y: 100, line: 0)
+            + Self.run("20457 Hamburg", x: 155, y: 124, line: 1)
+            + Self.run("Germany", x: 155, y: 148, line: 2)
+            + Self.run("Thank you for your order", x: 60, y: 260, line: 3)
         let g = Self.fields(spec, Self.document(beside, format: .pdf))
         #expect(g["ship_to"]?.value == .string("Hafenstrasse 12\n20457 Hamburg\nGermany"))
     }
@@ -100,14 +123,19 @@ import Testing
             """
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
         #expect(spec.fields[0].section == ["Ship to", "Shipped to", "Lieferadresse"])
-        let sideBySide = Self.run("Ship From", x: 60, y: 100, line: 0) + Self.run("Ship To", x: 700, y: 100, line: 1)
-            + Self.run("Company Name: Acme Supplies", x: 60, y: 140, line: 2) + Self.run("Company Name: Northwind GmbH", x: 700, y: 140, line: 3)
+        let sideBySide =
+            Self.run("Ship From", x: 60, y: 100, line: 0) + Self.run("Ship To", x: 700, y: 100, line: 1)
+            + Self.run("Company Name: Acme Supplies", x: 60, y: 140, line: 2)
+            + Self.run("Company Name: Northwind GmbH", x: 700, y: 140, line: 3)
         let f = Self.fields(spec, Self.document(sideBySide, format: .pdf))
         #expect(f["ship_to_company"]?.value == .string("Northwind GmbH"))
         #expect(f["ship_to_company"]?.found == "section_same_line")
         #expect(f["ship_from_company"]?.value == .string("Acme Supplies"))
-        let stacked = Self.run("Ship to", x: 60, y: 100, line: 0) + Self.run("Company Name: Northwind GmbH", x: 60, y: 130, line: 1)
-            + Self.run("Ship from", x: 60, y: 200, line: 2) + Self.run("Company Name: Acme Supplies", x: 60, y: 230, line: 3)
+        let stacked =
+            Self.run("Ship to", x: 60, y: 100, line: 0)
+            + Self.run("Company Name: Northwind GmbH", x: 60, y: 130, line: 1)
+            + Self.run("Ship from", x: 60, y: 200, line: 2)
+            + Self.run("Company Name: Acme Supplies", x: 60, y: 230, line: 3)
         let g = Self.fields(spec, Self.document(stacked, format: .pdf))
         #expect(g["ship_to_company"]?.value == .string("Northwind GmbH"))
         #expect(g["ship_from_company"]?.value == .string("Acme Supplies"))
@@ -116,13 +144,15 @@ import Testing
     /// A reader line holding two rows of a column (poppler does this) is cut by height; a line
     /// of the next row, half a line lower, is not joined; a speck does not join a line.
     @Test func readerLinesAreCutByHeightAndNeighbouringRowsStayApart() {
-        let doc = Self.document([
-            W(text: "Net", x: 60, y: 100, line: 0), W(text: "VAT", x: 60, y: 130, line: 1),
-            W(text: "593,36", x: 300, y: 100, line: 1),  // in the VAT line by the reader, beside "Net" on the page
-            W(text: "124,61", x: 300, y: 130, line: 2),
-            W(text: "Place", x: 60, y: 200, line: 3), W(text: "04/07/2034", x: 700, y: 190, line: 4),  // half a line higher
-            W(text: "ie", x: 200, y: 205, h: 3, line: 5, confidence: 0.9),
-        ], format: .pdf)
+        let doc = Self.document(
+            [
+                W(text: "Net", x: 60, y: 100, line: 0), W(text: "VAT", x: 60, y: 130, line: 1),
+                W(text: "593,36", x: 300, y: 100, line: 1),  // in the VAT line by the reader, beside "Net" on the page
+                W(text: "124,61", x: 300, y: 130, line: 2),
+                // The date half a line higher.
+                W(text: "Place", x: 60, y: 200, line: 3), W(text: "04/07/2034", x: 700, y: 190, line: 4),
+                W(text: "ie", x: 200, y: 205, h: 3, line: 5, confidence: 0.9),
+            ], format: .pdf)
         let lines = TextLayout(doc).lines.map { $0.words.map(\.text).joined(separator: " ") }
         #expect(lines.contains("Net 593,36"))
         #expect(lines.contains("VAT 124,61"))
@@ -132,10 +162,15 @@ import Testing
 
     /// `Invoice` inside a sentence is no invoice number; the number is found where its label is.
     @Test func aLabelInsideProseGivesNoIdentifier() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "invoice_number", labels: ["Invoice", "Invoice Number"], type: .identifier)])
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [FieldSpec(name: "invoice_number", labels: ["Invoice", "Invoice Number"], type: .identifier)])
         let prose = "This invoice is for the billing period July 1 - July 31 , 2014".split(separator: " ")
         var words = prose.enumerated().map { W(text: String($1), x: 60 + Double($0) * 70, y: 100, line: 0) }
-        words += [W(text: "Invoice", x: 60, y: 200, line: 1), W(text: "Number:", x: 150, y: 200, line: 1), W(text: "42183017", x: 700, y: 200, line: 2)]
+        words += [
+            W(text: "Invoice", x: 60, y: 200, line: 1), W(text: "Number:", x: 150, y: 200, line: 1),
+            W(text: "42183017", x: 700, y: 200, line: 2),
+        ]
         let f = Self.fields(spec, Self.document(words, format: .pdf))
         #expect(f["invoice_number"]?.value == .string("42183017"))
         // The sentence alone: nothing rather than a sentence.
@@ -145,20 +180,35 @@ import Testing
 
     /// `#`, `N°` and `Nr.` mark a number; they match as labels and never stay in the value.
     @Test func symbolLabelsMatchAndTheirSymbolsDoNotLeak() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "number", labels: ["#", "Facture", "Rechnung Nr."], type: .identifier)])
-        let hash = Self.fields(spec, Self.document([W(text: "#", x: 60, y: 100, line: 0), W(text: "invoice_number_1", x: 80, y: 100, line: 0)], format: .pdf))
+        let spec = PipelineSpec(
+            name: "t", fields: [FieldSpec(name: "number", labels: ["#", "Facture", "Rechnung Nr."], type: .identifier)])
+        let hash = Self.fields(
+            spec,
+            Self.document(
+                [W(text: "#", x: 60, y: 100, line: 0), W(text: "invoice_number_1", x: 80, y: 100, line: 0)],
+                format: .pdf))
         #expect(hash["number"]?.value == .string("invoice_number_1"))
-        let glued = Self.fields(spec, Self.document(Self.run("Facture n°562044387 du 02 Juillet 2015", x: 60, y: 100, line: 0), format: .pdf))
+        let glued = Self.fields(
+            spec,
+            Self.document(Self.run("Facture n°562044387 du 02 Juillet 2015", x: 60, y: 100, line: 0), format: .pdf))
         #expect(glued["number"]?.value == .string("562044387"))
-        let spaced = Self.fields(spec, Self.document(Self.run("Rechnung Nr. : # 2022089083", x: 60, y: 100, line: 0), format: .pdf))
+        let spaced = Self.fields(
+            spec, Self.document(Self.run("Rechnung Nr. : # 2022089083", x: 60, y: 100, line: 0), format: .pdf))
         #expect(spaced["number"]?.value == .string("2022089083"))
     }
 
     /// A value printed in a column of its own after a label with words of its own.
     @Test func aValueInTheNextColumnAfterALongerLabel() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "amount", labels: ["Total amount due"], type: .money),
-                                                    FieldSpec(name: "currency", type: .currency)])
-        let words = Self.run("TOTAL AMOUNT DUE ON August 3 , 2014", x: 500, y: 100, line: 0) + [W(text: "$4.11", x: 1150, y: 100, line: 0)]
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "amount", labels: ["Total amount due"], type: .money),
+                FieldSpec(name: "currency", type: .currency),
+            ])
+        let words =
+            Self.run("TOTAL AMOUNT DUE ON August 3 , 2014", x: 500, y: 100, line: 0) + [
+                W(text: "$4.11", x: 1150, y: 100, line: 0)
+            ]
         let f = Self.fields(spec, Self.document(words, format: .pdf, width: 1300))
         #expect(f["amount"]?.value == .number(Decimal(string: "4.11")!))
         #expect(f["amount"]?.found == "next_column")
@@ -169,14 +219,22 @@ import Testing
 
     @Test func currencyFromCodesAndSymbolsOnThePage() {
         let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "currency", type: .currency)])
-        let euros = Self.fields(spec, Self.document([W(text: "Total", x: 60, y: 100, line: 0), W(text: "EUR", x: 160, y: 100, line: 0),
-                                                     W(text: "34,73", x: 600, y: 100, line: 0)], format: .pdf))
+        let euros = Self.fields(
+            spec,
+            Self.document(
+                [
+                    W(text: "Total", x: 60, y: 100, line: 0), W(text: "EUR", x: 160, y: 100, line: 0),
+                    W(text: "34,73", x: 600, y: 100, line: 0),
+                ], format: .pdf))
         #expect(euros["currency"]?.value == .string("EUR"))
         // One symbol alone may be a misread digit ("$60067" for a postcode): no currency.
-        let one = Self.fields(spec, Self.document([W(text: "Bangalore", x: 60, y: 100, line: 0), W(text: "$60067", x: 200, y: 100, line: 0)]))
+        let one = Self.fields(
+            spec,
+            Self.document([W(text: "Bangalore", x: 60, y: 100, line: 0), W(text: "$60067", x: 200, y: 100, line: 0)]))
         #expect(one["currency"]?.valid == false)
         // A currency's name or symbol with an amount in cents counts as much as a code.
-        let rupees = Self.fields(spec, Self.document(Self.run("Price includes a discount of Rs -40.00", x: 60, y: 100, line: 0)))
+        let rupees = Self.fields(
+            spec, Self.document(Self.run("Price includes a discount of Rs -40.00", x: 60, y: 100, line: 0)))
         #expect(rupees["currency"]?.value == .string("INR"))
         #expect(NumberNormalizer.currency(named: "€") == "EUR")
         #expect(NumberNormalizer.currency(named: "Euro") == "EUR")
@@ -186,11 +244,20 @@ import Testing
 
     /// The largest print at the top of the first page names an unlabelled shop.
     @Test func aTitleFieldTakesTheLetterhead() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "shop", type: .text, position: .title),
-                                                    FieldSpec(name: "total", labels: ["Total"], type: .money)])
-        let f = Self.fields(spec, Self.document([W]() + Self.run("Clachan Inn", x: 300, y: 80, h: 48, line: 0) + Self.run("34 Kingley Street", x: 300, y: 150, line: 1) + [
-            W(text: "Total", x: 60, y: 1000, h: 30, line: 2), W(text: "£10.20", x: 600, y: 1000, h: 30, line: 2),
-        ]))
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "shop", type: .text, position: .title),
+                FieldSpec(name: "total", labels: ["Total"], type: .money),
+            ])
+        let f = Self.fields(
+            spec,
+            Self.document(
+                [W]() + Self.run("Clachan Inn", x: 300, y: 80, h: 48, line: 0)
+                    + Self.run("34 Kingley Street", x: 300, y: 150, line: 1) + [
+                        W(text: "Total", x: 60, y: 1000, h: 30, line: 2),
+                        W(text: "£10.20", x: 600, y: 1000, h: 30, line: 2),
+                    ]))
         #expect(f["shop"]?.value == .string("Clachan Inn"))
         #expect(f["shop"]?.found == "title")
         // A guess by place, not a label: below the review line.
@@ -200,15 +267,18 @@ import Testing
 
     /// A label printed twice (a group's subtotal, then the document's): `occurrence` picks.
     @Test func occurrencePicksTheFirstOrLastPrinting() throws {
-        let words = [W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "112.00", x: 600, y: 100, line: 0),
-                     W(text: "Subtotal", x: 60, y: 300, line: 1), W(text: "262.90", x: 600, y: 300, line: 1)]
+        let words = [
+            W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "112.00", x: 600, y: 100, line: 0),
+            W(text: "Subtotal", x: 60, y: 300, line: 1), W(text: "262.90", x: 600, y: 300, line: 1),
+        ]
         for (occurrence, want) in [(FieldSpec.Occurrence.first, "112"), (.last, "262.9")] {
             var field = FieldSpec(name: "net", labels: ["Subtotal"], type: .money)
             field.occurrence = occurrence
             let f = Self.fields(PipelineSpec(name: "t", fields: [field]), Self.document(words, format: .pdf))
             #expect(f["net"]?.value == .number(Decimal(string: want)!), "\(occurrence)")
         }
-        let yaml = "name: t\nfields:\n  - name: net\n    labels: [Subtotal]\n    type: money\n    occurrence: last\n  - name: shop\n    position: title\n"
+        let yaml =
+            "name: t\nfields:\n  - name: net\n    labels: [Subtotal]\n    type: money\n    occurrence: last\n  - name: shop\n    position: title\n"
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
         #expect(spec.fields[0].occurrence == .last && spec.fields[1].position == .title)
     }
@@ -218,24 +288,28 @@ import Testing
     /// printed, and is not made up where it is not.
     @Test func totalsAreChosenSoThatTheyAddUp() throws {
         let yaml = """
-        name: t
-        fields:
-          - {name: net, labels: [Subtotal], type: money}
-          - {name: tax, labels: [Tax], type: money}
-          - {name: gross, labels: [Total], type: money, sum: {plus: [net, tax]}}
-        """
+            name: t
+            fields:
+              - {name: net, labels: [Subtotal], type: money}
+              - {name: tax, labels: [Tax], type: money}
+              - {name: gross, labels: [Total], type: money, sum: {plus: [net, tax]}}
+            """
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
-        let words = [W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "112.00", x: 600, y: 100, line: 0),
-                     W(text: "Subtotal", x: 60, y: 300, line: 1), W(text: "262.90", x: 600, y: 300, line: 1),
-                     W(text: "Tax", x: 60, y: 340, line: 2), W(text: "16.94", x: 600, y: 340, line: 2),
-                     W(text: "Total", x: 60, y: 380, line: 3), W(text: "279.84", x: 600, y: 380, line: 3)]
+        let words = [
+            W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "112.00", x: 600, y: 100, line: 0),
+            W(text: "Subtotal", x: 60, y: 300, line: 1), W(text: "262.90", x: 600, y: 300, line: 1),
+            W(text: "Tax", x: 60, y: 340, line: 2), W(text: "16.94", x: 600, y: 340, line: 2),
+            W(text: "Total", x: 60, y: 380, line: 3), W(text: "279.84", x: 600, y: 380, line: 3),
+        ]
         let f = Self.fields(spec, Self.document(words, format: .pdf))
         #expect(f["net"]?.value == .number(Decimal(string: "262.90")!))
         #expect(f["net"]?.checks["sum"] == .agrees && f["gross"]?.checks["sum"] == .agrees)
         // No net printed under a label, but printed as a charge: found by the sum.
-        let aws = [W(text: "Charges", x: 60, y: 100, line: 0), W(text: "$4.11", x: 600, y: 100, line: 0),
-                   W(text: "Tax", x: 60, y: 140, line: 1), W(text: "$0.00", x: 600, y: 140, line: 1),
-                   W(text: "Total", x: 60, y: 180, line: 2), W(text: "$4.11", x: 600, y: 180, line: 2)]
+        let aws = [
+            W(text: "Charges", x: 60, y: 100, line: 0), W(text: "$4.11", x: 600, y: 100, line: 0),
+            W(text: "Tax", x: 60, y: 140, line: 1), W(text: "$0.00", x: 600, y: 140, line: 1),
+            W(text: "Total", x: 60, y: 180, line: 2), W(text: "$4.11", x: 600, y: 180, line: 2),
+        ]
         let g = Self.fields(spec, Self.document(aws, format: .pdf))
         #expect(g["net"]?.value == .number(Decimal(string: "4.11")!))
         #expect(g["net"]?.found == "by_sum" && g["net"]?.box?.y0 == 100)
@@ -243,7 +317,9 @@ import Testing
         let none = Self.fields(spec, Self.document(Array(aws.dropFirst(2)), format: .pdf))
         #expect(none["net"]?.valid == false)
         // Parts that do not add up: the total is kept, less sure.
-        let wrong = [W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "10.00", x: 600, y: 100, line: 0)] + Array(aws.dropFirst(2))
+        let wrong =
+            [W(text: "Subtotal", x: 60, y: 100, line: 0), W(text: "10.00", x: 600, y: 100, line: 0)]
+            + Array(aws.dropFirst(2))
         let h = Self.fields(spec, Self.document(wrong, format: .pdf))
         // (The router halves its confidence; the confidence model weighs that and the check.)
         #expect(h["gross"]?.checks["sum"] == .disagrees && (h["gross"]?.evidence?.raw ?? 1) < 0.6)
@@ -257,7 +333,9 @@ import Testing
         let slope = 0.03
         var words: [W] = []
         func put(_ text: String, x: Double, y: Double, h: Double, line: Int) {
-            words += Self.run(text, x: x, y: y, h: h, line: line).map { var w = $0; w.y += slope * w.x; return w }
+            words += Self.run(text, x: x, y: y, h: h, line: line).map {
+                var w = $0; w.y += slope * w.x; return w
+            }
         }
         // Long lines show the slope.
         put("REPUBLIC OF UTOPIA - PERSONAL DATA - IDENTITY CARD OF THE REPUBLIC", x: 60, y: 20, h: 24, line: 9)
@@ -268,9 +346,13 @@ import Testing
         put("Place of", x: 300, y: 200, h: 18, line: 2)
         words.append(W(text: "birth", x: 400, y: 200 + slope * 400, h: 34, line: 2))
         put("POZNAN", x: 300, y: 227, h: 28, line: 3)
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "surname", labels: ["Surname"], type: .text),
-                                                    FieldSpec(name: "sex", labels: ["Sex"], type: .text),
-                                                    FieldSpec(name: "place", labels: ["Place of birth"], type: .text)])
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "surname", labels: ["Surname"], type: .text),
+                FieldSpec(name: "sex", labels: ["Sex"], type: .text),
+                FieldSpec(name: "place", labels: ["Place of birth"], type: .text),
+            ])
         let f = Self.fields(spec, Self.document(words))
         #expect(f["sex"]?.value == .string("M") && f["sex"]?.found == "below")
         #expect(f["surname"]?.value == .string("IVANOVA"))
@@ -280,15 +362,21 @@ import Testing
     /// In a header row (most segments labels), the word beside a label is another heading:
     /// below the row is the value; beside it is weak evidence, under review.
     @Test func besideALabelInAHeaderRowIsAnotherHeading() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "customer", labels: ["Klant"], type: .text),
-                                                    FieldSpec(name: "date", labels: ["Factuur datum"], type: .date),
-                                                    FieldSpec(name: "number", labels: ["Factuur"], type: .identifier)])
-        let header = Self.run("Klant", x: 60, y: 100, line: 0) + Self.run("Order", x: 300, y: 100, line: 0)
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "customer", labels: ["Klant"], type: .text),
+                FieldSpec(name: "date", labels: ["Factuur datum"], type: .date),
+                FieldSpec(name: "number", labels: ["Factuur"], type: .identifier),
+            ])
+        let header =
+            Self.run("Klant", x: 60, y: 100, line: 0) + Self.run("Order", x: 300, y: 100, line: 0)
             + Self.run("Factuur datum", x: 500, y: 100, line: 0) + Self.run("Factuur", x: 800, y: 100, line: 0)
         let f = Self.fields(spec, Self.document(header, format: .pdf))
         #expect(f["customer"]?.value == .string("Order") && (f["customer"]?.confidence ?? 1) < 0.9)
         // With the row's values under it, each label takes its own.
-        let values = Self.run("SCONL0303006280999", x: 60, y: 140, line: 1) + Self.run("SCONL000000444", x: 300, y: 140, line: 1)
+        let values =
+            Self.run("SCONL0303006280999", x: 60, y: 140, line: 1) + Self.run("SCONL000000444", x: 300, y: 140, line: 1)
             + Self.run("8-9-2022", x: 500, y: 140, line: 1) + Self.run("VF1005193039", x: 800, y: 140, line: 1)
         let g = Self.fields(spec, Self.document(header + values, format: .pdf))
         #expect(g["customer"]?.value == .string("SCONL0303006280999") && g["customer"]?.found == "below")
@@ -298,8 +386,10 @@ import Testing
     /// A label whose second word has no ascenders (`names`) beside a value in larger print
     /// whose box an umlaut and a descender make tall (`JÖRG`): one line.
     @Test func aSmallLabelJoinsATallValue() {
-        let words = [W(text: "Given", x: 52, y: 225, h: 23, line: 0), W(text: "names", x: 149, y: 232, h: 16, line: 0),
-                     W(text: "JÖRG", x: 638, y: 219, h: 38, line: 1)]
+        let words = [
+            W(text: "Given", x: 52, y: 225, h: 23, line: 0), W(text: "names", x: 149, y: 232, h: 16, line: 0),
+            W(text: "JÖRG", x: 638, y: 219, h: 38, line: 1),
+        ]
         let lines = TextLayout(Self.document(words)).lines.map { $0.words.map(\.text).joined(separator: " ") }
         #expect(lines == ["Given names JÖRG"])
     }
@@ -308,13 +398,19 @@ import Testing
     /// not what stands under the left one (nothing does until the left value), and a line
     /// joining both labels still comes before the left value's.
     @Test func aLowerRightColumnDoesNotPutALabelAfterItsValue() {
-        let words = [W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 204, h: 12, line: 0),
-                     W(text: "Nationality", x: 592, y: 216, h: 18, line: 1),
-                     W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 241, h: 18, line: 3)]
+        let words = [
+            W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 204, h: 12, line: 0),
+            W(text: "Nationality", x: 592, y: 216, h: 18, line: 1),
+            W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 241, h: 18, line: 3),
+        ]
         let lines = TextLayout(Self.document(words)).lines.map { $0.words.map(\.text).joined(separator: " ") }
         #expect(lines == ["Given names", "Nationality", "JONAS", "NLD"])
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "given", labels: ["Given names"], type: .text),
-                                                    FieldSpec(name: "nationality", labels: ["Nationality"], type: .text)])
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "given", labels: ["Given names"], type: .text),
+                FieldSpec(name: "nationality", labels: ["Nationality"], type: .text),
+            ])
         let f = Self.fields(spec, Self.document(words))
         #expect(f["given"]?.value == .string("JONAS") && f["nationality"]?.value == .string("NLD"))
 
@@ -323,16 +419,25 @@ import Testing
         // `Nationality`.
         let slope = 0.06
         var skewed: [W] = []
-        for (n, text) in ["REPUBLIC OF UTOPIA IDENTITY CARD OF THE REPUBLIC OF UTOPIA", "ISSUED UNDER THE IDENTITY DOCUMENTS ACT OF UTOPIA",
-                          "THIS CARD REMAINS THE PROPERTY OF THE REPUBLIC AT ALL TIMES"].enumerated() {
-            skewed += Self.run(text, x: 100, y: [60, 100, 400][n], h: 16, line: 10 + n).map { var w = $0; w.y += slope * w.x; return w }
+        for (n, text) in [
+            "REPUBLIC OF UTOPIA IDENTITY CARD OF THE REPUBLIC OF UTOPIA",
+            "ISSUED UNDER THE IDENTITY DOCUMENTS ACT OF UTOPIA",
+            "THIS CARD REMAINS THE PROPERTY OF THE REPUBLIC AT ALL TIMES",
+        ].enumerated() {
+            skewed += Self.run(text, x: 100, y: [60, 100, 400][n], h: 16, line: 10 + n).map {
+                var w = $0; w.y += slope * w.x; return w
+            }
         }
-        skewed += [W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 205, h: 12, line: 0),
-                   W(text: "Nationality", x: 592, y: 224, h: 18, line: 1),
-                   W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 244, h: 18, line: 3)]
+        skewed += [
+            W(text: "Given", x: 278, y: 204, h: 12, line: 0), W(text: "names", x: 330, y: 205, h: 12, line: 0),
+            W(text: "Nationality", x: 592, y: 224, h: 18, line: 1),
+            W(text: "JONAS", x: 274, y: 222, h: 19, line: 2), W(text: "NLD", x: 591, y: 244, h: 18, line: 3),
+        ]
         let tilted = TextLayout(Self.document(skewed)).lines.map { $0.words.map(\.text).joined(separator: " ") }
         #expect(tilted.contains("Given names Nationality"), "\(tilted)")
-        #expect((tilted.firstIndex { $0.hasPrefix("Given") } ?? 99) < (tilted.firstIndex { $0.hasPrefix("JONAS") } ?? 0), "\(tilted)")
+        #expect(
+            (tilted.firstIndex { $0.hasPrefix("Given") } ?? 99) < (tilted.firstIndex { $0.hasPrefix("JONAS") } ?? 0),
+            "\(tilted)")
         let g = Self.fields(spec, Self.document(skewed))
         #expect(g["given"]?.value == .string("JONAS") && g["nationality"]?.value == .string("NLD"))
     }
@@ -344,12 +449,12 @@ import Testing
     /// figures with cents, a whole number is a count, not the amount.
     @Test func aColumnOfFiguresGivesItsTotalNotItsFirstRow() throws {
         let yaml = """
-        name: t
-        fields:
-          - {name: net, labels: [Net], type: money}
-          - {name: tax, labels: [VAT], type: money}
-          - {name: gross, labels: [Total], type: money}
-        """
+            name: t
+            fields:
+              - {name: net, labels: [Net], type: money}
+              - {name: tax, labels: [VAT], type: money}
+              - {name: gross, labels: [Total], type: money}
+            """
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
         func table(_ rows: [[String]], header: [String] = ["Item", "Qty", "Net", "VAT", "Total"]) -> [W] {
             let xs: [Double] = [60, 400, 560, 700, 840]
@@ -363,13 +468,16 @@ import Testing
         }
         let items = [["Paper", "2", "10.00", "2.00", "12.00"], ["Ink", "1", "5.50", "1.10", "6.60"]]
         // A labelled totals row: the column's figure in it; the count beside `Total` is not the amount.
-        let f = Self.fields(spec, Self.document(table(items + [["Total", "3", "15.50", "3.10", "18.60"]]), format: .pdf))
+        let f = Self.fields(
+            spec, Self.document(table(items + [["Total", "3", "15.50", "3.10", "18.60"]]), format: .pdf))
         #expect(f["net"]?.value == .number(Decimal(string: "15.50")!) && f["net"]?.found == "total_row")
         #expect(f["tax"]?.value == .number(Decimal(string: "3.10")!))
         #expect(f["gross"]?.value == .number(Decimal(string: "18.60")!))
         // No totals label: a last row that adds up the column is its total.
         let g = Self.fields(spec, Self.document(table(items + [["", "", "15.50", "3.10", ""]]), format: .pdf))
-        #expect(g["net"]?.value == .number(Decimal(string: "15.50")!) && g["tax"]?.value == .number(Decimal(string: "3.10")!))
+        #expect(
+            g["net"]?.value == .number(Decimal(string: "15.50")!)
+                && g["tax"]?.value == .number(Decimal(string: "3.10")!))
         // Rows without a total: no row's figure is the column's value.
         let h = Self.fields(spec, Self.document(table(items), format: .pdf))
         #expect(h["net"]?.valid == false && h["tax"]?.valid == false)
@@ -377,19 +485,28 @@ import Testing
         let one = Self.fields(spec, Self.document(table([["", "", "15.50", "3.10", "18.60"]]), format: .pdf))
         #expect(one["net"]?.value == .number(Decimal(string: "15.50")!) && one["net"]?.found == "below")
         // `VAT` ending a header wrapped over two lines (`Net of` / `VAT`): nothing below it.
-        let wrapped = [W(text: "Net", x: 700, y: 100, line: 0), W(text: "of", x: 740, y: 100, line: 0),
-                       W(text: "VAT", x: 700, y: 122, line: 1), W(text: "15.50", x: 700, y: 160, line: 2)]
+        let wrapped = [
+            W(text: "Net", x: 700, y: 100, line: 0), W(text: "of", x: 740, y: 100, line: 0),
+            W(text: "VAT", x: 700, y: 122, line: 1), W(text: "15.50", x: 700, y: 160, line: 2),
+        ]
         #expect(Self.fields(spec, Self.document(wrapped, format: .pdf))["tax"]?.valid == false)
     }
 
     /// One printed value serves one field: two labels reaching the same date leave it to the
     /// surer one; the other, with no other reading, stays empty and says why.
     @Test func onePrintedValueServesOneField() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "date", labels: ["Date"], type: .date),
-                                                    FieldSpec(name: "due", labels: ["Due date"], type: .date)])
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "date", labels: ["Date"], type: .date),
+                FieldSpec(name: "due", labels: ["Due date"], type: .date),
+            ])
         // `Date` (above it) and `Due date` (left of it) both reach 2022-01-31.
-        let words = [W(text: "Date", x: 600, y: 100, line: 0), W(text: "Due", x: 60, y: 140, line: 1), W(text: "date", x: 110, y: 140, line: 1),
-                     W(text: "31.01.2022", x: 600, y: 140, line: 1), W(text: "01.01.2022", x: 600, y: 180, line: 2)]
+        let words = [
+            W(text: "Date", x: 600, y: 100, line: 0), W(text: "Due", x: 60, y: 140, line: 1),
+            W(text: "date", x: 110, y: 140, line: 1),
+            W(text: "31.01.2022", x: 600, y: 140, line: 1), W(text: "01.01.2022", x: 600, y: 180, line: 2),
+        ]
         let f = Self.fields(spec, Self.document(words, format: .pdf))
         #expect(f["due"]?.value == .string("2022-01-31"))
         #expect(f["date"]?.valid == false)
@@ -399,9 +516,11 @@ import Testing
     /// `position: first`: a date printed without a label, after the invoice number; the due
     /// date's own value is not taken twice.
     @Test func anUnlabelledDateIsTheFirstOnThePage() throws {
-        let yaml = "name: t\nfields:\n  - {name: date, labels: [Invoice date], type: date, position: first}\n  - {name: due, labels: [Date limite de paiement le], type: date}\n"
+        let yaml =
+            "name: t\nfields:\n  - {name: date, labels: [Invoice date], type: date, position: first}\n  - {name: due, labels: [Date limite de paiement le], type: date}\n"
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
-        let words = Self.run("Date limite de paiement le 05 Juillet 2015", x: 60, y: 60, line: 0)
+        let words =
+            Self.run("Date limite de paiement le 05 Juillet 2015", x: 60, y: 60, line: 0)
             + Self.run("Facture n°562044387 du 02 Juillet 2015", x: 60, y: 100, line: 1)
         let f = Self.fields(spec, Self.document(words, format: .pdf))
         #expect(f["due"]?.value == .string("2015-07-05"))
@@ -409,37 +528,45 @@ import Testing
         #expect(f["date"]?.found == "first_on_page" && (f["date"]?.evidence?.raw ?? 1) <= 0.5)
         #expect(f["date"]?.evidence?.label == nil && (f["date"]?.confidence ?? 1) < (f["due"]?.confidence ?? 0))
         // Without the key, nothing is guessed.
-        let plain = try PipelineSpec.parse(yaml: yaml.replacingOccurrences(of: ", position: first", with: ""), file: "t.yaml")
+        let plain = try PipelineSpec.parse(
+            yaml: yaml.replacingOccurrences(of: ", position: first", with: ""), file: "t.yaml")
         #expect(Self.fields(plain, Self.document(words, format: .pdf))["date"]?.valid == false)
     }
 
     /// A zone line OCR read whole and the line above it read without its filler: found as a
     /// zone of two lines (which a re-read with the zone's alphabet can then recover).
     @Test func aZoneLineTakesTheGarbledLineNextToIt() throws {
-        let words = Self.run("Nationality BRITISH CITIZEN", x: 60, y: 500, line: 0)
+        let words =
+            Self.run("Nationality BRITISH CITIZEN", x: 60, y: 500, line: 0)
             + Self.run("PNVORE SSN AENECR", x: 40, y: 900, line: 1)
             + [W(text: "7077979792GBR9505209M1704224<<<<<<<<<<<<<<00", x: 40, y: 935, line: 2)]
         let zone = try #require(MRZZone.locate(in: Self.document(words)))
         #expect(zone.lines == 2)
         #expect(zone.text.hasSuffix("\n7077979792GBR9505209M1704224<<<<<<<<<<<<<<00"))
         // A zone-like line alone, with prose above it, is no zone.
-        let alone = Self.run("Nationality BRITISH CITIZEN", x: 40, y: 900, line: 0)
+        let alone =
+            Self.run("Nationality BRITISH CITIZEN", x: 40, y: 900, line: 0)
             + [W(text: "7077979792GBR9505209M1704224<<<<<<<<<<<<<<00", x: 40, y: 935, line: 1)]
         #expect(MRZZone.locate(in: Self.document(alone)) == nil)
         // Filler read as e and c (a few lower-case letters) leaves a line in the zone.
-        let card = [W(text: "I<UTOXOW2T7VYI9<<<<<<<eeeee#c#<<", x: 40, y: 900, line: 0),
-                    W(text: "9402283M2907181P0L<<<<<<<<<<<Q", x: 40, y: 935, line: 1),
-                    W(text: "NOWAK<<PIOTR<<<<<<<<<<<<<<c<cc<c<", x: 40, y: 970, line: 2)]
+        let card = [
+            W(text: "I<UTOXOW2T7VYI9<<<<<<<eeeee#c#<<", x: 40, y: 900, line: 0),
+            W(text: "9402283M2907181P0L<<<<<<<<<<<Q", x: 40, y: 935, line: 1),
+            W(text: "NOWAK<<PIOTR<<<<<<<<<<<<<<c<cc<c<", x: 40, y: 970, line: 2),
+        ]
         #expect(MRZZone.locate(in: Self.document(card))?.lines == 3)
     }
 
     /// A receipt's letterhead: the shop's name, and its address on the lines under it, up to
     /// the first line holding a date.
     @Test func anAddressUnderTheTitle() throws {
-        let yaml = "name: t\nfields:\n  - {name: shop, type: text, position: title}\n  - {name: address, type: address, position: below_title}\n  - {name: date, labels: [Date], type: date}\n"
+        let yaml =
+            "name: t\nfields:\n  - {name: shop, type: text, position: title}\n  - {name: address, type: address, position: below_title}\n  - {name: date, labels: [Date], type: date}\n"
         let spec = try PipelineSpec.parse(yaml: yaml, file: "t.yaml")
-        let words = Self.run("Clachan", x: 300, y: 80, h: 30, line: 0) + Self.run("34 Kingley Street", x: 260, y: 118, line: 1)
-            + Self.run("W1B 5QH", x: 300, y: 146, line: 2) + Self.run("Sylvia 26 Feb 2016 15:20", x: 100, y: 174, line: 3)
+        let words =
+            Self.run("Clachan", x: 300, y: 80, h: 30, line: 0) + Self.run("34 Kingley Street", x: 260, y: 118, line: 1)
+            + Self.run("W1B 5QH", x: 300, y: 146, line: 2)
+            + Self.run("Sylvia 26 Feb 2016 15:20", x: 100, y: 174, line: 3)
             + Self.run("Total 10.20", x: 100, y: 600, line: 4)
         let f = Self.fields(spec, Self.document(words))
         #expect(f["shop"]?.value == .string("Clachan"))
@@ -451,20 +578,33 @@ import Testing
     /// mid-line; a word that is not a rate before one does not, nor do a label's words inside
     /// a sentence.
     @Test func labelsAfterARate() {
-        let spec = PipelineSpec(name: "t", fields: [FieldSpec(name: "net", labels: ["Net"], type: .money),
-                                                    FieldSpec(name: "tax", labels: ["VAT"], type: .money)])
-        let words = Self.run("20% VAT Net", x: 60, y: 100, line: 0) + [W(text: "8.50", x: 600, y: 100, line: 0)]
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "net", labels: ["Net"], type: .money),
+                FieldSpec(name: "tax", labels: ["VAT"], type: .money),
+            ])
+        let words =
+            Self.run("20% VAT Net", x: 60, y: 100, line: 0) + [W(text: "8.50", x: 600, y: 100, line: 0)]
             + Self.run("20% VAT", x: 60, y: 140, line: 1) + [W(text: "1.70", x: 600, y: 140, line: 1)]
         let f = Self.fields(spec, Self.document(words, format: .pdf))
         #expect(f["net"]?.value == .number(Decimal(string: "8.50")!))
         #expect(f["tax"]?.value == .number(Decimal(string: "1.70")!))
-        let prose = Self.fields(spec, Self.document(Self.run("prices include VAT", x: 60, y: 100, line: 0) + [W(text: "1.70", x: 600, y: 100, line: 0)], format: .pdf))
+        let prose = Self.fields(
+            spec,
+            Self.document(
+                Self.run("prices include VAT", x: 60, y: 100, line: 0) + [W(text: "1.70", x: 600, y: 100, line: 0)],
+                format: .pdf))
         #expect(prose["tax"]?.valid == false)
         // A long exact label between lower-case words is the sentence's, not a label.
         let due = PipelineSpec(name: "t", fields: [FieldSpec(name: "amount", labels: ["Amount due"], type: .money)])
-        let sentence = Self.run("please pay the amount due by 3 March", x: 60, y: 100, line: 0) + [W(text: "45.00", x: 700, y: 100, line: 0)]
+        let sentence =
+            Self.run("please pay the amount due by 3 March", x: 60, y: 100, line: 0) + [
+                W(text: "45.00", x: 700, y: 100, line: 0)
+            ]
         #expect(Self.fields(due, Self.document(sentence, format: .pdf))["amount"]?.valid == false)
-        let labelled = Self.run("Balance: amount due", x: 60, y: 100, line: 0) + [W(text: "45.00", x: 700, y: 100, line: 0)]
+        let labelled =
+            Self.run("Balance: amount due", x: 60, y: 100, line: 0) + [W(text: "45.00", x: 700, y: 100, line: 0)]
         #expect(Self.fields(due, Self.document(labelled, format: .pdf))["amount"]?.value == .number(45))
     }
 

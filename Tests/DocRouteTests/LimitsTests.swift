@@ -2,9 +2,11 @@ import CLeptonica
 import Foundation
 import Testing
 import ZIPFoundation
+
+import struct DocRouteModel.Box
+
 @testable import DocRouteModel
 @testable import DocRouteReaders
-import struct DocRouteModel.Box
 
 /// Caps on untrusted input, each a typed error.
 @Suite struct LimitsTests {
@@ -21,22 +23,24 @@ import struct DocRouteModel.Box
 
     @Test func xmlEntitiesAreNeverExpanded() throws {
         let laughs = """
-        <?xml version="1.0"?>
-        <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-        <root>&lol3;</root>
-        """
+            <?xml version="1.0"?>
+            <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+            <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+            <root>&lol3;</root>
+            """
         #expect(limitExceeded { _ = try XMLTree(data: Data(laughs.utf8), name: "bomb.xml") }?.contains("DTD") == true)
         let external = """
-        <?xml version="1.0"?><!-- a comment first --><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>
-        """
+            <?xml version="1.0"?><!-- a comment first --><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>
+            """
         #expect(limitExceeded { _ = try XMLTree(data: Data(external.utf8), name: "xxe.xml") } != nil)
         let plain = XMLTree.declaresDocumentType(Data("<?xml version=\"1.0\"?><r><t>&lt;!DOCTYPE</t></r>".utf8))
         #expect(plain == false, "markup after the root element is text, not a DTD")
     }
 
-    @Test(arguments: ["poc-xmlbomb.xlsx", "poc-xmlbomb-empty.xlsx", "ContentTypeHasEntities.ooxml",
-                      "CorePropertiesHasEntities.ooxml", "PackageRelsHasEntities.ooxml"])
+    @Test(arguments: [
+        "poc-xmlbomb.xlsx", "poc-xmlbomb-empty.xlsx", "ContentTypeHasEntities.ooxml",
+        "CorePropertiesHasEntities.ooxml", "PackageRelsHasEntities.ooxml",
+    ])
     func corpusEntityFilesAreRefusedOrReadWithoutExpansion(name: String) throws {
         let (result, seconds) = Support.timedRead(Support.corpus("robustness-ooxml/poi-malformed/\(name)"))
         #expect(seconds < 10)
@@ -55,7 +59,7 @@ import struct DocRouteModel.Box
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("bomb.xlsx")
         var sheet = Data("<sheetData>".utf8)
-        sheet.append(Data(repeating: 0x20, count: 8 << 20))   // 8 MiB of spaces: ratio ~1000:1
+        sheet.append(Data(repeating: 0x20, count: 8 << 20))  // 8 MiB of spaces: ratio ~1000:1
         sheet.append(Data("</sheetData>".utf8))
         try Self.workbook(url, sheet: sheet)
 
@@ -79,13 +83,21 @@ import struct DocRouteModel.Box
     static func workbook(_ url: URL, sheet: Data) throws {
         let archive = try Archive(url: url, accessMode: .create)
         func add(_ path: String, _ data: Data) throws {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+            ) { pos, size in
                 data.subdata(in: Int(pos)..<Int(pos) + size)
             }
         }
         try add("[Content_Types].xml", Data("<Types/>".utf8))
-        try add("xl/workbook.xml", Data(("<workbook><sheets><sheet name=\"a\" r:id=\"rId1\" xmlns:r=\"r\"/></sheets></workbook>").utf8))
-        try add("xl/_rels/workbook.xml.rels", Data(("<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>").utf8))
+        try add(
+            "xl/workbook.xml",
+            Data(("<workbook><sheets><sheet name=\"a\" r:id=\"rId1\" xmlns:r=\"r\"/></sheets></workbook>").utf8))
+        try add(
+            "xl/_rels/workbook.xml.rels",
+            Data(
+                ("<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>")
+                    .utf8))
         try add("xl/worksheets/sheet1.xml", Data("<worksheet>".utf8) + sheet + Data("</worksheet>".utf8))
     }
 
@@ -97,11 +109,13 @@ import struct DocRouteModel.Box
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("merge.xlsx")
-        try Self.workbook(url, sheet: """
-            <sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Surname</t></is></c><c r="B1" t="inlineStr"><is><t>MARTIN</t></is></c></row>\
-            <row r="2"><c r="A2" t="inlineStr"><is><t>Given names</t></is></c></row></sheetData>\
-            <mergeCells count="1"><mergeCell ref="B1:XFD1048576"/></mergeCells>
-            """)
+        try Self.workbook(
+            url,
+            sheet: """
+                <sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Surname</t></is></c><c r="B1" t="inlineStr"><is><t>MARTIN</t></is></c></row>\
+                <row r="2"><c r="A2" t="inlineStr"><is><t>Given names</t></is></c></row></sheetData>\
+                <mergeCells count="1"><mergeCell ref="B1:XFD1048576"/></mergeCells>
+                """)
         let document = try Support.reader.read(path: url.path)
         #expect(document.tables.first?.rowCount == 1_048_576 && document.tables.first?.columnCount == 16_384)
         let start = Date()
@@ -115,17 +129,24 @@ import struct DocRouteModel.Box
     /// Issue 19: 3 M empty cells in a 9 MB workbook took 1.2 GB in libxml2's tree. A part with
     /// more elements than the cap is refused before it is parsed.
     @Test func anXMLPartWithTooManyElementsIsRefusedBeforeParsing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-elements-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "docroute-elements-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("cells.xlsx")
-        try Self.workbook(url, sheet: "<sheetData><row r=\"1\">" + String(repeating: "<c s=\"1\"/>", count: 30) + "</row></sheetData>")
+        try Self.workbook(
+            url, sheet: "<sheetData><row r=\"1\">" + String(repeating: "<c s=\"1\"/>", count: 30) + "</row></sheetData>"
+        )
         var limits = ReaderLimits()
         limits.maxXMLElements = 20
-        let message = limitExceeded { _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path) }
+        let message = limitExceeded {
+            _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path)
+        }
         #expect(message?.contains("more than 20 elements") == true, "\(message ?? "read")")
         limits.maxXMLElements = 40
-        #expect(throws: Never.self) { _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path) }
+        #expect(throws: Never.self) {
+            _ = try DocumentReader(limits: limits, ocr: Support.reader.ocr).read(path: url.path)
+        }
         // Start tags, not declarations, end tags or text; a tag-like run inside a comment is
         // counted too (an upper bound: the cap can only be met early, never missed).
         #expect(XMLTree.elementCount(Data("<?xml?><a>1 < 2<b/></a><!-- <c -->".utf8), stopAfter: 100) == 3)
@@ -144,8 +165,12 @@ import struct DocRouteModel.Box
         var limits = ReaderLimits()
         limits.maxPages = 1
         let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
-        #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order.pdf")) }?.contains("2 pages") == true)
-        #expect(limitExceeded { _ = try reader.read(path: Support.sample("purchase-order-scan.tiff")) }?.contains("frames") == true)
+        #expect(
+            limitExceeded { _ = try reader.read(path: Support.sample("purchase-order.pdf")) }?.contains("2 pages")
+                == true)
+        #expect(
+            limitExceeded { _ = try reader.read(path: Support.sample("purchase-order-scan.tiff")) }?.contains("frames")
+                == true)
         #expect(limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("sheets") == true)
     }
 
@@ -174,7 +199,8 @@ import struct DocRouteModel.Box
         var limits = ReaderLimits()
         limits.maxFileBytes = 1000
         let reader = DocumentReader(limits: limits, ocr: Support.reader.ocr)
-        #expect(limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("cap 1000") == true)
+        #expect(
+            limitExceeded { _ = try reader.read(path: Support.sample("orders.xlsx")) }?.contains("cap 1000") == true)
     }
 
     @Test func timeBudgetStopsOCR() {
@@ -187,7 +213,8 @@ import struct DocRouteModel.Box
     }
 
     @Test func sharedStringAmplificationIsCapped() {
-        let (result, seconds) = Support.timedRead(Support.corpus("robustness-ooxml/poi-malformed/poc-shared-strings.xlsx"))
+        let (result, seconds) = Support.timedRead(
+            Support.corpus("robustness-ooxml/poi-malformed/poc-shared-strings.xlsx"))
         #expect(seconds < 10)
         guard case .failure(.limitExceeded(let m)) = result else {
             Issue.record("expected limitExceeded, got \(result)")

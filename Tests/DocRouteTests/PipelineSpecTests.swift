@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DocRoute
 @testable import DocRouteModel
 
@@ -22,36 +23,42 @@ import Testing
     }
 
     @Test func malformedSpecsNameLineAndKey() throws {
-        let unknownKey = try #require(error("""
-            name: x
-            fields:
-              - name: a
-                lables: [A]
-            """))
+        let unknownKey = try #require(
+            error(
+                """
+                name: x
+                fields:
+                  - name: a
+                    lables: [A]
+                """))
         #expect(unknownKey.line == 4 && unknownKey.key == "fields[0].lables")
         #expect(unknownKey.description.hasPrefix("bad.yaml:4:"))
 
-        let badType = try #require(error("""
-            name: x
-            fields:
-              - name: a
-              - name: b
-                type: datum
-            """))
+        let badType = try #require(
+            error(
+                """
+                name: x
+                fields:
+                  - name: a
+                  - name: b
+                    type: datum
+                """))
         #expect(badType.line == 5 && badType.key == "fields[1].type")
         #expect(badType.message.contains("date"))
 
         let badRegex = try #require(error("name: x\nfields:\n  - name: a\n    pattern: \"[A-Z\"\n"))
         #expect(badRegex.line == 4 && badRegex.key == "fields[0].pattern")
 
-        let unknownPlaceholder = try #require(error("""
-            name: x
-            fields:
-              - name: a
-            templates:
-              - id: t
-                text: "A: {{b}}"
-            """))
+        let unknownPlaceholder = try #require(
+            error(
+                """
+                name: x
+                fields:
+                  - name: a
+                templates:
+                  - id: t
+                    text: "A: {{b}}"
+                """))
         #expect(unknownPlaceholder.key == "templates[0].text" && unknownPlaceholder.message.contains("{{b}}"))
         #expect(unknownPlaceholder.line == 5)
 
@@ -67,7 +74,10 @@ import Testing
         let routing = try #require(error("name: x\nfields:\n  - name: a\nrouting:\n  pdf: [table, ocr]\n"))
         #expect(routing.key == "routing.pdf[1]" && routing.line == 5)
 
-        let llmKey = try #require(error("name: x\nfields:\n  - name: a\nllm:\n  url: http://127.0.0.1:8080/v1\n  model: m\n  api_key_env: sk-12345\n"))
+        let llmKey = try #require(
+            error(
+                "name: x\nfields:\n  - name: a\nllm:\n  url: http://127.0.0.1:8080/v1\n  model: m\n  api_key_env: sk-12345\n"
+            ))
         #expect(llmKey.key == "llm.api_key_env" && llmKey.line == 7)
 
         let duplicate = try #require(error("name: x\nfields:\n  - name: a\n  - name: a\n"))
@@ -80,7 +90,8 @@ import Testing
     }
 
     @Test func ocrModelsParse() throws {
-        let spec = try PipelineSpec.parse(yaml: "name: x\nfields:\n  - name: a\nocr:\n  languages: eng+fra\n  values: Latin\n")
+        let spec = try PipelineSpec.parse(
+            yaml: "name: x\nfields:\n  - name: a\nocr:\n  languages: eng+fra\n  values: Latin\n")
         #expect(spec.ocr == OCRSpec(page: "eng+fra", values: "Latin"))
         let plain = try PipelineSpec.parse(yaml: "name: x\nfields:\n  - name: a\n")
         #expect(plain.ocr == OCRSpec(page: "eng", values: nil))
@@ -98,22 +109,26 @@ import Testing
     }
 
     @Test func llmAndRoutingSectionsParse() throws {
-        let spec = try PipelineSpec.parse(yaml: """
-            name: x
-            fields:
-              - name: a
-                labels: [A]
-            routing:
-              order: [direct, table]
-              scanned: [replacement, table]
-            llm:
-              url: http://127.0.0.1:8080/v1
-              model: qwen
-              api_key_env: OPENAI_API_KEY
-              timeout: 30
-            """)
+        let spec = try PipelineSpec.parse(
+            yaml: """
+                name: x
+                fields:
+                  - name: a
+                    labels: [A]
+                routing:
+                  order: [direct, table]
+                  scanned: [replacement, table]
+                llm:
+                  url: http://127.0.0.1:8080/v1
+                  model: qwen
+                  api_key_env: OPENAI_API_KEY
+                  timeout: 30
+                """)
         #expect(spec.routing.order == [.direct, .table])
         #expect(spec.routing.byKind["scanned"] == [.replacement, .table])
-        #expect(spec.llm == LLMSpec(url: "http://127.0.0.1:8080/v1", model: "qwen", apiKeyEnv: "OPENAI_API_KEY", timeoutSeconds: 30))
+        #expect(
+            spec.llm
+                == LLMSpec(
+                    url: "http://127.0.0.1:8080/v1", model: "qwen", apiKeyEnv: "OPENAI_API_KEY", timeoutSeconds: 30))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DocRouteModel
 @testable import DocRouteReaders
 
@@ -26,10 +27,11 @@ import Testing
         }
         for c in truth.cells {
             let table = try #require(document.tables.indices.contains(c.table) ? document.tables[c.table] : nil)
-            let cell = try #require(table.cell(row: c.row, column: c.column), "\(file): no cell at \(c.row),\(c.column)")
+            let cell = try #require(
+                table.cell(row: c.row, column: c.column), "\(file): no cell at \(c.row),\(c.column)")
             #expect(cell.text == c.text)
-            if let span = c.row_span { #expect(cell.rowSpan == span, "\(file) \(c.text): row span") }
-            if let span = c.column_span { #expect(cell.columnSpan == span, "\(file) \(c.text): column span") }
+            if let span = c.rowSpan { #expect(cell.rowSpan == span, "\(file) \(c.text): row span") }
+            if let span = c.columnSpan { #expect(cell.columnSpan == span, "\(file) \(c.text): column span") }
             if let kind = c.kind { #expect(cell.kind?.rawValue == kind, "\(file) \(c.text): kind") }
             if let formula = c.formula { #expect(cell.formula == formula) }
         }
@@ -90,7 +92,9 @@ import Testing
         let lines = Set(page.words.map(\.line)), blocks = Set(page.words.map(\.block))
         #expect(lines.count == truth.lines.count, "one OCR line per printed line")
         #expect(blocks.count >= 4 && blocks.count < lines.count, "paragraphs group lines")
-        #expect(page.text.split(separator: "\n").first.map(String.init) == "ACME Supplies Ltd, 14 Harbour Road, Portsmouth PO1 3AX")
+        #expect(
+            page.text.split(separator: "\n").first.map(String.init)
+                == "ACME Supplies Ltd, 14 Harbour Road, Portsmouth PO1 3AX")
     }
 
     @Test func imageWithoutResolutionIsAssumed300dpi() throws {

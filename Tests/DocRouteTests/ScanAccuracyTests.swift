@@ -1,11 +1,13 @@
 import CLeptonica
 import Foundation
 import Testing
-@testable import DocRoute
-@testable import DocRouteModel
-@testable import DocRouteExtraction
-@testable import DocRouteReaders
+
 import struct DocRouteModel.Box
+
+@testable import DocRoute
+@testable import DocRouteExtraction
+@testable import DocRouteModel
+@testable import DocRouteReaders
 
 /// Issue 6: preparation of images from their measured properties, machine-readable zones
 /// cross-checked with printed fields, calibrated confidence and `needs_review`.
@@ -13,13 +15,16 @@ import struct DocRouteModel.Box
     static let identityRoot = Support.packageRoot.appendingPathComponent("Samples/identity")
 
     static func identity() throws -> Pipeline {
-        let spec = try PipelineSpec.resolve("identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let spec = try PipelineSpec.resolve(
+            "identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
         return Pipeline(spec: spec, reader: Support.reader)
     }
 
     /// A sample card changed by `transform` (leptonica), as PNG bytes at `dpi`.
-    static func card(_ name: String, dpi: Int32 = 300,
-                     _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?) throws -> Data {
+    static func card(
+        _ name: String, dpi: Int32 = 300,
+        _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?
+    ) throws -> Data {
         let path = identityRoot.appendingPathComponent("png/\(name)").path
         let pix = try #require(pixRead(path))
         var source: UnsafeMutablePointer<PIX>? = pix
@@ -35,8 +40,10 @@ import struct DocRouteModel.Box
     }
 
     static func truth(_ file: String) throws -> [String: FieldValue] {
-        try #require(try Evaluation.loadTruth(path: identityRoot.appendingPathComponent("truth.jsonl").path)
-            .first { $0.file == file }).fields
+        try #require(
+            try Evaluation.loadTruth(path: identityRoot.appendingPathComponent("truth.jsonl").path)
+                .first { $0.file == file }
+        ).fields
     }
 
     static func record(_ data: Data, name: String) throws -> Record {
@@ -44,9 +51,13 @@ import struct DocRouteModel.Box
         let rasters = PageRasters()
         let clock = OCRClock()
         let document = try pipeline.reader.read(data: data, path: name, clock: clock, rasters: rasters)
-        let reader = RegionReader(pool: pipeline.values, rasters: rasters, deadline: Deadline(seconds: 60), clock: clock)
-        return try #require(pipeline.records(for: document, readMs: 0, clock: clock, reread: reader,
-                                             start: DispatchTime.now().uptimeNanoseconds).first)
+        let reader = RegionReader(
+            pool: pipeline.values, rasters: rasters, deadline: Deadline(seconds: 60), clock: clock)
+        return try #require(
+            pipeline.records(
+                for: document, readMs: 0, clock: clock, reread: reader,
+                start: DispatchTime.now().uptimeNanoseconds
+            ).first)
     }
 
     // MARK: preparation
@@ -73,7 +84,8 @@ import struct DocRouteModel.Box
         // Leptonica reports the skew to correct: about 3.5° the other way.
         let angle = try #require(Double(deskew.dropFirst("deskew ".count).dropLast()))
         #expect(abs(abs(angle) - 3.5) < 0.5, "\(deskew)")
-        #expect(r.fields["document_number"]?.value == (try Self.truth("png/card-person07-clean.png"))["document_number"])
+        #expect(
+            r.fields["document_number"]?.value == (try Self.truth("png/card-person07-clean.png"))["document_number"])
 
         let slight = try Self.card("card-person07-clean.png") {
             pixRotate($0, 0.6 * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
@@ -86,12 +98,15 @@ import struct DocRouteModel.Box
         // 150 dpi: enlarged to 300.
         let small = try Self.card("card-person09-clean.png", dpi: 150) { pixScale($0, 0.5, 0.5) }
         let r = try Self.record(small, name: "small.png")
-        #expect(r.source.preprocessing?.first?.contains("upscale ×2.00") == true, "\(String(describing: r.source.preprocessing))")
+        #expect(
+            r.source.preprocessing?.first?.contains("upscale ×2.00") == true,
+            "\(String(describing: r.source.preprocessing))")
         #expect(r.fields["surname"]?.value == (try Self.truth("png/card-person09-clean.png"))["surname"])
 
         // A clean card needs nothing.
-        let clean = try Self.record(try Data(contentsOf: Self.identityRoot.appendingPathComponent("png/card-person09-clean.png")),
-                                    name: "clean.png")
+        let clean = try Self.record(
+            try Data(contentsOf: Self.identityRoot.appendingPathComponent("png/card-person09-clean.png")),
+            name: "clean.png")
         #expect(clean.source.preprocessing == [[]])
 
         // Measured properties of a faded, unevenly lit card.
@@ -127,7 +142,9 @@ import struct DocRouteModel.Box
         let read = [DocRouteModel.Box(x0: 590, y0: 140, x1: 640, y1: 190)]
         let found = RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30)
         #expect(found.count == 1)
-        #expect(found.first.map { $0.x0 > 50 && $0.x0 < 60 && $0.x1 > 460 && $0.x1 < 470 && $0.y0 > 50 && $0.y1 < 250 } == true, "\(found)")
+        #expect(
+            found.first.map { $0.x0 > 50 && $0.x0 < 60 && $0.x1 > 460 && $0.x1 < 470 && $0.y0 > 50 && $0.y1 < 250 }
+                == true, "\(found)")
         // The same boxes without print: nothing to read again.
         pixSetInRect(pix, boxCreate(100, 150, 20, 30))
         #expect(RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30).isEmpty)
@@ -151,7 +168,9 @@ import struct DocRouteModel.Box
             return grey
         }
         let r = try Self.record(data, name: "lit.png")
-        #expect(r.source.preprocessing?.first?.contains("background") == true, "\(String(describing: r.source.preprocessing))")
+        #expect(
+            r.source.preprocessing?.first?.contains("background") == true,
+            "\(String(describing: r.source.preprocessing))")
         let truth = try Self.truth("png/card-person09-clean.png")
         for name in ["surname", "given_names", "date_of_birth", "document_number"] {
             #expect(r.fields[name]?.value == truth[name], "\(name)")
@@ -160,9 +179,13 @@ import struct DocRouteModel.Box
 
     /// An A4 page (300 dpi, 8-bit grey) with the sample card `name` laid on it at `at` pixels,
     /// the card first changed by `transform`, the page then by `page`; as an image-only PDF.
-    static func scan(_ name: String, at: (x: Int32, y: Int32), _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,
-                     page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }) throws -> (pdf: Data, card: DocRouteModel.Box) {
-        var source: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path)))
+    static func scan(
+        _ name: String, at: (x: Int32, y: Int32),
+        _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?,
+        page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }
+    ) throws -> (pdf: Data, card: DocRouteModel.Box) {
+        var source: UnsafeMutablePointer<PIX>? = .some(
+            try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path)))
         defer { pixDestroy(&source) }
         var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(source, 0)))
         defer { pixDestroy(&grey) }
@@ -255,9 +278,13 @@ import struct DocRouteModel.Box
     // MARK: machine-readable zone
 
     /// A card as OCR might give it: printed fields, then a TD1 zone (ICAO 9303 specimen values).
-    static func document(number: String?, birth: String, surname: String, zone: [String], confidence: Double = 0.9) -> Document {
-        var lines = ["Surname: \(surname)", "Given names: ANNA MARIA", "Date of birth: \(birth)", "Sex: F",
-                     "Nationality: UTO"]
+    static func document(number: String?, birth: String, surname: String, zone: [String], confidence: Double = 0.9)
+        -> Document
+    {
+        var lines = [
+            "Surname: \(surname)", "Given names: ANNA MARIA", "Date of birth: \(birth)", "Sex: F",
+            "Nationality: UTO",
+        ]
         if let number { lines.append("Document No: \(number)") }
         lines += zone
         var words: [TextSpan] = []
@@ -265,38 +292,55 @@ import struct DocRouteModel.Box
             var x = 10.0
             for w in line.split(separator: " ") {
                 let width = Double(w.count) * 12
-                words.append(TextSpan(text: String(w), box: Box(x0: x, y0: Double(l) * 30, x1: x + width, y1: Double(l) * 30 + 20),
-                                      confidence: confidence, line: l, block: 0, order: words.count))
+                words.append(
+                    TextSpan(
+                        text: String(w), box: Box(x0: x, y0: Double(l) * 30, x1: x + width, y1: Double(l) * 30 + 20),
+                        confidence: confidence, line: l, block: 0, order: words.count))
                 x += width + 12
             }
         }
         let page = Page(index: 0, width: 800, height: 400, unit: .px, origin: .ocr, dpi: 300, words: words)
-        return Document(source: Document.Source(path: "card.png", sha256: "", format: .png, bytes: 0), pages: [page], tables: [])
+        return Document(
+            source: Document.Source(path: "card.png", sha256: "", format: .png, bytes: 0), pages: [page], tables: [])
     }
 
-    static let specimen = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+    static let specimen = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ]
 
     @Test func aVerifiedZoneConfirmsCorrectsAndFillsPrintedFields() throws {
         let pipeline = try Self.identity()
         // Agreement: every mapped field confirmed; dates at least as sure as the zone.
-        let agree = try #require(pipeline.records(for: Self.document(number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
-                                                                     zone: Self.specimen)).first)
+        let agree = try #require(
+            pipeline.records(
+                for: Self.document(
+                    number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
+                    zone: Self.specimen)
+            ).first)
         #expect(agree.fields["document_number"]?.checks["mrz"] == .agrees)
         #expect(agree.fields["date_of_birth"]?.checks["mrz"] == .agrees)
         #expect(agree.fields["surname"]?.checks["mrz"] == .agrees)
         #expect(agree.json().contains("\"checks\":{\"mrz\":\"agrees\"}"))
 
         // A misread printed number (8 for 3) fails the zone's check digit: the zone's is taken.
-        let wrong = try #require(pipeline.records(for: Self.document(number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
-                                                                     zone: Self.specimen)).first)
+        let wrong = try #require(
+            pipeline.records(
+                for: Self.document(
+                    number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
+                    zone: Self.specimen)
+            ).first)
         let number = try #require(wrong.fields["document_number"])
         #expect(number.value == .string("D23145890"))
         #expect(number.strategy == .mrz && number.checks["mrz"] == .corrected)
         #expect(wrong.warnings.contains { $0.contains("D28145890") })
 
         // Missing printed number: filled from the zone. A name that differs is kept as printed.
-        let missing = try #require(pipeline.records(for: Self.document(number: nil, birth: "12.08.1974", surname: "ERIKSON",
-                                                                       zone: Self.specimen)).first)
+        let missing = try #require(
+            pipeline.records(
+                for: Self.document(
+                    number: nil, birth: "12.08.1974", surname: "ERIKSON",
+                    zone: Self.specimen)
+            ).first)
         #expect(missing.fields["document_number"]?.value == .string("D23145890"))
         #expect(missing.fields["document_number"]?.checks["mrz"] == .filled)
         #expect(missing.fields["surname"]?.value == .string("ERIKSON"))
@@ -305,8 +349,12 @@ import struct DocRouteModel.Box
         // A zone whose check digits fail (birth date misread) is not used at all.
         var broken = Self.specimen
         broken[1] = "7408132F1204159UTO<<<<<<<<<<<6"
-        let unused = try #require(pipeline.records(for: Self.document(number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
-                                                                      zone: broken)).first)
+        let unused = try #require(
+            pipeline.records(
+                for: Self.document(
+                    number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
+                    zone: broken)
+            ).first)
         #expect(unused.fields["document_number"]?.value == .string("D28145890"))
         #expect(unused.fields.values.allSatisfy { $0.checks.isEmpty })
         #expect(unused.warnings.contains { $0.contains("do not verify") })
@@ -316,7 +364,8 @@ import struct DocRouteModel.Box
         let zone = try #require(MRZ(Self.specimen.joined(separator: "\n")))
         // 3 → 8 changes the digit; 6 → G does not (G counts 16): the digit cannot tell them.
         #expect(zone.checkDigitAccepts("D28145890", for: .documentNumber) == false)
-        #expect(Router.reconcile(printed: "D28145890", zone: "D23145890", part: .documentNumber, mrz: zone) == "D23145890")
+        #expect(
+            Router.reconcile(printed: "D28145890", zone: "D23145890", part: .documentNumber, mrz: zone) == "D23145890")
         #expect(Router.reconcile(printed: "D23145890", zone: "D2314589A", part: .documentNumber, mrz: zone) == nil)
         #expect(zone.checkDigitAccepts("1974-08-12", for: .birthDate) == true)
         #expect(zone.value(.birthDate) == "1974-08-12" && zone.value(.expiryDate) == "2012-04-15")
@@ -328,7 +377,9 @@ import struct DocRouteModel.Box
     @Test func fillerReadAsLettersIsRestoredButANameEndingInThemIsNot() throws {
         func padded(_ s: String) -> String { s + String(repeating: "<", count: 30 - s.count) }
         // Line model misreadings of long filler runs: c, e, g, K.
-        let misread = ["I<UTOD231458907<<cccceccceKK<<", "7408122F1204159UTO<<<ccccccg<6", "ERIKSSON<<ANNA<MARIA<<<cceccK<"]
+        let misread = [
+            "I<UTOD231458907<<cccceccceKK<<", "7408122F1204159UTO<<<ccccccg<6", "ERIKSSON<<ANNA<MARIA<<<cceccK<",
+        ]
         let zone = try #require(MRZ.repaired(misread.joined(separator: "\n")))
         #expect(zone.isValid, "\(zone.failedChecks)")
         #expect(zone.lines == Self.specimen)
@@ -350,8 +401,12 @@ import struct DocRouteModel.Box
         #expect(zone.confirmingNames(["SURNAME"]).namesDoubtful)
 
         // Through the pipeline: the printed given names are confirmed, not contradicted.
-        let record = try #require(try Self.identity().records(for: Self.document(number: "D23145890", birth: "12.08.1974",
-                                                                                 surname: "ERIKSSON", zone: misread)).first)
+        let record = try #require(
+            try Self.identity().records(
+                for: Self.document(
+                    number: "D23145890", birth: "12.08.1974",
+                    surname: "ERIKSSON", zone: misread)
+            ).first)
         #expect(record.fields["given_names"]?.value == .string("ANNA MARIA"))
         #expect(record.fields["given_names"]?.checks["mrz"] == .agrees)
         #expect(record.fields["surname"]?.checks["mrz"] == .agrees)
@@ -367,7 +422,8 @@ import struct DocRouteModel.Box
         #expect(Router.guessed(zone, printed: nil))
         // Not a guess: the digit corrects a printed character the swap did not touch; a guess
         // corrects nothing.
-        #expect(Router.reconcile(printed: "D28145890", zone: "D23145890", part: .documentNumber, mrz: zone) == "D23145890")
+        #expect(
+            Router.reconcile(printed: "D28145890", zone: "D23145890", part: .documentNumber, mrz: zone) == "D23145890")
         #expect(Router.reconcile(printed: "D2814589Q", zone: "D23145890", part: .documentNumber, mrz: zone) == nil)
     }
 
@@ -391,28 +447,32 @@ import struct DocRouteModel.Box
             }
         }
         let page = Page(index: 0, width: 595, height: 842, unit: .pt, origin: .textLayer, words: words)
-        return Document(source: Document.Source(path: "po.pdf", sha256: "", format: .pdf, bytes: 0), pages: [page], tables: [])
+        return Document(
+            source: Document.Source(path: "po.pdf", sha256: "", format: .pdf, bytes: 0), pages: [page], tables: [])
     }
 
     static func order(total: String?, tax: String = "30.00") -> Document {
-        var lines: [[(String, Double)]] = [[("Item", 40), ("Description", 100), ("Amount", 400)],
-                                           [("A-100", 40), ("Steel", 100), ("bolts", 140), ("225.00", 404)],
-                                           [("B-220", 40), ("Washers", 100), ("1,080.00", 398)],
-                                           [("Tax:", 300), (tax, 410)]]
+        var lines: [[(String, Double)]] = [
+            [("Item", 40), ("Description", 100), ("Amount", 400)],
+            [("A-100", 40), ("Steel", 100), ("bolts", 140), ("225.00", 404)],
+            [("B-220", 40), ("Washers", 100), ("1,080.00", 398)],
+            [("Tax:", 300), (tax, 410)],
+        ]
         if let total { lines.append([("Total:", 300), ("EUR", 370), (total, 398)]) }
         return printed(lines)
     }
 
     @Test func aTotalIsCheckedAgainstItsLineItemsAndTax() throws {
-        let spec = try PipelineSpec.parse(yaml: """
-            name: po
-            fields:
-              - {name: tax, labels: [Tax], type: money}
-              - name: total
-                labels: [Total]
-                type: money
-                sum: {column: [Amount, Line total], plus: [tax]}
-            """)
+        let spec = try PipelineSpec.parse(
+            yaml: """
+                name: po
+                fields:
+                  - {name: tax, labels: [Tax], type: money}
+                  - name: total
+                    labels: [Total]
+                    type: money
+                    sum: {column: [Amount, Line total], plus: [tax]}
+                """)
         let router = Router(spec: spec)
         // 225.00 + 1,080.00 + 30.00 tax = 1,335.00.
         let agrees = try #require(router.extract(Self.order(total: "1,335.00")).first).fields["total"]
@@ -429,16 +489,20 @@ import struct DocRouteModel.Box
         #expect(untaxed?.checks.isEmpty == true)
         // A declared sum must name money or number fields.
         #expect(throws: PipelineSpecError.self) {
-            try PipelineSpec.parse(yaml: "name: x\nfields:\n  - {name: total, type: money, sum: {column: [Amount], plus: [nope]}}")
+            try PipelineSpec.parse(
+                yaml: "name: x\nfields:\n  - {name: total, type: money, sum: {column: [Amount], plus: [nope]}}")
         }
     }
 
     @Test func aNativeTablesColumnIsSummedUpToItsTotalRow() throws {
         let rows = [["Item", "Amount"], ["A-100", "225.00"], ["B-220", "1,080.00"], ["Total", "1,305.00"]]
         var cells: [Cell] = []
-        for (r, row) in rows.enumerated() { for (c, text) in row.enumerated() { cells.append(Cell(row: r, column: c, text: text)) } }
+        for (r, row) in rows.enumerated() {
+            for (c, text) in row.enumerated() { cells.append(Cell(row: r, column: c, text: text)) }
+        }
         let table = Table(page: 0, rowCount: rows.count, columnCount: 2, cells: cells)
-        let document = Document(source: Document.Source(path: "po.xlsx", sha256: "", format: .xlsx, bytes: 0), pages: [], tables: [table])
+        let document = Document(
+            source: Document.Source(path: "po.xlsx", sha256: "", format: .xlsx, bytes: 0), pages: [], tables: [table])
         let column = LineItemColumn(headers: ["Amount"], stop: ["Total"], numbers: NumberNormalizer())
         #expect(column.amounts(in: document, layout: TextLayout(document)) == [Decimal(225), Decimal(1080)])
         // An entry that is not a number: no sum.
@@ -449,7 +513,8 @@ import struct DocRouteModel.Box
     }
 
     @Test func aSampleOrdersTotalAgreesWithItsLineItems() throws {
-        let spec = try PipelineSpec.resolve("purchase_order", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let spec = try PipelineSpec.resolve(
+            "purchase_order", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
         let pipeline = Pipeline(spec: spec, reader: Support.reader)
         let path = Support.packageRoot.appendingPathComponent("Samples/documents/purchase-order.pdf").path
         let total = try #require(pipeline.process(path: path).first).fields["total"]
@@ -474,7 +539,9 @@ import struct DocRouteModel.Box
 
         // The evaluation's reliability table, before and after such a mapping.
         var e = Evaluation(pipeline: "t", documents: 0, records: 0)
-        e.outcomes = outcomes.enumerated().map { Evaluation.Outcome(raw: $1.raw, correct: $1.correct, kind: $0 % 2 == 0 ? "png" : "pdf") }
+        e.outcomes = outcomes.enumerated().map {
+            Evaluation.Outcome(raw: $1.raw, correct: $1.correct, kind: $0 % 2 == 0 ? "png" : "pdf")
+        }
         #expect(e.reliability.reduce(0) { $0 + $1.fields } == 260)
         // Per kind and overall: the share right among sure values, the share of right values sure.
         #expect(e.confidence(kind: nil).sure == 100 && e.confidence(kind: nil).sureAccuracy == 1)
@@ -497,8 +564,9 @@ import struct DocRouteModel.Box
         // are right at least 97 % of the time.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("held-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try Support.runBinary(URL(fileURLWithPath: "/usr/bin/env"),
-                                         ["python3", "Samples/make-identity-fresh.py", String(Self.heldOutSeed), dir.path, "40"])
+        let made = try Support.runBinary(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "Samples/make-identity-fresh.py", String(Self.heldOutSeed), dir.path, "40"])
         try #require(made.status == 0, "make-identity-fresh.py: \(made.stderr)")
         let truth = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)
         #expect(truth.count == 40)
@@ -506,8 +574,10 @@ import struct DocRouteModel.Box
         #expect(pipeline.spec.calibration != nil && pipeline.spec.reviewBelow == 0.9)
         let e = Evaluation.run(directory: dir.path, truth: truth, runner: BatchRunner(pipeline: pipeline, jobs: 2))
         let sure = e.outcomes.filter { $0.raw >= Evaluation.sure }
-        print("held-out calibration (seed \(Self.heldOutSeed)): \(e.outcomes.count) valid values, \(sure.count) at ≥ 0.9, "
-              + "\(sure.filter(\.correct).count) of them right (\(String(format: "%.4f", e.sureAccuracy))); F1 \(String(format: "%.4f", e.overall.f1))")
+        print(
+            "held-out calibration (seed \(Self.heldOutSeed)): \(e.outcomes.count) valid values, \(sure.count) at ≥ 0.9, "
+                + "\(sure.filter(\.correct).count) of them right (\(String(format: "%.4f", e.sureAccuracy))); F1 \(String(format: "%.4f", e.overall.f1))"
+        )
         #expect(e.outcomes.count >= 200)
         #expect(sure.count >= e.outcomes.count / 2, "most values should be sure on these cards")
         #expect(e.sureAccuracy >= 0.97, "\(e.sureButWrong)")
@@ -516,7 +586,8 @@ import struct DocRouteModel.Box
     @Test func anUnsureValueSendsTheDocumentToReviewAndIsListed() throws {
         var spec = try Self.identity().spec
         let pipeline = Pipeline(spec: spec, reader: Support.reader)
-        let document = Self.document(number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON", zone: [], confidence: 0.99)
+        let document = Self.document(
+            number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON", zone: [], confidence: 0.99)
         let sure = try #require(pipeline.records(for: document).first)
         // Every value sure: ok, nothing listed.
         #expect(sure.status == .ok && sure.review == nil, "\(String(describing: sure.review))")
@@ -530,7 +601,8 @@ import struct DocRouteModel.Box
         }
         let o = try #require(pipeline.records(for: optional).first)
         #expect(pipeline.spec.fields.first { $0.name == "nationality" }?.required == false)
-        #expect(o.status == .needsReview && o.review?.keys.sorted() == ["nationality"], "\(String(describing: o.review))")
+        #expect(
+            o.status == .needsReview && o.review?.keys.sorted() == ["nationality"], "\(String(describing: o.review))")
         #expect(o.review?["nationality"] == "unsure OCR reading", "\(String(describing: o.review))")
 
         // The same words read less surely: the required fields fall below review.below.
@@ -541,7 +613,9 @@ import struct DocRouteModel.Box
             return w
         }
         let r = try #require(pipeline.records(for: unsure).first)
-        #expect(r.status == .needsReview, "\(r.fields.mapValues { "\($0.value?.description ?? "nil") \($0.reason ?? "")" })")
+        #expect(
+            r.status == .needsReview, "\(r.fields.mapValues { "\($0.value?.description ?? "nil") \($0.reason ?? "")" })"
+        )
         let listed = try #require(r.review)
         #expect(listed["surname"] != nil && listed["document_number"] != nil)
         #expect(r.json().contains("\"review\":{"))

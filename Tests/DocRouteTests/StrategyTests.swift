@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import DocRouteModel
+
 @testable import DocRouteExtraction
+@testable import DocRouteModel
 
 /// Label matching, the three strategies and the router, on documents built word by word.
 @Suite struct StrategyTests {
@@ -14,13 +15,17 @@ import Testing
     ]
 
     /// A page of OCR-like words: each line is a list of (text, x) at a fixed word height.
-    static func document(_ lines: [[(String, Double)]], format: DocumentFormat = .png, confidence: Double? = 0.9) -> Document {
+    static func document(_ lines: [[(String, Double)]], format: DocumentFormat = .png, confidence: Double? = 0.9)
+        -> Document
+    {
         var words: [TextSpan] = []
         for (li, line) in lines.enumerated() {
             for (text, x) in line {
                 let w = Double(text.count) * 10
-                words.append(TextSpan(text: text, box: Box(x0: x, y0: Double(li) * 30, x1: x + w, y1: Double(li) * 30 + 20),
-                                      confidence: confidence, line: li, block: 0, order: words.count))
+                words.append(
+                    TextSpan(
+                        text: text, box: Box(x0: x, y0: Double(li) * 30, x1: x + w, y1: Double(li) * 30 + 20),
+                        confidence: confidence, line: li, block: 0, order: words.count))
             }
         }
         let page = Page(index: 0, width: 1000, height: 1000, unit: .px, origin: .ocr, dpi: 300, words: words)
@@ -36,7 +41,7 @@ import Testing
         #expect(m.matchWhole("Date of birth (DD.MM.YYYY)")?.field == "date_of_birth")
         #expect(m.matchWhole("Date of expiry")?.field == "date_of_expiry")
         #expect(m.matchWhole("Place of birth") == nil)
-        #expect(m.matchWhole("DOS") == nil) // three letters: no slip allowed
+        #expect(m.matchWhole("DOS") == nil)  // three letters: no slip allowed
         // In running words: a merged "Dateof" and a label ending in a colon mid-line.
         let words = ["Dateof", "birth:", "12.04.1990", "Surname:", "MARTIN"].enumerated().map {
             TextSpan(text: $1, box: nil, confidence: nil, line: 0, block: 0, order: $0)
@@ -50,7 +55,7 @@ import Testing
     /// column after them, sliced the line backwards (a trap, so the whole process died).
     @Test func aLabelFollowedByAnotherLabelBeforeAColumnHasNoColumnValue() throws {
         let doc = Self.document([
-            [("Surname", 100), ("Document", 180), ("No", 270), ("X4RTB7291", 300), ("OTHER", 700)],
+            [("Surname", 100), ("Document", 180), ("No", 270), ("X4RTB7291", 300), ("OTHER", 700)]
         ])
         let f = try #require(Router(spec: PipelineSpec(name: "t", fields: Self.fields)).extract(doc).first).fields
         #expect(f["number"]?.value == .string("X4RTB7291"))
@@ -59,10 +64,10 @@ import Testing
 
     @Test func tableFindsValuesRightOfBelowAndAfterColons() throws {
         let doc = Self.document([
-            [("Surname", 100), ("Given", 500), ("names", 560)],          // labels above values, two columns
+            [("Surname", 100), ("Given", 500), ("names", 560)],  // labels above values, two columns
             [("MARTIN", 100), ("CLAIRE", 500), ("ANNE", 570)],
-            [("Date", 100), ("of", 150), ("birth:", 180), ("12.04.1990", 250)],   // Label: value
-            [("Document", 100), ("No", 190), ("X4RTB7291", 600)],        // value in the next column
+            [("Date", 100), ("of", 150), ("birth:", 180), ("12.04.1990", 250)],  // Label: value
+            [("Document", 100), ("No", 190), ("X4RTB7291", 600)],  // value in the next column
         ])
         let records = Router(spec: PipelineSpec(name: "t", fields: Self.fields)).extract(doc)
         let f = try #require(records.first).fields
@@ -79,29 +84,41 @@ import Testing
     }
 
     @Test func nativeTablesPairLabelCellsWithValueCells() throws {
-        let table = Table(page: 0, rowCount: 3, columnCount: 3, cells: [
-            Cell(row: 0, column: 0, text: "Surname:"), Cell(row: 0, column: 1, text: ""), Cell(row: 0, column: 2, text: "Nowak"),
-            Cell(row: 1, column: 0, text: "Date of birth"), Cell(row: 1, column: 1, text: "1994-02-28", kind: .date),
-            Cell(row: 2, column: 0, text: "Given names"), Cell(row: 2, column: 1, text: "Date of expiry"),
-        ])
-        let doc = Document(source: .init(path: "t.xlsx", sha256: "", format: .xlsx, bytes: 0),
-                           pages: [Page(index: 0, width: 0, height: 0, unit: .none, origin: .native, words: [])], tables: [table])
+        let table = Table(
+            page: 0, rowCount: 3, columnCount: 3,
+            cells: [
+                Cell(row: 0, column: 0, text: "Surname:"), Cell(row: 0, column: 1, text: ""),
+                Cell(row: 0, column: 2, text: "Nowak"),
+                Cell(row: 1, column: 0, text: "Date of birth"),
+                Cell(row: 1, column: 1, text: "1994-02-28", kind: .date),
+                Cell(row: 2, column: 0, text: "Given names"), Cell(row: 2, column: 1, text: "Date of expiry"),
+            ])
+        let doc = Document(
+            source: .init(path: "t.xlsx", sha256: "", format: .xlsx, bytes: 0),
+            pages: [Page(index: 0, width: 0, height: 0, unit: .none, origin: .native, words: [])], tables: [table])
         let f = try #require(Router(spec: PipelineSpec(name: "t", fields: Self.fields)).extract(doc).first).fields
-        #expect(f["surname"]?.value == .string("Nowak"))           // empty cells skipped
+        #expect(f["surname"]?.value == .string("Nowak"))  // empty cells skipped
         #expect(f["date_of_birth"]?.value == .string("1994-02-28"))
-        #expect(f["given_names"]?.valid == false)                   // the cell right of it is a label
+        #expect(f["given_names"]?.valid == false)  // the cell right of it is a label
     }
 
     @Test func registerTablesGiveOneRecordPerRow() throws {
-        var cells = [Cell(row: 0, column: 0, text: "Surname"), Cell(row: 0, column: 1, text: "Given names"),
-                     Cell(row: 0, column: 2, text: "Date of birth")]
-        for (r, person) in [("NOWAK", "PIOTR", "1994-02-28"), ("ROSSI", "GIULIA", "1991-11-15"), ("PETROV", "IVAN", "1998-12-28")].enumerated() {
-            cells += [Cell(row: r + 1, column: 0, text: person.0), Cell(row: r + 1, column: 1, text: person.1),
-                      Cell(row: r + 1, column: 2, text: person.2, kind: .date)]
+        var cells = [
+            Cell(row: 0, column: 0, text: "Surname"), Cell(row: 0, column: 1, text: "Given names"),
+            Cell(row: 0, column: 2, text: "Date of birth"),
+        ]
+        for (r, person) in [
+            ("NOWAK", "PIOTR", "1994-02-28"), ("ROSSI", "GIULIA", "1991-11-15"), ("PETROV", "IVAN", "1998-12-28"),
+        ].enumerated() {
+            cells += [
+                Cell(row: r + 1, column: 0, text: person.0), Cell(row: r + 1, column: 1, text: person.1),
+                Cell(row: r + 1, column: 2, text: person.2, kind: .date),
+            ]
         }
-        let doc = Document(source: .init(path: "r.xlsx", sha256: "", format: .xlsx, bytes: 0),
-                           pages: [Page(index: 0, width: 0, height: 0, unit: .none, origin: .native, name: "People", words: [])],
-                           tables: [Table(page: 0, name: "People", rowCount: 4, columnCount: 3, cells: cells)])
+        let doc = Document(
+            source: .init(path: "r.xlsx", sha256: "", format: .xlsx, bytes: 0),
+            pages: [Page(index: 0, width: 0, height: 0, unit: .none, origin: .native, name: "People", words: [])],
+            tables: [Table(page: 0, name: "People", rowCount: 4, columnCount: 3, cells: cells)])
         let records = Router(spec: PipelineSpec(name: "t", fields: Self.fields)).extract(doc)
         #expect(records.count == 3)
         #expect(records.map(\.row) == [2, 3, 4])
@@ -110,13 +127,15 @@ import Testing
         #expect(records.allSatisfy { $0.sheet == "People" })
     }
 
-    static let template = TemplateSpec(id: "permit", text: """
-        UTOPIA RESIDENCE PERMIT
-        Surname: {{surname}}
-        Given names: {{given_names}}
-        Date of birth: {{date_of_birth}}
-        Document No: {{number}}
-        """)
+    static let template = TemplateSpec(
+        id: "permit",
+        text: """
+            UTOPIA RESIDENCE PERMIT
+            Surname: {{surname}}
+            Given names: {{given_names}}
+            Date of birth: {{date_of_birth}}
+            Document No: {{number}}
+            """)
 
     @Test func templateAlignmentToleratesOCRNoiseAndExtraOrMissingLines() throws {
         // "Sumame", "Glven narnes", a stray line, and the date line missing entirely.
@@ -136,9 +155,12 @@ import Testing
         #expect(match.values["number"]?.first?.text == "X0W2T7VYJ")
         #expect(match.values["date_of_birth"] == nil)
         // A document of another layout does not match.
-        let other = Self.document([[("INVOICE", 50)], [("Total:", 50), ("12.00", 120)], [("Customer:", 50), ("ACME", 150)]])
-        let otherMatch = try #require(TemplateAligner([Self.template])
-            .align(ExtractionContext(document: other, fields: Self.fields).layout, format: .png).first)
+        let other = Self.document([
+            [("INVOICE", 50)], [("Total:", 50), ("12.00", 120)], [("Customer:", 50), ("ACME", 150)],
+        ])
+        let otherMatch = try #require(
+            TemplateAligner([Self.template])
+                .align(ExtractionContext(document: other, fields: Self.fields).layout, format: .png).first)
         #expect(otherMatch.score < 0.3)
     }
 
@@ -172,14 +194,19 @@ import Testing
             [("Date", 50), ("of", 100), ("birth:", 130), ("31.02.1994", 200)],
             [("DOB", 50), ("28.02.1994", 400)],
         ])
-        var spec = PipelineSpec(name: "t", fields: Self.fields, templates: [TemplateSpec(id: "x", text: "UTOPIA RESIDENCE PERMIT\nDOB {{date_of_birth}}")])
+        var spec = PipelineSpec(
+            name: "t", fields: Self.fields,
+            templates: [TemplateSpec(id: "x", text: "UTOPIA RESIDENCE PERMIT\nDOB {{date_of_birth}}")])
         spec.routing = RoutingSpec(order: [.table, .replacement])
         let e = try #require(Router(spec: spec).extract(doc).first)
         #expect(e.fields["date_of_birth"]?.value == .string("1994-02-28"))
         // With only the table strategy the field is invalid, with the failing text and the reason.
         spec.routing = RoutingSpec(order: [.table])
         spec.templates = []
-        let t = try #require(Router(spec: spec).extract(Self.document([[("Date", 50), ("of", 100), ("birth:", 130), ("31.02.1994", 200)]])).first)
+        let t = try #require(
+            Router(spec: spec).extract(
+                Self.document([[("Date", 50), ("of", 100), ("birth:", 130), ("31.02.1994", 200)]])
+            ).first)
         #expect(t.fields["date_of_birth"]?.valid == false)
         #expect(t.fields["date_of_birth"]?.value == nil)
         #expect(t.fields["date_of_birth"]?.raw == "31.02.1994")
@@ -189,15 +216,17 @@ import Testing
     /// Letters a field's pattern cannot hold are read as their one look-alike it can, however
     /// many (three O in a number without O), less sure than a reading; a PDF's text is not.
     @Test func lettersThePatternCannotHoldBecomeTheirLookAlikes() throws {
-        let spec = try PipelineSpec.parse(yaml: """
-        name: t
-        fields:
-          - {name: number, labels: [Document No], type: text, pattern: "[A-HJ-NPR-Z0-9]{9}"}
-        """, file: "t.yaml")
+        let spec = try PipelineSpec.parse(
+            yaml: """
+                name: t
+                fields:
+                  - {name: number, labels: [Document No], type: text, pattern: "[A-HJ-NPR-Z0-9]{9}"}
+                """, file: "t.yaml")
         let lines = [[("Document", 50.0), ("No", 150), ("SOTOWTXRO", 300)]]
         let ocr = try #require(Router(spec: spec).extract(Self.document(lines)).first?.fields["number"])
         #expect(ocr.value == .string("S0T0WTXR0") && ocr.evidence?.repaired == true && (ocr.evidence?.raw ?? 1) < 0.9)
-        let pdf = try #require(Router(spec: spec).extract(Self.document(lines, format: .pdf, confidence: nil)).first?.fields["number"])
+        let pdf = try #require(
+            Router(spec: spec).extract(Self.document(lines, format: .pdf, confidence: nil)).first?.fields["number"])
         #expect(pdf.valid == false)
     }
 
@@ -209,14 +238,21 @@ import Testing
             [("Date", 100), ("of", 150), ("birth:", 180), ("12.04.1990", 250)],
         ])
         func c(_ text: String) -> [Candidate] {
-            [Candidate(text: text, page: 0, box: Box(x0: 250, y0: 90, x1: 340, y1: 110), confidence: 0.95, ocr: true, quality: 1)]
+            [
+                Candidate(
+                    text: text, page: 0, box: Box(x0: 250, y0: 90, x1: 340, y1: 110), confidence: 0.95, ocr: true,
+                    quality: 1)
+            ]
         }
-        let reading: CandidateSet = ["surname": c("MARTEN"), "number": c("X4RTB7291"), "date_of_expiry": c("31.02.2030")]
+        let reading: CandidateSet = [
+            "surname": c("MARTEN"), "number": c("X4RTB7291"), "date_of_expiry": c("31.02.2030"),
+        ]
         let router = Router(spec: PipelineSpec(name: "t", fields: Self.fields))
         let f = try #require(router.extract(doc, reread: nil, templateReading: reading).first)
         #expect(f.fields["surname"]?.value == .string("MARTIN") && f.fields["surname"]?.fromTemplate == false)
         #expect(f.fields["number"]?.value == .string("X4RTB7291") && f.fields["number"]?.fromTemplate == true)
-        #expect(f.fields["number"]?.strategy == .replacement && f.fields["number"]?.tried.contains(.replacement) == true)
+        #expect(
+            f.fields["number"]?.strategy == .replacement && f.fields["number"]?.tried.contains(.replacement) == true)
         // A reading that does not validate fills nothing.
         #expect(f.fields["date_of_expiry"]?.valid == false && f.fields["date_of_expiry"]?.fromTemplate == false)
         #expect(f.route.reason.contains("number from the learned template's regions"))

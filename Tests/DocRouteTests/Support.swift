@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import DocRoute
 @testable import DocRouteModel
 @testable import DocRouteReaders
@@ -37,11 +38,17 @@ enum Support {
             var table: Int
             var row: Int
             var column: Int
-            var row_span: Int?
-            var column_span: Int?
+            var rowSpan: Int?
+            var columnSpan: Int?
             var text: String
             var kind: String?
             var formula: String?
+
+            enum CodingKeys: String, CodingKey {
+                case table, row, column, text, kind, formula
+                case rowSpan = "row_span"
+                case columnSpan = "column_span"
+            }
         }
         var file: String
         var format: String
@@ -81,7 +88,8 @@ enum Support {
     }
 
     /// Reads `path`, returning the document or the typed error, and the seconds it took.
-    static func timedRead(_ path: String, reader: DocumentReader = reader) -> (Result<Document, DocRouteError>, Double) {
+    static func timedRead(_ path: String, reader: DocumentReader = reader) -> (Result<Document, DocRouteError>, Double)
+    {
         let start = Date()
         let result: Result<Document, DocRouteError>
         do throws(DocRouteError) { result = .success(try reader.read(path: path)) } catch { result = .failure(error) }
@@ -99,8 +107,10 @@ enum Support {
     /// Both streams go to files, not pipes (a pipe read to its end before the other fills past
     /// 64 KiB deadlocks), and the exit is polled with a deadline (`waitUntilExit` can wait
     /// forever on Linux when called from a test's task); past `timeout` seconds it is killed.
-    static func runBinary(_ binary: URL, _ arguments: [String], timeout: Double = 600,
-                          environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runBinary(
+        _ binary: URL, _ arguments: [String], timeout: Double = 600,
+        environment: [String: String]? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let tmp = FileManager.default.temporaryDirectory
         let outURL = tmp.appendingPathComponent("run-\(UUID().uuidString).out")
         let errURL = tmp.appendingPathComponent("run-\(UUID().uuidString).err")
@@ -127,7 +137,12 @@ enum Support {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(binary.lastPathComponent) \(arguments) still running after \(timeout) s: killed"])
+            throw CocoaError(
+                .fileReadUnknown,
+                userInfo: [
+                    NSLocalizedDescriptionKey:
+                        "\(binary.lastPathComponent) \(arguments) still running after \(timeout) s: killed"
+                ])
         }
         let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
         let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)

@@ -1,12 +1,14 @@
 import CLeptonica
 import Foundation
 import Testing
+
+import struct DocRouteModel.Box
+
 @testable import DocRoute
-@testable import DocRouteModel
 @testable import DocRouteExtraction
 @testable import DocRouteForms
+@testable import DocRouteModel
 @testable import DocRouteReaders
-import struct DocRouteModel.Box
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.
 @Suite struct TemplateLearningTests {
@@ -19,9 +21,11 @@ import struct DocRouteModel.Box
     /// record's valid fields, by their boxes).
     static func learned(_ file: String) throws -> LayoutFingerprint {
         let document = try read(file)
-        let spec = try PipelineSpec.resolve("identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+        let spec = try PipelineSpec.resolve(
+            "identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
         let record = try #require(Router(spec: spec).extract(document).first)
-        let values = record.fields.values.compactMap { f in f.box.flatMap { b in f.page.map { (page: $0 - 1, box: b) } } }
+        let values = record.fields.values.compactMap { f in f.box.flatMap { b in f.page.map { (page: $0 - 1, box: b) } }
+        }
         return LayoutFingerprint(document, excluding: values)
     }
 
@@ -53,8 +57,11 @@ import struct DocRouteModel.Box
         let path = dir.appendingPathComponent("templates.sqlite").path
         let fingerprint = try Self.learned("png/card-person01-clean.png")
         let region = LearnedTemplate.Region(page: 0, area: LearnedTemplate.Area(x0: 0.3, y0: 0.2, x1: 0.6, y1: 0.25))
-        func template(_ id: String, _ pipeline: String, _ regions: [String: LearnedTemplate.Region]) -> LearnedTemplate {
-            LearnedTemplate(id: id, pipeline: pipeline, origin: .ocr, fingerprint: fingerprint, frameAspects: [1.5], anchors: [], regions: regions)
+        func template(_ id: String, _ pipeline: String, _ regions: [String: LearnedTemplate.Region]) -> LearnedTemplate
+        {
+            LearnedTemplate(
+                id: id, pipeline: pipeline, origin: .ocr, fingerprint: fingerprint, frameAspects: [1.5], anchors: [],
+                regions: regions)
         }
         do {
             let store = try TemplateStore(path: path)
@@ -66,7 +73,9 @@ import struct DocRouteModel.Box
             #expect(try store.learn(template("", "identity", [:]), sameLayout: { $0.id == "card" }) == nil)
             // Falling back now and then is drift the template survives; falling back again and
             // again makes it stale.
-            for fellBack in [true, false, true, false, false, true] { #expect(try !store.recordUse("card", version: 2, fellBack: fellBack)) }
+            for fellBack in [true, false, true, false, false, true] {
+                #expect(try !store.recordUse("card", version: 2, fellBack: fellBack))
+            }
             #expect(try store.recordUse("card", version: 2, fellBack: true))
         }
         // Reopened, as after a restart.
@@ -88,10 +97,14 @@ import struct DocRouteModel.Box
 
     // MARK: reading by template
 
-    static let spec = { try! PipelineSpec.resolve("identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path]) }()
+    static let spec = {
+        try! PipelineSpec.resolve(
+            "identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
+    }()
 
     static func truth(_ file: String) throws -> [String: FieldValue] {
-        let lines = try String(contentsOf: Support.packageRoot.appendingPathComponent("Samples/identity/truth.jsonl"), encoding: .utf8)
+        let lines = try String(
+            contentsOf: Support.packageRoot.appendingPathComponent("Samples/identity/truth.jsonl"), encoding: .utf8)
         for line in lines.split(separator: "\n") {
             let t = try JSONDecoder().decode(Evaluation.Truth.self, from: Data(line.utf8))
             if t.file == file { return t.fields }
@@ -114,9 +127,12 @@ import struct DocRouteModel.Box
         defer { pixDestroy(&pix) }
         var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(pix!, 0)))
         defer { pixDestroy(&grey) }
-        var framed: UnsafeMutablePointer<PIX>? = .some(try #require(pixAddBorderGeneral(grey!, border, 20, border, 30, 255)))
+        var framed: UnsafeMutablePointer<PIX>? = .some(
+            try #require(pixAddBorderGeneral(grey!, border, 20, border, 30, 255)))
         defer { pixDestroy(&framed) }
-        var turned: UnsafeMutablePointer<PIX>? = .some(try #require(pixRotate(framed!, degrees * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)))
+        var turned: UnsafeMutablePointer<PIX>? = .some(
+            try #require(
+                pixRotate(framed!, degrees * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)))
         defer { pixDestroy(&turned) }
         pixSetResolution(turned!, 300, 300)
         let out = dir.appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent).path
@@ -137,20 +153,24 @@ import struct DocRouteModel.Box
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let pipeline = Pipeline(spec: Self.spec, templates: store)
-        let learned = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
-                                                 truth: try Self.truth("png/card-person01-clean.png"), into: store)
+        let learned = try pipeline.learnTemplate(
+            path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
+            truth: try Self.truth("png/card-person01-clean.png"), into: store)
         #expect(learned.origin == .ocr && learned.version == 1)
         #expect(Set(learned.regions.keys).isSuperset(of: Self.spec.fields.filter(\.required).map(\.name)))
         let copy = try Self.moved("png/card-person13-clean.png", border: 60, degrees: 1.5, to: dir)
         let record = try #require(pipeline.process(path: copy).first)
         let use = try #require(record.learnedTemplate)
-        #expect(use.id == learned.id && use.outcome == .read, "\(use) \(record.warnings) zone \(String(describing: learned.zone))")
+        #expect(
+            use.id == learned.id && use.outcome == .read,
+            "\(use) \(record.warnings) zone \(String(describing: learned.zone))")
         #expect((use.score ?? 0) >= TemplateReader.minScore)
         let truth = try Self.truth("png/card-person13-clean.png")
         for f in Self.spec.fields where f.required {
             #expect(record.fields[f.name]?.fromTemplate == true, "\(f.name)")
-            #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true,
-                    "\(f.name): \(String(describing: record.fields[f.name]))")
+            #expect(
+                Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true,
+                "\(f.name): \(String(describing: record.fields[f.name]))")
         }
         #expect(try store.latest().first?.uses == 1)
     }
@@ -162,8 +182,9 @@ import struct DocRouteModel.Box
         defer { try? FileManager.default.removeItem(at: dir) }
         let pipeline = Pipeline(spec: Self.spec, templates: store)
         let root = Support.packageRoot.appendingPathComponent("Samples/identity/png")
-        let learned = try pipeline.learnTemplate(path: root.appendingPathComponent("card-person01-clean.png").path,
-                                                 truth: try Self.truth("png/card-person01-clean.png"), into: store)
+        let learned = try pipeline.learnTemplate(
+            path: root.appendingPathComponent("card-person01-clean.png").path,
+            truth: try Self.truth("png/card-person01-clean.png"), into: store)
         #expect((learned.anchorInk?.count ?? 0) >= 3, "\(String(describing: learned.anchorInk))")
         let reader = TemplateReader(pool: Support.reader.ocr, deadline: Deadline(seconds: 60), clock: OCRClock())
         func image(_ path: String) throws -> TemplateReader.Image {
@@ -191,8 +212,9 @@ import struct DocRouteModel.Box
         let router = Router(spec: Self.spec)
         func checked(_ printed: String, _ line: String) -> Record.Field? {
             var state = FillState(reader: nil)
-            state.filled["document_number"] = Record.Field(value: .string(printed), raw: printed, confidence: 0.6, strategy: .replacement,
-                                                           page: 1, box: nil, valid: true, tried: [])
+            state.filled["document_number"] = Record.Field(
+                value: .string(printed), raw: printed, confidence: 0.6, strategy: .replacement,
+                page: 1, box: nil, valid: true, tried: [])
             router.crossCheckNumberLine(line, state: &state)
             return state.filled["document_number"]
         }
@@ -223,8 +245,10 @@ import struct DocRouteModel.Box
         let pipeline = Pipeline(spec: Self.spec, templates: store)
         let root = Support.packageRoot.appendingPathComponent("Samples/identity/png")
         // person01/03/13: the identity card; person02/04/10: the residence permit.
-        let stream = ["card-person01-clean.png", "card-person02-clean.png", "card-person03-clean.png", "card-person04-clean.png",
-                      "card-person13-clean.png", "card-person10-clean.png"]
+        let stream = [
+            "card-person01-clean.png", "card-person02-clean.png", "card-person03-clean.png", "card-person04-clean.png",
+            "card-person13-clean.png", "card-person10-clean.png",
+        ]
         var layoutOf: [String: String] = [:]
         for (i, file) in stream.enumerated() {
             let record = try #require(pipeline.process(path: root.appendingPathComponent(file).path).first)
@@ -237,7 +261,9 @@ import struct DocRouteModel.Box
             layoutOf[use.id] = layout
             let truth = try Self.truth("png/" + file)
             for f in Self.spec.fields where f.required {
-                #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true, "\(file) \(f.name)")
+                #expect(
+                    Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true,
+                    "\(file) \(f.name)")
             }
         }
         #expect(Set(layoutOf.values) == ["card", "permit"])
@@ -288,17 +314,21 @@ import struct DocRouteModel.Box
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let pipeline = Pipeline(spec: Self.spec, templates: store)
-        let first = try pipeline.learnTemplate(path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
-                                               truth: try Self.truth("png/card-person01-clean.png"), into: store)
+        let first = try pipeline.learnTemplate(
+            path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
+            truth: try Self.truth("png/card-person01-clean.png"), into: store)
         let path = try Self.edited(copy, to: dir, draw: draw)
         return (first, try #require(pipeline.process(path: path).first))
     }
 
     /// `file`'s grey image drawn by `draw(grey, canvas, width, height)` onto a canvas 120 pixels
     /// wider (paper grey), written to `dir` as a 300 dpi PNG.
-    static func edited(_ file: String, to dir: URL,
-                       draw: (UnsafeMutablePointer<PIX>, UnsafeMutablePointer<PIX>, Int32, Int32) -> Void) throws -> String {
-        var pix: UnsafeMutablePointer<PIX>? = .some(try #require(pixRead(Support.packageRoot.appendingPathComponent("Samples/identity/\(file)").path)))
+    static func edited(
+        _ file: String, to dir: URL,
+        draw: (UnsafeMutablePointer<PIX>, UnsafeMutablePointer<PIX>, Int32, Int32) -> Void
+    ) throws -> String {
+        var pix: UnsafeMutablePointer<PIX>? = .some(
+            try #require(pixRead(Support.packageRoot.appendingPathComponent("Samples/identity/\(file)").path)))
         defer { pixDestroy(&pix) }
         var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(pix!, 0)))
         defer { pixDestroy(&grey) }
@@ -317,7 +347,9 @@ import struct DocRouteModel.Box
     static func expectRight(_ record: Record, _ file: String) throws {
         let truth = try Self.truth(file)
         for f in Self.spec.fields where f.required {
-            #expect(Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true, "\(f.name)")
+            #expect(
+                Self.values(record)[f.name].map { FieldValue.same($0, truth[f.name]!, type: f.type) } == true,
+                "\(f.name)")
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import DocRouteModel
+
 @testable import DocRouteExtraction
+@testable import DocRouteModel
 
 /// Check digits, dates, numbers, enums, patterns and OCR-confusion repair.
 @Suite struct ValidationTests {
@@ -29,13 +30,16 @@ import Testing
     /// ICAO 9303 Part 7's visa specimens: optional data where a passport has its personal
     /// number, and no composite digit.
     @Test func visasVerify() throws {
-        let a = try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<"))
+        let a = try #require(
+            MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<"))
         #expect(a.layout == .td3 && a.isValid, "\(a.failedChecks)")
         #expect(a.documentNumber == "L8988901C" && a.expiryDate == "961210" && a.givenNames == "ANNA MARIA")
         let b = try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009078F9612109<<<<<<<<"))
         #expect(b.layout == .td2 && b.isValid, "\(b.failedChecks)")
         // A broken date digit still fails.
-        #expect(try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009079F9612109<<<<<<<<")).failedChecks == ["birth_date"])
+        #expect(
+            try #require(MRZ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009079F9612109<<<<<<<<")).failedChecks
+                == ["birth_date"])
         // A passport keeps its composite digit.
         #expect(try #require(MRZ(Self.td3.replacingOccurrences(of: "<10", with: "<11"))).failedChecks == ["composite"])
     }
@@ -95,7 +99,9 @@ import Testing
         let guessed = try #require(MRZ.repaired(Self.td1.replacingOccurrences(of: "D23145890", with: "D23I4S89O")))
         #expect(guessed.failedChecks.contains("document_number") && guessed.documentNumber == "D23I4S89O")
         // Text above the zone is ignored; a wrong digit that no look-alike explains stays wrong.
-        let noisy = try #require(MRZ.repaired("REPUBLIC OF UTOPIA IDENTITY CARD\n" + Self.td3.replacingOccurrences(of: "7408122F", with: "7408123F")))
+        let noisy = try #require(
+            MRZ.repaired(
+                "REPUBLIC OF UTOPIA IDENTITY CARD\n" + Self.td3.replacingOccurrences(of: "7408122F", with: "7408123F")))
         #expect(noisy.failedChecks.contains("birth_date"))
         #expect(MRZ.repaired("Surname: ERIKSSON\nGiven names: ANNA MARIA") == nil)
     }
@@ -105,7 +111,7 @@ import Testing
         #expect(CheckDigits.ibanProblem("GB82 WEST 1234 5698 7654 32") == nil)
         #expect(CheckDigits.ibanProblem("DE89370400440532013000") == nil)
         #expect(CheckDigits.ibanProblem("DE89370400440532013001") != nil)
-        #expect(CheckDigits.ibanProblem("DE8937040044053201300") != nil) // one character short
+        #expect(CheckDigits.ibanProblem("DE8937040044053201300") != nil)  // one character short
         #expect(CheckDigits.luhnValid("79927398713"))
         #expect(CheckDigits.luhnValid("4111 1111 1111 1111"))
         #expect(!CheckDigits.luhnValid("4111 1111 1111 1112"))
@@ -176,7 +182,9 @@ import Testing
             return a.isEmpty ? b.count : d[b.count]
         }
         var seed: UInt64 = 20
-        func next(_ n: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) % n }
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n
+        }
         for _ in 0..<2000 {
             let letters = Array("abcde")
             let a = (0..<next(12)).map { _ in letters[next(5)] }
@@ -184,7 +192,9 @@ import Testing
             let limit = next(5)
             let want = full(a, b)
             let got = TextNormalizer.distance(String(a), String(b), limit: limit)
-            #expect(want <= limit ? got == want : got > limit, "\(String(a)) \(String(b)) limit \(limit): \(got) vs \(want)")
+            #expect(
+                want <= limit ? got == want : got > limit, "\(String(a)) \(String(b)) limit \(limit): \(got) vs \(want)"
+            )
         }
     }
 
@@ -192,11 +202,13 @@ import Testing
         // A box's left rule read as an opening bracket goes; a closing one (a misread J) stays.
         #expect(FieldValidator.clean("(ZIELIŃSKI") == "ZIELIŃSKI" && FieldValidator.clean("[ Noémie") == "Noémie")
         #expect(FieldValidator.clean("(0%)") == "(0%)" && FieldValidator.clean("XOW2T7VY]") == "XOW2T7VY]")
-        let sex = FieldValidator(field: FieldSpec(name: "sex", type: .enum,
-                                                  values: [EnumValue("F", synonyms: ["Female"]), EnumValue("M", synonyms: ["Male"])]))
+        let sex = FieldValidator(
+            field: FieldSpec(
+                name: "sex", type: .enum,
+                values: [EnumValue("F", synonyms: ["Female"]), EnumValue("M", synonyms: ["Male"])]))
         #expect(try sex.validate("Female").get().value == .string("F"))
         #expect(try sex.validate(" m ").get().value == .string("M"))
-        #expect(try sex.validate("Fernale").get().value == .string("F")) // one OCR slip in a long spelling
+        #expect(try sex.validate("Fernale").get().value == .string("F"))  // one OCR slip in a long spelling
         #expect(throws: ValidationFailure.self) { try sex.validate("Q").get() }
         let code = FieldValidator(field: FieldSpec(name: "nat", pattern: try FieldPattern("[A-Z]{3}")))
         #expect(try code.validate(": FRA").get().value == .string("FRA"))
@@ -220,21 +232,26 @@ import Testing
     }
 
     @Test func ocrConfusionsRepairOnlyUnambiguously() throws {
-        let spec = try PipelineSpec.parse(yaml: """
-            name: t
-            fields:
-              - name: number
-                pattern: "[A-HJ-NPR-Z0-9]{9}"
-            """)
+        let spec = try PipelineSpec.parse(
+            yaml: """
+                name: t
+                fields:
+                  - name: number
+                    pattern: "[A-HJ-NPR-Z0-9]{9}"
+                """)
         let router = Router(spec: spec)
         let validator = FieldValidator(field: spec.fields[0])
         func repair(_ s: String) -> String? {
-            router.repaired(Candidate(text: s, page: 0, box: nil, confidence: 0.9, ocr: true), validator: validator)?.value.description
+            router.repaired(Candidate(text: s, page: 0, box: nil, confidence: 0.9, ocr: true), validator: validator)?
+                .value.description
         }
-        #expect(repair("TO4RUR8P2") == "T04RUR8P2")   // O is not allowed: it was a 0
-        #expect(repair("BG5Z6MMw2") == "BG5Z6MMW2")   // lower case is not allowed
-        #expect(repair("H1CD1BL4g") == nil)           // g could be 8 or 9: not repaired
+        #expect(repair("TO4RUR8P2") == "T04RUR8P2")  // O is not allowed: it was a 0
+        #expect(repair("BG5Z6MMw2") == "BG5Z6MMW2")  // lower case is not allowed
+        #expect(repair("H1CD1BL4g") == nil)  // g could be 8 or 9: not repaired
         // Text that was not recognised by OCR is never changed.
-        #expect(router.repaired(Candidate(text: "TO4RUR8P2", page: 0, box: nil, confidence: 1, ocr: false), validator: validator) == nil)
+        #expect(
+            router.repaired(
+                Candidate(text: "TO4RUR8P2", page: 0, box: nil, confidence: 1, ocr: false), validator: validator) == nil
+        )
     }
 }

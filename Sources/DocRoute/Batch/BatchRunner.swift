@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Runs a pipeline (in this process or in workers) over many files, `jobs` at a time, and
 /// hands each file's records back on the caller's thread, in input order, as soon as they and

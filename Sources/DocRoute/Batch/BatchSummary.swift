@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Counts by status and median time per kind of document, for the end of a batch.
 public struct BatchSummary: Sendable, Encodable {
@@ -38,7 +38,9 @@ public struct BatchSummary: Sendable, Encodable {
         var out = String(format: "%d documents, %d records in %.1f s: ", documents, records, seconds)
         out += ["ok", "partial", "needs_review", "failed"].map { "\(byStatus[$0] ?? 0) \($0)" }.joined(separator: ", ")
         if !medianMs.isEmpty {
-            out += "\nmedian ms per document: " + medianMs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            out +=
+                "\nmedian ms per document: "
+                + medianMs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         return out
     }

@@ -1,7 +1,8 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Measures reading speed on a set of files: median time per document and per page for each
@@ -73,7 +74,9 @@ public struct Benchmark: Sendable {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             guard let doc = document, !times.isEmpty else { continue }
-            let key = doc.source.format.rawValue + (doc.pages.contains { $0.origin == .ocr } && doc.source.format == .pdf ? " (scanned)" : "")
+            let key =
+                doc.source.format.rawValue
+                + (doc.pages.contains { $0.origin == .ocr } && doc.source.format == .pdf ? " (scanned)" : "")
             let median = Self.median(times)
             let pageCount = max(doc.pages.count, 1)
             var entry = perFormat[key] ?? ([], [], 0)
@@ -83,8 +86,10 @@ public struct Benchmark: Sendable {
             perFormat[key] = entry
             if doc.pages.contains(where: { $0.origin == .ocr }) {
                 let words = doc.pages.reduce(0) { $0 + $1.words.count }
-                ocrFiles.append(OCRFile(file: file, pages: pageCount, wordsPerPage: words / pageCount,
-                                        medianMsPerPage: Self.round(median / Double(pageCount))))
+                ocrFiles.append(
+                    OCRFile(
+                        file: file, pages: pageCount, wordsPerPage: words / pageCount,
+                        medianMsPerPage: Self.round(median / Double(pageCount))))
             }
             if doc.source.format.isImage, doc.pages.count == 1, ocrCandidate == nil || doc.pages[0].width > 2000 {
                 ocrCandidate = (file, 1)
@@ -92,9 +97,10 @@ public struct Benchmark: Sendable {
         }
         let formats = perFormat.keys.sorted().map { key in
             let e = perFormat[key]!
-            return FormatResult(format: key, documents: e.docs.count, pages: e.pageCount,
-                                medianMsPerDocument: Self.round(Self.median(e.docs)),
-                                medianMsPerPage: Self.round(Self.median(e.pages)))
+            return FormatResult(
+                format: key, documents: e.docs.count, pages: e.pageCount,
+                medianMsPerDocument: Self.round(Self.median(e.docs)),
+                medianMsPerPage: Self.round(Self.median(e.pages)))
         }
         let scaling = ocrCandidate.flatMap { ocrScaling(path: $0.path) }
         return Report(formats: formats, ocrFiles: ocrFiles, ocr: scaling, errors: errors)
@@ -114,11 +120,12 @@ public struct Benchmark: Sendable {
         let parallelStart = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in _ = try? reader.read(path: path) }
         let parallel = Double(DispatchTime.now().uptimeNanoseconds - parallelStart) / 1e9
-        return OCRScaling(file: path, pages: jobs, threads: threads,
-                          msPerPageOneThread: Self.round(serial / Double(jobs) * 1000),
-                          pagesPerSecondOneThread: Self.round(Double(jobs) / serial),
-                          pagesPerSecondThreads: Self.round(Double(jobs) / parallel),
-                          speedup: Self.round(serial / parallel))
+        return OCRScaling(
+            file: path, pages: jobs, threads: threads,
+            msPerPageOneThread: Self.round(serial / Double(jobs) * 1000),
+            pagesPerSecondOneThread: Self.round(Double(jobs) / serial),
+            pagesPerSecondThreads: Self.round(Double(jobs) / parallel),
+            speedup: Self.round(serial / parallel))
     }
 
     static func median(_ values: [Double]) -> Double {

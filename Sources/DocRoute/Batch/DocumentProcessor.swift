@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Turns one file into its records: a `Pipeline` in this process, or a `WorkerPool` that runs
 /// the pipeline in worker processes. Never throws: a document that cannot be done gives one
 /// `failed` record with a typed error.

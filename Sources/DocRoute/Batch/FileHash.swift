@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// The SHA-256 of a file's content, read in 1 MiB pieces: how records, `--resume` and the
 /// watch daemon name a document.

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
-import DocRouteReaders
+    import Glibc
+    import DocRouteModel
+    import DocRouteReaders
 #endif
 
 /// Expands command-line paths into the files to process: files as given, folders walked
@@ -53,7 +54,8 @@ public enum FileWalker {
         guard dataExtensions.contains((path as NSString).pathExtension.lowercased()) else { return false }
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              let handle = FileHandle(forReadingAtPath: path) else { return false }
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return false }
         defer { try? handle.close() }
         return !FormatDetector.hasDocumentSignature([UInt8]((try? handle.read(upToCount: 1024)) ?? Data()))
     }
@@ -72,7 +74,8 @@ public enum FileWalker {
             if name.hasPrefix(".") { continue }  // hidden, and . and ..
             let child = relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name)
             var info = stat()
-            let isFolder = lstat((base as NSString).appendingPathComponent(child), &info) == 0
+            let isFolder =
+                lstat((base as NSString).appendingPathComponent(child), &info) == 0
                 && (info.st_mode & S_IFMT) == S_IFDIR
             if isFolder {
                 if recursive { walk(base, relative: child, recursive: true, into: &found) }

@@ -1,6 +1,6 @@
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// Reads many files with up to `jobs` threads and returns their reports in input order.
 public struct InspectRunner: Sendable {
@@ -16,9 +16,9 @@ public struct InspectRunner: Sendable {
         let reader = self.reader
         var out: [InspectReport] = []
         out.reserveCapacity(files.count)
-        OrderedParallel.run(count: files.count, jobs: jobs, work: { InspectReport(path: files[$0], reader: reader) }) { _, report in
-            out.append(report)
-        }
+        OrderedParallel.run(
+            count: files.count, jobs: jobs, work: { InspectReport(path: files[$0], reader: reader) },
+            emit: { _, report in out.append(report) })
         return out
     }
 }

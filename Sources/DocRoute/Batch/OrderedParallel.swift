@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import Synchronization
-import DocRouteModel
 
 /// Runs `work(i)` for `0..<count` on up to `jobs` threads and hands each result to `emit` on
 /// the caller's thread, in index order, as soon as it and those before it are ready.

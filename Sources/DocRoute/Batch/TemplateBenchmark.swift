@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Measures what learned templates buy on a stream of labelled documents: the same files read
 /// in order, one at a time, by the full path and by a pipeline that learns templates as it goes;
@@ -68,12 +68,19 @@ public struct TemplateBenchmark: Sendable {
         }
         let firstLearned = learnResults.firstIndex { $0.first?.learnedTemplate?.outcome == .learned }
         let after = firstLearned.map { Array(($0 + 1)..<files.count) } ?? []
-        var report = Report(full: pass(files, fullResults, cpu: fullCpu), templates: pass(files, learnResults, cpu: learnCpu),
-                            afterLearning: pass(after.map { files[$0] }, after.map { learnResults[$0] }, cpu: after.map { learnCpu[$0] }),
-                            fullAfterLearning: pass(after.map { files[$0] }, after.map { fullResults[$0] }, cpu: after.map { fullCpu[$0] }),
-                            timeRatio: 0)
-        report.timeRatio = report.fullAfterLearning.medianMs > 0 ? report.afterLearning.medianMs / report.fullAfterLearning.medianMs : 0
-        report.cpuRatio = report.fullAfterLearning.medianCpuMs > 0 ? report.afterLearning.medianCpuMs / report.fullAfterLearning.medianCpuMs : 0
+        var report = Report(
+            full: pass(files, fullResults, cpu: fullCpu), templates: pass(files, learnResults, cpu: learnCpu),
+            afterLearning: pass(
+                after.map { files[$0] }, after.map { learnResults[$0] }, cpu: after.map { learnCpu[$0] }),
+            fullAfterLearning: pass(
+                after.map { files[$0] }, after.map { fullResults[$0] }, cpu: after.map { fullCpu[$0] }),
+            timeRatio: 0)
+        report.timeRatio =
+            report.fullAfterLearning.medianMs > 0
+            ? report.afterLearning.medianMs / report.fullAfterLearning.medianMs : 0
+        report.cpuRatio =
+            report.fullAfterLearning.medianCpuMs > 0
+            ? report.afterLearning.medianCpuMs / report.fullAfterLearning.medianCpuMs : 0
         for records in learnResults {
             guard let use = records.first?.learnedTemplate else { continue }
             switch use.outcome {
@@ -90,12 +97,14 @@ public struct TemplateBenchmark: Sendable {
     func pass(_ files: [String], _ results: [[Record]], cpu: [Double]) -> Pass {
         guard !files.isEmpty else { return Pass() }
         let wanted = Set(files)
-        let e = Evaluation.score(files: files, results: results, truth: truth.filter { wanted.contains($0.file) }, pipeline: full.spec)
+        let e = Evaluation.score(
+            files: files, results: results, truth: truth.filter { wanted.contains($0.file) }, pipeline: full.spec)
         let times = results.compactMap { $0.first?.timingsMs.total }.sorted()
         let calls = results.reduce(0) { $0 + $1.reduce(0) { $0 + $1.route.llmCalls } }
-        return Pass(documents: files.count, medianMs: Evaluation.round3(Evaluation.median(times)),
-                    p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)),
-                    medianCpuMs: Evaluation.round3(Evaluation.median(cpu.sorted())), f1: Evaluation.round3(e.overall.f1),
-                    llmCallsPerDocument: Double(calls) / Double(files.count))
+        return Pass(
+            documents: files.count, medianMs: Evaluation.round3(Evaluation.median(times)),
+            p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)),
+            medianCpuMs: Evaluation.round3(Evaluation.median(cpu.sorted())), f1: Evaluation.round3(e.overall.f1),
+            llmCallsPerDocument: Double(calls) / Double(files.count))
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import DocRouteModel
 import DocRouteExtraction
+import DocRouteModel
+import Foundation
 
 extension ConfidenceModel {
     /// How a model's confidences fare on one labelled set: the share of values at ≥ 0.9 that
@@ -19,22 +19,28 @@ extension ConfidenceModel {
 
         /// One line: set, values, sure, right at ≥ 0.9, coverage, ok records right.
         public var line: String {
-            String(format: "%@  values %d  sure %d  right-at-0.9 %.3f  coverage %.3f  ok %d/%d",
-                   set.padding(toLength: 22, withPad: " ", startingAt: 0), values, sure, sureAccuracy, sureCoverage, ok.right, ok.records)
+            String(
+                format: "%@  values %d  sure %d  right-at-0.9 %.3f  coverage %.3f  ok %d/%d",
+                set.padding(toLength: 22, withPad: " ", startingAt: 0), values, sure, sureAccuracy, sureCoverage,
+                ok.right, ok.records)
         }
     }
 
     /// `records` scored with `confidence` giving each valid value's confidence: a record is
     /// `ok` when it is complete and every value is at ≥ 0.9.
-    public static func report(_ set: String, _ records: [Evaluation.ScoredRecord],
-                              confidence: (Evaluation.ScoredRecord, Evaluation.ScoredRecord.Value) -> Double) -> Report {
+    public static func report(
+        _ set: String, _ records: [Evaluation.ScoredRecord],
+        confidence: (Evaluation.ScoredRecord, Evaluation.ScoredRecord.Value) -> Double
+    ) -> Report {
         var r = Report(set: set)
         for record in records {
             var allSure = true
             for v in record.values {
                 let c = confidence(record, v)
                 if c < Evaluation.sure { allSure = false }
-                if let correct = v.correct { r.outcomes.append(Evaluation.Outcome(raw: c, correct: correct, kind: record.kind)) }
+                if let correct = v.correct {
+                    r.outcomes.append(Evaluation.Outcome(raw: c, correct: correct, kind: record.kind))
+                }
             }
             if record.complete && allSure {
                 r.ok.records += 1
@@ -62,7 +68,9 @@ extension ConfidenceModel {
             let w = min(1, cap / Double(max(bySet[r.set ?? ""] ?? 1, 1)))
             return r.values.compactMap { v -> Sample? in
                 guard let correct = v.correct else { return nil }
-                return Sample(features: features(of: v.field, type: v.fieldType, restricted: v.restricted), correct: correct, weight: w)
+                return Sample(
+                    features: features(of: v.field, type: v.fieldType, restricted: v.restricted), correct: correct,
+                    weight: w)
             }
         }
     }
@@ -70,8 +78,8 @@ extension ConfidenceModel {
     /// The fold (0..<`folds`) of a record's document: every record of a document in the same
     /// one, fixed by its set and file name (FNV-1a), so folds do not change between runs.
     public static func fold(of r: Evaluation.ScoredRecord, folds: Int) -> Int {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in ((r.set ?? "") + "/" + r.file).utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in ((r.set ?? "") + "/" + r.file).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int(h % UInt64(folds))
     }
 
@@ -80,13 +88,17 @@ extension ConfidenceModel {
     /// By set (`folds` 0): each set is scored by a model fitted on the other sets only — the
     /// harder test, of a kind of document no fit has seen. With each set's wrong values
     /// given 0.9 or more (file, field, value, confidence, features).
-    public static func crossValidated(_ records: [Evaluation.ScoredRecord], folds: Int = 5, lambda: Double = 1, cap: Double = 100)
-        -> [(report: Report, sureButWrong: [String])] {
+    public static func crossValidated(
+        _ records: [Evaluation.ScoredRecord], folds: Int = 5, lambda: Double = 1, cap: Double = 100
+    )
+        -> [(report: Report, sureButWrong: [String])]
+    {
         var confidence: [String: Double] = [:]
         func key(_ r: Evaluation.ScoredRecord, _ v: Evaluation.ScoredRecord.Value) -> String {
             "\(r.set ?? "")/\(r.file)#\(r.row ?? 0)/\(v.name)"
         }
-        let groups: [[Evaluation.ScoredRecord]] = folds > 0
+        let groups: [[Evaluation.ScoredRecord]] =
+            folds > 0
             ? (0..<folds).map { k in records.filter { fold(of: $0, folds: folds) == k } }
             : Array(Set(records.map { $0.set ?? "" })).sorted().map { s in records.filter { $0.set == s } }
         for (k, held) in groups.enumerated() {
@@ -103,8 +115,10 @@ extension ConfidenceModel {
                     let c = confidence[key(r, v)] ?? 0
                     guard c >= Evaluation.sure else { continue }
                     let x = features(of: v.field, type: v.fieldType, restricted: v.restricted)
-                    wrong.append(String(format: "%@ %@ %@ %.3f ", r.file, v.name, (v.field.raw ?? "").debugDescription, c)
-                        + x.sorted { $0.key < $1.key }.map { "\($0.key)=\(($0.value * 100).rounded() / 100)" }.joined(separator: " "))
+                    wrong.append(
+                        String(format: "%@ %@ %@ %.3f ", r.file, v.name, (v.field.raw ?? "").debugDescription, c)
+                            + x.sorted { $0.key < $1.key }.map { "\($0.key)=\(($0.value * 100).rounded() / 100)" }
+                            .joined(separator: " "))
                 }
             }
             return (report(held, mine) { confidence[key($0, $1)] ?? 0 }, wrong)
@@ -115,7 +129,9 @@ extension ConfidenceModel {
     public func source(fittedOn sets: [String]) -> String {
         var out = "// Written by `docroute fit-confidence` (see scripts/fit-confidence.sh): do not edit by hand.\n"
         out += "extension ConfidenceModel {\n"
-        out += "    /// The model fitted across pipelines on `Calibration/outcomes/` (" + sets.joined(separator: ", ") + ").\n"
+        out +=
+            "    /// The model fitted across pipelines on `Calibration/outcomes/` (" + sets.joined(separator: ", ")
+            + ").\n"
         out += "    public static let shipped = ConfidenceModel(weights: [\n"
         for (name, _, _) in Self.names { if let w = weights[name] { out += "        \"\(name)\": \(w),\n" } }
         out += "    ])\n}\n"

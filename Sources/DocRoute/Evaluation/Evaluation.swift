@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Field-level precision, recall and F1 of a pipeline against labelled documents, by kind of
 /// document, by field and by strategy, with latency per kind. `docroute eval` prints it; CI
@@ -80,7 +80,7 @@ public struct Evaluation: Sendable, Encodable {
 
         enum CodingKeys: String, CodingKey {
             case documents, medianMs = "median_ms", p95Ms = "p95_ms", medianMsPerPage = "median_ms_per_page",
-                 llmCallsPerDocument = "llm_calls_per_document"
+                llmCallsPerDocument = "llm_calls_per_document"
         }
     }
 
@@ -100,7 +100,9 @@ public struct Evaluation: Sendable, Encodable {
         /// The confidence the strategies and checks gave it, before calibration.
         public var evidenceRaw: Double?
 
-        enum CodingKeys: String, CodingKey { case file, row, field, expected, predicted, strategy, reason, confidence, valid }
+        enum CodingKeys: String, CodingKey {
+            case file, row, field, expected, predicted, strategy, reason, confidence, valid
+        }
     }
 
     /// Of the valid values whose confidence falls in [lower, upper): how many, how many right.
@@ -241,10 +243,14 @@ public struct Evaluation: Sendable, Encodable {
     /// The confidence figures of one kind of document, or of all (`kind` nil).
     public func confidence(kind: String?) -> Confidence {
         let list = kind.map { k in outcomes.filter { $0.kind == k } } ?? outcomes
-        let ok = kind.map { okRecords[$0] ?? OKRecords() }
-            ?? okRecords.values.reduce(into: OKRecords()) { $0.records += $1.records; $0.right += $1.right }
-        return Confidence(values: list.count, sure: list.filter { $0.raw >= Self.sure }.count, sureAccuracy: Self.sureAccuracy(list),
-                          sureCoverage: Self.sureCoverage(list), ok: ok, reliability: Self.bins(list))
+        let ok =
+            kind.map { okRecords[$0] ?? OKRecords() }
+            ?? okRecords.values.reduce(into: OKRecords()) {
+                $0.records += $1.records; $0.right += $1.right
+            }
+        return Confidence(
+            values: list.count, sure: list.filter { $0.raw >= Self.sure }.count, sureAccuracy: Self.sureAccuracy(list),
+            sureCoverage: Self.sureCoverage(list), ok: ok, reliability: Self.bins(list))
     }
 
     /// How far confidence and status can be trusted on one kind of document.
@@ -261,7 +267,7 @@ public struct Evaluation: Sendable, Encodable {
 
         enum CodingKeys: String, CodingKey {
             case values, sure, sureAccuracy = "sure_accuracy", sureCoverage = "sure_coverage", okRecords = "ok_records",
-                 okRight = "ok_right", okAccuracy = "ok_accuracy", reliability
+                okRight = "ok_right", okAccuracy = "ok_accuracy", reliability
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -278,9 +284,11 @@ public struct Evaluation: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy = "by_strategy",
-             byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files", ignoredFields = "ignored_fields", reliability,
-             sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence
+        case pipeline, documents, records, overall, byKind = "by_kind", byField = "by_field", byStrategy =
+            "by_strategy",
+            byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files",
+            ignoredFields = "ignored_fields", reliability,
+            sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -301,7 +309,8 @@ public struct Evaluation: Sendable, Encodable {
         try c.encode(reliability, forKey: .reliability)
         try c.encode(sureButWrong, forKey: .sureButWrong)
         try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
-        var byKind = Dictionary(uniqueKeysWithValues: Set(outcomes.map(\.kind)).union(okRecords.keys).map { ($0, confidence(kind: $0)) })
+        var byKind = Dictionary(
+            uniqueKeysWithValues: Set(outcomes.map(\.kind)).union(okRecords.keys).map { ($0, confidence(kind: $0)) })
         byKind["all"] = confidence(kind: nil)
         try c.encode(byKind, forKey: .confidence)
     }
@@ -311,7 +320,10 @@ public struct Evaluation: Sendable, Encodable {
     /// or on other data, without running the documents again).
     public func recalibrated(by calibration: ConfidenceCalibration) -> Evaluation {
         var e = self
-        e.outcomes = outcomes.map { Outcome(raw: calibration.apply($0.evidenceRaw), correct: $0.correct, kind: $0.kind, evidenceRaw: $0.evidenceRaw) }
+        e.outcomes = outcomes.map {
+            Outcome(
+                raw: calibration.apply($0.evidenceRaw), correct: $0.correct, kind: $0.kind, evidenceRaw: $0.evidenceRaw)
+        }
         e.mismatches = mismatches.map { m in
             var c = m
             if m.valid { c.confidence = calibration.apply(m.evidenceRaw ?? m.confidence) }
@@ -321,7 +333,9 @@ public struct Evaluation: Sendable, Encodable {
     }
 
     static func bins(_ outcomes: [Outcome]) -> [ReliabilityBin] {
-        var bins = zip(reliabilityEdges, reliabilityEdges.dropFirst()).map { ReliabilityBin(lower: $0, upper: min($1, 1)) }
+        var bins = zip(reliabilityEdges, reliabilityEdges.dropFirst()).map {
+            ReliabilityBin(lower: $0, upper: min($1, 1))
+        }
         for o in outcomes {
             guard let i = bins.indices.last(where: { o.raw >= reliabilityEdges[$0] }) else { continue }
             bins[i].fields += 1
@@ -335,7 +349,8 @@ public struct Evaluation: Sendable, Encodable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let decoder = JSONDecoder()
         var out: [Truth] = []
-        for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        for (n, line) in text.split(whereSeparator: \.isNewline).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 out.append(try decoder.decode(Truth.self, from: Data(line.utf8)))
             } catch {
@@ -349,18 +364,23 @@ public struct Evaluation: Sendable, Encodable {
     /// With `fields`, only those fields are scored (the others are reported as ignored).
     /// With `partialTruth`, a field a truth line does not name is not scored for that record
     /// (truth that lists only some of what is printed); else it is expected empty.
-    public static func run(directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil,
-                           partialTruth: Bool = false) -> Evaluation {
+    public static func run(
+        directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil,
+        partialTruth: Bool = false
+    ) -> Evaluation {
         let files = Array(Set(truth.map(\.file))).sorted()
         let paths = files.map { (directory as NSString).appendingPathComponent($0) }
         let results = runner.run(paths)
-        return score(files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields,
-                     partialTruth: partialTruth)
+        return score(
+            files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields,
+            partialTruth: partialTruth)
     }
 
     /// Scores `results[i]` (the records of `files[i]`) against `truth`.
-    static func score(files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec,
-                      fields: Set<String>? = nil, partialTruth: Bool = false) -> Evaluation {
+    static func score(
+        files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec,
+        fields: Set<String>? = nil, partialTruth: Bool = false
+    ) -> Evaluation {
         var e = Evaluation(pipeline: pipeline.name, documents: files.count, records: 0)
         let types = Dictionary(uniqueKeysWithValues: pipeline.fields.map { ($0.name, $0.type) })
         var recordsByKey: [String: Record] = [:]
@@ -380,7 +400,8 @@ public struct Evaluation: Sendable, Encodable {
             if first == nil || first?.status == .failed { e.failedFiles.append(file) }
         }
         let defined = Set(pipeline.fields.map(\.name)).intersection(fields ?? Set(pipeline.fields.map(\.name)))
-        e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).union(truth.flatMap(\.unscored)).sorted()
+        e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).union(truth.flatMap(\.unscored))
+            .sorted()
         for t in truth {
             let record = recordsByKey[key(t.file, t.row)]
             let kind = kindOf[t.file] ?? "unknown"
@@ -396,11 +417,14 @@ public struct Evaluation: Sendable, Encodable {
                 if let record, record.status != .failed {
                     let values = pipeline.fields.compactMap { f -> ScoredRecord.Value? in
                         guard let v = record.fields[f.name], v.valid else { return nil }
-                        return ScoredRecord.Value(name: f.name, type: f.type.rawValue, restricted: f.pattern != nil || f.check != nil,
-                                                  correct: correct[f.name], field: v)
+                        return ScoredRecord.Value(
+                            name: f.name, type: f.type.rawValue, restricted: f.pattern != nil || f.check != nil,
+                            correct: correct[f.name], field: v)
                     }
-                    e.scored.append(ScoredRecord(file: t.file, row: t.row, kind: kind, pipeline: pipeline.name,
-                                                 complete: Self.isComplete(record), right: allRight, values: values))
+                    e.scored.append(
+                        ScoredRecord(
+                            file: t.file, row: t.row, kind: kind, pipeline: pipeline.name,
+                            complete: Self.isComplete(record), right: allRight, values: values))
                 }
             }
             for name in names.sorted() {
@@ -409,8 +433,12 @@ public struct Evaluation: Sendable, Encodable {
                 let predicted = predictedField?.valid == true ? predictedField?.value : nil
                 var s = Score()
                 switch (expected, predicted) {
-                case let (x?, y?):
-                    if FieldValue.same(x, y, type: types[name] ?? .text) { s.truePositives = 1 } else { s.falsePositives = 1; s.falseNegatives = 1 }
+                case (let x?, let y?):
+                    if FieldValue.same(x, y, type: types[name] ?? .text) {
+                        s.truePositives = 1
+                    } else {
+                        s.falsePositives = 1; s.falseNegatives = 1
+                    }
                 case (_?, nil): s.falseNegatives = 1
                 case (nil, _?): s.falsePositives = 1
                 case (nil, nil): continue
@@ -426,15 +454,18 @@ public struct Evaluation: Sendable, Encodable {
                     e.byPlace[name, default: [:]][predictedField?.found ?? strategy.rawValue, default: Score()].add(p)
                 }
                 if predicted != nil, let f = predictedField {
-                    e.outcomes.append(Outcome(raw: f.confidence, correct: s.truePositives == 1, kind: kind, evidenceRaw: f.evidence?.raw))
+                    e.outcomes.append(
+                        Outcome(
+                            raw: f.confidence, correct: s.truePositives == 1, kind: kind, evidenceRaw: f.evidence?.raw))
                     correct[name] = s.truePositives == 1
                 }
                 if s.truePositives == 0 {
-                    let m = Mismatch(file: t.file, row: t.row, field: name, expected: expected?.description,
-                                     predicted: predicted?.description ?? predictedField?.raw,
-                                     strategy: predictedField?.strategy, reason: predictedField?.reason,
-                                     confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil,
-                                     evidenceRaw: predictedField?.evidence?.raw)
+                    let m = Mismatch(
+                        file: t.file, row: t.row, field: name, expected: expected?.description,
+                        predicted: predicted?.description ?? predictedField?.raw,
+                        strategy: predictedField?.strategy, reason: predictedField?.reason,
+                        confidence: predicted != nil ? predictedField?.confidence ?? 0 : 0, valid: predicted != nil,
+                        evidenceRaw: predictedField?.evidence?.raw)
                     e.mismatches.append(m)
                 }
             }
@@ -442,9 +473,10 @@ public struct Evaluation: Sendable, Encodable {
         func latency(_ list: [(Double, Int)], calls: Int) -> Latency {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()
-            return Latency(documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
-                           medianMsPerPage: round3(median(perPage)),
-                           llmCallsPerDocument: round3(Double(calls) / Double(max(list.count, 1))))
+            return Latency(
+                documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
+                medianMsPerPage: round3(median(perPage)),
+                llmCallsPerDocument: round3(Double(calls) / Double(max(list.count, 1))))
         }
         for (kind, list) in times { e.latency[kind] = latency(list, calls: calls[kind] ?? 0) }
         let ocrKinds = ["png", "jpeg", "tiff", "scanned"]
@@ -465,7 +497,8 @@ public struct Evaluation: Sendable, Encodable {
     /// Its status is `ok` or `needs_review` whatever its values' confidence: its required
     /// fields are valid and no field was printed but unread (`Pipeline.isUnread`).
     static func isComplete(_ record: Record) -> Bool {
-        record.status != .partial && record.status != .failed && !record.fields.values.contains(where: Pipeline.isUnread)
+        record.status != .partial && record.status != .failed
+            && !record.fields.values.contains(where: Pipeline.isUnread)
     }
 
     static func key(_ file: String, _ row: Int?) -> String { row.map { "\(file)#\($0)" } ?? file }

@@ -1,7 +1,7 @@
 import CLibXML2
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// What `docroute inspect` prints for one file: its detected format and document model, or
 /// the typed error that reading it gave.
@@ -49,12 +49,15 @@ public struct InspectReport: Sendable, Encodable {
     /// The report as one line of JSON (or indented, when `pretty`).
     public func json(pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         // A broken file can carry NaN or infinite coordinates; they must not lose the record.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let data = try? encoder.encode(self) { return String(decoding: data, as: UTF8.self) }
         // Never an empty line: the path and an encoding error still make one record.
-        var fallback = InspectReport(path: path, error: ErrorInfo(code: "encoding", message: "the document model could not be encoded as JSON"))
+        var fallback = InspectReport(
+            path: path, error: ErrorInfo(code: "encoding", message: "the document model could not be encoded as JSON"))
         fallback.timingsMs = timingsMs
         return (try? encoder.encode(fallback)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }

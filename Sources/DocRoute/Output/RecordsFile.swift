@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
+    import Glibc
+    import DocRouteModel
 #endif
 
 /// A JSON Lines file that grows by one document's records at a time, each document's lines in
@@ -35,7 +36,9 @@ public final class RecordsFile {
                     if record.status == .failed { failed.insert(Self.key(of: record)) }
                 }
             }
-            if keep < data.count { guard truncate(path, off_t(keep)) == 0 else { throw Self.error("cannot cut", path) } }
+            if keep < data.count {
+                guard truncate(path, off_t(keep)) == 0 else { throw Self.error("cannot cut", path) }
+            }
         }
         let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (resume ? 0 : O_TRUNC)
         fd = open(path, flags, 0o644)
@@ -84,7 +87,9 @@ public final class RecordsFile {
     /// hashing, and a FIFO must not be opened at all).
     public static func key(ofFile path: String) -> String {
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let sha = FileHash.sha256(path) else { return "path:" + path }
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let sha = FileHash.sha256(path) else {
+            return "path:" + path
+        }
         return sha
     }
 

@@ -1,7 +1,7 @@
 import CLibXML2
-import Foundation
 import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// Versions of DocRoute and of the libraries that read documents.
 public enum Versions {

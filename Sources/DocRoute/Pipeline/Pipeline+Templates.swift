@@ -1,8 +1,8 @@
-import Foundation
-import DocRouteModel
 import DocRouteExtraction
 import DocRouteForms
+import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 extension Pipeline {
     /// `process(path:)` with learned templates: a one-page image is first located against the
@@ -27,7 +27,9 @@ extension Pipeline {
         var reading: CandidateSet? = nil
         var probed: [String: Double] = [:]
         if usable.contains(where: { $0.origin == .ocr }) {
-            switch readImage(path: path, templates: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start) {
+            switch readImage(
+                path: path, templates: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start)
+            {
             case .read(let records): return records
             case .fellBack(let use, let candidates): (fellBack, reading) = (use, candidates)
             case .notLocated(let scores): probed = scores
@@ -44,21 +46,26 @@ extension Pipeline {
         if fellBack == nil, !document.pages.isEmpty, document.pages.allSatisfy({ $0.origin == .textLayer }) {
             let fp = LayoutFingerprint(document)
             fingerprint = fp
-            let best = usable.filter { $0.origin == .textLayer }.map { ($0, $0.fingerprint.align(fp)) }.max { $0.1.score < $1.1.score }
+            let best = usable.filter { $0.origin == .textLayer }.map { ($0, $0.fingerprint.align(fp)) }.max {
+                $0.1.score < $1.1.score
+            }
             if let (template, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout {
                 let candidates = TemplateReader.candidates(document, template: template, alignment: alignment)
-                let reason = "learned template \(template.id) v\(template.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
+                let reason =
+                    "learned template \(template.id) v\(template.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
                 var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
                     [router.extract(templateCandidates: candidates, document: document, reread: nil, reason: reason)]
                 }
                 if records.count == 1, records[0].status == .ok {
                     _ = try? store.recordUse(template.id, version: template.version, fellBack: false)
-                    records[0].learnedTemplate = Record.TemplateUse(id: template.id, version: template.version,
-                                                                    score: alignment.score, outcome: .read)
+                    records[0].learnedTemplate = Record.TemplateUse(
+                        id: template.id, version: template.version,
+                        score: alignment.score, outcome: .read)
                     return records
                 }
-                fellBack = Record.TemplateUse(id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
-                                              reason: unsure(records.first))
+                fellBack = Record.TemplateUse(
+                    id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
+                    reason: unsure(records.first))
                 reading = candidates
             }
         }
@@ -70,7 +77,8 @@ extension Pipeline {
         // The template of this layout, if one is known.
         let fp = fingerprint ?? LayoutFingerprint(document)
         let same = known.filter { $0.origin == document.pages.first?.origin }
-            .map { ($0, $0.fingerprint.match(fp)) }.filter { $0.1 >= LayoutFingerprint.sameLayout }.max { $0.1 < $1.1 }?.0
+            .map { ($0, $0.fingerprint.match(fp)) }.filter { $0.1 >= LayoutFingerprint.sameLayout }.max { $0.1 < $1.1 }?
+            .0
         var stale = same?.stale ?? false
         if let use = fellBack {
             stale = (try? store.recordUse(use.id, version: use.version, fellBack: true)) ?? stale
@@ -78,15 +86,19 @@ extension Pipeline {
         } else if let same, let score = probed[same.id] {
             // Its layout, but its anchors were not found where they should be.
             stale = (try? store.recordUse(same.id, version: same.version, fellBack: true)) ?? stale
-            records[0].learnedTemplate = Record.TemplateUse(id: same.id, version: same.version, score: score, outcome: .fellBack,
-                                                            reason: "its anchors were not found in place")
+            records[0].learnedTemplate = Record.TemplateUse(
+                id: same.id, version: same.version, score: score, outcome: .fellBack,
+                reason: "its anchors were not found in place")
         }
         guard records[0].status == .ok, same == nil || stale else { return records }
         switch TemplateLearner(spec: spec).template(from: document, fields: records[0].fields, rasters: full.rasters) {
         case .success(let template):
             do {
                 let origin = template.origin
-                if let saved = try store.learn(template, sameLayout: { $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout }) {
+                if let saved = try store.learn(
+                    template,
+                    sameLayout: { $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout })
+                {
                     var use = Record.TemplateUse(id: saved.id, version: saved.version, outcome: .learned)
                     if let before = records[0].learnedTemplate {
                         use.reason = "v\(before.version) fell back too often: \(before.reason ?? "")"
@@ -113,7 +125,9 @@ extension Pipeline {
 
     /// Locates a one-page image against `templates` and reads the regions of the first that
     /// fits; the reading is kept when its record is `ok`.
-    func readImage(path: String, templates: [LearnedTemplate], store: TemplateStore, clock: OCRClock, start: UInt64) -> ImageOutcome {
+    func readImage(path: String, templates: [LearnedTemplate], store: TemplateStore, clock: OCRClock, start: UInt64)
+        -> ImageOutcome
+    {
         let deadline = Deadline(seconds: reader.limits.maxSeconds)
         let decoded: DecodedImage
         do {
@@ -123,7 +137,9 @@ extension Pipeline {
             return .notAnImage  // the full path reports it
         }
         let preprocessor = ImagePreprocessor(allowed: reader.preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
-        guard let image = TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: preprocessor) else { return .notLocated([:]) }
+        guard let image = TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: preprocessor) else {
+            return .notLocated([:])
+        }
         let templateReader = TemplateReader(pool: reader.ocr, deadline: deadline, clock: clock)
         // Most used first: in a stream, the layout seen most is likeliest.
         let ordered = templates.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
@@ -139,9 +155,10 @@ extension Pipeline {
             // A TD1 zone's number line is read with the regions (beside them, on the page
             // model's engine): its check digit makes a printed number sure that OCR alone
             // seldom is (a random number has no words to lean on), in a sixth of the zone's time.
-            readings = try templateReader.read(located, image: image, rasters: rasters, values: values,
-                                               byValues: router.readByValuesModel,
-                                               numberLine: number.map { located.template.regions[$0] != nil } ?? false)
+            readings = try templateReader.read(
+                located, image: image, rasters: rasters, values: values,
+                byValues: router.readByValuesModel,
+                numberLine: number.map { located.template.regions[$0] != nil } ?? false)
         } catch {
             return .notLocated([:])
         }
@@ -154,19 +171,26 @@ extension Pipeline {
         }
         for (_, list) in candidates.sorted(by: { $0.key < $1.key }) {
             guard let c = list.first else { continue }
-            words.append(TextSpan(text: c.text, box: c.box, confidence: c.confidence, line: words.count, block: 0, order: 0))
+            words.append(
+                TextSpan(text: c.text, box: c.box, confidence: c.confidence, line: words.count, block: 0, order: 0))
         }
         for i in words.indices { words[i].order = i }
         let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
-        let reason = "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
+        let reason =
+            "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
         func extracted(_ words: [TextSpan]) -> [Record] {
-            var page = Page(index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
-                            dpi: Double(image.dpi), words: words)
+            var page = Page(
+                index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
+                dpi: Double(image.dpi), words: words)
             page.preprocessing = image.steps
-            let document = Document(source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
+            let document = Document(
+                source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
             return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
-                [router.extract(templateCandidates: candidates, document: document, reread: reread, reason: reason,
-                                numberLine: readings.numberLine)]
+                [
+                    router.extract(
+                        templateCandidates: candidates, document: document, reread: reread, reason: reason,
+                        numberLine: readings.numberLine)
+                ]
             }
         }
         var result = extracted(words)
@@ -175,16 +199,22 @@ extension Pipeline {
         // page model reads it (with the zone's alphabet, at its size): the values model,
         // enlarged, takes twice as long and knows no more of OCR-B.
         if result.first?.status != .ok, t.zone != nil,
-           case let zone = (try? TemplateReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [], !zone.isEmpty {
+            case let zone =
+                (try? TemplateReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [],
+            !zone.isEmpty
+        {
             result = extracted(words + zone)
         }
         if result.count == 1, result[0].status == .ok {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
-            result[0].learnedTemplate = Record.TemplateUse(id: t.id, version: t.version, score: located.score, outcome: .read)
+            result[0].learnedTemplate = Record.TemplateUse(
+                id: t.id, version: t.version, score: located.score, outcome: .read)
             return .read(result)
         }
-        return .fellBack(Record.TemplateUse(id: t.id, version: t.version, score: located.score, outcome: .fellBack,
-                                            reason: unsure(result.first)), candidates)
+        return .fellBack(
+            Record.TemplateUse(
+                id: t.id, version: t.version, score: located.score, outcome: .fellBack,
+                reason: unsure(result.first)), candidates)
     }
 
     /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
@@ -208,7 +238,9 @@ extension Pipeline {
     /// Learns the layout of the file at `path` from its labelled values `truth` (a value the
     /// pipeline read differently is looked for among the printed words) into `store`: as a
     /// new template, or as the next version of the template of the same layout. Returns it.
-    public func learnTemplate(path: String, truth: [String: FieldValue], into store: TemplateStore) throws -> LearnedTemplate {
+    public func learnTemplate(path: String, truth: [String: FieldValue], into store: TemplateStore) throws
+        -> LearnedTemplate
+    {
         let clock = OCRClock()
         let start = DispatchTime.now().uptimeNanoseconds
         let full: FullRead
@@ -225,9 +257,13 @@ extension Pipeline {
         }
         let fp = LayoutFingerprint(full.document)
         let origin = template.origin
-        guard let saved = try store.learn(template, replacing: true, sameLayout: {
-            $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout
-        }) else { throw NotLearned(description: "\(path): not stored") }
+        guard
+            let saved = try store.learn(
+                template, replacing: true,
+                sameLayout: {
+                    $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout
+                })
+        else { throw NotLearned(description: "\(path): not stored") }
         return saved
     }
 }

@@ -1,9 +1,9 @@
-import Foundation
-import DocRouteModel
 import DocRouteExtraction
 import DocRouteForms
-import DocRouteReaders
 import DocRouteLLM
+import DocRouteModel
+import DocRouteReaders
+import Foundation
 
 /// One document type, ready to run: reads a file into a `Document`, routes its fields through
 /// the strategies and returns its records. Never throws: a file that cannot be read gives one
@@ -21,8 +21,10 @@ public struct Pipeline: Sendable {
     /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's. `llm`
     /// serves the spec's `llm` section (without one it is never called). With `templates`,
     /// copies of layouts learned before are read by template, and new layouts are learned.
-    public init(spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil,
-                templates: TemplateStore? = nil) {
+    public init(
+        spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil,
+        templates: TemplateStore? = nil
+    ) {
         self.spec = spec
         self.templates = templates
         var r = reader
@@ -42,11 +44,14 @@ public struct Pipeline: Sendable {
     public var withoutCalibration: Pipeline {
         var spec = spec
         spec.calibration = nil
-        return Pipeline(spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend),
-                        templates: templates)
+        return Pipeline(
+            spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend),
+            templates: templates)
     }
 
-    private init(spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router, templates: TemplateStore?) {
+    private init(
+        spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router, templates: TemplateStore?
+    ) {
         self.spec = spec; self.reader = reader; self.values = values; self.router = router; self.templates = templates
     }
 
@@ -85,15 +90,21 @@ public struct Pipeline: Sendable {
             document = try reader.read(path: path, clock: clock, rasters: rasters)
         } catch {
             let total = Self.ms(since: start)
-            return .failure(failed(path: path, error: error, timings: Record.Timings(read: total, ocr: clock.milliseconds, total: total)))
+            return .failure(
+                failed(
+                    path: path, error: error,
+                    timings: Record.Timings(read: total, ocr: clock.milliseconds, total: total)))
         }
-        let reread = rasters.count > 0 ? RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock) : nil
+        let reread =
+            rasters.count > 0 ? RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock) : nil
         return .success(FullRead(document: document, rasters: rasters, reread: reread, ms: Self.ms(since: start)))
     }
 
     /// The records of a document already read (the timings count from `start`).
-    public func records(for document: Document, readMs: Double = 0, ocrMs: Double = 0,
-                        start: UInt64 = DispatchTime.now().uptimeNanoseconds) -> [Record] {
+    public func records(
+        for document: Document, readMs: Double = 0, ocrMs: Double = 0,
+        start: UInt64 = DispatchTime.now().uptimeNanoseconds
+    ) -> [Record] {
         let clock = OCRClock()
         return records(for: document, readMs: readMs, clock: clock, reread: nil, start: start, ocrBefore: ocrMs)
     }
@@ -102,24 +113,30 @@ public struct Pipeline: Sendable {
     /// (plus `ocrBefore`), and re-reads add to it.
     /// With `extract`, the extractions are what it returns (a learned template's reading)
     /// instead of the router's.
-    func records(for document: Document, readMs: Double, clock: OCRClock, reread: RegionReader?,
-                 start: UInt64, ocrBefore: Double = 0, extract: (() -> [Router.Extraction])? = nil) -> [Record] {
+    func records(
+        for document: Document, readMs: Double, clock: OCRClock, reread: RegionReader?,
+        start: UInt64, ocrBefore: Double = 0, extract: (() -> [Router.Extraction])? = nil
+    ) -> [Record] {
         let extractStart = DispatchTime.now().uptimeNanoseconds
         let extractions = extract?() ?? router.extract(document, reread: reread)
         let extractMs = Self.ms(since: extractStart)
         let ocrMs = ocrBefore + clock.milliseconds
         let total = Self.ms(since: start)
         return extractions.map { e in
-            let base = Record.Source(path: document.source.path, sha256: document.source.sha256, format: document.source.format,
-                                       pages: document.pages.count, bytes: document.source.bytes, kind: Router.kind(of: document),
-                                       sheet: e.sheet, row: e.row)
+            let base = Record.Source(
+                path: document.source.path, sha256: document.source.sha256, format: document.source.format,
+                pages: document.pages.count, bytes: document.source.bytes, kind: Router.kind(of: document),
+                sheet: e.sheet, row: e.row)
             var source = base
-            if document.pages.contains(where: { $0.origin == .ocr }) { source.preprocessing = document.pages.map(\.preprocessing) }
-            var record = Record(source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
-                                fields: e.fields, route: e.route,
-                                timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
-                                errors: e.errors, warnings: document.warnings + e.warnings,
-                                versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
+            if document.pages.contains(where: { $0.origin == .ocr }) {
+                source.preprocessing = document.pages.map(\.preprocessing)
+            }
+            var record = Record(
+                source: source, pipeline: spec.name, template: e.template, status: status(of: e.fields),
+                fields: e.fields, route: e.route,
+                timingsMs: Record.Timings(read: readMs, ocr: ocrMs, extract: extractMs, total: total),
+                errors: e.errors, warnings: document.warnings + e.warnings,
+                versions: versions(ocr: document.pages.contains { $0.origin == .ocr }, llm: e.llmModel))
             var unsure: [String: String] = [:]
             for f in spec.fields {
                 guard let v = e.fields[f.name] else { continue }

@@ -1,10 +1,12 @@
+import DocRouteExtraction
 import DocRouteModel
 import DocRouteReaders
-import DocRouteExtraction
 
 /// The values model's region reader is what answers the router's re-reads.
 extension RegionReader: Rereader {
     package func reread(page: Int, box: Box, lines: Int, whitelist: String?) throws(DocRouteError) -> Reread? {
-        try read(page: page, box: box, lines: lines, whitelist: whitelist).map { Reread(text: $0.text, confidence: $0.confidence) }
+        try read(page: page, box: box, lines: lines, whitelist: whitelist).map {
+            Reread(text: $0.text, confidence: $0.confidence)
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
+    import Glibc
+    import DocRouteModel
 #endif
 
 /// Runs a pipeline in worker processes, so that no document can take down the caller: a worker
@@ -26,7 +27,9 @@ public final class WorkerPool: DocumentProcessor {
         /// The workers' memory cap in MiB (enforced by the worker; named in error messages).
         public var memoryMB: Int
 
-        public init(executable: String, arguments: [String], deadline: Double, recycleAfter: Int = 500, memoryMB: Int = 2048) {
+        public init(
+            executable: String, arguments: [String], deadline: Double, recycleAfter: Int = 500, memoryMB: Int = 2048
+        ) {
             self.executable = executable; self.arguments = arguments; self.deadline = deadline
             self.recycleAfter = max(1, recycleAfter); self.memoryMB = memoryMB
         }
@@ -42,8 +45,9 @@ public final class WorkerPool: DocumentProcessor {
 
         /// One line for a batch summary.
         public var text: String {
-            String(format: "workers: %d started (%.0f ms each to start), %d crashed, %d timed out, %d recycled",
-                   started, started == 0 ? 0 : startSeconds * 1000 / Double(started), crashed, timedOut, recycled)
+            String(
+                format: "workers: %d started (%.0f ms each to start), %d crashed, %d timed out, %d recycled",
+                started, started == 0 ? 0 : startSeconds * 1000 / Double(started), crashed, timedOut, recycled)
         }
     }
 
@@ -73,7 +77,9 @@ public final class WorkerPool: DocumentProcessor {
 
     /// Ends every idle worker (they exit when their stdin closes).
     public func shutdown() {
-        let workers = idle.withLock { w -> [WorkerProcess] in defer { w.removeAll() }; return w }
+        let workers = idle.withLock { w -> [WorkerProcess] in
+            defer { w.removeAll() }; return w
+        }
         for w in workers { w.retire() }
     }
 
@@ -89,7 +95,11 @@ public final class WorkerPool: DocumentProcessor {
                 guard let r = try? JSONDecoder().decode(Record.self, from: Data(line.utf8)) else {
                     worker.kill()
                     counts.withLock { $0.crashed += 1 }
-                    return [failed(path: path, error: .crashed("the worker's answer is not a record: \(line.prefix(200))"), start: start)]
+                    return [
+                        failed(
+                            path: path, error: .crashed("the worker's answer is not a record: \(line.prefix(200))"),
+                            start: start)
+                    ]
                 }
                 records.append(r)
             }
@@ -112,9 +122,12 @@ public final class WorkerPool: DocumentProcessor {
         while let w = idle.withLock({ $0.popLast() }) {
             if !w.hasExited { return w }
         }
-        let w = try WorkerProcess.spawn(executable: settings.executable, arguments: settings.arguments,
-                                        environment: environment, startTimeout: max(30, settings.deadline))
-        counts.withLock { $0.started += 1; $0.startSeconds += w.startSeconds }
+        let w = try WorkerProcess.spawn(
+            executable: settings.executable, arguments: settings.arguments,
+            environment: environment, startTimeout: max(30, settings.deadline))
+        counts.withLock {
+            $0.started += 1; $0.startSeconds += w.startSeconds
+        }
         return w
     }
 
@@ -131,7 +144,8 @@ public final class WorkerPool: DocumentProcessor {
     /// and the daemon know it).
     private func failed(path: String, error: DocRouteError, start: UInt64) -> Record {
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        return Record.failed(path: path, sha256: FileHash.sha256(path), pipeline: spec.name, error: Record.ErrorInfo(error),
-                             timings: Record.Timings(read: ms, total: ms))
+        return Record.failed(
+            path: path, sha256: FileHash.sha256(path), pipeline: spec.name, error: Record.ErrorInfo(error),
+            timings: Record.Timings(read: ms, total: ms))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
+    import Glibc
+    import DocRouteModel
 #endif
 
 /// One worker: the docroute executable running its `worker` command, sent one document at a
@@ -49,8 +50,12 @@ final class WorkerProcess: @unchecked Sendable {
         /// The lines of a runtime failure (Swift's `Fatal error`, C++'s `terminate called`, an
         /// allocation failure), or the last line printed; nil when nothing was printed.
         static func message(in stderr: String) -> String? {
-            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let markers = ["Fatal error", "fatal error", "terminate called", "what():", "runtime failure", "Could not allocate", "Error:", "error:"]
+            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter
+            { !$0.isEmpty }
+            let markers = [
+                "Fatal error", "fatal error", "terminate called", "what():", "runtime failure", "Could not allocate",
+                "Error:", "error:",
+            ]
             let found = lines.filter { line in markers.contains { line.contains($0) } }
             let picked = found.isEmpty ? lines.suffix(1) : found.prefix(3)
             guard !picked.isEmpty else { return nil }
@@ -64,9 +69,11 @@ final class WorkerProcess: @unchecked Sendable {
         }
 
         static func name(of signal: Int32) -> String {
-            let names: [Int32: String] = [SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS",
-                                          SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGTERM: "SIGTERM",
-                                          SIGPIPE: "SIGPIPE", SIGXCPU: "SIGXCPU", SIGSYS: "SIGSYS"]
+            let names: [Int32: String] = [
+                SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS",
+                SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGTERM: "SIGTERM",
+                SIGPIPE: "SIGPIPE", SIGXCPU: "SIGXCPU", SIGSYS: "SIGSYS",
+            ]
             return names[signal] ?? "signal \(signal)"
         }
     }
@@ -81,8 +88,10 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Starts `executable arguments…` and waits (up to `startTimeout` seconds) for its ready line.
-    static func spawn(executable: String, arguments: [String], environment: [String: String],
-                      startTimeout: Double) throws(DocRouteError) -> WorkerProcess {
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String],
+        startTimeout: Double
+    ) throws(DocRouteError) -> WorkerProcess {
         let begin = DispatchTime.now().uptimeNanoseconds
         // Pipes and spawns one at a time: descriptors are made close-on-exec right after they
         // are made, and no other worker may be spawned in between (it would inherit them).
@@ -109,8 +118,10 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Makes the pipes and the stderr file and starts the process: its pid, our end of its
     /// stdin, of its stdout, and its stderr file.
-    private static func start(executable: String, arguments: [String],
-                              environment: [String: String]) throws(DocRouteError) -> (pid_t, Int32, Int32, Int32) {
+    private static func start(
+        executable: String, arguments: [String],
+        environment: [String: String]
+    ) throws(DocRouteError) -> (pid_t, Int32, Int32, Int32) {
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
         guard pipe(&toChild) == 0 else { throw .crashed("cannot start a worker: pipe: \(errnoText())") }
         guard pipe(&fromChild) == 0 else {
@@ -261,8 +272,9 @@ final class WorkerProcess: @unchecked Sendable {
             reaped = true
         }
         let signal = status & 0x7f
-        return Death(signal: signal != 0 && signal != 0x7f ? signal : nil,
-                     status: signal == 0 ? (status >> 8) & 0xff : nil, stderr: stderrTail())
+        return Death(
+            signal: signal != 0 && signal != 0x7f ? signal : nil,
+            status: signal == 0 ? (status >> 8) & 0xff : nil, stderr: stderrTail())
     }
 
     /// The last 64 KiB the worker wrote on stderr since its current document was sent.

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Turns a valid value's evidence (how its label matched, where it stood, OCR's certainty,
 /// agreeing and rival readings, cross-checks) into the probability that it is right: a
@@ -119,7 +119,9 @@ public struct ConfidenceModel: Sendable, Hashable {
         case "by_sum": x["by_sum"] = 1
         default: break
         }
-        if e.label == nil && field.llm == nil && (field.strategy == .table || (field.strategy == .direct && !found.isEmpty)) {
+        if e.label == nil && field.llm == nil
+            && (field.strategy == .table || (field.strategy == .direct && !found.isEmpty))
+        {
             x["unlabelled"] = 1
         }
         return x
@@ -149,8 +151,10 @@ public struct ConfidenceModel: Sendable, Hashable {
 
     /// `p` (the model's probability, or a pipeline's own calibration of `raw`) raised to
     /// `confirmed` for a confirmed value, else lowered to `disputed` for a disputed one.
-    static func bounded(_ p: Double, _ field: Record.Field, type: FieldType, restricted: Bool,
-                        features x: [String: Double]) -> Double {
+    static func bounded(
+        _ p: Double, _ field: Record.Field, type: FieldType, restricted: Bool,
+        features x: [String: Double]
+    ) -> Double {
         if isConfirmed(field, type: type, restricted: restricted) { return max(p, confirmed) }
         return isDisputed(x) ? min(p, disputed) : p
     }
@@ -158,11 +162,14 @@ public struct ConfidenceModel: Sendable, Hashable {
     /// A pipeline's own calibration of a valid `field`'s `raw`, with the same bounds as the
     /// model's probability: the curve knows how sure such scores are, not what the document
     /// disagrees about.
-    public static func calibrated(_ field: Record.Field, by calibration: ConfidenceCalibration, type: FieldType,
-                                  restricted: Bool) -> Double {
+    public static func calibrated(
+        _ field: Record.Field, by calibration: ConfidenceCalibration, type: FieldType,
+        restricted: Bool
+    ) -> Double {
         let raw = field.evidence?.raw ?? field.confidence
-        return bounded(calibration.apply(raw), field, type: type, restricted: restricted,
-                       features: features(of: field, type: type, restricted: restricted))
+        return bounded(
+            calibration.apply(raw), field, type: type, restricted: restricted,
+            features: features(of: field, type: type, restricted: restricted))
     }
 
     /// The confidence of a value another printing confirmed.
@@ -197,7 +204,9 @@ public struct ConfidenceModel: Sendable, Hashable {
     /// `WOJCIK`), so it confirms no free text (a text value without a pattern or check: a name);
     /// a code it holds (document number, nationality) it confirms.
     static func isConfirmed(_ field: Record.Field, type: FieldType, restricted: Bool) -> Bool {
-        if let mrz = field.checks["mrz"], mrz != .disagrees, restricted || (type != .text && type != .address) { return true }
+        if let mrz = field.checks["mrz"], mrz != .disagrees, restricted || (type != .text && type != .address) {
+            return true
+        }
         return field.checks["sum"] == .agrees
     }
 
@@ -257,7 +266,9 @@ extension ConfidenceModel {
             if step.map(abs).max() ?? 0 < 1e-10 { break }
         }
         var weights: [String: Double] = [:]
-        for (name, v) in zip(names, w) where (v * 10000).rounded() != 0 { weights[name] = (v * 10000).rounded() / 10000 }
+        for (name, v) in zip(names, w) where (v * 10000).rounded() != 0 {
+            weights[name] = (v * 10000).rounded() / 10000
+        }
         return ConfidenceModel(weights: weights)
     }
 
@@ -266,7 +277,8 @@ extension ConfidenceModel {
         var m = a, v = b
         let n = v.count
         for col in 0..<n {
-            guard let pivot = (col..<n).max(by: { abs(m[$0][col]) < abs(m[$1][col]) }), abs(m[pivot][col]) > 1e-12 else { return nil }
+            guard let pivot = (col..<n).max(by: { abs(m[$0][col]) < abs(m[$1][col]) }), abs(m[pivot][col]) > 1e-12
+            else { return nil }
             m.swapAt(col, pivot); v.swapAt(col, pivot)
             for r in (col + 1)..<n where m[r][col] != 0 {
                 let f = m[r][col] / m[col][col]

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 extension Document {
     /// The document as the extraction strategies see it: one visual line per text line, its
     /// column segments separated by ` | `, pages separated by a `--- page N` line.

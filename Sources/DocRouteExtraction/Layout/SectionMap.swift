@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// The sections of a page: headings named by fields' `section` lists (`Ship to`, `Lieferadresse`)
 /// and the part of the page each governs — the lines below it, in its column, until the next
 /// heading there. A label printed in several sections is then read in the one its field names.
@@ -31,11 +32,14 @@ struct SectionMap {
         var found: [Heading] = []
         for (li, line) in layout.lines.enumerated() {
             for m in matcher.matches(in: line.words, isStart: line.isSegmentStart) where line.isSegmentStart(m.start) {
-                guard let box = WordRun(words: Array(line.words[m.start..<m.end]), page: line.page).box else { continue }
+                guard let box = WordRun(words: Array(line.words[m.start..<m.end]), page: line.page).box else {
+                    continue
+                }
                 let end = line.segmentEnd(containing: m.end - 1)
                 // The heading's column: from its left edge to the next column of its line.
                 let x1 = end < line.words.count ? line.words[end].box?.x0 ?? .infinity : .infinity
-                found.append(Heading(line: li, page: line.page, x0: box.x0 - box.height, x1: x1, fields: byKey[m.field] ?? []))
+                found.append(
+                    Heading(line: li, page: line.page, x0: box.x0 - box.height, x1: x1, fields: byKey[m.field] ?? []))
             }
         }
         headings = found

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// A document's words as visual lines (`VisualLines`: rebuilt from word boxes, across the OCR
 /// engine's blocks), and each line cut into segments where a wide horizontal gap separates
 /// columns. Built once per document and shared by the strategies.
@@ -38,11 +39,14 @@ struct TextLayout: Sendable {
                 // Each word's `line` becomes its visual line's number, so a value counts the
                 // lines it really spans.
                 let number = lines.count
-                lines.append(Self.line(page: page.index, words: group.map { w in
-                    var w = w
-                    w.line = number
-                    return w
-                }))
+                lines.append(
+                    Self.line(
+                        page: page.index,
+                        words: group.map { w in
+                            var w = w
+                            w.line = number
+                            return w
+                        }))
             }
         }
         self.lines = lines

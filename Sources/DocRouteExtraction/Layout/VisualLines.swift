@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Lines as a reader sees them, rebuilt from word boxes across the whole page: the lines the
 /// OCR engine or the PDF's text layer gave are kept whole, and lines that stand side by side —
 /// vertical extents overlapping, middles agreeing, no word over another — become one, whatever
@@ -41,7 +42,8 @@ enum VisualLines {
             while k >= 0, bands[k].top >= middle - reach {
                 defer { k -= 1 }
                 guard k != i, mergedInto[k] == nil, bands[k].height >= bands[i].height,
-                      let score = bands[k].fit(bands[i], slope: slope) else { continue }
+                    let score = bands[k].fit(bands[i], slope: slope)
+                else { continue }
                 if best == nil || score > best!.score { best = (k, score) }
             }
             if let best {
@@ -71,7 +73,9 @@ enum VisualLines {
         var lines: [[TextSpan]] = []
         var index: [Int: Int] = [:]
         for w in words {
-            if let i = index[w.line] { lines[i].append(w) } else {
+            if let i = index[w.line] {
+                lines[i].append(w)
+            } else {
                 index[w.line] = lines.count
                 lines.append([w])
             }

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 extension MRZ {
     /// Reads an OCR'd machine-readable zone forgivingly and repairs the usual confusions until
     /// the check digits verify (ICAO 9303 TD1, TD2, TD3, visas):
@@ -17,11 +18,12 @@ extension MRZ {
     /// `failedChecks` say whether it now verifies), or nil when no MRZ shape is found.
     public static func repaired(_ text: String) -> MRZ? {
         var lines = text.split(whereSeparator: \.isNewline).map { line in
-            String(line.uppercased().compactMap { c -> Character? in
-                if c == " " || c == "\t" { return nil }
-                if "«‹([{".contains(c) { return "<" }
-                return c
-            })
+            String(
+                line.uppercased().compactMap { c -> Character? in
+                    if c == " " || c == "\t" { return nil }
+                    if "«‹([{".contains(c) { return "<" }
+                    return c
+                })
         }.filter { $0.count >= 25 }
         guard lines.count >= 2 else { return nil }
         // The zone is at the bottom: its last two or three lines of one length.
@@ -46,7 +48,9 @@ extension MRZ {
         let overlong = lines.contains { $0.count > width + 3 }
         var chars = lines.map { line -> [Character] in
             var a = Array(line)
-            while a.count > width, let last = a.last, last == "<" || Self.fillerLike.contains(last) { a.removeLast(); repairs += 1 }
+            while a.count > width, let last = a.last, last == "<" || Self.fillerLike.contains(last) {
+                a.removeLast(); repairs += 1
+            }
             while a.count < width { a.append("<"); repairs += 1 }
             return Array(a.prefix(width))
         }
@@ -95,7 +99,8 @@ extension MRZ {
                         trial[p.0][p.1] = Self.swap[trial[p.0][p.1]]!
                     }
                     guard let candidate = MRZ(trial.map { String($0) }.joined(separator: "\n")),
-                          !candidate.failedChecks.contains("document_number") else { continue }
+                        !candidate.failedChecks.contains("document_number")
+                    else { continue }
                     let changed = mask.nonzeroBitCount
                     // A composite that verifies too comes first (two check digits agree), then the
                     // fewest swaps.
@@ -122,7 +127,8 @@ extension MRZ {
         mrz.namesDoubtful = overlong
         // The letter filler was read as, if the names hold it: some of those may be filler.
         if let letter = restored.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key,
-           mrz.namesField.contains(letter) {
+            mrz.namesField.contains(letter)
+        {
             mrz.namesFiller = letter
         }
         return mrz
@@ -139,13 +145,17 @@ extension MRZ {
         }
         switch layout {
         case .td1:
-            return [row(30, [(0..<5, .letter), (14..<15, .checkOrFiller)]),
-                    row(30, [(0..<7, .digit), (7..<8, .letter), (8..<15, .digit), (15..<18, .letter), (29..<30, .digit)]),
-                    row(30, [(0..<30, .letter)])]
+            return [
+                row(30, [(0..<5, .letter), (14..<15, .checkOrFiller)]),
+                row(30, [(0..<7, .digit), (7..<8, .letter), (8..<15, .digit), (15..<18, .letter), (29..<30, .digit)]),
+                row(30, [(0..<30, .letter)]),
+            ]
         case .td2, .td3:
             let w = layout == .td2 ? 36 : 44
-            var second: [(Range<Int>, CharClass)] = [(9..<10, .digit), (10..<13, .letter), (13..<20, .digit), (20..<21, .letter),
-                                                     (21..<28, .digit)]
+            var second: [(Range<Int>, CharClass)] = [
+                (9..<10, .digit), (10..<13, .letter), (13..<20, .digit), (20..<21, .letter),
+                (21..<28, .digit),
+            ]
             // A visa's line ends in optional data, a passport's or card's in check digits.
             if !visa { second.append(((w - 1)..<w, .digit)) }
             if layout == .td3 && !visa { second.append((42..<43, .checkOrFiller)) }
@@ -154,9 +164,13 @@ extension MRZ {
     }
 
     /// OCR confusions in places that hold digits, and in places that hold letters.
-    static let toDigit: [Character: Character] = ["O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1",
-                                                   "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"]
-    static let toLetter: [Character: Character] = ["0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "|": "I"]
+    static let toDigit: [Character: Character] = [
+        "O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1",
+        "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7",
+    ]
+    static let toLetter: [Character: Character] = [
+        "0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "|": "I",
+    ]
     /// The zone with its names as the document prints them, when filler was read as a letter
     /// the names hold too (`namesFiller`): each of those letters is tried as filler and as
     /// itself, and the one reading whose every name is among `printed` (the document's other
@@ -192,6 +206,8 @@ extension MRZ {
     /// Characters a run of filler `<` is misread as.
     static let fillerLike: Set<Character> = ["<", "K", "C", "E", "G"]
     /// Look-alikes swapped when a document number does not verify.
-    static let swap: [Character: Character] = ["O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
-                                                "Z": "2", "2": "Z", "G": "6", "6": "G", "D": "0"]
+    static let swap: [Character: Character] = [
+        "O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
+        "Z": "2", "2": "Z", "G": "6", "6": "G", "D": "0",
+    ]
 }

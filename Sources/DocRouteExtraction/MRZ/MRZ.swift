@@ -1,4 +1,6 @@
 import DocRouteModel
+import Foundation
+
 /// A machine-readable zone (ICAO 9303 TD1, TD2 or TD3, and the visas MRV-A and MRV-B of the
 /// TD3 and TD2 sizes) split into its fields, with every check digit verified.
 public struct MRZ: Sendable, Hashable {
@@ -190,5 +192,3 @@ public struct MRZ: Sendable, Hashable {
         return (surname, given)
     }
 }
-
-import Foundation

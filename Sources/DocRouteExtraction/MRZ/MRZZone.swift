@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Where a machine-readable zone stands in a document: the lines that look like one (capitals,
 /// digits and runs of `<` filler, 25–50 characters), as read, with their page and box.
 package struct MRZZone: Sendable, Hashable {
@@ -32,17 +33,22 @@ package struct MRZZone: Sendable, Hashable {
                 while j < lines.count, let next = lines[j], looksLikeZoneLine(text(next)), j - i < 3 { j += 1 }
                 var band = Array(lines[i..<j].compactMap { $0 })
                 if band.count == 1 {
-                    if j < lines.count, let below = companion(lines[j], of: first) { band.append(below) }
-                    else if i > 0, let above = companion(lines[i - 1], of: first) { band.insert(above, at: 0) }
+                    if j < lines.count, let below = companion(lines[j], of: first) {
+                        band.append(below)
+                    } else if i > 0, let above = companion(lines[i - 1], of: first) {
+                        band.insert(above, at: 0)
+                    }
                 }
                 // Two lines of an ID card's width: its names line may have lost every filler.
                 if band.count == 2, band.allSatisfy({ (27...33).contains(text($0).count) }), j < lines.count,
-                   let below = companion(lines[j], of: band[1]) {
+                    let below = companion(lines[j], of: band[1])
+                {
                     band.append(below)
                 }
                 if band.count >= 2 {
                     let box = Box.union(of: band.flatMap { $0 }.compactMap(\.box))
-                    found = MRZZone(page: page.index, box: box, text: band.map(text).joined(separator: "\n"), lines: band.count)
+                    found = MRZZone(
+                        page: page.index, box: box, text: band.map(text).joined(separator: "\n"), lines: band.count)
                 }
                 i = j
             }
@@ -77,7 +83,9 @@ package struct MRZZone: Sendable, Hashable {
     /// two character widths of the zone line's start.
     static func companion(_ line: [TextSpan]?, of zone: [TextSpan]) -> [TextSpan]? {
         guard let line, text(line).count >= 15 else { return nil }
-        guard let z = Box.union(of: zone.compactMap(\.box)), let l = Box.union(of: line.compactMap(\.box)) else { return nil }
+        guard let z = Box.union(of: zone.compactMap(\.box)), let l = Box.union(of: line.compactMap(\.box)) else {
+            return nil
+        }
         let charWidth = z.width / Double(max(text(zone).count, 1))
         guard abs(l.x0 - z.x0) <= 2 * charWidth, max(l.y0 - z.y1, z.y0 - l.y1) <= 2 * z.height else { return nil }
         return line

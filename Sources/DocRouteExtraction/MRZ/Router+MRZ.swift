@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension Router {
     /// Confidence of a value taken from a zone whose check digits verify.
@@ -36,20 +36,28 @@ extension Router {
         // again from its box with the zone's alphabet, and the reading that verifies with fewer
         // repairs wins. (A swapped number the printed one repeats is two readings agreeing.)
         var mrz = MRZ.repaired(zone.text)
-        let printedNumber = mapped.first { $0.mrz == .documentNumber }.flatMap { state.filled[$0.name]?.value?.description }
+        let printedNumber = mapped.first { $0.mrz == .documentNumber }.flatMap {
+            state.filled[$0.name]?.value?.description
+        }
         let doubtful = mrz.map { Self.guessed($0, printed: printedNumber) } ?? true
         if mrz?.isValid != true || doubtful,
-           let box = zone.box, let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet)?.text,
-           let again = MRZ.repaired(text), again.isValid,
-           mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0 {
+            let box = zone.box,
+            let text = state.reread(page: zone.page, box: box, lines: zone.lines, whitelist: MRZZone.alphabet)?.text,
+            let again = MRZ.repaired(text), again.isValid,
+            mrz?.isValid != true || again.repairs < mrz?.repairs ?? 0
+        {
             mrz = again
         }
         guard var mrz, mrz.isValid else {
             state.warnings.append("a machine-readable zone was found but its check digits do not verify; not used")
             // Shown, not used: a zone field holds the zone as read, invalid, with why.
-            let why = mrz.map { "check digits fail: " + $0.failedChecks.joined(separator: ", ") } ?? "not a TD1, TD2 or TD3 zone"
+            let why =
+                mrz.map { "check digits fail: " + $0.failedChecks.joined(separator: ", ") }
+                ?? "not a TD1, TD2 or TD3 zone"
             for f in zoneFields where state.filled[f.name] == nil {
-                let read = Candidate(text: mrz?.lines.joined(separator: "\n") ?? zone.text, page: zone.page, box: zone.box, confidence: 0)
+                let read = Candidate(
+                    text: mrz?.lines.joined(separator: "\n") ?? zone.text, page: zone.page, box: zone.box, confidence: 0
+                )
                 state.failures[f.name] = (read, ValidationFailure(why), .mrz)
             }
             return
@@ -57,10 +65,12 @@ extension Router {
         if mrz.namesFiller != nil { mrz = mrz.confirmingNames(Self.printedNames(document)) }
         let page = zone.page + 1
         for f in zoneFields where state.filled[f.name] == nil {
-            guard let validator = validators[f.name], case .success(let v) = validator.validate(mrz.lines.joined(separator: "\n"))
+            guard let validator = validators[f.name],
+                case .success(let v) = validator.validate(mrz.lines.joined(separator: "\n"))
             else { continue }
-            state.filled[f.name] = Record.Field(value: v.value, raw: v.raw, confidence: Self.zoneConfidence, strategy: .mrz,
-                                                page: page, box: zone.box, valid: true, tried: [])
+            state.filled[f.name] = Record.Field(
+                value: v.value, raw: v.raw, confidence: Self.zoneConfidence, strategy: .mrz,
+                page: page, box: zone.box, valid: true, tried: [])
         }
         for f in mapped {
             guard let part = f.mrz, let validator = validators[f.name] else { continue }
@@ -71,9 +81,11 @@ extension Router {
             let checked = MRZ.isChecked(part)
             // A number the zone verified only by swapping look-alikes in it is a guess.
             let guessed = part == .documentNumber && Self.guessed(mrz, printed: printedNumber)
-            let confidence = checked ? Self.zoneConfidence : (isName ? Self.zoneNameConfidence : Self.zoneUncheckedConfidence)
-            let zoneField = Record.Field(value: fromZone.value, raw: text, confidence: confidence,
-                                         strategy: .mrz, page: page, box: zone.box, valid: true, tried: [])
+            let confidence =
+                checked ? Self.zoneConfidence : (isName ? Self.zoneNameConfidence : Self.zoneUncheckedConfidence)
+            let zoneField = Record.Field(
+                value: fromZone.value, raw: text, confidence: confidence,
+                strategy: .mrz, page: page, box: zone.box, valid: true, tried: [])
             guard var printed = state.filled[f.name], let value = printed.value else {
                 var filled = zoneField
                 filled.checks["mrz"] = .filled
@@ -97,13 +109,16 @@ extension Router {
                 printed.checks["mrz"] = .disagrees
                 state.filled[f.name] = printed
             } else if let proven = Self.reconcile(printed: value.description, zone: text, part: part, mrz: mrz),
-                      case .success(let v) = validator.validate(proven) {
+                case .success(let v) = validator.validate(proven)
+            {
                 var corrected = zoneField
                 corrected.value = v.value
                 corrected.raw = proven
                 corrected.checks["mrz"] = .corrected
                 state.filled[f.name] = corrected
-                state.warnings.append("\(f.name): printed \"\(value)\" fails the machine-readable zone's check digit; \"\(proven)\" taken")
+                state.warnings.append(
+                    "\(f.name): printed \"\(value)\" fails the machine-readable zone's check digit; \"\(proven)\" taken"
+                )
             } else {
                 printed.checks["mrz"] = .disagrees
                 printed.confidence *= Self.disagreementFactor
@@ -118,7 +133,9 @@ extension Router {
         var out: Set<String> = []
         for page in document.pages {
             for w in page.words where !w.text.contains("<") && w.text.count < 25 {
-                for part in TextNormalizer.fold(w.text).uppercased().split(whereSeparator: { !$0.isLetter }) { out.insert(String(part)) }
+                for part in TextNormalizer.fold(w.text).uppercased().split(whereSeparator: { !$0.isLetter }) {
+                    out.insert(String(part))
+                }
             }
         }
         return out

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 extension Router {
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
     /// the confidence the strategies and checks gave it (`raw`), and the other readings of the
@@ -26,7 +27,9 @@ extension Router {
                     e.rival = max(e.rival ?? 0, o.confidence)
                 }
             }
-            let tie = e.rival.map { $0 >= f.confidence } == true && spec.occurrence == nil && f.found?.hasPrefix("section_") != true
+            let tie =
+                e.rival.map { $0 >= f.confidence } == true && spec.occurrence == nil
+                && f.found?.hasPrefix("section_") != true
             if tie { e.raw = f.confidence * Self.disagreementFactor }
             f.evidence = e
             let restricted = spec.pattern != nil || spec.check != nil
@@ -36,7 +39,9 @@ extension Router {
                 f.confidence = confidenceModel.probability(f, type: spec.type, restricted: restricted)
             }
             if f.confidence < self.spec.reviewBelow {
-                f.doubt = tie ? "two candidates disagree"
+                f.doubt =
+                    tie
+                    ? "two candidates disagree"
                     : confidenceModel.doubt(f, type: spec.type, restricted: restricted) ?? "low confidence"
             }
             out[spec.name] = f

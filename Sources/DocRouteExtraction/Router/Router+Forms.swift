@@ -1,12 +1,15 @@
 import DocRouteModel
+
 extension Router {
     /// The fields of `document` as read from a learned template's regions: each region's
     /// reading is validated (and repaired, and re-read by the values model) like any
     /// candidate, under the `replacement` strategy, and marked `from_template`. Cross-checks
     /// run on what the document holds (a text layer: all of it; an image: only what was read).
     /// `numberLine` is a TD1 zone's first line read on its own (see `crossCheckNumberLine`).
-    package func extract(templateCandidates candidates: CandidateSet, document: Document, reread: (any Rereader)?,
-                 reason: String, numberLine: String? = nil) -> Extraction {
+    package func extract(
+        templateCandidates candidates: CandidateSet, document: Document, reread: (any Rereader)?,
+        reason: String, numberLine: String? = nil
+    ) -> Extraction {
         var state = FillState(reader: reread)
         // The number is re-read by the values model only if the zone's number line leaves it
         // unconfirmed: a check digit that verifies it says more than a second reading.
@@ -39,25 +42,34 @@ extension Router {
     /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
     /// value, when some do (in reading order, runs of up to eight words of one line); fields
     /// the truth does not name are dropped, and so are truth values printed nowhere.
-    package func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document) -> [String: Record.Field] {
+    package func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
+        -> [String: Record.Field]
+    {
         var out: [String: Record.Field] = [:]
         for field in spec.fields {
             guard let expected = truth[field.name], let validator = validators[field.name] else { continue }
-            if let f = fields[field.name], f.valid, let v = f.value, FieldValue.same(expected, v, type: field.type), f.box != nil {
+            if let f = fields[field.name], f.valid, let v = f.value, FieldValue.same(expected, v, type: field.type),
+                f.box != nil
+            {
                 out[field.name] = f
                 continue
             }
             search: for page in document.pages {
-                let lines = Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }
+                let lines = Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted {
+                    $0.key < $1.key
+                }
                 for (_, words) in lines {
                     for start in words.indices {
                         for end in start..<min(words.count, start + 8) {
                             let run = words[start...end]
                             let text = run.map(\.text).joined(separator: " ")
-                            guard case .success(let v) = validator.validate(text), FieldValue.same(expected, v.value, type: field.type) else { continue }
+                            guard case .success(let v) = validator.validate(text),
+                                FieldValue.same(expected, v.value, type: field.type)
+                            else { continue }
                             let box = run.dropFirst().reduce(run.first!.box!) { $0.union($1.box!) }
-                            out[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 1, strategy: .replacement,
-                                                           page: page.index + 1, box: box, valid: true, tried: [])
+                            out[field.name] = Record.Field(
+                                value: v.value, raw: v.raw, confidence: 1, strategy: .replacement,
+                                page: page.index + 1, box: box, valid: true, tried: [])
                             break search
                         }
                     }

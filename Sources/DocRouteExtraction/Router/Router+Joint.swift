@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension Router {
     /// The fields of a page are chosen together, not one by one: after the strategies filled
@@ -63,7 +63,8 @@ extension Router {
             let options: [[Record.Field]] = names.map { name in
                 guard let chosen = state.filled[name] else { return [] }
                 var list = [chosen]
-                for o in state.others[name] ?? [] where list.count < Self.sumOptions && !list.contains(where: { $0.value == o.value }) {
+                for o in state.others[name] ?? []
+                where list.count < Self.sumOptions && !list.contains(where: { $0.value == o.value }) {
                     list.append(o)
                 }
                 return list
@@ -81,7 +82,8 @@ extension Router {
                     total.checks["sum"] = .disagrees
                     total.confidence *= Self.disagreementFactor
                     state.filled[field.name] = total
-                    state.warnings.append("\(field.name): printed \(Self.number(total) ?? 0) is not \(sum.plus.joined(separator: " + "))")
+                    state.warnings.append(
+                        "\(field.name): printed \(Self.number(total) ?? 0) is not \(sum.plus.joined(separator: " + "))")
                 }
                 continue
             }
@@ -92,7 +94,8 @@ extension Router {
             guard known.count == names.count - 1 else { continue }
             let value: Decimal = m == 0 ? known.reduce(0, +) : known[0] - known.dropFirst().reduce(0, +)
             guard value >= 0, let near = options[0].first ?? options[1].first,
-                  var printed = Self.printed(value, in: layout, validator: validator, near: near, taken: state.valuePlaces)
+                var printed = Self.printed(
+                    value, in: layout, validator: validator, near: near, taken: state.valuePlaces)
             else { continue }
             printed.checks["sum"] = .filled
             printed.tried = state.tried[names[m]] ?? []
@@ -128,15 +131,18 @@ extension Router {
     /// Where `value` is printed as a valid reading of the field, not where a `taken` value is
     /// (page 1-based): a segment of a line, or its last one or two words (`Subtotal $ 4.11`),
     /// the one closest to `near` on its page first.
-    static func printed(_ value: Decimal, in layout: TextLayout, validator: FieldValidator, near: Record.Field,
-                        taken: [(page: Int, box: Box)]) -> Record.Field? {
+    static func printed(
+        _ value: Decimal, in layout: TextLayout, validator: FieldValidator, near: Record.Field,
+        taken: [(page: Int, box: Box)]
+    ) -> Record.Field? {
         var best: (field: Record.Field, distance: Double)? = nil
         for line in layout.lines {
             for segment in line.segments {
                 let words = Array(line.words[segment])
                 for run in [words, Array(words.suffix(2)), Array(words.suffix(1))] where !run.isEmpty {
                     let r = WordRun(words: run, page: line.page)
-                    guard case .success(let v) = validator.validate(r.text), case .number(let n) = v.value, n == value else { continue }
+                    guard case .success(let v) = validator.validate(r.text), case .number(let n) = v.value, n == value
+                    else { continue }
                     // Another field's value is not this one's too.
                     if let b = r.box, isTaken(b, page: line.page + 1, in: taken) { break }
                     let distance: Double
@@ -146,8 +152,9 @@ extension Router {
                         distance = .infinity
                     }
                     if best == nil || distance < best!.distance {
-                        var f = Record.Field(value: v.value, raw: v.raw, currency: v.currency, confidence: computedTotal * r.confidence,
-                                             strategy: .sum, page: line.page + 1, box: r.box, valid: true, tried: [])
+                        var f = Record.Field(
+                            value: v.value, raw: v.raw, currency: v.currency, confidence: computedTotal * r.confidence,
+                            strategy: .sum, page: line.page + 1, box: r.box, valid: true, tried: [])
                         f.found = "by_sum"
                         best = (f, distance)
                     }

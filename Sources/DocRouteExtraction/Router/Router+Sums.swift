@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension Router {
     /// Confidence of a total computed from its line items where none was printed legibly.
@@ -18,8 +18,9 @@ extension Router {
             guard let sum = field.sum, !sum.column.isEmpty else { continue }
             // The items end where the total, or a field it adds (tax), is named.
             let stop = field.labels + spec.fields.filter { sum.plus.contains($0.name) }.flatMap(\.labels)
-            let column = LineItemColumn(headers: sum.column, stop: stop,
-                                        numbers: NumberNormalizer(decimalSeparator: spec.decimalSeparator))
+            let column = LineItemColumn(
+                headers: sum.column, stop: stop,
+                numbers: NumberNormalizer(decimalSeparator: spec.decimalSeparator))
             guard let amounts = column.amounts(in: document, layout: layout) else { continue }
             var total = amounts.reduce(Decimal(0), +)
             var sure = true
@@ -36,12 +37,15 @@ extension Router {
                 } else {
                     printed.checks["sum"] = .disagrees
                     printed.confidence *= Self.disagreementFactor
-                    state.warnings.append("\(field.name): printed \(value) is not the sum of its line items\(sum.plus.isEmpty ? "" : " and \(sum.plus.joined(separator: ", "))") (\(total))")
+                    state.warnings.append(
+                        "\(field.name): printed \(value) is not the sum of its line items\(sum.plus.isEmpty ? "" : " and \(sum.plus.joined(separator: ", "))") (\(total))"
+                    )
                 }
                 state.filled[field.name] = printed
             } else {
-                var filled = Record.Field(value: .number(total), raw: NSDecimalNumber(decimal: total).stringValue,
-                                          confidence: Self.computedTotal, strategy: .sum, page: nil, box: nil, valid: true, tried: [])
+                var filled = Record.Field(
+                    value: .number(total), raw: NSDecimalNumber(decimal: total).stringValue,
+                    confidence: Self.computedTotal, strategy: .sum, page: nil, box: nil, valid: true, tried: [])
                 filled.checks["sum"] = .filled
                 state.filled[field.name] = filled
             }

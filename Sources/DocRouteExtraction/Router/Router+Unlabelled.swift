@@ -1,4 +1,5 @@
 import DocRouteModel
+
 extension Router {
     /// Fills fields with `position: title` that no label filled: the column segment printed
     /// largest in the top third of the first page (the topmost, then leftmost among equals),
@@ -9,7 +10,9 @@ extension Router {
         guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels) else { return }
         // Validated (and re-read by the values model) as any strategy's candidates are.
         let candidate = Candidate(title.run, quality: 0.6).at("title")
-        fill(&state, with: Dictionary(uniqueKeysWithValues: wanted.map { ($0.name, [candidate]) }), strategy: .direct, only: wanted)
+        fill(
+            &state, with: Dictionary(uniqueKeysWithValues: wanted.map { ($0.name, [candidate]) }), strategy: .direct,
+            only: wanted)
     }
 }
 
@@ -41,8 +44,9 @@ extension Router {
                 let text = named.text
                 // Nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
                 guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter)),
-                      labels.matchWhole(text) == nil,
-                      !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 }) else { continue }
+                    labels.matchWhole(text) == nil,
+                    !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+                else { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
@@ -59,7 +63,8 @@ extension Router {
     func fillBelowTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .belowTitle && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels),
-              let titleBox = title.run.box else { return }
+            let titleBox = title.run.box
+        else { return }
         let t = title.line
         let dates = FieldValidator(field: FieldSpec(name: "date", type: .date), dateOrder: spec.dateOrder)
         var runs: [WordRun] = []
@@ -69,13 +74,16 @@ extension Router {
             let line = layout.lines[j]
             // The line's segment under the title (a letterhead beside the document's title).
             guard line.page == title.run.page, let box = line.box, box.y0 - bottom <= max(line.height, 1) * 1.2,
-                  let under = line.words.firstIndex(where: { w in w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false })
+                let under = line.words.firstIndex(where: { w in
+                    w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false
+                })
             else { break }
             let start = line.segmentStarts.last { $0 <= under } ?? 0
             let words = Array(line.words[start..<line.segmentEnd(containing: start)])
             let run = WordRun(words: words, page: line.page)
             guard labels.matches(in: line.words, isStart: line.isSegmentStart).isEmpty,
-                  !Self.holdsValue(words, validator: dates) else { break }
+                !Self.holdsValue(words, validator: dates)
+            else { break }
             runs.append(run)
             bottom = box.y1
             j += 1
@@ -85,10 +93,13 @@ extension Router {
             state.tried[field.name, default: []].append(.direct)
             let taken = field.type == .address ? runs : [runs[0]]
             let text = taken.map(\.text).joined(separator: "\n")
-            guard let validator = validators[field.name], case .success(let v) = validator.validate(text) else { continue }
+            guard let validator = validators[field.name], case .success(let v) = validator.validate(text) else {
+                continue
+            }
             let all = WordRun(words: taken.flatMap(\.words), page: taken[0].page)
-            state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, confidence: 0.5 * all.confidence, strategy: .direct,
-                                                    page: all.page + 1, box: all.box, valid: true, tried: [])
+            state.filled[field.name] = Record.Field(
+                value: v.value, raw: v.raw, confidence: 0.5 * all.confidence, strategy: .direct,
+                page: all.page + 1, box: all.box, valid: true, tried: [])
             state.filled[field.name]?.found = "below_title"
             state.failures[field.name] = nil
         }
@@ -125,9 +136,10 @@ extension Router {
                         let run = WordRun(words: Array(line.words[start..<stop]), page: page)
                         guard case .success(let v) = validator.validate(run.text) else { continue }
                         if let box = run.box, Self.isTaken(box, page: page + 1, in: taken) { continue }
-                        state.filled[field.name] = Record.Field(value: v.value, raw: v.raw, currency: v.currency,
-                                                                confidence: 0.5 * run.confidence, strategy: .direct,
-                                                                page: page + 1, box: run.box, valid: true, tried: [])
+                        state.filled[field.name] = Record.Field(
+                            value: v.value, raw: v.raw, currency: v.currency,
+                            confidence: 0.5 * run.confidence, strategy: .direct,
+                            page: page + 1, box: run.box, valid: true, tried: [])
                         state.filled[field.name]?.found = "first_on_page"
                         state.failures[field.name] = nil
                         break search
@@ -158,8 +170,11 @@ extension Router {
                 // A heading has no value on its line to bear it out: matched closely (90 %).
                 for m in headings.matches(in: line.words, isStart: line.isSegmentStart)
                 where line.isSegmentStart(m.start) && m.quality >= 0.9 {
-                    guard let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches)?.run,
-                          let box = below.box, !Self.isTaken(box, page: line.page + 1, in: taken) else { continue }
+                    guard
+                        let below = table.valueBelow(label: m, index: 0, lineIndex: li, lines: lines, matches: matches)?
+                            .run,
+                        let box = below.box, !Self.isTaken(box, page: line.page + 1, in: taken)
+                    else { continue }
                     var candidate = Candidate(below, quality: 0.6 * m.quality)
                     if field.type == .address, let more = table.continued(below, lines: lines, matches: matches) {
                         candidate = more.candidate(quality: 0.6 * m.quality)

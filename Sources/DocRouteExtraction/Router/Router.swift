@@ -1,5 +1,6 @@
-import DocRouteModel
 import DocRouteLLM
+import DocRouteModel
+
 /// Fills a pipeline's fields from one document: picks the strategy order from the format and
 /// what the document shows, then, field by field, keeps the first candidate that validates;
 /// fields still empty go on to the next strategy.
@@ -58,16 +59,21 @@ public struct Router: Sendable {
     /// reading was not kept (see `Pipeline.process(path:templates:start:)`): fields the routing
     /// strategies leave empty take it before the LLM is asked (copied from where the layout
     /// holds them, and marked `from_template`).
-    package func extract(_ document: Document, reread: (any Rereader)?, templateReading: CandidateSet? = nil) -> [Extraction] {
+    package func extract(_ document: Document, reread: (any Rereader)?, templateReading: CandidateSet? = nil)
+        -> [Extraction]
+    {
         if !document.tables.isEmpty {
             let rows = RegisterTable.rows(in: document, fields: spec.fields, matcher: labels)
             if !rows.isEmpty {
                 return rows.map { row in
                     var state = FillState()
                     fill(&state, with: row.candidates, strategy: .table)
-                    let route = Record.Route(order: [.table], strategies: [.table],
-                                             reason: "register table: one record per row below the header")
-                    return Extraction(fields: weighed(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet, row: row.row)
+                    let route = Record.Route(
+                        order: [.table], strategies: [.table],
+                        reason: "register table: one record per row below the header")
+                    return Extraction(
+                        fields: weighed(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet,
+                        row: row.row)
                 }
             }
         }
@@ -100,15 +106,19 @@ public struct Router: Sendable {
             let filled = fill(&state, with: candidates, strategy: name, only: pending)
             if name == .replacement, !filled.isEmpty {
                 // The template whose placeholders gave the values.
-                usedTemplate = matches?.first { m in m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil } }?.id
+                usedTemplate =
+                    matches?.first { m in
+                        m.score >= ReplacementStrategy.minScore && filled.contains { m.values[$0] != nil }
+                    }?.id
             }
         }
         var fromTemplate: [String] = []
         if let templateReading {
             // Not re-read: its boxes are on the template path's image of the page, not this one's.
             var spare = FillState()
-            fromTemplate = fill(&spare, with: templateReading, strategy: .replacement,
-                                only: spec.fields.filter { state.filled[$0.name] == nil })
+            fromTemplate = fill(
+                &spare, with: templateReading, strategy: .replacement,
+                only: spec.fields.filter { state.filled[$0.name] == nil })
             for name in fromTemplate {
                 state.filled[name] = spare.filled[name]
                 state.failures[name] = nil
@@ -131,8 +141,9 @@ public struct Router: Sendable {
             // One call for every field the cheaper strategies left empty or invalid.
             let outcome = llm.ask(for: pending, in: context)
             model = llm.backend.model
-            fill(&state, with: outcome.candidates, strategy: llm.mode == .spans ? .replacement : .direct, only: pending,
-                 llm: outcome.provenance)
+            fill(
+                &state, with: outcome.candidates, strategy: llm.mode == .spans ? .replacement : .direct, only: pending,
+                llm: outcome.provenance)
             for (field, note) in outcome.reasons { state.notes[field] = note }
             if let error = outcome.error {
                 errors.append(Record.ErrorInfo(code: error.code, message: error.description))
@@ -149,10 +160,14 @@ public struct Router: Sendable {
             fields[name]?.fromTemplate = true
         }
         if !fromTemplate.isEmpty {
-            route.reason += "; " + fromTemplate.sorted().joined(separator: ", ") + " from the learned template's regions"
+            route.reason +=
+                "; " + fromTemplate.sorted().joined(separator: ", ") + " from the learned template's regions"
         }
-        return [Extraction(fields: fields, template: usedTemplate, route: route, warnings: state.warnings,
-                           errors: errors, llmModel: model)]
+        return [
+            Extraction(
+                fields: fields, template: usedTemplate, route: route, warnings: state.warnings,
+                errors: errors, llmModel: model)
+        ]
     }
 
     /// Confidence kept by a value repaired from OCR confusions.
@@ -163,17 +178,20 @@ public struct Router: Sendable {
     /// nil when none or several different values validate.
     func repaired(_ c: Candidate, validator: FieldValidator) -> ValidatedValue? {
         let field = validator.field
-        guard c.ocr, field.pattern != nil || field.check != nil || field.type == .date || field.type == .number
-                || field.type == .integer || field.type == .money else { return nil }
+        guard c.ocr,
+            field.pattern != nil || field.check != nil || field.type == .date || field.type == .number
+                || field.type == .integer || field.type == .money
+        else { return nil }
         let text = FieldValidator.clean(c.text)
         guard text.count <= 64, !text.contains("%") else { return nil }
         // Characters the pattern cannot hold become their one look-alike it can (O → 0 in a
         // number without O): no choice is made, however many there are.
         if let alphabet = field.pattern?.alphabet.map(Set.init) {
-            let forced = String(text.map { c in
-                let fits = OCRConfusions.alternatives(c).filter(alphabet.contains)
-                return alphabet.contains(c) || fits.count != 1 ? c : fits[0]
-            })
+            let forced = String(
+                text.map { c in
+                    let fits = OCRConfusions.alternatives(c).filter(alphabet.contains)
+                    return alphabet.contains(c) || fits.count != 1 ? c : fits[0]
+                })
             if forced != text, case .success(let v) = validator.validate(forced) { return v }
         }
         // The smallest change that validates wins; two different values at that size mean the
@@ -203,21 +221,28 @@ public struct Router: Sendable {
         if isImage, let o = spec.routing.byKind["image"] { return (o, "pipeline routing for images") }
         if let o = spec.routing.order { return (o, "pipeline routing order") }
         if kind == "docx" || kind == "xlsx" {
-            return ([.table, .replacement, .direct],
-                    document.tables.isEmpty ? "\(kind): no native table, labels in text first" : "\(kind): native tables first")
+            return (
+                [.table, .replacement, .direct],
+                document.tables.isEmpty
+                    ? "\(kind): no native table, labels in text first" : "\(kind): native tables first"
+            )
         }
         let source = kind == "pdf" ? "text layer" : "OCR"
         if !spec.templates.isEmpty, let best = templates().first, best.score >= Self.strongTemplate {
-            return ([.replacement, .table, .direct],
-                    "\(kind) (\(source)): template \(best.id) matches \(String(format: "%.2f", best.score)), replacement first")
+            return (
+                [.replacement, .table, .direct],
+                "\(kind) (\(source)): template \(best.id) matches \(String(format: "%.2f", best.score)), replacement first"
+            )
         }
         return ([.table, .replacement, .direct], "\(kind) (\(source)): labels and columns first")
     }
 
     /// Validates candidates in order; the first valid one fills the field. Returns the fields filled.
     @discardableResult
-    func fill(_ state: inout FillState, with candidates: CandidateSet, strategy: StrategyName, only: [FieldSpec]? = nil,
-              llm: [String: Record.LLMProvenance]? = nil) -> [String] {
+    func fill(
+        _ state: inout FillState, with candidates: CandidateSet, strategy: StrategyName, only: [FieldSpec]? = nil,
+        llm: [String: Record.LLMProvenance]? = nil
+    ) -> [String] {
         var filled: [String] = []
         for field in only ?? spec.fields where state.filled[field.name] == nil {
             // An LLM step is recorded by `llm` on the field and `route.llm_fields`, not in `tried`.
@@ -228,15 +253,18 @@ public struct Router: Sendable {
                 var original: Accepted? = nil
                 switch accepted(c, validator: validator) {
                 case .success(let v): original = v
-                case .failure(let f): if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
+                case .failure(let f):
+                    if state.failures[field.name] == nil { state.failures[field.name] = (c, f, strategy) }
                 }
                 var chosen = original
                 var reread = false
                 // A second reading with other letters, not taken: it disagreed with the page's.
                 var disagreed = false
                 if c.ocr, original == nil || wantsReread(c, field: field) {
-                    if let better = rereadValue(c, page: original, field: field, validator: validator, state: &state,
-                                                disagrees: &disagreed) {
+                    if let better = rereadValue(
+                        c, page: original, field: field, validator: validator, state: &state,
+                        disagrees: &disagreed)
+                    {
                         chosen = better
                         reread = true
                         disagreed = false
@@ -265,9 +293,12 @@ public struct Router: Sendable {
     func others(of rest: ArraySlice<Candidate>, validator: FieldValidator, strategy: StrategyName) -> [Record.Field] {
         var out: [Record.Field] = []
         for c in rest where out.count < FillState.maxOthers {
-            guard case .success(let (value, raw, confidence, repaired)) = accepted(c, validator: validator) else { continue }
-            var f = Record.Field(value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
-                                 strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
+            guard case .success(let (value, raw, confidence, repaired)) = accepted(c, validator: validator) else {
+                continue
+            }
+            var f = Record.Field(
+                value: value.value, raw: raw, currency: value.currency, confidence: min(1, max(0, confidence)),
+                strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box, valid: true, tried: [])
             f.found = c.place
             f.evidence = Self.evidence(c, confidence: f.confidence, repaired: repaired)
             out.append(f)
@@ -295,7 +326,8 @@ public struct Router: Sendable {
     /// The value `c` gives when it validates, as printed or repaired from OCR confusions
     /// (`raw` keeps what was read); else why the printed text fails.
     func accepted(_ c: Candidate, validator: FieldValidator)
-        -> Result<Accepted, ValidationFailure> {
+        -> Result<Accepted, ValidationFailure>
+    {
         switch validator.validate(c.text) {
         case .success(let v): return .success((v, v.raw, c.confidence, false))
         case .failure(let f):
@@ -315,8 +347,10 @@ public struct Router: Sendable {
     /// alphabet (from its pattern) is imposed on a second one, which Tesseract then reports
     /// with no usable confidence: it keeps the free re-read's, discounted like a repair.
     /// `disagrees` is set when the free re-read reads other letters than a valid page reading.
-    func rereadValue(_ c: Candidate, page: Accepted?, field: FieldSpec,
-                     validator: FieldValidator, state: inout FillState, disagrees: inout Bool) -> Accepted? {
+    func rereadValue(
+        _ c: Candidate, page: Accepted?, field: FieldSpec,
+        validator: FieldValidator, state: inout FillState, disagrees: inout Bool
+    ) -> Accepted? {
         guard let free = state.reread(c, field: field, whitelist: nil) else { return nil }
         // No reading (a model that did not load, an empty crop) is no disagreement.
         if let page, !free.text.isEmpty, TextNormalizer.matchKey(free.text) != TextNormalizer.matchKey(page.raw) {
@@ -339,14 +373,17 @@ public struct Router: Sendable {
             // A page reading with a stray symbol in it (@YVIND: a letter the page model cannot
             // write) needs only an equally sure re-read.
             let needed = page.raw.contains(where: Self.isStraySymbol) ? 0 : Self.clearlyMoreSure
-            guard rereadOCR >= pageOCR + needed, TextNormalizer.distance(x, y, limit: limit + 1) <= limit else { return nil }
+            guard rereadOCR >= pageOCR + needed, TextNormalizer.distance(x, y, limit: limit + 1) <= limit else {
+                return nil
+            }
             var cased = free
             cased.text = Self.cased(v.raw, like: page.raw)
             if cased.text != v.raw, case .success(let w) = accepted(cased, validator: validator) { return w }
             return v
         }
         guard page == nil, let alphabet = field.pattern?.alphabet,
-              var forced = state.reread(c, field: field, whitelist: alphabet) else { return nil }
+            var forced = state.reread(c, field: field, whitelist: alphabet)
+        else { return nil }
         forced.confidence = free.confidence * Self.repairFactor
         return try? accepted(forced, validator: validator).get()
     }
@@ -423,11 +460,13 @@ struct FillState {
     /// `c` read again from its box by the values model, as a candidate of the same quality.
     mutating func reread(_ c: Candidate, field: FieldSpec, whitelist: String?) -> Candidate? {
         guard let page = c.page, let box = c.box, rereadsByField[field.name, default: 0] < Self.maxRereadsPerField,
-              rereads < Self.maxRereads else { return nil }
+            rereads < Self.maxRereads
+        else { return nil }
         rereadsByField[field.name, default: 0] += 1
         guard let r = reread(page: page, box: box, lines: c.lines, whitelist: whitelist) else { return nil }
-        return Candidate(text: r.text, page: page, box: box, confidence: c.quality * r.confidence, ocr: true,
-                         quality: c.quality, lines: c.lines)
+        return Candidate(
+            text: r.text, page: page, box: box, confidence: c.quality * r.confidence, ocr: true,
+            quality: c.quality, lines: c.lines)
     }
 
     /// `box` of 0-based `page` read again by the values model, within the record's re-read
@@ -453,12 +492,14 @@ struct FillState {
                 field.tried = tried
                 out[f.name] = field
             } else if let (c, failure, strategy) = failures[f.name] {
-                out[f.name] = Record.Field(value: nil, raw: FieldValidator.clean(c.text, multiline: f.type == .mrz),
-                                           confidence: 0, strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box,
-                                           valid: false, reason: failure.reason, tried: tried)
+                out[f.name] = Record.Field(
+                    value: nil, raw: FieldValidator.clean(c.text, multiline: f.type == .mrz),
+                    confidence: 0, strategy: strategy, page: c.page.map { $0 + 1 }, box: c.box,
+                    valid: false, reason: failure.reason, tried: tried)
             } else {
-                out[f.name] = Record.Field(value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil,
-                                           valid: false, reason: notes[f.name].map { "not found (\($0))" } ?? "not found", tried: tried)
+                out[f.name] = Record.Field(
+                    value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil,
+                    valid: false, reason: notes[f.name].map { "not found (\($0))" } ?? "not found", tried: tried)
             }
         }
         return out

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// A printed text a strategy proposes as a field's value, with where it was copied from and
 /// how sure the strategy is; the router validates candidates in order and keeps the first valid one.
 public struct Candidate: Sendable, Hashable {
@@ -29,17 +30,20 @@ public struct Candidate: Sendable, Hashable {
     /// Characters of that label matched (`Date` 4, `Effective Date` 13): how specific it is.
     var labelLength = 0
 
-    public init(text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
-                quality: Double? = nil, lines: Int = 1) {
+    public init(
+        text: String, page: Int?, box: Box?, confidence: Double, ocr: Bool = false,
+        quality: Double? = nil, lines: Int = 1
+    ) {
         self.text = text; self.page = page; self.box = box; self.confidence = confidence; self.ocr = ocr
         self.quality = quality ?? confidence
         self.lines = lines
     }
 
     init(_ run: WordRun, quality: Double) {
-        self.init(text: run.text, page: run.page, box: run.box, confidence: quality * run.confidence,
-                  ocr: run.words.contains { $0.confidence != nil }, quality: quality,
-                  lines: Set(run.words.map(\.line)).count)
+        self.init(
+            text: run.text, page: run.page, box: run.box, confidence: quality * run.confidence,
+            ocr: run.words.contains { $0.confidence != nil }, quality: quality,
+            lines: Set(run.words.map(\.line)).count)
     }
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// The **direct** strategy without an LLM: each field's `pattern` searched over the whole
 /// text, line by line; for `mrz` fields, runs of 2–3 lines shaped like a machine-readable zone.
@@ -31,12 +31,15 @@ struct DirectStrategy: ExtractionStrategy {
                         let r = hit.range.location..<(hit.range.location + hit.range.length)
                         let words = line.words.indices.filter { ranges[$0].overlaps(r) }.map { line.words[$0] }
                         guard !words.isEmpty, let swiftRange = Range(hit.range, in: text),
-                              labels.matchWhole(String(text[swiftRange])) == nil else { continue }
+                            labels.matchWhole(String(text[swiftRange])) == nil
+                        else { continue }
                         let run = WordRun(words: words, page: line.page)
-                        out[field.name, default: []].append(Candidate(text: String(text[swiftRange]), page: line.page,
-                                                                      box: run.box, confidence: Self.quality * run.confidence,
-                                                                      ocr: words.contains { $0.confidence != nil },
-                                                                      quality: Self.quality))
+                        out[field.name, default: []].append(
+                            Candidate(
+                                text: String(text[swiftRange]), page: line.page,
+                                box: run.box, confidence: Self.quality * run.confidence,
+                                ocr: words.contains { $0.confidence != nil },
+                                quality: Self.quality))
                     }
                 }
             } else if field.type == .mrz {
@@ -52,7 +55,8 @@ struct DirectStrategy: ExtractionStrategy {
         func shaped(_ line: TextLayout.Line) -> String? {
             let s = line.words.map(\.text).joined()
             guard s.count >= 28, s.count <= 46, s.contains("<"),
-                  s.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "<") }) else { return nil }
+                s.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "<") })
+            else { return nil }
             return s
         }
         var out: [Candidate] = []
@@ -63,9 +67,11 @@ struct DirectStrategy: ExtractionStrategy {
             if run.count >= 2 {
                 let words = run.flatMap { lines[$0].words }
                 let w = WordRun(words: words, page: lines[run[0]].page)
-                out.append(Candidate(text: run.compactMap { shaped(lines[$0]) }.joined(separator: "\n"), page: w.page,
-                                     box: w.box, confidence: Self.quality * w.confidence, ocr: true,
-                                     quality: Self.quality, lines: run.count))
+                out.append(
+                    Candidate(
+                        text: run.compactMap { shaped(lines[$0]) }.joined(separator: "\n"), page: w.page,
+                        box: w.box, confidence: Self.quality * w.confidence, ocr: true,
+                        quality: Self.quality, lines: run.count))
             }
             if run.isEmpty { i += 1 }
         }

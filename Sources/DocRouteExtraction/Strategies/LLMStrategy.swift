@@ -1,6 +1,6 @@
-import Foundation
-import DocRouteModel
 import DocRouteLLM
+import DocRouteModel
+import Foundation
 
 /// Fills the fields cheaper strategies left empty or invalid by asking an LLM once per document
 /// for all of them. Two ways, chosen by the pipeline's `llm.mode`:
@@ -51,7 +51,9 @@ package struct LLMStrategy: Sendable {
 
     func ask(for fields: [FieldSpec], in context: ExtractionContext) -> Outcome {
         let spans = Self.spans(of: context)
-        let request = mode == .spans ? Self.spanRequest(fields, spans: spans) : Self.schemaRequest(fields, text: Self.text(of: context))
+        let request =
+            mode == .spans
+            ? Self.spanRequest(fields, spans: spans) : Self.schemaRequest(fields, text: Self.text(of: context))
         var outcome = Outcome()
         do throws(LLMError) {
             let answer = try backend.complete(request, requests: &outcome.requests)
@@ -107,18 +109,27 @@ package struct LLMStrategy: Sendable {
     /// `span` cut after a leading label of at most five words that ends with ":", or unchanged.
     static func splitAtLabel(_ span: Span) -> [Span] {
         if span.words.isEmpty {
-            guard let colon = span.text.range(of: ": "), span.text.distance(from: span.text.startIndex, to: colon.lowerBound) <= 40 else { return [span] }
+            guard let colon = span.text.range(of: ": "),
+                span.text.distance(from: span.text.startIndex, to: colon.lowerBound) <= 40
+            else { return [span] }
             let rest = span.text[colon.upperBound...].drop(while: \.isWhitespace)
             guard !rest.isEmpty else { return [span] }
-            return [Span(page: span.page, words: [], text: String(span.text[..<colon.upperBound]).trimmingCharacters(in: .whitespaces), box: nil),
-                    Span(page: span.page, words: [], text: String(rest), box: nil)]
+            return [
+                Span(
+                    page: span.page, words: [],
+                    text: String(span.text[..<colon.upperBound]).trimmingCharacters(in: .whitespaces), box: nil),
+                Span(page: span.page, words: [], text: String(rest), box: nil),
+            ]
         }
         guard let k = span.words.prefix(5).firstIndex(where: { $0.text.count > 1 && $0.text.hasSuffix(":") }),
-              k < span.words.count - 1 else { return [span] }
+            k < span.words.count - 1
+        else { return [span] }
         let label = WordRun(words: Array(span.words[...k]), page: span.page)
         let rest = WordRun(words: Array(span.words[(k + 1)...]), page: span.page)
-        return [Span(page: span.page, words: label.words, text: label.text, box: label.box),
-                Span(page: span.page, words: rest.words, text: rest.text, box: rest.box)]
+        return [
+            Span(page: span.page, words: label.words, text: label.text, box: label.box),
+            Span(page: span.page, words: rest.words, text: rest.text, box: rest.box),
+        ]
     }
 
     static func fieldList(_ fields: [FieldSpec]) -> String {
@@ -126,7 +137,9 @@ package struct LLMStrategy: Sendable {
             var s = "- \(f.name) (\(f.type.rawValue))"
             if let d = f.description { s += ": \(d)" }
             if !f.labels.isEmpty { s += " Printed labels: \(f.labels.prefix(4).joined(separator: ", "))." }
-            if f.type == .enum { s += " One of: \(f.values.flatMap { [$0.value] + $0.synonyms }.joined(separator: ", "))." }
+            if f.type == .enum {
+                s += " One of: \(f.values.flatMap { [$0.value] + $0.synonyms }.joined(separator: ", "))."
+            }
             return s
         }.joined(separator: "\n")
     }
@@ -140,7 +153,8 @@ package struct LLMStrategy: Sendable {
     /// Small models count badly; quoting first (the schema's key order) makes the number
     /// better, and the quote tells which words of the span are the value.
     static func spanRequest(_ fields: [FieldSpec], spans: [Span]) -> LLMRequest {
-        let listing = spans.enumerated().map { "\($0.offset + 1): \(TextNormalizer.collapse($0.element.text))" }.joined(separator: "\n")
+        let listing = spans.enumerated().map { "\($0.offset + 1): \(TextNormalizer.collapse($0.element.text))" }.joined(
+            separator: "\n")
         let user = """
             Fields:
             \(fieldList(fields))
@@ -164,9 +178,10 @@ package struct LLMStrategy: Sendable {
             "required": .array([.string("quote"), .string("span")]),
             "additionalProperties": .bool(false),
         ])
-        return LLMRequest(messages: [LLMMessage(role: "system", content: system), LLMMessage(role: "user", content: user)],
-                          schemaName: "field_spans", schema: objectSchema(fields, property: pointer),
-                          maxTokens: 24 + 40 * fields.count)
+        return LLMRequest(
+            messages: [LLMMessage(role: "system", content: system), LLMMessage(role: "user", content: user)],
+            schemaName: "field_spans", schema: objectSchema(fields, property: pointer),
+            maxTokens: 24 + 40 * fields.count)
     }
 
     static func objectSchema(_ fields: [FieldSpec], property: JSONValue) -> JSONValue {
@@ -186,11 +201,15 @@ package struct LLMStrategy: Sendable {
     ///   quote (the model tidied a misread), else nothing;
     /// - no quote: the named span (without a leading label of the field).
     /// Either way the value is printed text, never the model's.
-    func read(spans object: [String: JSONValue], fields: [FieldSpec], spans: [Span], labels: LabelMatcher,
-              into outcome: inout Outcome) throws(LLMError) {
+    func read(
+        spans object: [String: JSONValue], fields: [FieldSpec], spans: [Span], labels: LabelMatcher,
+        into outcome: inout Outcome
+    ) throws(LLMError) {
         var understood = 0
         for field in fields {
-            guard let pointer = object[field.name] else { outcome.reasons[field.name] = "llm: no answer for the field"; continue }
+            guard let pointer = object[field.name] else {
+                outcome.reasons[field.name] = "llm: no answer for the field"; continue
+            }
             // Small models sometimes answer a bare number or a bare quote.
             let n = Self.integer(pointer["span"] ?? (pointer.numberValue.map { .number($0) } ?? .null))
             let quote = TextNormalizer.collapse(pointer["quote"]?.stringValue ?? pointer.stringValue ?? "")
@@ -208,11 +227,15 @@ package struct LLMStrategy: Sendable {
             } else {
                 // The named span, then the others nearest first; the quote as whole words first
                 // ("F" is the word F, not the F of FRANCESCA), then inside a word.
-                let order = (named.map { [$0] } ?? []) + spans.indices.filter { $0 != named }.sorted { abs($0 - (named ?? 0)) < abs($1 - (named ?? 0)) }
-                copied = order.lazy.compactMap { Self.copy(spans[$0], quote: quote, wholeWords: true) }.first
+                let order =
+                    (named.map { [$0] } ?? [])
+                    + spans.indices.filter { $0 != named }.sorted { abs($0 - (named ?? 0)) < abs($1 - (named ?? 0)) }
+                copied =
+                    order.lazy.compactMap { Self.copy(spans[$0], quote: quote, wholeWords: true) }.first
                     ?? order.lazy.compactMap { Self.copy(spans[$0], quote: quote) }.first
                 if copied == nil, let named, let whole = Self.whole(spans[named], field: field, labels: labels) {
-                    let a = Array(TextNormalizer.matchKey(whole.text).unicodeScalars), b = Array(TextNormalizer.matchKey(quote).unicodeScalars)
+                    let a = Array(TextNormalizer.matchKey(whole.text).unicodeScalars),
+                        b = Array(TextNormalizer.matchKey(quote).unicodeScalars)
                     let limit = TextNormalizer.tolerance(forLength: max(a.count, b.count))
                     if !a.isEmpty, TextNormalizer.distance(a, b, limit: limit) <= limit { copied = whole }
                 }
@@ -258,7 +281,9 @@ package struct LLMStrategy: Sendable {
             }
             at = end < joined.endIndex ? joined.index(after: end) : end
         }
-        guard let first, !wholeWords || (starts.contains(hit.lowerBound) && ends.contains(hit.upperBound)) else { return nil }
+        guard let first, !wholeWords || (starts.contains(hit.lowerBound) && ends.contains(hit.upperBound)) else {
+            return nil
+        }
         return copy(span, range: first...last)
     }
 
@@ -267,8 +292,12 @@ package struct LLMStrategy: Sendable {
         let pieces = pieces(span)
         guard !pieces.isEmpty else { return nil }
         var range = 0...(pieces.count - 1)
-        let words = pieces.enumerated().map { TextSpan(text: $0.element, box: nil, confidence: nil, line: 0, block: 0, order: $0.offset) }
-        if let m = labels.matches(in: words, isStart: { $0 == 0 }).first, m.start == 0, m.field == field.name, m.end < pieces.count {
+        let words = pieces.enumerated().map {
+            TextSpan(text: $0.element, box: nil, confidence: nil, line: 0, block: 0, order: $0.offset)
+        }
+        if let m = labels.matches(in: words, isStart: { $0 == 0 }).first, m.start == 0, m.field == field.name,
+            m.end < pieces.count
+        {
             range = m.end...(pieces.count - 1)
         }
         return copy(span, range: range)
@@ -279,7 +308,8 @@ package struct LLMStrategy: Sendable {
         if span.words.isEmpty {
             let pieces = pieces(span)
             let text = range == 0...(pieces.count - 1) ? span.text : pieces[range].joined(separator: " ")
-            return Candidate(text: text, page: span.page, box: span.box, confidence: spanQuality, ocr: false, quality: spanQuality)
+            return Candidate(
+                text: text, page: span.page, box: span.box, confidence: spanQuality, ocr: false, quality: spanQuality)
         }
         return Candidate(WordRun(words: Array(span.words[range]), page: span.page), quality: spanQuality)
     }
@@ -321,15 +351,20 @@ package struct LLMStrategy: Sendable {
             Give each field's value copied exactly as printed in the document: do not reformat \
             dates, numbers or names, do not translate. Use "" for a field the document does not show.
             """
-        return LLMRequest(messages: [LLMMessage(role: "system", content: system), LLMMessage(role: "user", content: user)],
-                          schemaName: "fields", schema: objectSchema(fields, property: .object(["type": .string("string")])),
-                          maxTokens: 24 + 64 * fields.count)
+        return LLMRequest(
+            messages: [LLMMessage(role: "system", content: system), LLMMessage(role: "user", content: user)],
+            schemaName: "fields", schema: objectSchema(fields, property: .object(["type": .string("string")])),
+            maxTokens: 24 + 64 * fields.count)
     }
 
-    func read(values object: [String: JSONValue], fields: [FieldSpec], spans: [Span], into outcome: inout Outcome) throws(LLMError) {
+    func read(values object: [String: JSONValue], fields: [FieldSpec], spans: [Span], into outcome: inout Outcome)
+        throws(LLMError)
+    {
         var understood = 0
         for field in fields {
-            guard let v = object[field.name] else { outcome.reasons[field.name] = "llm: no answer for the field"; continue }
+            guard let v = object[field.name] else {
+                outcome.reasons[field.name] = "llm: no answer for the field"; continue
+            }
             let text: String
             switch v {
             case .string(let s): text = s
@@ -346,12 +381,18 @@ package struct LLMStrategy: Sendable {
                 let ocr = span.words.contains { $0.confidence != nil }
                 let conf = span.words.compactMap(\.confidence)
                 let ocrConfidence = conf.isEmpty ? 1 : conf.reduce(0, +) / Double(conf.count)
-                outcome.candidates[field.name] = [Candidate(text: value, page: span.page, box: span.box,
-                                                            confidence: Self.copiedQuality * ocrConfidence, ocr: ocr, quality: Self.copiedQuality)]
+                outcome.candidates[field.name] = [
+                    Candidate(
+                        text: value, page: span.page, box: span.box,
+                        confidence: Self.copiedQuality * ocrConfidence, ocr: ocr, quality: Self.copiedQuality)
+                ]
                 outcome.provenance[field.name] = .copied
             } else {
-                outcome.candidates[field.name] = [Candidate(text: value, page: nil, box: nil, confidence: Self.generatedQuality,
-                                                            ocr: false, quality: Self.generatedQuality)]
+                outcome.candidates[field.name] = [
+                    Candidate(
+                        text: value, page: nil, box: nil, confidence: Self.generatedQuality,
+                        ocr: false, quality: Self.generatedQuality)
+                ]
                 outcome.provenance[field.name] = .generated
             }
         }

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Finds the fields' labels in printed text, forgiving case, accents, punctuation, spacing
 /// and a few OCR errors ("Dale of birth", "Sumame", "Dateof birth:").
 public struct LabelMatcher: Sendable {
@@ -38,7 +39,8 @@ public struct LabelMatcher: Sendable {
         var symbols: [String: String] = [:]
         for f in fields {
             for l in f.labels {
-                let tokens = l.split(whereSeparator: { $0.isWhitespace }).map { TextNormalizer.matchKey(String($0)) }.filter { !$0.isEmpty }
+                let tokens = l.split(whereSeparator: { $0.isWhitespace }).map { TextNormalizer.matchKey(String($0)) }
+                    .filter { !$0.isEmpty }
                 guard !tokens.isEmpty else {
                     let symbol = l.trimmingCharacters(in: .whitespaces)
                     if !symbol.isEmpty, symbols[symbol] == nil { symbols[symbol] = f.name }
@@ -46,14 +48,18 @@ public struct LabelMatcher: Sendable {
                 }
                 let key = tokens.joined()
                 let scalars = Array(key.unicodeScalars)
-                labels.append(Label(field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
-                                    tolerance: TextNormalizer.tolerance(forLength: scalars.count)))
+                labels.append(
+                    Label(
+                        field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
+                        tolerance: TextNormalizer.tolerance(forLength: scalars.count)))
             }
         }
         self.labels = labels
         self.symbols = symbols
         let longest = labels.map { $0.scalars.count + $0.tolerance }.max() ?? 0
-        near = (0...longest).map { length in labels.indices.filter { abs(labels[$0].scalars.count - length) <= labels[$0].tolerance } }
+        near = (0...longest).map { length in
+            labels.indices.filter { abs(labels[$0].scalars.count - length) <= labels[$0].tolerance }
+        }
         maxTokens = labels.map(\.tokenCount).max() ?? 0
     }
 
@@ -96,7 +102,9 @@ public struct LabelMatcher: Sendable {
         if !symbols.isEmpty {
             for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
                 let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
-                if let field = symbols[text] { found.append(Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false, length: 0)) }
+                if let field = symbols[text] {
+                    found.append(Match(field: field, start: i, end: i + 1, quality: 0.9, colon: false, length: 0))
+                }
             }
         }
         guard maxTokens > 0 else { return found }
@@ -108,7 +116,10 @@ public struct LabelMatcher: Sendable {
                 // a longer one: `Date | Échéance` is two labels, not a fuzzy `Date d'échéance`.
                 // (A gap left by a dropped speck, `Date [of] birth`, may still be crossed.)
                 if n > 1 && isStart(i + n - 1)
-                    && (found + midLine).contains(where: { $0.start == i && $0.end == i + n - 1 && $0.quality == 1 }) { break }
+                    && (found + midLine).contains(where: { $0.start == i && $0.end == i + n - 1 && $0.quality == 1 })
+                {
+                    break
+                }
                 joined += keys[i + n - 1]
                 let colon = words[i + n - 1].text.hasSuffix(":")
                 guard joined.count < near.count else { break }
@@ -118,12 +129,16 @@ public struct LabelMatcher: Sendable {
                     let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR), or an exact one after rates and labels only (below).
-                    let match = Match(field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count)
+                    let match = Match(
+                        field: l.field, start: i, end: i + n, quality: q, colon: colon, length: l.scalars.count)
                     if isStart(i) || colon { found.append(match); continue }
                     // Inside running prose — lower-case words on both sides, no colon — a label's
                     // words are the sentence's (`pay the total amount due by 3 March`).
                     if i > 0, i + n < words.count, words[i - 1].text.first?.isLowercase == true,
-                       words[i + n].text.first?.isLowercase == true { continue }
+                        words[i + n].text.first?.isLowercase == true
+                    {
+                        continue
+                    }
                     if d == 0 && l.scalars.count >= 5 { found.append(match) } else if d == 0 { midLine.append(match) }
                 }
             }
@@ -134,9 +149,13 @@ public struct LabelMatcher: Sendable {
             var j = start
             while j > 0, !isStart(j) {
                 let w = j - 1
-                if let covering = found.first(where: { $0.start <= w && w < $0.end }) { j = covering.start }
-                else if Self.isRate(words[w].text) { j = w }
-                else { return false }
+                if let covering = found.first(where: { $0.start <= w && w < $0.end }) {
+                    j = covering.start
+                } else if Self.isRate(words[w].text) {
+                    j = w
+                } else {
+                    return false
+                }
             }
             return true
         }
@@ -163,7 +182,8 @@ public struct LabelMatcher: Sendable {
             // each of them: the same words, as long and as good.
             if let i = kept.firstIndex(where: { $0.start == m.start && $0.end == m.end }) {
                 if kept[i].field != m.field, kept[i].length == m.length, kept[i].quality == m.quality,
-                   !kept.contains(where: { $0.start == m.start && $0.field == m.field }) {
+                    !kept.contains(where: { $0.start == m.start && $0.field == m.field })
+                {
                     kept.append(m)
                 }
                 continue

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// The amounts listed in one column of a document's line items, found by the column's
 /// header: in a native table, the cells below the header cell; in printed text (text layer or
@@ -36,7 +36,8 @@ struct LineItemColumn {
 
     private func fromTables(_ tables: [Table]) -> [Decimal]? {
         for table in tables {
-            guard let header = table.cells.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) }) else { continue }
+            guard let header = table.cells.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) })
+            else { continue }
             var out: [Decimal] = []
             let byRow = Dictionary(grouping: table.cells, by: \.row)
             // Consecutive rows under the header: a row without cells ends the column.
@@ -45,7 +46,8 @@ struct LineItemColumn {
                 defer { row += 1 }
                 if cells.contains(where: { isStop($0.text) }) { break }
                 guard let cell = cells.first(where: { $0.column == header.column }),
-                      !cell.text.trimmingCharacters(in: .whitespaces).isEmpty else { break }
+                    !cell.text.trimmingCharacters(in: .whitespaces).isEmpty
+                else { break }
                 guard let a = amount(cell.text) else { return nil }
                 out.append(a)
             }
@@ -56,7 +58,8 @@ struct LineItemColumn {
 
     private func fromText(_ layout: TextLayout) -> [Decimal]? {
         for (i, line) in layout.lines.enumerated() {
-            guard let header = line.words.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) }), let hb = header.box
+            guard let header = line.words.first(where: { headerKeys.contains(TextNormalizer.matchKey($0.text)) }),
+                let hb = header.box
             else { continue }
             // Amounts stand right-aligned or centred under their header: a word of the column
             // overlaps the header widened by its own width to the left.

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// A register: a native table whose header row holds the labels of several fields and whose
 /// rows below each describe one item (one person, one order). Each data row becomes its own
 /// record; this is how a spreadsheet listing many people is read.
@@ -39,7 +40,8 @@ struct RegisterTable: Sendable {
             for (r, _) in filled where r > header.row {
                 var set: CandidateSet = [:]
                 for (field, c, q) in header.columns {
-                    guard let cell = grid.cell(covering: r, c), !cell.text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                    guard let cell = grid.cell(covering: r, c), !cell.text.trimmingCharacters(in: .whitespaces).isEmpty
+                    else { continue }
                     set[field] = [Candidate(text: cell.text, page: table.page, box: cell.box, confidence: q)]
                 }
                 if !set.isEmpty { rows.append(Row(sheet: table.name, row: r + 1, candidates: set)) }

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// How well one template's fixed text aligns with a document, and the words standing where
 /// its placeholders stand.
 struct TemplateMatch: Sendable {
@@ -56,14 +57,17 @@ struct TemplateAligner: Sendable {
         }
         // best[t][d]: best total for the first t template lines and the first d document lines.
         var best = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: m + 1)
-        var step = [[UInt8]](repeating: [UInt8](repeating: 0, count: n + 1), count: m + 1) // 1 skip t, 2 skip d, 3 pair
+        // 1 skip t, 2 skip d, 3 pair
+        var step = [[UInt8]](repeating: [UInt8](repeating: 0, count: n + 1), count: m + 1)
         for t in 0...m {
             for d in 0...n {
                 if t == 0 && d == 0 { continue }
                 var v = -1.0, s: UInt8 = 0
                 if t > 0, best[t - 1][d] > v { v = best[t - 1][d]; s = 1 }
                 if d > 0, best[t][d - 1] > v { v = best[t][d - 1]; s = 2 }
-                if t > 0, d > 0, let g = gain(t - 1, d - 1), best[t - 1][d - 1] + g > v { v = best[t - 1][d - 1] + g; s = 3 }
+                if t > 0, d > 0, let g = gain(t - 1, d - 1), best[t - 1][d - 1] + g > v {
+                    v = best[t - 1][d - 1] + g; s = 3
+                }
                 best[t][d] = v; step[t][d] = s
             }
         }

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// The **table** strategy: the document as key/value pairs. A field's value is the cell right
 /// of (or below) a cell holding one of its labels, in native DOCX/XLSX tables; and in PDF and
 /// OCR pages, the words after `Label:` on its line, in the next column, or below the label.
@@ -26,20 +27,28 @@ struct TableStrategy: ExtractionStrategy {
             var c = c
             c.labelCount = max(printed[field] ?? 0, 1)
             if section.contains(field), let place = c.place { c.place = "section_" + place }
-            out[field, default: []].append(Ranked(candidate: c, order: order, occurrence: occurrence,
-                                                  inSection: section.contains(field), specificity: specific))
+            out[field, default: []].append(
+                Ranked(
+                    candidate: c, order: order, occurrence: occurrence,
+                    inSection: section.contains(field), specificity: specific))
             order += 1
         }
         let sections = SectionMap(layout: context.layout, fields: fields)
         for table in context.document.tables {
-            nativePairs(table, matcher: matcher, add: { occurrence += 1; add($0, $1) })
+            nativePairs(
+                table, matcher: matcher,
+                add: {
+                    occurrence += 1; add($0, $1)
+                })
         }
         let types = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        layoutPairs(context.layout, matches: context.matches, types: types, add: add, next: { line, page, x, length in
-            occurrence += 1
-            specific = length
-            section = sections.fields(governing: line, page: page, x: x) ?? []
-        })
+        layoutPairs(
+            context.layout, matches: context.matches, types: types, add: add,
+            next: { line, page, x, length in
+                occurrence += 1
+                specific = length
+                section = sections.fields(governing: line, page: page, x: x) ?? []
+            })
         // Best first; among equals, the first found (tables before lines, top before bottom).
         // A field that names its occurrence takes its label's first or last printing first.
         let occurrences = Dictionary(fields.map { ($0.name, $0.occurrence) }, uniquingKeysWith: { a, _ in a })
@@ -52,7 +61,9 @@ struct TableStrategy: ExtractionStrategy {
                 case .first? where a.occurrence != b.occurrence: return a.occurrence < b.occurrence
                 case .last? where a.occurrence != b.occurrence: return a.occurrence > b.occurrence
                 default:
-                    if a.candidate.confidence != b.candidate.confidence { return a.candidate.confidence > b.candidate.confidence }
+                    if a.candidate.confidence != b.candidate.confidence {
+                        return a.candidate.confidence > b.candidate.confidence
+                    }
                     return a.specificity != b.specificity ? a.specificity > b.specificity : a.order < b.order
                 }
             }
@@ -81,17 +92,28 @@ struct TableStrategy: ExtractionStrategy {
             // Right: the next non-empty cell of the row, unless it is another label.
             var column = cell.column + cell.columnSpan
             while column < table.columnCount, let next = grid.cell(covering: cell.row, column) {
-                if next.text.trimmingCharacters(in: .whitespaces).isEmpty { column = next.column + next.columnSpan; continue }
+                if next.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    column = next.column + next.columnSpan; continue
+                }
                 if matcher.matchWhole(next.text) == nil {
-                    add(field, Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at("cell_right")
+                    add(
+                        field,
+                        Candidate(text: next.text, page: table.page, box: next.box, confidence: quality).at(
+                            "cell_right"
+                        )
                         .labelled(quality, length: length))
                 }
                 break
             }
             // Below: the cell under the label, unless it is another label.
             if let below = grid.cell(covering: cell.row + cell.rowSpan, cell.column),
-               !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil {
-                add(field, Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at("cell_below")
+                !below.text.trimmingCharacters(in: .whitespaces).isEmpty, matcher.matchWhole(below.text) == nil
+            {
+                add(
+                    field,
+                    Candidate(text: below.text, page: table.page, box: below.box, confidence: quality * 0.95).at(
+                        "cell_below"
+                    )
                     .labelled(quality, length: length))
             }
         }
@@ -102,9 +124,11 @@ struct TableStrategy: ExtractionStrategy {
     /// Segments after a label's own that may hold its value (`Label [gap] value [gap] more`).
     static let followingSegments = 3
 
-    func layoutPairs(_ layout: TextLayout, matches: [[LabelMatcher.Match]], types: [String: FieldType] = [:],
-                     add found: (String, Candidate) -> Void,
-                     next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }) {
+    func layoutPairs(
+        _ layout: TextLayout, matches: [[LabelMatcher.Match]], types: [String: FieldType] = [:],
+        add found: (String, Candidate) -> Void,
+        next: (_ line: Int, _ page: Int, _ x: Double, _ length: Int) -> Void = { _, _, _, _ in }
+    ) {
         let lines = layout.lines
         // A totals row: a line that starts with a money field's label.
         let isTotal = { (t: LabelMatcher.Match) in t.start == 0 && types[t.field] == .money }
@@ -119,7 +143,9 @@ struct TableStrategy: ExtractionStrategy {
             for (k, m) in ms.enumerated() {
                 next(li, line.page, line.words[m.start].box?.x0 ?? 0, m.length)
                 let inText = !(line.isSegmentStart(m.start) || m.colon)
-                func add(_ field: String, _ c: Candidate) { found(field, c.labelled(m.quality, length: m.length, inText: inText)) }
+                func add(_ field: String, _ c: Candidate) {
+                    found(field, c.labelled(m.quality, length: m.length, inText: inText))
+                }
                 // The next label after this one (another field's match of the same words is not).
                 let nextStart = ms[(k + 1)...].first { $0.start >= m.end }?.start ?? line.words.count
                 let segmentEnd = line.segmentEnd(containing: m.end - 1)
@@ -127,13 +153,18 @@ struct TableStrategy: ExtractionStrategy {
                 let inlineEnd = min(nextStart, segmentEnd)
                 if m.end < inlineEnd {
                     let rest = Array(line.words[m.end..<inlineEnd])
-                    if types[m.field] == .address, let more = continued(WordRun(words: rest, page: line.page), lines: lines, matches: matches) {
+                    if types[m.field] == .address,
+                        let more = continued(WordRun(words: rest, page: line.page), lines: lines, matches: matches)
+                    {
                         add(m.field, more.candidate(quality: m.quality).at("multi_line"))
                     }
                     add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality).at("same_line"))
                     // An identifier glued to more words ("n°562044387 du 02 Juillet 2015"): its first token.
                     if types[m.field] == .identifier, rest.count > 1 {
-                        add(m.field, Candidate(WordRun(words: [rest[0]], page: line.page), quality: m.quality * 0.98).at("same_line"))
+                        add(
+                            m.field,
+                            Candidate(WordRun(words: [rest[0]], page: line.page), quality: m.quality * 0.98).at(
+                                "same_line"))
                     }
                 }
                 // The next segments of the same line, up to the next label: the value printed
@@ -147,11 +178,17 @@ struct TableStrategy: ExtractionStrategy {
                     let end = min(nextStart, line.segmentEnd(containing: start))
                     let words = Array(line.words[start..<end])
                     let count = cents && words.count == 1 && words[0].text.allSatisfy(\.isNumber)
-                    add(m.field, Candidate(WordRun(words: words, page: line.page), quality: m.quality * factor * (count ? 0.8 : 1)).at("next_column"))
+                    add(
+                        m.field,
+                        Candidate(
+                            WordRun(words: words, page: line.page), quality: m.quality * factor * (count ? 0.8 : 1)
+                        ).at("next_column"))
                     start = end
                     factor *= 0.97
                 }
-                if let (below, place) = valueBelow(label: m, index: k, lineIndex: li, lines: lines, matches: matches, isTotal: isTotal) {
+                if let (below, place) = valueBelow(
+                    label: m, index: k, lineIndex: li, lines: lines, matches: matches, isTotal: isTotal)
+                {
                     if types[m.field] == .address, let more = continued(below, lines: lines, matches: matches) {
                         add(m.field, more.candidate(quality: m.quality * 0.95).at("multi_line"))
                     }
@@ -174,7 +211,8 @@ struct TableStrategy: ExtractionStrategy {
             let next = lines[j]
             guard next.page == first.page, let nb = next.box, nb.y0 - bottom <= 1.0 * h else { break }
             // The words of the line that start under the value, one segment of them.
-            guard let start = next.words.firstIndex(where: { w in w.box.map { abs($0.x0 - box.x0) <= h } ?? false }) else {
+            guard let start = next.words.firstIndex(where: { w in w.box.map { abs($0.x0 - box.x0) <= h } ?? false })
+            else {
                 j += 1
                 if nb.y0 > bottom { break } else { continue }
             }
@@ -210,9 +248,11 @@ struct TableStrategy: ExtractionStrategy {
     /// heading a column of figures (another figure or a totals row below the first) names each
     /// row's figure, not one value: its value is the column's total (`total_row`: see
     /// `column(below:…)`), else none.
-    func valueBelow(label m: LabelMatcher.Match, index k: Int, lineIndex li: Int, lines: [TextLayout.Line],
-                    matches: [[LabelMatcher.Match]],
-                    isTotal: (LabelMatcher.Match) -> Bool = { _ in false }) -> (run: WordRun, place: String)? {
+    func valueBelow(
+        label m: LabelMatcher.Match, index k: Int, lineIndex li: Int, lines: [TextLayout.Line],
+        matches: [[LabelMatcher.Match]],
+        isTotal: (LabelMatcher.Match) -> Bool = { _ in false }
+    ) -> (run: WordRun, place: String)? {
         let line = lines[li]
         guard li + 1 < lines.count else { return nil }
         let labelWords = line.words[m.start..<m.end]
@@ -235,9 +275,13 @@ struct TableStrategy: ExtractionStrategy {
         // A label alone in its cell under words set tight above it ends a header wrapped over
         // lines (`Ohne` / `MwSt.`): the cell's words together say something else.
         if line.isSegmentStart(m.start), segmentEnd == m.end, li > 0, lines[li - 1].page == line.page,
-           lines[li - 1].words.contains(where: { w in
-               w.box.map { $0.x1 > labelBox.x0 && $0.x0 < labelBox.x1 && labelBox.y0 - $0.y1 < 0.5 * h && $0.y1 <= labelBox.y0 + 0.3 * h } ?? false
-           }) {
+            lines[li - 1].words.contains(where: { w in
+                w.box.map {
+                    $0.x1 > labelBox.x0 && $0.x0 < labelBox.x1 && labelBox.y0 - $0.y1 < 0.5 * h
+                        && $0.y1 <= labelBox.y0 + 0.3 * h
+                } ?? false
+            })
+        {
             return nil
         }
         for j in (li + 1)..<lines.count {
@@ -268,8 +312,9 @@ struct TableStrategy: ExtractionStrategy {
                 guard picked.contains(where: { Self.isFigure($0.text) }) else { return (run, "below") }
                 // The column below is the figure's own (figures align on an edge).
                 let figure = picked.first { Self.isFigure($0.text) }!
-                let column = Self.column(below: j, first: figure, lines: lines, matches: matches, from: figure.box!.x0 - h,
-                                         to: figure.box!.x1 + h, height: h, isTotal: isTotal)
+                let column = Self.column(
+                    below: j, first: figure, lines: lines, matches: matches, from: figure.box!.x0 - h,
+                    to: figure.box!.x1 + h, height: h, isTotal: isTotal)
                 if column.figures == 0 && column.total == nil { return (run, "below") }
                 return column.total.map { ($0, "total_row") }
             }
@@ -281,9 +326,11 @@ struct TableStrategy: ExtractionStrategy {
     /// in the column), the figures lying within it, one per line: how many, and the column's
     /// total — the figure in the first line starting with a totals label (`isTotal`), else a
     /// last figure that is the sum of the ones above it and `first` (to the cent).
-    static func column(below j: Int, first: TextSpan, lines: [TextLayout.Line], matches: [[LabelMatcher.Match]],
-                       from: Double, to: Double, height h: Double,
-                       isTotal: (LabelMatcher.Match) -> Bool) -> (figures: Int, total: WordRun?) {
+    static func column(
+        below j: Int, first: TextSpan, lines: [TextLayout.Line], matches: [[LabelMatcher.Match]],
+        from: Double, to: Double, height h: Double,
+        isTotal: (LabelMatcher.Match) -> Bool
+    ) -> (figures: Int, total: WordRun?) {
         guard let top = lines[j].box else { return (0, nil) }
         var figures: [TextSpan] = []
         scan: for k in (j + 1)..<lines.count {
@@ -355,7 +402,11 @@ struct TableGrid {
         if let i = index[Self.key(row, column)] { return table.cells[i] }
         for i in spanning {
             let c = table.cells[i]
-            if row >= c.row, row < c.row + max(c.rowSpan, 1), column >= c.column, column < c.column + max(c.columnSpan, 1) { return c }
+            if row >= c.row, row < c.row + max(c.rowSpan, 1), column >= c.column,
+                column < c.column + max(c.columnSpan, 1)
+            {
+                return c
+            }
         }
         return nil
     }
@@ -365,6 +416,8 @@ extension Table {
     /// The rows that hold cells, in order, each with its cells by column: what loops over a
     /// table walk, so that a sheet whose merge claims a million rows costs what its cells do.
     var rowsWithCells: [(row: Int, cells: [Cell])] {
-        Dictionary(grouping: cells, by: \.row).map { ($0.key, $0.value.sorted { $0.column < $1.column }) }.sorted { $0.row < $1.row }
+        Dictionary(grouping: cells, by: \.row).map { ($0.key, $0.value.sorted { $0.column < $1.column }) }.sorted {
+            $0.row < $1.row
+        }
     }
 }

@@ -1,4 +1,6 @@
 import DocRouteModel
+import Foundation
+
 /// A template's fixed text, parsed: lines of literal words and `{{field}}` placeholders.
 public struct TemplateText: Sendable {
     /// A literal word (compared by its key) or a placeholder.
@@ -49,5 +51,3 @@ public struct TemplateText: Sendable {
         return parts
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Check-digit schemes used by identity and payment documents: ICAO 9303 (machine-readable
 /// travel documents), IBAN (ISO 13616, mod 97) and Luhn (card and many account numbers).
 public enum CheckDigits {
@@ -14,7 +15,7 @@ public enum CheckDigits {
             switch ch.value {
             case 48...57: v = Int(ch.value) - 48
             case 65...90: v = Int(ch.value) - 55
-            case 60: v = 0 // "<"
+            case 60: v = 0  // "<"
             default: return nil
             }
             total += v * weights[i % 3]
@@ -28,7 +29,8 @@ public enum CheckDigits {
     /// (a document number printed with its check digit, e.g. `L898902C36`).
     public static func icaoValid(_ value: String) -> Bool {
         guard value.count >= 2, let last = value.last, let digit = last.wholeNumberValue, last.isASCII,
-              let computed = icao(value.dropLast()) else { return false }
+            let computed = icao(value.dropLast())
+        else { return false }
         return digit == computed
     }
 

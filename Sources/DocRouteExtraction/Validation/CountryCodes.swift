@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Three-letter country codes as identity documents print them: ISO 3166-1 alpha-3 and the
 /// codes ICAO 9303 adds for nationalities (`D` for Germany, `GBD`…`GBS`, `UNO`, `XXA`…, `UTO`).
 public enum CountryCodes {

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Reads a printed date ("12.04.1990", "04/12/1990", "12 APR 1990", "1990-04-12", "120490")
 /// into ISO 8601, deciding day/month order by `order` when the print does not.
@@ -46,7 +46,8 @@ public struct DateNormalizer: Sendable {
 
     /// Weekday names and abbreviations (the languages of `months`), upper case without accents.
     static let weekdays: Set<String> = [
-        "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN",
+        "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "MON", "TUE", "WED", "THU", "FRI",
+        "SAT", "SUN",
         "LUNDI", "MARDI", "MERCREDI", "JEUDI", "VENDREDI", "SAMEDI", "DIMANCHE",
         "MONTAG", "DIENSTAG", "MITTWOCH", "DONNERSTAG", "FREITAG", "SAMSTAG", "SONNTAG",
         "LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO",
@@ -73,7 +74,8 @@ public struct DateNormalizer: Sendable {
         if !current.isEmpty { tokens.append(current) }
         // A trailing time of day ("2024-01-02T10:00:00", "2024-01-02 10:00") is not part of a date.
         if tokens.count > 3, tokens[0].count == 4, tokens.prefix(3).allSatisfy({ $0.allSatisfy(\.isNumber) }),
-           tokens.dropFirst(3).allSatisfy({ $0 == "T" || ($0.count == 2 && $0.allSatisfy(\.isNumber)) }) {
+            tokens.dropFirst(3).allSatisfy({ $0 == "T" || ($0.count == 2 && $0.allSatisfy(\.isNumber)) })
+        {
             tokens = Array(tokens.prefix(3))
         }
         // Weekday names ("Monday, 3 August 2014") and ordinal endings ("3rd", "1er") say nothing more.

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Why a printed value is not a valid value of its field.
 public struct ValidationFailure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -48,7 +48,11 @@ public struct FieldValidator: Sendable {
         // A lone double quote at either end is a speck OCR read as one ("ERIK), not a quotation.
         let quotes: Set<Character> = ["\"", "“", "”", "„"]
         if s.count > 1, s.filter({ quotes.contains($0) }).count == 1 {
-            if let f = s.first, quotes.contains(f) { s.removeFirst() } else if let l = s.last, quotes.contains(l) { s.removeLast() }
+            if let f = s.first, quotes.contains(f) {
+                s.removeFirst()
+            } else if let l = s.last, quotes.contains(l) {
+                s.removeLast()
+            }
             s = s.trimmingCharacters(in: .whitespaces)
         }
         // An opening bracket without its partner in front of a value is the rule of the box it
@@ -101,7 +105,9 @@ public struct FieldValidator: Sendable {
                 // A misread letter in a longer spelling ("Fernale").
                 for v in field.values {
                     let spellings = ([v.value] + v.synonyms).map(TextNormalizer.matchKey).filter { $0.count >= 4 }
-                    if spellings.contains(where: { TextNormalizer.distance($0, key, limit: 1) <= 1 }) { match = v; break }
+                    if spellings.contains(where: { TextNormalizer.distance($0, key, limit: 1) <= 1 }) {
+                        match = v; break
+                    }
                 }
             }
             guard let match else {
@@ -128,8 +134,12 @@ public struct FieldValidator: Sendable {
         case .address:
             value = .string(raw)
         case .mrz:
-            guard let mrz = MRZ(raw) else { return .failure(.init("not an ICAO 9303 machine-readable zone (TD1, TD2 or TD3)")) }
-            guard mrz.isValid else { return .failure(.init("MRZ check digits fail: \(mrz.failedChecks.joined(separator: ", "))")) }
+            guard let mrz = MRZ(raw) else {
+                return .failure(.init("not an ICAO 9303 machine-readable zone (TD1, TD2 or TD3)"))
+            }
+            guard mrz.isValid else {
+                return .failure(.init("MRZ check digits fail: \(mrz.failedChecks.joined(separator: ", "))"))
+            }
             value = .string(mrz.lines.joined(separator: "\n"))
         }
         if let pattern = field.pattern {
@@ -140,13 +150,17 @@ public struct FieldValidator: Sendable {
         }
         switch field.check {
         case .icao9303 where field.type != .mrz:
-            guard CheckDigits.icaoValid(value.description) else { return .failure(.init("ICAO 9303 check digit fails")) }
+            guard CheckDigits.icaoValid(value.description) else {
+                return .failure(.init("ICAO 9303 check digit fails"))
+            }
         case .iban:
             if let problem = CheckDigits.ibanProblem(value.description) { return .failure(.init(problem)) }
         case .luhn:
             guard CheckDigits.luhnValid(value.description) else { return .failure(.init("Luhn check fails")) }
         case .country:
-            guard CountryCodes.contains(value.description) else { return .failure(.init("\"\(value)\" is not a country code")) }
+            guard CountryCodes.contains(value.description) else {
+                return .failure(.init("\"\(value)\" is not a country code"))
+            }
         default: break
         }
         return .success(ValidatedValue(value: value, raw: raw, currency: currency))
@@ -171,7 +185,9 @@ public struct FieldValidator: Sendable {
         }
         let text = tokens.joined(separator: " ")
         if patterned { return text.isEmpty ? .failure(.init("empty")) : .success(text) }
-        guard tokens.count == 1 else { return .failure(.init("\"\(raw.prefix(60))\" is not one identifier (an identifier has no spaces)")) }
+        guard tokens.count == 1 else {
+            return .failure(.init("\"\(raw.prefix(60))\" is not one identifier (an identifier has no spaces)"))
+        }
         guard text.count <= 40 else { return .failure(.init("too long for an identifier")) }
         guard text.contains(where: \.isNumber) else { return .failure(.init("\"\(text)\" has no digit")) }
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return .failure(.init("not an identifier")) }
@@ -182,7 +198,9 @@ public struct FieldValidator: Sendable {
         let t = raw.trimmingCharacters(in: CharacterSet(charactersIn: "<>()[].,;:"))
         guard !t.contains(where: \.isWhitespace), let at = t.firstIndex(of: "@"), at != t.startIndex else { return nil }
         let domain = t[t.index(after: at)...]
-        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("@") else { return nil }
+        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("@") else {
+            return nil
+        }
         return t
     }
 
@@ -194,8 +212,10 @@ public struct FieldValidator: Sendable {
         for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host.removeFirst(scheme.count) }
         host = String(host.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }),
-              let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
+        guard labels.count >= 2,
+            labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }),
+            let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter)
+        else { return nil }
         return t.hasSuffix(".") ? String(t.dropLast()) : t
     }
 

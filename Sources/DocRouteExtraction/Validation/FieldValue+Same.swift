@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension FieldValue {
     /// Whether two values are the same value of a field of `type`: numbers by value (a number
@@ -8,12 +8,13 @@ extension FieldValue {
     /// learning compare a value with the truth by it.
     package static func same(_ a: FieldValue, _ b: FieldValue, type: FieldType) -> Bool {
         switch (a, b) {
-        case let (.number(x), .number(y)): return x == y
-        case let (.number(x), .string(s)), let (.string(s), .number(x)): return Decimal(string: s) == x
-        case let (.string(x), .string(y)):
+        case (.number(let x), .number(let y)): return x == y
+        case (.number(let x), .string(let s)), (.string(let s), .number(let x)): return Decimal(string: s) == x
+        case (.string(let x), .string(let y)):
             if type == .mrz { return x.filter { !$0.isWhitespace } == y.filter { !$0.isWhitespace } }
             if type == .identifier { return identifierKey(x) == identifierKey(y) }
-            return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
+            return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping
+                == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Reads printed numbers and amounts ("1,234.56", "1.234,56 €", "CHF 1'250.–", "-3 500")
 /// into an exact decimal, with the currency when one is printed.
@@ -58,7 +58,9 @@ public struct NumberNormalizer: Sendable {
             var parts = s.split(separator: " ").map(String.init)
             if parts.count > 1, let c = Self.currencyNames[parts[0].lowercased().filter { $0 != "." }] {
                 currency = c; parts.removeFirst()
-            } else if parts.count > 1, let c = Self.currencyNames[parts[parts.count - 1].lowercased().filter { $0 != "." }] {
+            } else if parts.count > 1,
+                let c = Self.currencyNames[parts[parts.count - 1].lowercased().filter { $0 != "." }]
+            {
                 currency = c; parts.removeLast()
             }
             s = parts.joined(separator: " ")
@@ -75,7 +77,7 @@ public struct NumberNormalizer: Sendable {
         // Thousands separators that cannot be decimal marks: spaces and apostrophes.
         s = String(s.filter { !($0.isWhitespace || $0 == "'" || $0 == "’" || $0 == "\u{202F}") })
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
-              s.first!.isNumber || s.first == "." || s.first == ","
+            s.first!.isNumber || s.first == "." || s.first == ","
         else { return .failure(.init("not a number")) }
         let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
         let decimal: Character?
@@ -86,13 +88,14 @@ public struct NumberNormalizer: Sendable {
         } else {
             let sep: Character = dots > 0 ? "." : ","
             if dots + commas > 1 {
-                decimal = nil // "1.234.567": grouping only
+                decimal = nil  // "1.234.567": grouping only
             } else {
                 let after = s.count - 1 - s.distance(from: s.startIndex, to: s.firstIndex(of: sep)!)
                 decimal = after == 3 ? (sep == decimalSeparator ? sep : nil) : sep
             }
         }
-        let thousands: Character? = decimal == "." ? "," : (decimal == "," ? "." : (dots > 0 ? "." : (commas > 0 ? "," : nil)))
+        let thousands: Character? =
+            decimal == "." ? "," : (decimal == "," ? "." : (dots > 0 ? "." : (commas > 0 ? "," : nil)))
         // Grouping must be in threes.
         var integerPart = s
         var fraction = ""
@@ -103,12 +106,13 @@ public struct NumberNormalizer: Sendable {
         if let thousands, integerPart.contains(thousands) {
             let groups = integerPart.split(separator: thousands, omittingEmptySubsequences: false)
             guard groups.first.map({ (1...3).contains($0.count) }) == true,
-                  groups.dropFirst().allSatisfy({ $0.count == 3 })
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
             else { return .failure(.init("digit grouping of \(raw) is not in threes")) }
             integerPart = groups.joined()
         }
         guard !integerPart.contains("."), !integerPart.contains(",") else { return .failure(.init("not a number")) }
-        let text = (negative ? "-" : "") + (integerPart.isEmpty ? "0" : integerPart) + (fraction.isEmpty ? "" : "." + fraction)
+        let text =
+            (negative ? "-" : "") + (integerPart.isEmpty ? "0" : integerPart) + (fraction.isEmpty ? "" : "." + fraction)
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
             return .failure(.init("not a number"))
         }

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Characters OCR confuses with each other (O/0, I/1, S/5, B/8, Z/2, G/6, ...). When an OCR'd
 /// value fails its field's pattern or check digits, the variants with the fewest swaps are
 /// tried; the first that validates is kept (the printed reading stays in `raw`).

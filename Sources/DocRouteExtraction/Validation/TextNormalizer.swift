@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Text comparisons that forgive what printing and OCR change: case, accents, punctuation,
 /// spacing, and a few wrong letters.
@@ -24,7 +24,8 @@ public enum TextNormalizer {
 
     /// Lower-case letters and digits only, accents removed: the form labels are compared in.
     public static func key(_ s: String) -> String {
-        String(fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        String(
+            fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
     /// `key` with OCR's look-alikes made equal ("rn" → "m", "vv" → "w", "ij" → "u", "0" → "o",

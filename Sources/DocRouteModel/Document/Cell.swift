@@ -17,8 +17,10 @@ public struct Cell: Sendable, Hashable, Codable {
     /// The formula that computed the cell (XLSX); `text` is its cached value.
     public var formula: String?
 
-    public init(row: Int, column: Int, rowSpan: Int = 1, columnSpan: Int = 1, text: String,
-                box: Box? = nil, kind: Kind? = nil, formula: String? = nil) {
+    public init(
+        row: Int, column: Int, rowSpan: Int = 1, columnSpan: Int = 1, text: String,
+        box: Box? = nil, kind: Kind? = nil, formula: String? = nil
+    ) {
         self.row = row; self.column = column; self.rowSpan = rowSpan; self.columnSpan = columnSpan
         self.text = text; self.box = box; self.kind = kind; self.formula = formula
     }

@@ -38,8 +38,10 @@ public struct Page: Sendable, Hashable, Codable {
     /// `ImagePreprocessor`), e.g. `["upscale ×1.50", "deskew -1.8°"]`; empty when none paid.
     public var preprocessing: [String] = []
 
-    public init(index: Int, width: Double, height: Double, unit: Unit, origin: Origin,
-                dpi: Double? = nil, name: String? = nil, words: [TextSpan]) {
+    public init(
+        index: Int, width: Double, height: Double, unit: Unit, origin: Origin,
+        dpi: Double? = nil, name: String? = nil, words: [TextSpan]
+    ) {
         self.index = index; self.width = width; self.height = height; self.unit = unit
         self.origin = origin; self.dpi = dpi; self.name = name; self.words = words
     }

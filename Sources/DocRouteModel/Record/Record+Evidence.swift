@@ -28,7 +28,8 @@ extension Record {
         public init(raw: Double) { self.raw = raw }
 
         enum CodingKeys: String, CodingKey {
-            case label, labelInText = "label_in_text", labels, labelLength = "label_length", ocr, repaired, rereadDisagrees = "reread_disagrees", agree, rival, raw
+            case label, labelInText = "label_in_text", labels, labelLength = "label_length", ocr, repaired,
+                rereadDisagrees = "reread_disagrees", agree, rival, raw
         }
 
         public init(from decoder: Decoder) throws {

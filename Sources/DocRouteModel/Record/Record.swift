@@ -20,8 +20,10 @@ public struct Record: Sendable, Hashable, Codable {
         /// before recognition (`[]`: none paid, or the page had a text layer).
         public var preprocessing: [[String]]?
 
-        public init(path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
-                    bytes: Int? = nil, kind: String? = nil, sheet: String? = nil, row: Int? = nil) {
+        public init(
+            path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
+            bytes: Int? = nil, kind: String? = nil, sheet: String? = nil, row: Int? = nil
+        ) {
             self.path = path; self.sha256 = sha256; self.format = format; self.pages = pages
             self.bytes = bytes; self.kind = kind; self.sheet = sheet; self.row = row
         }
@@ -81,16 +83,19 @@ public struct Record: Sendable, Hashable, Codable {
         /// record's `review` lists it).
         public var doubt: String?
 
-        public init(value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
-                    page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
-                    llm: LLMProvenance? = nil, tried: [StrategyName]) {
+        public init(
+            value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
+            page: Int?, box: Box?, valid: Bool, reason: String? = nil, reread: Bool = false,
+            llm: LLMProvenance? = nil, tried: [StrategyName]
+        ) {
             self.value = value; self.raw = raw; self.currency = currency; self.confidence = confidence
             self.strategy = strategy; self.page = page; self.box = box; self.valid = valid
             self.reason = reason; self.reread = reread; self.llm = llm; self.tried = tried
         }
 
         enum CodingKeys: String, CodingKey {
-            case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried, checks, evidence
+            case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried,
+                checks, evidence
             case fromTemplate = "from_template"
         }
 
@@ -116,7 +121,7 @@ public struct Record: Sendable, Hashable, Codable {
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(value, forKey: .value) // null when absent: every pipeline field appears
+            try c.encode(value, forKey: .value)  // null when absent: every pipeline field appears
             try c.encodeIfPresent(raw, forKey: .raw)
             try c.encodeIfPresent(currency, forKey: .currency)
             try c.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
@@ -210,9 +215,11 @@ public struct Record: Sendable, Hashable, Codable {
         /// Tokens the LLM answer cost (as first answered, when cached).
         public var llmTokens: LLMUsage?
 
-        public init(order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil,
-                    llmCalls: Int = 0, rereads: Int = 0, llmFields: [String] = [], llmCached: Bool = false,
-                    llmTokens: LLMUsage? = nil) {
+        public init(
+            order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil,
+            llmCalls: Int = 0, rereads: Int = 0, llmFields: [String] = [], llmCached: Bool = false,
+            llmTokens: LLMUsage? = nil
+        ) {
             self.order = order; self.strategies = strategies; self.reason = reason
             self.templateScore = templateScore; self.llmCalls = llmCalls; self.rereads = rereads
             self.llmFields = llmFields; self.llmCached = llmCached; self.llmTokens = llmTokens
@@ -220,7 +227,7 @@ public struct Record: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls", rereads,
-                 llmFields = "llm_fields", llmCached = "llm_cached", llmTokens = "llm_tokens"
+                llmFields = "llm_fields", llmCached = "llm_cached", llmTokens = "llm_tokens"
         }
 
         public init(from decoder: Decoder) throws {
@@ -323,8 +330,10 @@ public struct Record: Sendable, Hashable, Codable {
     /// processed under another name: that document's path in the inbox. Encoded only when set.
     public var duplicateOf: String?
 
-    public init(source: Source, pipeline: String, template: String? = nil, status: Status, fields: [String: Field],
-                route: Route, timingsMs: Timings, errors: [ErrorInfo] = [], warnings: [String] = [], versions: VersionInfo) {
+    public init(
+        source: Source, pipeline: String, template: String? = nil, status: Status, fields: [String: Field],
+        route: Route, timingsMs: Timings, errors: [ErrorInfo] = [], warnings: [String] = [], versions: VersionInfo
+    ) {
         self.source = source; self.pipeline = pipeline; self.template = template; self.status = status
         self.fields = fields; self.route = route; self.timingsMs = timingsMs; self.errors = errors
         self.warnings = warnings; self.versions = versions

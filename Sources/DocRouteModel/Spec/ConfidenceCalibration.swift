@@ -39,8 +39,10 @@ public struct ConfidenceCalibration: Sendable, Hashable {
     /// shrunk towards `prior` by `priorWeight` pseudo-observations (so that a handful of right
     /// answers do not claim certainty); a point per pool at its mean raw confidence, and
     /// (0, 0) below them, so that a value less sure than any seen right is not promoted.
-    public static func fit(_ outcomes: [(raw: Double, correct: Bool)], prior: Double = 0.5,
-                           priorWeight: Double = 2) -> ConfidenceCalibration {
+    public static func fit(
+        _ outcomes: [(raw: Double, correct: Bool)], prior: Double = 0.5,
+        priorWeight: Double = 2
+    ) -> ConfidenceCalibration {
         let sorted = outcomes.sorted { $0.raw < $1.raw }
         // Pools: (sum of raw, right answers, count).
         var pools: [(raw: Double, right: Double, n: Double)] = []
@@ -57,8 +59,11 @@ public struct ConfidenceCalibration: Sendable, Hashable {
         var points: [(raw: Double, calibrated: Double)] = [(0, 0)]
         for p in pools {
             let x = (p.raw / p.n * 1000).rounded() / 1000, y = (rate(p) * 1000).rounded(.down) / 1000
-            if let last = points.last, x <= last.raw { points[points.count - 1].calibrated = max(last.calibrated, y) }
-            else { points.append((x, y)) }
+            if let last = points.last, x <= last.raw {
+                points[points.count - 1].calibrated = max(last.calibrated, y)
+            } else {
+                points.append((x, y))
+            }
         }
         return ConfidenceCalibration(points: points)
     }

@@ -24,7 +24,8 @@ extension PipelineSpec {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PipelineSpecError(file: path, line: 0, column: 0, key: "", message: "cannot read: \(error.localizedDescription)")
+            throw PipelineSpecError(
+                file: path, line: 0, column: 0, key: "", message: "cannot read: \(error.localizedDescription)")
         }
         return try parse(yaml: text, file: path)
     }
@@ -41,8 +42,9 @@ extension PipelineSpec {
                 if FileManager.default.fileExists(atPath: candidate) { return try load(path: candidate) }
             }
         }
-        throw PipelineSpecError(file: nameOrPath, line: 0, column: 0, key: "",
-                                message: "no pipeline named \(nameOrPath) in \(directories.joined(separator: ", "))")
+        throw PipelineSpecError(
+            file: nameOrPath, line: 0, column: 0, key: "",
+            message: "no pipeline named \(nameOrPath) in \(directories.joined(separator: ", "))")
     }
 
     /// Parses a spec from YAML text; `file` names it in errors.
@@ -55,7 +57,9 @@ extension PipelineSpec {
         } catch {
             throw PipelineSpecError(file: file, line: 0, column: 0, key: "", message: "\(error)")
         }
-        guard let root else { throw PipelineSpecError(file: file, line: 1, column: 1, key: "", message: "the spec is empty") }
+        guard let root else {
+            throw PipelineSpecError(file: file, line: 1, column: 1, key: "", message: "the spec is empty")
+        }
         let r = SpecReader(file: file)
         return try r.pipeline(root)
     }
@@ -66,13 +70,16 @@ struct SpecReader {
     let file: String
 
     func fail(_ node: Node?, _ key: String, _ message: String) -> PipelineSpecError {
-        PipelineSpecError(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message)
+        PipelineSpecError(
+            file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message)
     }
 
     static func yamlError(_ error: YamlError, file: String) -> PipelineSpecError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return PipelineSpecError(file: file, line: mark.line, column: mark.column, key: "", message: "invalid YAML: \(problem)")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return PipelineSpecError(
+                file: file, line: mark.line, column: mark.column, key: "", message: "invalid YAML: \(problem)")
         default:
             return PipelineSpecError(file: file, line: 0, column: 0, key: "", message: "invalid YAML: \(error)")
         }
@@ -80,7 +87,8 @@ struct SpecReader {
 
     /// The entries of a mapping, refusing keys not in `allowed` (a misspelt key is an error,
     /// not a silently ignored setting).
-    func mapping(_ node: Node, _ key: String, allowed: Set<String>) throws(PipelineSpecError) -> [(String, Node, Node)] {
+    func mapping(_ node: Node, _ key: String, allowed: Set<String>) throws(PipelineSpecError) -> [(String, Node, Node)]
+    {
         guard case .mapping(let m) = node else { throw fail(node, key, "expected a mapping") }
         var out: [(String, Node, Node)] = []
         var seen = Set<String>()
@@ -125,7 +133,7 @@ struct SpecReader {
     func list(_ node: Node, _ key: String) throws(PipelineSpecError) -> [Node] {
         switch node {
         case .sequence(let s): return Array(s)
-        case .scalar: return [node] // a single value where a list is expected
+        case .scalar: return [node]  // a single value where a list is expected
         default: throw fail(node, key, "expected a list")
         }
     }
@@ -136,7 +144,8 @@ struct SpecReader {
         return out
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _: T.Type) throws(PipelineSpecError) -> T
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _: T.Type) throws(PipelineSpecError)
+        -> T
     where T.RawValue == String {
         let s = try string(node, key)
         guard let v = T(rawValue: s) else {
@@ -150,7 +159,8 @@ struct SpecReader {
         for (i, n) in try list(node, key).enumerated() {
             let s = try choice(n, "\(key)[\(i)]", StrategyName.self)
             guard StrategyName.allCases.contains(s) else {
-                throw fail(n, "\(key)[\(i)]", "\(s.rawValue) is not a routing strategy (one of: table, replacement, direct)")
+                throw fail(
+                    n, "\(key)[\(i)]", "\(s.rawValue) is not a routing strategy (one of: table, replacement, direct)")
             }
             guard !out.contains(s) else { throw fail(n, "\(key)[\(i)]", "\(s.rawValue) is listed twice") }
             out.append(s)
@@ -171,7 +181,12 @@ struct SpecReader {
         var spec = PipelineSpec(name: "", fields: [], file: file)
         var sawName = false, sawFields = false
         var templateNodes: [Node] = []
-        for (key, _, value) in try mapping(root, "", allowed: ["name", "description", "locale", "fields", "templates", "routing", "llm", "review", "ocr", "confidence"]) {
+        for (key, _, value) in try mapping(
+            root, "",
+            allowed: [
+                "name", "description", "locale", "fields", "templates", "routing", "llm", "review", "ocr", "confidence",
+            ])
+        {
             switch key {
             case "name":
                 spec.name = try nonEmpty(value, key); sawName = true
@@ -179,22 +194,31 @@ struct SpecReader {
                 spec.description = try string(value, key)
             case "locale":
                 for (k, _, v) in try mapping(value, key, allowed: ["date_order", "decimal"]) {
-                    if k == "date_order" { spec.dateOrder = try choice(v, "locale.date_order", DateOrder.self) }
-                    else { spec.decimalSeparator = try decimal(v, "locale.decimal") }
+                    if k == "date_order" {
+                        spec.dateOrder = try choice(v, "locale.date_order", DateOrder.self)
+                    } else {
+                        spec.decimalSeparator = try decimal(v, "locale.decimal")
+                    }
                 }
             case "fields":
                 sawFields = true
-                guard case .sequence(let seq) = value, !seq.isEmpty else { throw fail(value, key, "expected a non-empty list of fields") }
+                guard case .sequence(let seq) = value, !seq.isEmpty else {
+                    throw fail(value, key, "expected a non-empty list of fields")
+                }
                 var names = Set<String>()
                 for (i, node) in seq.enumerated() {
                     let f = try field(node, "fields[\(i)]")
-                    guard names.insert(f.name).inserted else { throw fail(node, "fields[\(i)].name", "duplicate field \(f.name)") }
+                    guard names.insert(f.name).inserted else {
+                        throw fail(node, "fields[\(i)].name", "duplicate field \(f.name)")
+                    }
                     spec.fields.append(f)
                 }
                 for (i, f) in spec.fields.enumerated() {
                     for added in f.sum?.plus ?? [] {
-                        guard let other = spec.fields.first(where: { $0.name == added }), [.money, .number, .integer].contains(other.type),
-                              added != f.name else {
+                        guard let other = spec.fields.first(where: { $0.name == added }),
+                            [.money, .number, .integer].contains(other.type),
+                            added != f.name
+                        else {
                             throw fail(seq[i], "fields[\(i)].sum.plus", "\(added) is not another money or number field")
                         }
                     }
@@ -243,7 +267,8 @@ struct SpecReader {
         for (i, n) in try list(node, key).enumerated() {
             let pair = try list(n, "\(key)[\(i)]")
             guard pair.count == 2 else { throw fail(n, "\(key)[\(i)]", "expected [raw, calibrated]") }
-            let x = try number(pair[0], "\(key)[\(i)][0]", in: 0...1), y = try number(pair[1], "\(key)[\(i)][1]", in: 0...1)
+            let x = try number(pair[0], "\(key)[\(i)][0]", in: 0...1),
+                y = try number(pair[1], "\(key)[\(i)][1]", in: 0...1)
             if let last = points.last, x <= last.raw || y < last.calibrated {
                 throw fail(n, "\(key)[\(i)]", "raw must increase and calibrated must not decrease")
             }
@@ -257,7 +282,13 @@ struct SpecReader {
         var f = FieldSpec(name: "")
         var sawName = false
         var valuesNode: Node? = nil
-        for (k, _, v) in try mapping(node, key, allowed: ["name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz", "sum", "occurrence", "position", "section", "after"]) {
+        for (k, _, v) in try mapping(
+            node, key,
+            allowed: [
+                "name", "labels", "type", "pattern", "required", "check", "values", "date_order", "description", "mrz",
+                "sum", "occurrence", "position", "section", "after",
+            ])
+        {
             let path = "\(key).\(k)"
             switch k {
             case "name":
@@ -269,7 +300,9 @@ struct SpecReader {
             case "type": f.type = try choice(v, path, FieldType.self)
             case "pattern":
                 let source = try nonEmpty(v, path)
-                do { f.pattern = try FieldPattern(source) } catch { throw fail(v, path, "invalid regular expression: \(source)") }
+                do { f.pattern = try FieldPattern(source) } catch {
+                    throw fail(v, path, "invalid regular expression: \(source)")
+                }
             case "required": f.required = try bool(v, path)
             case "check": f.check = try choice(v, path, FieldCheck.self)
             case "values": valuesNode = v; f.values = try enumValues(v, path)
@@ -283,18 +316,27 @@ struct SpecReader {
             case "sum":
                 var sum = SumSpec(column: [])
                 for (sk, _, sv) in try mapping(v, path, allowed: ["column", "plus"]) {
-                    if sk == "column" { sum.column = try strings(sv, "\(path).column") } else { sum.plus = try strings(sv, "\(path).plus") }
+                    if sk == "column" {
+                        sum.column = try strings(sv, "\(path).column")
+                    } else {
+                        sum.plus = try strings(sv, "\(path).plus")
+                    }
                 }
                 guard !sum.column.isEmpty || !sum.plus.isEmpty else {
-                    throw fail(v, "\(path).column", "a sum needs its line items' column headers, or the fields it adds (plus)")
+                    throw fail(
+                        v, "\(path).column", "a sum needs its line items' column headers, or the fields it adds (plus)")
                 }
                 f.sum = sum
             default: break
             }
         }
         guard sawName else { throw fail(node, "\(key).name", "missing: every field needs a name") }
-        if f.type == .enum && f.values.isEmpty { throw fail(valuesNode ?? node, "\(key).values", "an enum field needs values") }
-        if f.type != .enum && !f.values.isEmpty { throw fail(valuesNode, "\(key).values", "only enum fields take values") }
+        if f.type == .enum && f.values.isEmpty {
+            throw fail(valuesNode ?? node, "\(key).values", "an enum field needs values")
+        }
+        if f.type != .enum && !f.values.isEmpty {
+            throw fail(valuesNode, "\(key).values", "only enum fields take values")
+        }
         if f.sum != nil && ![.money, .number, .integer].contains(f.type) {
             throw fail(node, "\(key).sum", "only money and number fields are sums")
         }
@@ -308,8 +350,11 @@ struct SpecReader {
             for (k, v) in m {
                 let name = try nonEmpty(k, key)
                 let synonyms: [String]
-                if case .scalar(let s) = v, s.string.isEmpty || s.tag.description.hasSuffix("null") { synonyms = [] }
-                else { synonyms = try strings(v, "\(key).\(name)") }
+                if case .scalar(let s) = v, s.string.isEmpty || s.tag.description.hasSuffix("null") {
+                    synonyms = []
+                } else {
+                    synonyms = try strings(v, "\(key).\(name)")
+                }
                 out.append(EnumValue(name, synonyms: synonyms))
             }
             return out
@@ -325,9 +370,13 @@ struct SpecReader {
             case "id": t.id = try nonEmpty(v, path)
             case "text":
                 t.text = try nonEmpty(v, path)
-                guard !TemplateSpec.placeholders(in: t.text).isEmpty else { throw fail(v, path, "a template needs at least one {{field}} placeholder") }
+                guard !TemplateSpec.placeholders(in: t.text).isEmpty else {
+                    throw fail(v, path, "a template needs at least one {{field}} placeholder")
+                }
             case "formats":
-                for (i, n) in try list(v, path).enumerated() { t.formats.append(try choice(n, "\(path)[\(i)]", DocumentFormat.self)) }
+                for (i, n) in try list(v, path).enumerated() {
+                    t.formats.append(try choice(n, "\(path)[\(i)]", DocumentFormat.self))
+                }
             default: break
             }
         }
@@ -349,7 +398,11 @@ struct SpecReader {
     func tesseractLanguages(_ node: Node, _ key: String) throws(PipelineSpecError) -> String {
         let s = try nonEmpty(node, key)
         let parts = s.split(separator: "+", omittingEmptySubsequences: false)
-        guard parts.allSatisfy({ p in !p.isEmpty && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") } }) else {
+        guard
+            parts.allSatisfy({ p in
+                !p.isEmpty && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            })
+        else {
             throw fail(node, key, "expected Tesseract languages such as eng, eng+fra or Latin, not \"\(s)\"")
         }
         return s
@@ -358,12 +411,15 @@ struct SpecReader {
     func llm(_ node: Node, _ key: String) throws(PipelineSpecError) -> LLMSpec {
         var url: String?, model: String?
         var spec = LLMSpec(url: "", model: "")
-        for (k, _, v) in try mapping(node, key, allowed: ["url", "model", "api_key_env", "timeout", "max_concurrency", "retries", "mode"]) {
+        for (k, _, v) in try mapping(
+            node, key, allowed: ["url", "model", "api_key_env", "timeout", "max_concurrency", "retries", "mode"])
+        {
             let path = "\(key).\(k)"
             switch k {
             case "url":
                 let s = try nonEmpty(v, path)
-                guard let u = URL(string: s), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
+                guard let u = URL(string: s), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil
+                else {
                     throw fail(v, path, "expected an http(s) URL")
                 }
                 url = s

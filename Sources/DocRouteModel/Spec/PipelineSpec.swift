@@ -24,9 +24,11 @@ public struct PipelineSpec: Sendable {
     /// The file the spec was read from (empty for specs built in code).
     public var file: String
 
-    public init(name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
-                dateOrder: DateOrder = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
-                reviewBelow: Double = 0.9, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = "") {
+    public init(
+        name: String, fields: [FieldSpec], templates: [TemplateSpec] = [], routing: RoutingSpec = RoutingSpec(),
+        dateOrder: DateOrder = .dmy, decimalSeparator: Character = ".", llm: LLMSpec? = nil,
+        reviewBelow: Double = 0.9, ocr: OCRSpec = OCRSpec(), description: String? = nil, file: String = ""
+    ) {
         self.ocr = ocr
         self.name = name; self.fields = fields; self.templates = templates; self.routing = routing
         self.dateOrder = dateOrder; self.decimalSeparator = decimalSeparator; self.llm = llm
@@ -86,10 +88,12 @@ public struct FieldSpec: Sendable {
         case first, last
     }
 
-    public init(name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
-                required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
-                dateOrder: DateOrder? = nil, description: String? = nil, mrz: MRZPart? = nil,
-                sum: SumSpec? = nil, occurrence: Occurrence? = nil, position: Position? = nil) {
+    public init(
+        name: String, labels: [String] = [], type: FieldType = .text, pattern: FieldPattern? = nil,
+        required: Bool = false, check: FieldCheck? = nil, values: [EnumValue] = [],
+        dateOrder: DateOrder? = nil, description: String? = nil, mrz: MRZPart? = nil,
+        sum: SumSpec? = nil, occurrence: Occurrence? = nil, position: Position? = nil
+    ) {
         self.name = name; self.labels = labels; self.type = type; self.pattern = pattern
         self.required = required; self.check = check; self.values = values
         self.dateOrder = dateOrder; self.description = description; self.mrz = mrz; self.sum = sum
@@ -317,8 +321,10 @@ public struct LLMSpec: Sendable, Hashable {
         case schema
     }
 
-    public init(url: String, model: String, apiKeyEnv: String? = nil, timeoutSeconds: Double = 60,
-                maxConcurrency: Int = 2, retries: Int = 2, mode: Mode = .spans) {
+    public init(
+        url: String, model: String, apiKeyEnv: String? = nil, timeoutSeconds: Double = 60,
+        maxConcurrency: Int = 2, retries: Int = 2, mode: Mode = .spans
+    ) {
         self.url = url; self.model = model; self.apiKeyEnv = apiKeyEnv
         self.timeoutSeconds = timeoutSeconds; self.maxConcurrency = maxConcurrency; self.retries = retries
         self.mode = mode

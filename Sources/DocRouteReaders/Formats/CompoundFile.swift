@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Just enough of the OLE2 Compound File Binary format to say what a legacy container holds:
 /// a Word 97–2003 document, an Excel 97–2003 workbook, or an encrypted OOXML package

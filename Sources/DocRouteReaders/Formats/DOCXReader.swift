@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Reads a Word document (.docx, Transitional or Strict OOXML) into the document model.
 ///
@@ -41,8 +41,9 @@ struct DOCXReader {
             width = Double(size.attribute("w") ?? "").map { $0 / 20 } ?? 0
             height = Double(size.attribute("h") ?? "").map { $0 / 20 } ?? 0
         }
-        let page = Page(index: 0, width: width, height: height, unit: width > 0 ? .pt : .none,
-                        origin: .native, words: state.layout.words)
+        let page = Page(
+            index: 0, width: width, height: height, unit: width > 0 ? .pt : .none,
+            origin: .native, words: state.layout.words)
         return ReadContent(pages: [page], tables: state.tables, warnings: warnings)
     }
 
@@ -97,7 +98,8 @@ struct DOCXReader {
             } else if c.is("AlternateContent") {
                 if let chosen = Self.choice(c) { collectInline(chosen, into: &text, textBoxes: &textBoxes) }
             } else if c.is("rPr") || c.is("pPr") || c.is("del") || c.is("delText") || c.is("instrText")
-                        || c.is("moveFrom") || c.is("sdtPr") || c.is("sdtEndPr") {
+                || c.is("moveFrom") || c.is("sdtPr") || c.is("sdtEndPr")
+            {
                 return
             } else {
                 collectInline(c, into: &text, textBoxes: &textBoxes)
@@ -110,11 +112,12 @@ struct DOCXReader {
         try deadline.check()
         var cells: [Cell] = []
         var lines: [String] = []
-        var openMerge: [Int: Int] = [:]   // grid column → index in `cells` of a vMerge start
+        var openMerge: [Int: Int] = [:]  // grid column → index in `cells` of a vMerge start
         var row = 0
         var columnCount = 0
         let tableIndex = state.tables.count
-        state.tables.append(Table(page: 0, rowCount: 0, columnCount: 0, cells: []))  // keeps document order for nested tables
+        // Keeps document order for nested tables.
+        state.tables.append(Table(page: 0, rowCount: 0, columnCount: 0, cells: []))
 
         for tr in Self.rowLevel(tbl, "tr") {
             var column = Int(tr.child("trPr")?.child("gridBefore")?.attribute("val") ?? "") ?? 0

@@ -1,7 +1,8 @@
 import CLeptonica
 import Crypto
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Reads any supported file into a `Document`: detects the format from the content, then
@@ -23,7 +24,9 @@ public struct DocumentReader: Sendable {
 
     /// Reads the file at `path`; time spent in OCR is added to `clock`, and the images of
     /// OCR'd pages are kept in `rasters` when given.
-    public func read(path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError) -> Document {
+    public func read(path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError)
+        -> Document
+    {
         let (data, url) = try load(path)
         return try read(data: data, path: path, url: url, clock: clock, rasters: rasters)
     }
@@ -34,11 +37,16 @@ public struct DocumentReader: Sendable {
         let (data, url) = try load(path)
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         guard [.png, .jpeg, .tiff].contains(format) else { return nil }
-        if format == .tiff, try ImageReader.decode(data, format: format, frame: 1, limits: limits).map({ Leptonica.destroy($0.pix) }) != nil {
+        if format == .tiff,
+            try ImageReader.decode(data, format: format, frame: 1, limits: limits).map({ Leptonica.destroy($0.pix) })
+                != nil
+        {
             return nil
         }
         guard let decoded = try ImageReader.decode(data, format: format, frame: 0, limits: limits) else { return nil }
-        return DecodedImage(pix: decoded.pix, dpi: decoded.dpi, warning: decoded.warning, source: Self.source(data, path: path, format: format))
+        return DecodedImage(
+            pix: decoded.pix, dpi: decoded.dpi, warning: decoded.warning,
+            source: Self.source(data, path: path, format: format))
     }
 
     private func load(_ path: String) throws(DocRouteError) -> (Data, URL) {
@@ -64,28 +72,35 @@ public struct DocumentReader: Sendable {
     }
 
     /// Reads a file whose whole content is `data`; `path` is recorded as its source.
-    public func read(data: Data, path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil) throws(DocRouteError) -> Document {
+    public func read(data: Data, path: String, clock: OCRClock? = nil, rasters: PageRasters? = nil)
+        throws(DocRouteError) -> Document
+    {
         try read(data: data, path: path, url: nil, clock: clock, rasters: rasters)
     }
 
-    private func read(data: Data, path: String, url: URL?, clock: OCRClock?, rasters: PageRasters?) throws(DocRouteError) -> Document {
+    private func read(data: Data, path: String, url: URL?, clock: OCRClock?, rasters: PageRasters?)
+        throws(DocRouteError) -> Document
+    {
         if data.count > limits.maxFileBytes {
             throw .limitExceeded("file is \(data.count) bytes (cap \(limits.maxFileBytes))")
         }
         let format = try FormatDetector(limits: limits).detect(data, url: url)
         let deadline = Deadline(seconds: limits.maxSeconds)
         let preprocessor = ImagePreprocessor(allowed: preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
-        let recognizer = PageRecognizer(pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters)
+        let recognizer = PageRecognizer(
+            pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters)
         let content: ReadContent
         switch format {
         case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)
         case .docx: content = try DOCXReader(limits: limits, deadline: deadline).read(data, url: url)
         case .xlsx: content = try XLSXReader(limits: limits, deadline: deadline).read(data, url: url)
         case .png, .jpeg, .tiff:
-            content = try ImageReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data, format: format)
+            content = try ImageReader(limits: limits, deadline: deadline, recognizer: recognizer).read(
+                data, format: format)
         }
-        return Document(source: Self.source(data, path: path, format: format), pages: content.pages, tables: content.tables,
-                        warnings: content.warnings)
+        return Document(
+            source: Self.source(data, path: path, format: format), pages: content.pages, tables: content.tables,
+            warnings: content.warnings)
     }
 
     static func source(_ data: Data, path: String, format: DocumentFormat) -> Document.Source {

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Names a file's format from its bytes, never from its extension.
 ///

@@ -1,6 +1,7 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Reads PNG, JPEG and TIFF (every frame of a multi-page TIFF) with leptonica and recognises
@@ -28,8 +29,9 @@ struct ImageReader {
             guard let decoded = try Self.decode(data, format: format, frame: frame, limits: limits) else { break }
             defer { Leptonica.destroy(decoded.pix) }
             if let w = decoded.warning { warnings.append(w) }
-            let page = try recognizer.page(decoded.pix, index: frame, dpi: Double(decoded.dpi), boxScale: 1,
-                                           width: Double(pixGetWidth(decoded.pix)), height: Double(pixGetHeight(decoded.pix)), unit: .px)
+            let page = try recognizer.page(
+                decoded.pix, index: frame, dpi: Double(decoded.dpi), boxScale: 1,
+                width: Double(pixGetWidth(decoded.pix)), height: Double(pixGetHeight(decoded.pix)), unit: .px)
             pages.append(page)
             frame += 1
             if format != .tiff { break }
@@ -42,7 +44,8 @@ struct ImageReader {
         _ = Leptonica.silenced
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
             guard let bytes = raw.bindMemory(to: UInt8.self).baseAddress else { return false }
-            var w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, res: Int32 = 0, cmap: Int32 = 0, fmt: Int32 = 0
+            var w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, res: Int32 = 0, cmap: Int32 = 0,
+                fmt: Int32 = 0
             return readHeaderMemTiff(bytes, raw.count, Int32(index), &w, &h, &bps, &spp, &res, &cmap, &fmt) == 0
         }
     }
@@ -51,13 +54,19 @@ struct ImageReader {
     /// resolution and a warning when that had to be assumed; nil when a TIFF has no such frame.
     /// The pixel count is checked from the header before anything is decoded (the TIFF frame
     /// cap is `read`'s, before frame 0).
-    static func decode(_ data: Data, format: DocumentFormat, frame: Int,
-                       limits: ReaderLimits) throws(DocRouteError) -> (pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?)? {
+    static func decode(
+        _ data: Data, format: DocumentFormat, frame: Int,
+        limits: ReaderLimits
+    ) throws(DocRouteError) -> (pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?)? {
         _ = Leptonica.silenced
-        return try data.withBytes { (raw: UnsafeRawBufferPointer) throws(DocRouteError) -> (pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?)? in
+        return try data.withBytes {
+            (raw: UnsafeRawBufferPointer) throws(DocRouteError) -> (
+                pix: UnsafeMutablePointer<PIX>, dpi: Int, warning: String?
+            )? in
             let bytes = raw.bindMemory(to: UInt8.self).baseAddress!
             let size = raw.count
-            var w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, res: Int32 = 0, cmap: Int32 = 0, fmt: Int32 = 0
+            var w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, res: Int32 = 0, cmap: Int32 = 0,
+                fmt: Int32 = 0
             let headerOK: Bool
             if format == .tiff {
                 headerOK = readHeaderMemTiff(bytes, size, Int32(frame), &w, &h, &bps, &spp, &res, &cmap, &fmt) == 0

@@ -1,4 +1,5 @@
 import DocRouteModel
+
 /// Builds a page's words from text that has no geometry (DOCX paragraphs, XLSX cells):
 /// words split on white space, numbered in reading order, with line and block indices.
 struct NativeTextLayout {
@@ -32,8 +33,10 @@ struct NativeTextLayout {
                 if textBytes > maxTextBytes {
                     throw .limitExceeded("more than \(maxTextBytes) bytes of text in one document")
                 }
-                words.append(TextSpan(text: String(token), box: nil, confidence: nil,
-                                      line: line, block: block, order: words.count))
+                words.append(
+                    TextSpan(
+                        text: String(token), box: nil, confidence: nil,
+                        line: line, block: block, order: words.count))
             }
         }
     }

@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import ZIPFoundation
-import DocRouteModel
 
 /// An Office Open XML package (a ZIP of XML parts) read with caps on entry count, entry
 /// size, total size and compression ratio, so that a ZIP bomb is a typed error.
@@ -26,7 +26,9 @@ final class OOXMLPackage {
         if fileURL == nil {
             let tmp = FileManager.default.temporaryDirectory
                 .appendingPathComponent("docroute-\(UUID().uuidString).zip")
-            do { try data.write(to: tmp) } catch { throw .io("cannot write a temporary copy: \(error.localizedDescription)") }
+            do { try data.write(to: tmp) } catch {
+                throw .io("cannot write a temporary copy: \(error.localizedDescription)")
+            }
             fileURL = tmp
             temporaryFile = tmp
         } else {
@@ -73,7 +75,8 @@ final class OOXMLPackage {
             throw .limitExceeded("ZIP entry \(part) declares \(declared) bytes (cap \(limits.zipMaxEntryBytes))")
         }
         if declared > 1 << 20 && Double(declared) / Double(compressed) > limits.zipMaxRatio {
-            throw .limitExceeded("ZIP entry \(part) has compression ratio \(declared / compressed):1 (cap \(Int(limits.zipMaxRatio)):1)")
+            throw .limitExceeded(
+                "ZIP entry \(part) has compression ratio \(declared / compressed):1 (cap \(Int(limits.zipMaxRatio)):1)")
         }
         // The declared sizes can lie: count what is really inflated and stop at the caps.
         var out = Data()

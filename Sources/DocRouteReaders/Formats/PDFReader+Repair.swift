@@ -1,6 +1,6 @@
 import CPoppler
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension PDFReader {
     /// Opens `data` with poppler: the bytes (to release after the document) and the document.
@@ -10,7 +10,9 @@ extension PDFReader {
         guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
             g_bytes_unref(bytes)
             defer { docroute_g_error_free(error) }
-            if let e = error?.pointee, e.domain == poppler_error_quark(), e.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+            if let e = error?.pointee, e.domain == poppler_error_quark(),
+                e.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue)
+            {
                 throw .encrypted("PDF needs a password to open")
             }
             let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unreadable"
@@ -56,7 +58,9 @@ extension PDFReader {
             i = at + 1
             guard j + second.count <= bytes.count, Array(bytes[j..<j + second.count]) == second else { continue }
             let next = j + second.count
-            if next < bytes.count, (0x41...0x5a).contains(bytes[next]) || (0x61...0x7a).contains(bytes[next]) { continue }
+            if next < bytes.count, (0x41...0x5a).contains(bytes[next]) || (0x61...0x7a).contains(bytes[next]) {
+                continue
+            }
             count += 1
         }
         return count

@@ -1,7 +1,8 @@
 import CLeptonica
 import CPoppler
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Pages without a text layer: found, cut to their content, and recognised by Tesseract.
@@ -14,17 +15,22 @@ extension PDFReader {
     ///
     /// `storedImages` says the file's images may be decoded as stored (`imagesFit`): poppler
     /// decodes an image whole, and a 35000 × 35000 scan must be rendered scaled down instead.
-    func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double, storedImages: Bool) throws(DocRouteError)
-        -> (Page, [String]) {
+    func recognise(_ page: OpaquePointer, index: Int, width: Double, height: Double, storedImages: Bool)
+        throws(DocRouteError)
+        -> (Page, [String])
+    {
         guard width > 0, height > 0, width.isFinite, height.isFinite else {
-            return (Page(index: index, width: 0, height: 0, unit: .pt, origin: .ocr, words: []),
-                    ["page \(index + 1) has no size; not rendered"])
+            return (
+                Page(index: index, width: 0, height: 0, unit: .pt, origin: .ocr, words: []),
+                ["page \(index + 1) has no size; not rendered"]
+            )
         }
         if storedImages, let scan = scanned(page, width: width, height: height) {
             defer { Leptonica.destroy(scan.pix) }
             try deadline.check()
-            let read = try recognizer.page(scan.pix, index: index, dpi: scan.dpi, boxScale: 72 / scan.dpi,
-                                           width: width, height: height, unit: .pt, origin: scan.origin)
+            let read = try recognizer.page(
+                scan.pix, index: index, dpi: scan.dpi, boxScale: 72 / scan.dpi,
+                width: width, height: height, unit: .pt, origin: scan.origin)
             return (read, [])
         }
         var warnings: [String] = []
@@ -32,23 +38,27 @@ extension PDFReader {
         let cap = (Double(limits.maxRenderPixels) / (width * height)).squareRoot()
         if cap < scale {
             scale = cap
-            warnings.append(String(format: "page %d rendered at %.0f dpi to stay under the pixel cap", index + 1, scale * 72))
+            warnings.append(
+                String(format: "page %d rendered at %.0f dpi to stay under the pixel cap", index + 1, scale * 72))
         }
         let all = Box(x0: 0, y0: 0, x1: width, y1: height)
         let part = scale > 1.5 ? content(of: page, width: width, height: height) ?? all : all
         let pw = Int32(min((part.width * scale).rounded(.up), 32_000))
         let ph = Int32(min((part.height * scale).rounded(.up), 32_000))
         guard pw >= 8, ph >= 8 else {
-            return (Page(index: index, width: width, height: height, unit: .pt, origin: .ocr, words: []),
-                    warnings + ["page \(index + 1) is too small to recognise"])
+            return (
+                Page(index: index, width: width, height: height, unit: .pt, origin: .ocr, words: []),
+                warnings + ["page \(index + 1) is too small to recognise"]
+            )
         }
         guard let pix = render(page, scale: scale, from: (part.x0, part.y0), width: pw, height: ph) else {
             throw .corrupt("page \(index + 1) cannot be rendered")
         }
         defer { Leptonica.destroy(pix) }
         try deadline.check()
-        let read = try recognizer.page(pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
-                                       width: width, height: height, unit: .pt, origin: (part.x0, part.y0))
+        let read = try recognizer.page(
+            pix, index: index, dpi: scale * 72, boxScale: 1 / scale,
+            width: width, height: height, unit: .pt, origin: (part.x0, part.y0))
         return (read, warnings)
     }
 
@@ -56,21 +66,25 @@ extension PDFReader {
     /// 1.5 × `renderDPI` dpi: 8-bit grey, the image's resolution, and where the part stands
     /// on the page (points). Nil for any other page (it is rendered instead).
     private func scanned(_ page: OpaquePointer, width: Double, height: Double)
-        -> (pix: UnsafeMutablePointer<PIX>, dpi: Double, origin: (x: Double, y: Double))? {
+        -> (pix: UnsafeMutablePointer<PIX>, dpi: Double, origin: (x: Double, y: Double))?
+    {
         guard let list = poppler_page_get_image_mapping(page) else { return nil }
         defer { poppler_page_free_image_mapping(list) }
         guard list.pointee.next == nil, let data = list.pointee.data else { return nil }
         let mapping = data.assumingMemoryBound(to: PopplerImageMapping.self).pointee
-        let area = Box(x0: min(mapping.area.x1, mapping.area.x2), y0: min(mapping.area.y1, mapping.area.y2),
-                       x1: max(mapping.area.x1, mapping.area.x2), y1: max(mapping.area.y1, mapping.area.y2))
+        let area = Box(
+            x0: min(mapping.area.x1, mapping.area.x2), y0: min(mapping.area.y1, mapping.area.y2),
+            x1: max(mapping.area.x1, mapping.area.x2), y1: max(mapping.area.y1, mapping.area.y2))
         guard area.width >= width * 0.98, area.height >= height * 0.98,
-              let surface = poppler_page_get_image(page, mapping.image_id) else { return nil }
+            let surface = poppler_page_get_image(page, mapping.image_id)
+        else { return nil }
         defer { cairo_surface_destroy(surface) }
         let format = cairo_image_surface_get_format(surface)
         guard format == CAIRO_FORMAT_RGB24 || format == CAIRO_FORMAT_ARGB32 else { return nil }
         let iw = Int(cairo_image_surface_get_width(surface)), ih = Int(cairo_image_surface_get_height(surface))
         guard iw >= 8, ih >= 8, iw * ih <= limits.maxRenderPixels,
-              abs(Double(iw) / Double(ih) / (area.width / area.height) - 1) < 0.03 else { return nil }
+            abs(Double(iw) / Double(ih) / (area.width / area.height) - 1) < 0.03
+        else { return nil }
         let dpi = Double(iw) / area.width * 72
         guard dpi >= 100, dpi <= limits.renderDPI * 1.5 else { return nil }
         cairo_surface_flush(surface)
@@ -102,10 +116,14 @@ extension PDFReader {
             let bounds = Box(x0: 0, y0: 0, x1: Double(iw) * 72 / dpi, y1: Double(ih) * 72 / dpi)
             if let box = Self.contentPart(sample, pointsPerPixel: pointsPerSample, bounds: bounds) {
                 let x0 = Int(box.x0 * dpi / 72), y0 = Int(box.y0 * dpi / 72)
-                part = (x0, y0, min(iw, Int((box.x1 * dpi / 72).rounded(.up))) - x0, min(ih, Int((box.y1 * dpi / 72).rounded(.up))) - y0)
+                part = (
+                    x0, y0, min(iw, Int((box.x1 * dpi / 72).rounded(.up))) - x0,
+                    min(ih, Int((box.y1 * dpi / 72).rounded(.up))) - y0
+                )
             }
         }
-        guard part.w >= 8, part.h >= 8, let pix = greyPix(x: part.x, y: part.y, width: part.w, height: part.h, step: 1) else {
+        guard part.w >= 8, part.h >= 8, let pix = greyPix(x: part.x, y: part.y, width: part.w, height: part.h, step: 1)
+        else {
             return nil
         }
         return (pix, dpi, (area.x0 + Double(part.x) * 72 / dpi, area.y0 + Double(part.y) * 72 / dpi))
@@ -124,14 +142,16 @@ extension PDFReader {
                 var j = i
                 while j < n, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
                 var v = 0, digits = 0
-                while j < n, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 10 { v = v * 10 + Int(bytes[j] - 0x30); j += 1; digits += 1 }
+                while j < n, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 10 {
+                    v = v * 10 + Int(bytes[j] - 0x30); j += 1; digits += 1
+                }
                 guard digits > 0 else { return .some(nil) }  // not a number: not an image size
                 // "/Width 7 0 R": an indirect size.
                 var k = j
                 while k < n, bytes[k] == 0x20 { k += 1 }
                 var m = k
                 while m < n, bytes[m] >= 0x30, bytes[m] <= 0x39 { m += 1 }
-                if m > k, m + 2 < n, bytes[m] == 0x20, bytes[m + 1] == 0x52 /* R */ { return nil }
+                if m > k, m + 2 < n, bytes[m] == 0x20, bytes[m + 1] == UInt8(ascii: "R") { return nil }
                 return .some(v)
             }
             let width = Array("/Width".utf8), height = Array("/Height".utf8)
@@ -142,7 +162,11 @@ extension PDFReader {
                     guard zip(key.indices, key).allSatisfy({ bytes[i + $0] == $1 }) else { continue }
                     guard let value = number(after: i + key.count) else { return false }
                     if let value {
-                        if isWidth { largest.width = max(largest.width, value) } else { largest.height = max(largest.height, value) }
+                        if isWidth {
+                            largest.width = max(largest.width, value)
+                        } else {
+                            largest.height = max(largest.height, value)
+                        }
                     }
                 }
                 i += 1
@@ -157,7 +181,8 @@ extension PDFReader {
     private func content(of page: OpaquePointer, width: Double, height: Double) -> Box? {
         let w = Int32(width.rounded(.up)), h = Int32(height.rounded(.up))
         guard w >= 8, h >= 8, Double(w) * Double(h) <= 4_000_000,
-              let colour = render(page, scale: 1, from: (0, 0), width: w, height: h) else { return nil }
+            let colour = render(page, scale: 1, from: (0, 0), width: w, height: h)
+        else { return nil }
         defer { Leptonica.destroy(colour) }
         guard let grey = pixConvertTo8(colour, 0) else { return nil }
         defer { Leptonica.destroy(grey) }
@@ -172,15 +197,18 @@ extension PDFReader {
     static func contentPart(_ grey: UnsafeMutablePointer<PIX>, pointsPerPixel: Double, bounds: Box) -> Box? {
         guard let (ink, solid) = ImageProperties.content(of: grey) else { return nil }
         let margin = solid ? -2.0 : 12.0
-        let box = Box(x0: max(bounds.x0, ink.x0 * pointsPerPixel - margin), y0: max(bounds.y0, ink.y0 * pointsPerPixel - margin),
-                      x1: min(bounds.x1, ink.x1 * pointsPerPixel + margin), y1: min(bounds.y1, ink.y1 * pointsPerPixel + margin))
+        let box = Box(
+            x0: max(bounds.x0, ink.x0 * pointsPerPixel - margin), y0: max(bounds.y0, ink.y0 * pointsPerPixel - margin),
+            x1: min(bounds.x1, ink.x1 * pointsPerPixel + margin), y1: min(bounds.y1, ink.y1 * pointsPerPixel + margin))
         return box.width * box.height < 0.7 * bounds.width * bounds.height ? box : nil
     }
 
     /// The part of the page from `origin` (points) on, drawn on white at `scale` pixels per
     /// point into `width` × `height` pixels, as a 32 bpp leptonica image.
-    private func render(_ page: OpaquePointer, scale: Double, from origin: (x: Double, y: Double),
-                        width: Int32, height: Int32) -> UnsafeMutablePointer<PIX>? {
+    private func render(
+        _ page: OpaquePointer, scale: Double, from origin: (x: Double, y: Double),
+        width: Int32, height: Int32
+    ) -> UnsafeMutablePointer<PIX>? {
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else { return nil }
         defer { cairo_surface_destroy(surface) }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else { return nil }
@@ -191,7 +219,9 @@ extension PDFReader {
         poppler_page_render(page, cr)
         cairo_destroy(cr)
         cairo_surface_flush(surface)
-        guard let src = cairo_image_surface_get_data(surface), let pix = pixCreate(width, height, 32) else { return nil }
+        guard let src = cairo_image_surface_get_data(surface), let pix = pixCreate(width, height, 32) else {
+            return nil
+        }
         let stride = Int(cairo_image_surface_get_stride(surface))
         let dst = pixGetData(pix)!
         let wpl = Int(pixGetWpl(pix))

@@ -1,7 +1,8 @@
 import CLeptonica
 import CPoppler
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Reads a PDF with poppler-glib: each page's text layer in poppler's reading order with one
@@ -60,8 +61,9 @@ package struct PDFReader {
                 pages.append(Page(index: i, width: width, height: height, unit: .pt, origin: .textLayer, words: words))
             } else {
                 if imagesFit == nil { imagesFit = Self.imagesFit(in: data, maxPixels: limits.maxRenderPixels) }
-                let (ocrPage, notes) = try recognise(page, index: i, width: width, height: height,
-                                                     storedImages: imagesFit ?? false)
+                let (ocrPage, notes) = try recognise(
+                    page, index: i, width: width, height: height,
+                    storedImages: imagesFit ?? false)
                 pages.append(ocrPage)
                 warnings += notes
             }
@@ -76,7 +78,8 @@ package struct PDFReader {
         // it loses the lines before the first one it can start from (4 of 16 on a Word PDF in
         // Arabic). Such a page is also read as a selection from the top right; the fuller wins.
         if scalars.contains(where: Self.isRightToLeft), let other = Self.selection(page, rightToLeft: true),
-           Self.letterCount(other.scalars) > Self.letterCount(scalars) {
+            Self.letterCount(other.scalars) > Self.letterCount(scalars)
+        {
             (scalars, rects) = other
         }
         // poppler gives one rectangle per scalar of the text, bidi controls (U+202B …) aside.
@@ -91,8 +94,10 @@ package struct PDFReader {
         var previousBox: Box? = nil
         func flush() {
             guard !current.isEmpty else { return }
-            words.append(TextSpan(text: String(current), box: box, confidence: nil, line: line, block: 0,
-                                  order: words.count))
+            words.append(
+                TextSpan(
+                    text: String(current), box: box, confidence: nil, line: line, block: 0,
+                    order: words.count))
             current = String.UnicodeScalarView()
             box = nil
         }
@@ -123,11 +128,15 @@ package struct PDFReader {
 
     /// The page's text as poppler selects it over the whole page — from the top left, or from
     /// the top right — with its glyph rectangles; nil when the page has no text.
-    private static func selection(_ page: OpaquePointer, rightToLeft: Bool) -> (scalars: [Unicode.Scalar], rects: [PopplerRectangle])? {
+    private static func selection(_ page: OpaquePointer, rightToLeft: Bool) -> (
+        scalars: [Unicode.Scalar], rects: [PopplerRectangle]
+    )? {
         var width = 0.0, height = 0.0
         poppler_page_get_size(page, &width, &height)
-        var area = rightToLeft ? PopplerRectangle(x1: width, y1: 0, x2: 0, y2: height)
-                               : PopplerRectangle(x1: 0, y1: 0, x2: width, y2: height)
+        var area =
+            rightToLeft
+            ? PopplerRectangle(x1: width, y1: 0, x2: 0, y2: height)
+            : PopplerRectangle(x1: 0, y1: 0, x2: width, y2: height)
         guard let cText = poppler_page_get_text_for_area(page, &area) else { return nil }
         defer { g_free(cText) }
         let text = String(cString: cText)

@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Reads a workbook (.xlsx/.xlsm, Transitional or Strict OOXML) into the document model:
 /// each worksheet is one page of native text and one table.
@@ -25,10 +25,14 @@ struct XLSXReader {
         var warnings: [String] = []
 
         let dir = (workbookPart as NSString).deletingLastPathComponent
-        let strings = try readSharedStrings(package, part: rels.values.first { $0.kind == "sharedStrings" }?.target
-                                            ?? OOXMLPackage.resolve("sharedStrings.xml", from: dir))
-        let dateStyles = readDateStyles(package, part: rels.values.first { $0.kind == "styles" }?.target
-                                        ?? OOXMLPackage.resolve("styles.xml", from: dir), warnings: &warnings)
+        let strings = try readSharedStrings(
+            package,
+            part: rels.values.first { $0.kind == "sharedStrings" }?.target
+                ?? OOXMLPackage.resolve("sharedStrings.xml", from: dir))
+        let dateStyles = readDateStyles(
+            package,
+            part: rels.values.first { $0.kind == "styles" }?.target
+                ?? OOXMLPackage.resolve("styles.xml", from: dir), warnings: &warnings)
 
         var pages: [Page] = []
         var tables: [Table] = []
@@ -62,15 +66,18 @@ struct XLSXReader {
             }
             guard let root = sheetTree.root else { continue }
             let index = pages.count
-            let table = try readSheet(root, page: index, name: name, strings: strings, dateStyles: dateStyles,
-                                      date1904: date1904, budget: &cellBudget, textBudget: &textBudget)
+            let table = try readSheet(
+                root, page: index, name: name, strings: strings, dateStyles: dateStyles,
+                date1904: date1904, budget: &cellBudget, textBudget: &textBudget)
             var layout = NativeTextLayout(limits: limits)
             for cell in table.cells where !cell.text.isEmpty {
                 layout.beginBlock()
                 try layout.add(cell.text.replacingOccurrences(of: "\n", with: " "), line: cell.row)
             }
-            pages.append(Page(index: index, width: 0, height: 0, unit: .none, origin: .native,
-                              name: name, words: layout.words))
+            pages.append(
+                Page(
+                    index: index, width: 0, height: 0, unit: .none, origin: .native,
+                    name: name, words: layout.words))
             tables.append(table)
         }
         return ReadContent(pages: pages, tables: tables, warnings: warnings)
@@ -113,7 +120,9 @@ struct XLSXReader {
             out += rest[..<r.lowerBound]
             let after = rest[r.upperBound...]
             let hex = after.prefix(4)
-            if hex.count == 4, after.dropFirst(4).first == "_", let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) {
+            if hex.count == 4, after.dropFirst(4).first == "_", let v = UInt32(hex, radix: 16),
+                let u = Unicode.Scalar(v)
+            {
                 out.unicodeScalars.append(u)
                 rest = after.dropFirst(5)
             } else {
@@ -279,10 +288,12 @@ struct XLSXReader {
         return (row - 1, column - 1)
     }
 
-    private func readSheet(_ root: XMLElement, page: Int, name: String, strings: [String], dateStyles: [Int: DateKind],
-                           date1904: Bool, budget: inout Int, textBudget: inout Int) throws(DocRouteError) -> Table {
+    private func readSheet(
+        _ root: XMLElement, page: Int, name: String, strings: [String], dateStyles: [Int: DateKind],
+        date1904: Bool, budget: inout Int, textBudget: inout Int
+    ) throws(DocRouteError) -> Table {
         var cells: [Cell] = []
-        var position: [Int64: Int] = [:]   // row << 20 | column → index in cells
+        var position: [Int64: Int] = [:]  // row << 20 | column → index in cells
         var nextRow = 0
         guard let data = root.child("sheetData") else {
             return Table(page: page, name: name, rowCount: 0, columnCount: 0, cells: [])
@@ -296,12 +307,15 @@ struct XLSXReader {
                 var rc = (row: r, column: nextColumn)
                 if let ref = c.attribute("r"), let p = Self.parseReference(Substring(ref)) { rc = p }
                 nextColumn = rc.column + 1
-                guard let (text, kind) = cellValue(c, strings: strings, dateStyles: dateStyles, date1904: date1904) else {
+                guard let (text, kind) = cellValue(c, strings: strings, dateStyles: dateStyles, date1904: date1904)
+                else {
                     continue
                 }
                 try spendCell(&budget)
                 textBudget -= text.utf8.count
-                if textBudget < 0 { throw .limitExceeded("more than \(limits.maxTextBytes) bytes of cell text in one workbook") }
+                if textBudget < 0 {
+                    throw .limitExceeded("more than \(limits.maxTextBytes) bytes of cell text in one workbook")
+                }
                 let formula = c.child("f").map(\.text).flatMap { $0.isEmpty ? nil : $0 }
                 position[Int64(rc.row) << 20 | Int64(rc.column)] = cells.count
                 cells.append(Cell(row: rc.row, column: rc.column, text: text, kind: kind, formula: formula))
@@ -313,10 +327,13 @@ struct XLSXReader {
         for m in root.child("mergeCells")?.children ?? [] where m.is("mergeCell") {
             let parts = (m.attribute("ref") ?? "").split(separator: ":")
             guard parts.count == 2, let a = Self.parseReference(parts[0]), let b = Self.parseReference(parts[1]),
-                  b.row >= a.row, b.column >= a.column else { continue }
+                b.row >= a.row, b.column >= a.column
+            else { continue }
             let key = Int64(a.row) << 20 | Int64(a.column)
             let index: Int
-            if let i = position[key] { index = i } else {
+            if let i = position[key] {
+                index = i
+            } else {
                 try spendCell(&budget)
                 index = cells.count
                 cells.append(Cell(row: a.row, column: a.column, text: ""))
@@ -356,13 +373,17 @@ struct XLSXReader {
     }
 
     /// A cell's display text and kind, or nil for a cell with no value.
-    private func cellValue(_ c: XMLElement, strings: [String], dateStyles: [Int: DateKind],
-                           date1904: Bool) -> (String, Cell.Kind)? {
+    private func cellValue(
+        _ c: XMLElement, strings: [String], dateStyles: [Int: DateKind],
+        date1904: Bool
+    ) -> (String, Cell.Kind)? {
         let type = c.attribute("t") ?? "n"
         let v = c.child("v")?.text
         switch type {
         case "s":
-            guard let v, let i = Int(v.trimmingCharacters(in: .whitespaces)), i >= 0, i < strings.count else { return nil }
+            guard let v, let i = Int(v.trimmingCharacters(in: .whitespaces)), i >= 0, i < strings.count else {
+                return nil
+            }
             return (strings[i], .text)
         case "inlineStr":
             guard let item = c.child("is") else { return v.map { ($0, .text) } }
@@ -380,7 +401,8 @@ struct XLSXReader {
             guard let v, !v.isEmpty else { return nil }
             guard let number = Double(v.trimmingCharacters(in: .whitespaces)) else { return (v, .text) }
             if let style = Int(c.attribute("s") ?? ""), let kind = dateStyles[style],
-               let iso = Self.isoDate(serial: number, date1904: date1904, kind: kind) {
+                let iso = Self.isoDate(serial: number, date1904: date1904, kind: kind)
+            {
                 return (iso, kind == .duration ? .duration : .date)
             }
             return (Self.numberText(number), .number)

@@ -1,6 +1,6 @@
 import CLibXML2
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// An XML part parsed by libxml2 with untrusted-input settings: no network, no external
 /// entities, no DTD loading, no entity substitution, and any document type declaration
@@ -17,8 +17,9 @@ final class XMLTree {
         if elements > maxElements {
             throw .limitExceeded("XML part \(name) has more than \(maxElements) elements")
         }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
         guard data.count < Int(Int32.max) else { throw .limitExceeded("XML part \(name) is too large") }
         let parsed: xmlDocPtr? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
@@ -48,8 +49,12 @@ final class XMLTree {
                 let i = base.distance(to: UnsafeRawPointer(hit))
                 if i + 1 < n {
                     let next = raw[i + 1]
-                    if (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") || next == UInt8(ascii: "_")
-                        || next == UInt8(ascii: ":") || next >= 0x80 { count += 1 }
+                    if (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z")
+                        || next == UInt8(ascii: "_")
+                        || next == UInt8(ascii: ":") || next >= 0x80
+                    {
+                        count += 1
+                    }
                 }
                 offset = i + 1
             }
@@ -78,7 +83,10 @@ final class XMLTree {
                     i += 2
                 } else if has("<!--", at: i) {
                     i += 4
-                    while i + 2 < n && !(b[i] == UInt8(ascii: "-") && b[i + 1] == UInt8(ascii: "-") && b[i + 2] == UInt8(ascii: ">")) { i += 1 }
+                    while i + 2 < n
+                        && !(b[i] == UInt8(ascii: "-") && b[i + 1] == UInt8(ascii: "-")
+                            && b[i + 2] == UInt8(ascii: ">"))
+                    { i += 1 }
                     i += 3
                 } else if has("<!", at: i) {
                     return true  // <!DOCTYPE, <!ENTITY or any other markup declaration
@@ -102,8 +110,9 @@ struct XMLElement {
 
     /// Whether the local name equals `local` (no String allocation).
     func `is`(_ local: StaticString) -> Bool {
-        strcmp(UnsafeRawPointer(node.pointee.name).assumingMemoryBound(to: CChar.self),
-               UnsafeRawPointer(local.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+        strcmp(
+            UnsafeRawPointer(node.pointee.name).assumingMemoryBound(to: CChar.self),
+            UnsafeRawPointer(local.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
     }
 
     /// The value of the attribute whose local name is `local`, whatever its namespace.
@@ -111,7 +120,8 @@ struct XMLElement {
         var attr = node.pointee.properties
         while let a = attr {
             if String(cString: a.pointee.name) == local {
-                guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)) else { return "" }
+                guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self))
+                else { return "" }
                 defer { docroute_xml_free(value) }
                 return String(cString: value)
             }

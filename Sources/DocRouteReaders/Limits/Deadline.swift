@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// A point in time after which reading a document gives up with `DocRouteError.timeout`.
 package struct Deadline: Sendable {

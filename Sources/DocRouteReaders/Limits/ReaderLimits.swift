@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Caps on untrusted input. Exceeding one gives `DocRouteError.limitExceeded` (or `.timeout`)
 /// for that document only.

@@ -1,6 +1,7 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Prepares a page image for Tesseract with leptonica, choosing each step from the image's
@@ -63,11 +64,14 @@ package struct ImagePreprocessor: Sendable {
     /// A prepared copy of `input` (which is not changed), taken at `dpi`, first turned by
     /// `turns` quarter turns clockwise. `enlarge` (when allowed) sets the upscale factor
     /// instead of the resolution: print smaller than its resolution suggests.
-    package func prepare(_ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0,
-                 enlarge: Double? = nil) -> Prepared? {
+    package func prepare(
+        _ input: UnsafeMutablePointer<PIX>, dpi: Double, level: Level = .light, turns: Int = 0,
+        enlarge: Double? = nil
+    ) -> Prepared? {
         var steps: [String] = []
         let depth = pixGetDepth(input)
-        guard var pix = (depth == 8 && pixGetColormap(input) == nil) ? pixCopy(nil, input) : pixConvertTo8(input, 0) else {
+        guard var pix = (depth == 8 && pixGetColormap(input) == nil) ? pixCopy(nil, input) : pixConvertTo8(input, 0)
+        else {
             return nil
         }
         if depth != 8 { steps.append(Step.grey.rawValue) }
@@ -85,8 +89,10 @@ package struct ImagePreprocessor: Sendable {
         var props = ImageProperties.measure(pix, dpi: dpi)
         var scale = 1.0
         let pixels = Double(pixGetWidth(pix)) * Double(pixGetHeight(pix))
-        if allowed.contains(.upscale), let wanted = enlarge ?? (dpi < level.minDPI ? min(2, Self.targetDPI / dpi) : nil),
-           case let s = min(wanted, (Self.maxUpscaledPixels / pixels).squareRoot()), s > 1.05 {
+        if allowed.contains(.upscale),
+            let wanted = enlarge ?? (dpi < level.minDPI ? min(2, Self.targetDPI / dpi) : nil),
+            case let s = min(wanted, (Self.maxUpscaledPixels / pixels).squareRoot()), s > 1.05
+        {
             if replace(pixScaleGrayLI(pix, Float(s), Float(s))) {
                 scale = s
                 steps.append(String(format: "upscale ×%.2f", s))
@@ -94,8 +100,10 @@ package struct ImagePreprocessor: Sendable {
         }
         // Dark corners, or light falling across the page by as much as 30 % of the print's
         // contrast: one global threshold (Tesseract's) then turns the darker paper black.
-        if allowed.contains(.background), props.paperSpread > level.maxPaperSpread || props.paperRange * 10 >= props.contrast * 3,
-           replace(pixBackgroundNormSimple(pix, nil, nil)) {
+        if allowed.contains(.background),
+            props.paperSpread > level.maxPaperSpread || props.paperRange * 10 >= props.contrast * 3,
+            replace(pixBackgroundNormSimple(pix, nil, nil))
+        {
             steps.append(Step.background.rawValue)
             props = ImageProperties.measure(pix, dpi: dpi * scale)
         }
@@ -104,11 +112,13 @@ package struct ImagePreprocessor: Sendable {
             props = ImageProperties.measure(pix, dpi: dpi * scale)
         }
         if allowed.contains(.contrast), props.contrast < level.minContrast, props.contrast > 20,
-           replace(pixGammaTRC(nil, pix, 1.0, Int32(props.ink), Int32(props.paper))) {
+            replace(pixGammaTRC(nil, pix, 1.0, Int32(props.ink), Int32(props.paper)))
+        {
             steps.append(String(format: "contrast %d–%d", props.ink, props.paper))
         }
         if allowed.contains(.deskew), let angle = Self.skew(of: pix), abs(angle) >= level.minSkew,
-           replace(pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)) {
+            replace(pixRotate(pix, Float(angle * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0))
+        {
             steps.append(String(format: "deskew %.1f°", angle))
         }
         return Prepared(pix: pix, dpi: dpi * scale, scale: scale, steps: steps)

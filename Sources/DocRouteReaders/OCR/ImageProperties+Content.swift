@@ -1,5 +1,6 @@
 import CLeptonica
 import DocRouteModel
+
 import struct DocRouteModel.Box
 
 extension ImageProperties {
@@ -23,7 +24,7 @@ extension ImageProperties {
             }
         }
         guard let top = rows.firstIndex(where: { $0 >= 2 }), let bottom = rows.lastIndex(where: { $0 >= 2 }),
-              let left = columns.firstIndex(where: { $0 >= 2 }), let right = columns.lastIndex(where: { $0 >= 2 })
+            let left = columns.firstIndex(where: { $0 >= 2 }), let right = columns.lastIndex(where: { $0 >= 2 })
         else { return nil }
         func dark(_ x: Int, _ y: Int) -> Bool { Int(bytes[y * wpl * 4 + (x ^ 3)]) < threshold }
         var edge = 0, edgeDark = 0

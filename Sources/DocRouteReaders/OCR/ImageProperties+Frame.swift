@@ -1,5 +1,6 @@
 import CLeptonica
 import DocRouteModel
+
 import struct DocRouteModel.Box
 
 extension ImageProperties {
@@ -13,10 +14,11 @@ extension ImageProperties {
     /// columns that are mostly paper are searched. Nil when nothing is printed.
     package static func frame(of pix: UnsafeMutablePointer<PIX>) -> Box? {
         guard pixGetDepth(pix) == 8, pixGetWidth(pix) >= 32, pixGetHeight(pix) >= 32,
-              let reduced = pixScaleAreaMap2(pix).flatMap({ half in
-                  defer { Leptonica.destroy(half) }
-                  return pixScaleAreaMap2(half)
-              }) else { return nil }
+            let reduced = pixScaleAreaMap2(pix).flatMap({ half in
+                defer { Leptonica.destroy(half) }
+                return pixScaleAreaMap2(half)
+            })
+        else { return nil }
         defer { Leptonica.destroy(reduced) }
         guard let local = pixDilateGray(reduced, 7, 7) else { return nil }
         defer { Leptonica.destroy(local) }
@@ -49,9 +51,12 @@ extension ImageProperties {
                     columns[x] += 1
                 }
             }
-            if let top = rows.firstIndex(where: { $0 * 2 >= w / 2 }), let bottom = rows.lastIndex(where: { $0 * 2 >= w / 2 }),
-               let left = columns.firstIndex(where: { $0 * 2 >= h / 2 }), let right = columns.lastIndex(where: { $0 * 2 >= h / 2 }),
-               right - left >= 8, bottom - top >= 8 {
+            if let top = rows.firstIndex(where: { $0 * 2 >= w / 2 }),
+                let bottom = rows.lastIndex(where: { $0 * 2 >= w / 2 }),
+                let left = columns.firstIndex(where: { $0 * 2 >= h / 2 }),
+                let right = columns.lastIndex(where: { $0 * 2 >= h / 2 }),
+                right - left >= 8, bottom - top >= 8
+            {
                 // Inside the card's edge, which is dark against its own paper.
                 area = (left + 3, top + 3, right - 2, bottom - 2)
             }
@@ -64,8 +69,9 @@ extension ImageProperties {
             }
         }
         guard let top = rows.firstIndex(where: { $0 >= 2 }), let bottom = rows.lastIndex(where: { $0 >= 2 }),
-              let left = columns.firstIndex(where: { $0 >= 2 }), let right = columns.lastIndex(where: { $0 >= 2 }),
-              right > left, bottom > top else { return nil }
+            let left = columns.firstIndex(where: { $0 >= 2 }), let right = columns.lastIndex(where: { $0 >= 2 }),
+            right > left, bottom > top
+        else { return nil }
         return Box(x0: Double(left * 4), y0: Double(top * 4), x1: Double((right + 1) * 4), y1: Double((bottom + 1) * 4))
     }
 }

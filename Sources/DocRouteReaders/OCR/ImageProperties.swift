@@ -1,5 +1,6 @@
 import CLeptonica
 import DocRouteModel
+
 import struct DocRouteModel.Box
 
 /// What a page image looks like to OCR, measured from its grey pixels in one pass: paper and
@@ -55,7 +56,8 @@ package struct ImageProperties: Sendable, Hashable {
                 histogram[v] += 1
                 tileHistograms[ty * tilesX + min(tilesX - 1, x * tilesX / w)][v >> 3] += 1
                 // Immerkær's mask [1 -2 1; -2 4 -2; 1 -2 1]: zero on smooth shading, ~6σ on noise.
-                let l = at(x - 1, y - 1) - 2 * at(x, y - 1) + at(x + 1, y - 1)
+                let l =
+                    at(x - 1, y - 1) - 2 * at(x, y - 1) + at(x + 1, y - 1)
                     - 2 * at(x - 1, y) + 4 * v - 2 * at(x + 1, y)
                     + at(x - 1, y + 1) - 2 * at(x, y + 1) + at(x + 1, y + 1)
                 laplacian[min(1023, abs(l))] += 1

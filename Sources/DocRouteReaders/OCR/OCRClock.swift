@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import Synchronization
-import DocRouteModel
 
 /// Accumulates the time spent inside OCR while one document is read, for the record's
 /// `timings_ms.ocr`.

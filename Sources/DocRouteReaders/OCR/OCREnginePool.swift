@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import Synchronization
-import DocRouteModel
 
 /// Lends Tesseract engines so that each is used by one thread at a time. Engines are created
 /// on demand (about 0.1 s each) and kept for reuse; at most `maxEngines` exist at once.

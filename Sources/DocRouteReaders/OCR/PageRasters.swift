@@ -1,7 +1,8 @@
 import CLeptonica
+import DocRouteModel
 import Foundation
 import Synchronization
-import DocRouteModel
+
 import struct DocRouteModel.Box
 
 /// The images OCR'd pages were recognised from, kept (as 8-bit grey) while a document is
@@ -22,14 +23,18 @@ public final class PageRasters: Sendable {
     /// Keeps a grey copy of `pix`, the image page `index` was recognised from: a point of that
     /// page, less `origin` (where the image's top left stands on the page), times
     /// `pixelsPerUnit` gives image pixels; `dpi` is its resolution.
-    package func keep(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double,
-              origin: (x: Double, y: Double) = (0, 0)) {
+    package func keep(
+        _ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Int, pixelsPerUnit: Double,
+        origin: (x: Double, y: Double) = (0, 0)
+    ) {
         let bytes = Int(pixGetWidth(pix)) * Int(pixGetHeight(pix))
-        guard used.withLock({ u in
-            guard u + bytes <= budgetBytes else { return false }
-            u += bytes
-            return true
-        }) else { return }
+        guard
+            used.withLock({ u in
+                guard u + bytes <= budgetBytes else { return false }
+                u += bytes
+                return true
+            })
+        else { return }
         guard let grey = pixConvertTo8(pix, 0) else { return }
         let raster = PageRaster(pix: grey, dpi: dpi, pixelsPerUnit: pixelsPerUnit, origin: origin)
         pages.withLock { $0[index] = raster }
@@ -69,13 +74,15 @@ package final class PageRaster: @unchecked Sendable {
 
     /// `box` (page units) in this image's pixels.
     package func pixels(_ box: Box) -> Box {
-        Box(x0: (box.x0 - origin.x) * pixelsPerUnit, y0: (box.y0 - origin.y) * pixelsPerUnit,
+        Box(
+            x0: (box.x0 - origin.x) * pixelsPerUnit, y0: (box.y0 - origin.y) * pixelsPerUnit,
             x1: (box.x1 - origin.x) * pixelsPerUnit, y1: (box.y1 - origin.y) * pixelsPerUnit)
     }
 
     /// `box` (this image's pixels) in page units.
     package func units(_ box: Box) -> Box {
-        Box(x0: box.x0 / pixelsPerUnit + origin.x, y0: box.y0 / pixelsPerUnit + origin.y,
+        Box(
+            x0: box.x0 / pixelsPerUnit + origin.x, y0: box.y0 / pixelsPerUnit + origin.y,
             x1: box.x1 / pixelsPerUnit + origin.x, y1: box.y1 / pixelsPerUnit + origin.y)
     }
 
@@ -88,7 +95,8 @@ package final class PageRaster: @unchecked Sendable {
         let y0 = max(0, Int(p.y0.rounded(.down)) - margin.y)
         let x1 = min(width, Int(p.x1.rounded(.up)) + margin.x)
         let y1 = min(height, Int(p.y1.rounded(.up)) + margin.y)
-        guard x1 - x0 >= 2, y1 - y0 >= 2, let rect = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0)) else { return nil }
+        guard x1 - x0 >= 2, y1 - y0 >= 2, let rect = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0))
+        else { return nil }
         var r: UnsafeMutablePointer<BOX>? = rect
         defer { boxDestroy(&r) }
         guard let cut = pixClipRectangle(pix, rect, nil) else { return nil }

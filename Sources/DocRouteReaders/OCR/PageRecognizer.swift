@@ -1,6 +1,7 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Turns one raster (a scan, a photo, a rendered PDF page) into a `Page` of OCR words, after
@@ -27,16 +28,21 @@ struct PageRecognizer {
     /// reading is kept. Boxes drawn on the page that the reading left empty though they hold
     /// print are then read on their own (`RuledBoxes`). Another reading is only tried while the
     /// time left allows twice the first one's: retries never cause a timeout.
-    func page(_ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
-              width: Double, height: Double, unit: Page.Unit,
-              origin: (x: Double, y: Double) = (0, 0)) throws(DocRouteError) -> Page {
+    func page(
+        _ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
+        width: Double, height: Double, unit: Page.Unit,
+        origin: (x: Double, y: Double) = (0, 0)
+    ) throws(DocRouteError) -> Page {
         let started = DispatchTime.now().uptimeNanoseconds
         var firstSeconds = 0.0
         /// Whether another reading fits in the time left: one more is never worth a timeout.
         func affordable() -> Bool { deadline.remaining > 2 * firstSeconds + 0.5 }
-        func attempt(_ level: ImagePreprocessor.Level, turns: Int, enlarge: Double? = nil) throws(DocRouteError) -> Reading {
+        func attempt(_ level: ImagePreprocessor.Level, turns: Int, enlarge: Double? = nil) throws(DocRouteError)
+            -> Reading
+        {
             try deadline.check()
-            guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns, enlarge: enlarge) else {
+            guard let prepared = preprocessor.prepare(pix, dpi: dpi, level: level, turns: turns, enlarge: enlarge)
+            else {
                 throw .ocr("page \(index + 1): the image cannot be converted to grey")
             }
             try deadline.check()
@@ -76,7 +82,8 @@ struct PageRecognizer {
             }
         }
         if preprocessor.allowed.contains(.upscale), best.prepared.scale == 1, let height = best.textHeight,
-           height < Self.smallText, affordable() {
+            height < Self.smallText, affordable()
+        {
             // Print smaller than the resolution says (a low-resolution card scanned onto a
             // 300 dpi page, a photo taken from afar): read again enlarged.
             // Each reading may miss words the other read (a column of amounts): the better one
@@ -90,25 +97,33 @@ struct PageRecognizer {
         let toUnits = boxScale / prepared.scale
         // Where the (turned) image stands on the page; a whole page stands at (0, 0) whatever
         // the turn (its rendered size may exceed the page's by a rounded-up pixel).
-        let shift = origin == (0, 0) ? origin : Self.turned(origin, size: (Double(pixGetWidth(pix)) * boxScale, Double(pixGetHeight(pix)) * boxScale),
-                                page: (width, height), turns: best.turns)
-        rasters?.keep(prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits, origin: shift)
+        let shift =
+            origin == (0, 0)
+            ? origin
+            : Self.turned(
+                origin, size: (Double(pixGetWidth(pix)) * boxScale, Double(pixGetHeight(pix)) * boxScale),
+                page: (width, height), turns: best.turns)
+        rasters?.keep(
+            prepared.pix, index: index, dpi: Int(prepared.dpi.rounded()), pixelsPerUnit: 1 / toUnits, origin: shift)
         let spans = best.words.enumerated().map { i, w in
             var box = toUnits == 1 ? w.box : w.box.scaled(by: toUnits)
             box.x0 += shift.x; box.x1 += shift.x; box.y0 += shift.y; box.y1 += shift.y
             return TextSpan(text: w.text, box: box, confidence: w.confidence, line: w.line, block: w.block, order: i)
         }
         let quarter = best.turns % 2 == 1
-        var page = Page(index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
-                        origin: .ocr, dpi: dpi, words: spans)
+        var page = Page(
+            index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
+            origin: .ocr, dpi: dpi, words: spans)
         page.preprocessing = prepared.steps
         return page
     }
 
     /// Where a part of the page of `size` standing at `origin` stands once the whole `page` is
     /// turned `turns` quarters clockwise.
-    static func turned(_ origin: (x: Double, y: Double), size: (w: Double, h: Double), page: (w: Double, h: Double),
-                       turns: Int) -> (x: Double, y: Double) {
+    static func turned(
+        _ origin: (x: Double, y: Double), size: (w: Double, h: Double), page: (w: Double, h: Double),
+        turns: Int
+    ) -> (x: Double, y: Double) {
         switch turns & 3 {
         case 1: (page.h - origin.y - size.h, origin.x)
         case 2: (page.w - origin.x - size.w, page.h - origin.y - size.h)
@@ -131,7 +146,10 @@ struct PageRecognizer {
         /// Mean confidence of those characters.
         let meanConfidence: Double
 
-        init(prepared: ImagePreprocessor.Prepared, words: [TesseractEngine.Word], level: ImagePreprocessor.Level, turns: Int) {
+        init(
+            prepared: ImagePreprocessor.Prepared, words: [TesseractEngine.Word], level: ImagePreprocessor.Level,
+            turns: Int
+        ) {
             self.prepared = prepared; self.words = words; self.level = level; self.turns = turns
             var chars = 0, score = 0.0
             for w in words {
@@ -168,17 +186,22 @@ struct PageRecognizer {
         /// This reading with the words read in the ruled boxes it left empty though they hold
         /// print (at most 12 boxes, each read as one block; words read surely only, as in
         /// `adding`), each box's words on lines of their own.
-        func readingEmptyBoxes(pool: OCREnginePool, deadline: Deadline, clock: OCRClock?) throws(DocRouteError) -> Reading {
+        func readingEmptyBoxes(pool: OCREnginePool, deadline: Deadline, clock: OCRClock?) throws(DocRouteError)
+            -> Reading
+        {
             guard turns == 0 || turns == 2 else { return self }
             let height = textHeight ?? 20
-            let boxes = RuledBoxes.empty(in: prepared.pix, words: words.map(\.box), minWidth: Int(3 * height),
-                                         minHeight: Int(1.5 * height))
+            let boxes = RuledBoxes.empty(
+                in: prepared.pix, words: words.map(\.box), minWidth: Int(3 * height),
+                minHeight: Int(1.5 * height))
             guard !boxes.isEmpty else { return self }
             var merged = words
             var lines = (words.map(\.line).max() ?? -1) + 1, blocks = (words.map(\.block).max() ?? -1) + 1
             for box in boxes {
                 try deadline.check()
-                guard let rect = boxCreate(Int32(box.x0), Int32(box.y0), Int32(box.width), Int32(box.height)) else { continue }
+                guard let rect = boxCreate(Int32(box.x0), Int32(box.y0), Int32(box.width), Int32(box.height)) else {
+                    continue
+                }
                 defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
                 guard let crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
                 defer { Leptonica.destroy(crop) }
@@ -189,7 +212,8 @@ struct PageRecognizer {
                 }
                 for w in read where Self.isSure(w) {
                     var moved = w
-                    moved.box = Box(x0: w.box.x0 + box.x0, y0: w.box.y0 + box.y0, x1: w.box.x1 + box.x0, y1: w.box.y1 + box.y0)
+                    moved.box = Box(
+                        x0: w.box.x0 + box.x0, y0: w.box.y0 + box.y0, x1: w.box.x1 + box.x0, y1: w.box.y1 + box.y0)
                     moved.line += lines
                     moved.block = blocks
                     merged.append(moved)
@@ -197,7 +221,8 @@ struct PageRecognizer {
                 lines = (merged.map(\.line).max() ?? -1) + 1
                 blocks += 1
             }
-            return merged.count == words.count ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
+            return merged.count == words.count
+                ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
         }
 
         /// This reading with the words `other` read where this one read nothing, when `other`
@@ -219,9 +244,9 @@ struct PageRecognizer {
                 moved.block += blocks
                 merged.append(moved)
             }
-            return merged.count == words.count ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
+            return merged.count == words.count
+                ? self : Reading(prepared: prepared, words: merged, level: level, turns: turns)
         }
-
 
         /// Too little read, or read too unsurely, to trust this reading without trying another.
         var poor: Bool { score < PageRecognizer.poorScore || meanConfidence < PageRecognizer.poorConfidence }
@@ -240,14 +265,18 @@ struct PageRecognizer {
                 // The next or previous word of the same line tells which way the line runs.
                 let next = i + 1 < words.count && words[i + 1].line == w.line ? words[i + 1] : nil
                 let previous = i > 0 && words[i - 1].line == w.line ? words[i - 1] : nil
-                if let next { byTurns[next.box.y0 > w.box.y0 ? 3 : 1] += n }
-                else if let previous { byTurns[previous.box.y0 < w.box.y0 ? 3 : 1] += n }
+                if let next {
+                    byTurns[next.box.y0 > w.box.y0 ? 3 : 1] += n
+                } else if let previous {
+                    byTurns[previous.box.y0 < w.box.y0 ? 3 : 1] += n
+                }
             }
             // Two thirds at least: a page holding upright text beside sideways text (a passport's
             // data page under its sideways front page) keeps the upright part readable.
             let total = byTurns.reduce(0, +)
             guard total > 0, let (turns, n) = byTurns.enumerated().max(by: { $0.element < $1.element }),
-                  turns != 0, n * 3 > total * 2 else { return nil }
+                turns != 0, n * 3 > total * 2
+            else { return nil }
             return turns
         }
     }
@@ -266,7 +295,7 @@ struct PageRecognizer {
 
 /// Leptonica's diagnostics go to stderr; DocRoute reports problems as typed errors instead.
 package enum Leptonica {
-    static let silenced: Void = { _ = setMsgSeverity(6 /* L_SEVERITY_NONE */) }()
+    static let silenced: Void = { _ = setMsgSeverity(6) }()  // L_SEVERITY_NONE
 
     package static func destroy(_ pix: UnsafeMutablePointer<PIX>) {
         var p: UnsafeMutablePointer<PIX>? = pix

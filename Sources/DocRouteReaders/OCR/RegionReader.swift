@@ -1,6 +1,7 @@
 import CLeptonica
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// Re-reads one value from its own box on a kept page image: a crop around the box,
@@ -30,8 +31,10 @@ package struct RegionReader: Sendable {
     /// The text in `box` (page units) of 0-based `page`, spanning `lines` text lines; nil when
     /// the page image was not kept or nothing was recognised. The crop takes in `margin` (a
     /// share of a line's height) around the box; `enlarge` brings small print to `lineHeight`.
-    package func read(page: Int, box: Box, lines: Int, whitelist: String?, margin share: Double = 0.5,
-              enlarge: Bool = true) throws(DocRouteError) -> Reading? {
+    package func read(
+        page: Int, box: Box, lines: Int, whitelist: String?, margin share: Double = 0.5,
+        enlarge: Bool = true
+    ) throws(DocRouteError) -> Reading? {
         guard let raster = rasters.page(page) else { return nil }
         try deadline.check()
         let lineHeight = max(1, box.height * raster.pixelsPerUnit / Double(max(1, lines)))
@@ -51,8 +54,10 @@ package struct RegionReader: Sendable {
         // The margin is there for accents, not for what stands beside the value: words centred
         // outside the value's own box (specks, a neighbour's letters) are not part of it.
         let own = raster.pixels(box), slack = lineHeight * 0.25
-        let inside = (x0: (own.x0 - Double(cutX) - slack) * scale, x1: (own.x1 - Double(cutX) + slack) * scale,
-                      y0: (own.y0 - Double(cutY) - slack) * scale, y1: (own.y1 - Double(cutY) + slack) * scale)
+        let inside = (
+            x0: (own.x0 - Double(cutX) - slack) * scale, x1: (own.x1 - Double(cutX) + slack) * scale,
+            y0: (own.y0 - Double(cutY) - slack) * scale, y1: (own.y1 - Double(cutY) + slack) * scale
+        )
         // One line is read as a line; when that finds nothing (the margin took in parts of the
         // lines above and below, as beside a tall Ç or Ż), as a block whose other lines fall outside.
         var words: [TesseractEngine.Word] = []
@@ -84,8 +89,11 @@ package struct RegionReader: Sendable {
             text += w.text
         }
         let around = words.dropFirst().reduce(words[0].box) { $0.union($1.box) }
-        let pixels = Box(x0: around.x0 / scale + Double(cutX), y0: around.y0 / scale + Double(cutY),
-                         x1: around.x1 / scale + Double(cutX), y1: around.y1 / scale + Double(cutY))
-        return Reading(text: text, confidence: words.map(\.confidence).reduce(0, +) / Double(words.count), box: raster.units(pixels))
+        let pixels = Box(
+            x0: around.x0 / scale + Double(cutX), y0: around.y0 / scale + Double(cutY),
+            x1: around.x1 / scale + Double(cutX), y1: around.y1 / scale + Double(cutY))
+        return Reading(
+            text: text, confidence: words.map(\.confidence).reduce(0, +) / Double(words.count),
+            box: raster.units(pixels))
     }
 }

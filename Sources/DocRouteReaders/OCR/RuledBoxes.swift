@@ -1,5 +1,6 @@
 import CLeptonica
 import DocRouteModel
+
 import struct DocRouteModel.Box
 
 /// Boxes drawn on a page image: the areas that ruling lines close all round (a form's fields,
@@ -10,8 +11,10 @@ enum RuledBoxes {
     /// The boxes of `pix` (8-bit grey) at least `minWidth` × `minHeight` pixels and at most
     /// half the image, that hold ink (`minInk` of their inner area at least) but none of
     /// `words`' centres; top to bottom, at most `limit`.
-    static func empty(in pix: UnsafeMutablePointer<PIX>, words: [Box], minWidth: Int, minHeight: Int,
-                      minInk: Double = 0.004, limit: Int = 12) -> [Box] {
+    static func empty(
+        in pix: UnsafeMutablePointer<PIX>, words: [Box], minWidth: Int, minHeight: Int,
+        minInk: Double = 0.004, limit: Int = 12
+    ) -> [Box] {
         let w = Int(pixGetWidth(pix)), h = Int(pixGetHeight(pix))
         guard w >= 64, h >= 64, let binary = pixConvertTo1(pix, 150) else { return [] }
         defer { Leptonica.destroy(binary) }
@@ -39,7 +42,8 @@ enum RuledBoxes {
             guard boxaGetBoxGeometry(areas, i, &x, &y, &bw, &bh) == 0 else { continue }
             // An area reaching the image's edge is not closed all round.
             guard x > 0, y > 0, Int(x + bw) < w, Int(y + bh) < h, Int(bw) >= minWidth, Int(bh) >= minHeight,
-                  Int(bw) * Int(bh) * 2 <= w * h else { continue }
+                Int(bw) * Int(bh) * 2 <= w * h
+            else { continue }
             let inner = Box(x0: Double(x + 2), y0: Double(y + 2), x1: Double(x + bw - 2), y1: Double(y + bh - 2))
             guard !words.contains(where: inner.holdsCentre) else { continue }
             guard let rect = boxCreate(x + 2, y + 2, bw - 4, bh - 4) else { continue }

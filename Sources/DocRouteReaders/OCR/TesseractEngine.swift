@@ -1,7 +1,8 @@
 import CLeptonica
 import CTesseract
-import Foundation
 import DocRouteModel
+import Foundation
+
 import struct DocRouteModel.Box
 
 /// One Tesseract engine (~25 MB). Not thread-safe: an engine is used by one thread at a time,
@@ -62,8 +63,10 @@ package final class TesseractEngine: @unchecked Sendable {
 
     /// Recognises `pix` (any depth) taken at `dpi`; gives up when `deadline` passes. With a
     /// `whitelist`, only those characters are recognised.
-    package func recognize(_ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline, layout: Layout = .page,
-                   whitelist: String? = nil) throws(DocRouteError) -> [Word] {
+    package func recognize(
+        _ pix: UnsafeMutablePointer<PIX>, dpi: Int, deadline: Deadline, layout: Layout = .page,
+        whitelist: String? = nil
+    ) throws(DocRouteError) -> [Word] {
         TessBaseAPISetPageSegMode(handle, layout.mode)
         if let whitelist { TessBaseAPISetVariable(handle, "tessedit_char_whitelist", whitelist) }
         defer { if whitelist != nil { TessBaseAPISetVariable(handle, "tessedit_char_whitelist", "") } }
@@ -110,9 +113,11 @@ package final class TesseractEngine: @unchecked Sendable {
             var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
             TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100
-            words.append(Word(text: text, box: Box(x0: Double(l), y0: Double(t), x1: Double(r), y1: Double(b)),
-                              confidence: max(0, min(1, confidence)), line: max(line, 0), block: max(block, 0),
-                              turns: turns))
+            words.append(
+                Word(
+                    text: text, box: Box(x0: Double(l), y0: Double(t), x1: Double(r), y1: Double(b)),
+                    confidence: max(0, min(1, confidence)), line: max(line, 0), block: max(block, 0),
+                    turns: turns))
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         return words
     }

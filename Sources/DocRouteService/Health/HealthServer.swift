@@ -1,9 +1,9 @@
+import DocRouteModel
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
-import DocRouteModel
 
 /// A small HTTP server on 127.0.0.1 for operators: `GET /healthz` (200 `ok` while the daemon
 /// runs) and `GET /metrics` (Prometheus text). Runs as a service beside the daemon.
@@ -53,16 +53,19 @@ public struct HealthServer: Service {
             case .body:
                 break
             case .end:
-                let (status, type, body): (HTTPResponseStatus, String, String) = switch path {
-                case "/healthz": (.ok, "text/plain", "ok\n")
-                case "/metrics": (.ok, "text/plain; version=0.0.4", metrics.text())
-                default: (.notFound, "text/plain", "not found\n")
-                }
+                let (status, type, body): (HTTPResponseStatus, String, String) =
+                    switch path {
+                    case "/healthz": (.ok, "text/plain", "ok\n")
+                    case "/metrics": (.ok, "text/plain; version=0.0.4", metrics.text())
+                    default: (.notFound, "text/plain", "not found\n")
+                    }
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: type)
                 headers.add(name: "Content-Length", value: "\(body.utf8.count)")
                 headers.add(name: "Connection", value: "close")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                    promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
                 let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }

@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import Prometheus
-import DocRouteModel
 
 /// The daemon's Prometheus metrics, served at `/metrics`: documents by outcome, records by
 /// status, queue depth, time per document, LLM calls, output errors.
@@ -13,21 +13,29 @@ public final class WatchMetrics: Sendable {
     let outputErrors: Counter
 
     public init() {
-        queueDepth = registry.makeGauge(descriptor: Self.name("queue_depth", "Documents claimed and waiting for a worker."))
+        queueDepth = registry.makeGauge(
+            descriptor: Self.name("queue_depth", "Documents claimed and waiting for a worker."))
         inFlight = registry.makeGauge(descriptor: Self.name("in_flight", "Documents being processed now."))
-        seconds = registry.makeValueHistogram(descriptor: Self.name("document", unit: "seconds", "Time to process one document, reading to records."),
-                                              buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120])
-        llmCalls = registry.makeCounter(descriptor: Self.name("llm_calls", unit: "total", "HTTP requests sent to the LLM."))
-        outputErrors = registry.makeCounter(descriptor: Self.name("output_errors", unit: "total", "Failed attempts to write records or move inputs."))
+        seconds = registry.makeValueHistogram(
+            descriptor: Self.name("document", unit: "seconds", "Time to process one document, reading to records."),
+            buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120])
+        llmCalls = registry.makeCounter(
+            descriptor: Self.name("llm_calls", unit: "total", "HTTP requests sent to the LLM."))
+        outputErrors = registry.makeCounter(
+            descriptor: Self.name("output_errors", unit: "total", "Failed attempts to write records or move inputs."))
     }
 
     /// A finished document: `outcome` is done, failed, duplicate, skipped, retry or quarantined.
     func document(outcome: String) {
-        registry.makeCounter(descriptor: Self.name("documents", unit: "total", "Documents by outcome."), labels: [("outcome", outcome)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name("documents", unit: "total", "Documents by outcome."), labels: [("outcome", outcome)]
+        ).increment()
     }
 
     func record(status: String) {
-        registry.makeCounter(descriptor: Self.name("records", unit: "total", "Records written, by status."), labels: [("status", status)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name("records", unit: "total", "Records written, by status."), labels: [("status", status)]
+        ).increment()
     }
 
     static func name(_ metric: String, unit: String = "", _ help: String) -> MetricNameDescriptor {

@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
+    import Glibc
+    import DocRouteModel
 #endif
 
 /// Sleeps until something happens in the inbox, a timeout passes, or `wake()` is called.
@@ -21,9 +22,9 @@ final class FolderEvents: @unchecked Sendable {
 
     init(useInotify: Bool) {
         #if os(Linux)
-        notify = useInotify ? inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) : -1
+            notify = useInotify ? inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) : -1
         #else
-        notify = -1
+            notify = -1
         #endif
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
@@ -43,13 +44,14 @@ final class FolderEvents: @unchecked Sendable {
     /// Watches `directories` (those not watched yet).
     func watch(_ directories: [URL]) {
         #if os(Linux)
-        guard notify >= 0 else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let mask = UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM)
-        for dir in directories where !watched.contains(dir.path) {
-            if inotify_add_watch(notify, dir.path, mask) >= 0 { watched.insert(dir.path) }
-        }
+            guard notify >= 0 else { return }
+            lock.lock()
+            defer { lock.unlock() }
+            let mask = UInt32(
+                IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM)
+            for dir in directories where !watched.contains(dir.path) {
+                if inotify_add_watch(notify, dir.path, mask) >= 0 { watched.insert(dir.path) }
+            }
         #endif
     }
 

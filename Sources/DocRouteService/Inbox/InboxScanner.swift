@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// Lists the documents waiting in an inbox and says which have stopped changing: a file is
 /// taken only once its size and modification time have stayed the same for `settle` seconds,
@@ -54,8 +54,10 @@ struct InboxScanner {
                 let rel = prefix.isEmpty ? name : prefix + "/" + name
                 switch st.st_mode & S_IFMT {
                 case S_IFREG:
-                    files.append(Entry(name: rel, size: Int64(st.st_size),
-                                       modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+                    files.append(
+                        Entry(
+                            name: rel, size: Int64(st.st_size),
+                            modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
                 case S_IFDIR where recursive:
                     walk(dir.appendingPathComponent(name), prefix: rel)
                 default:
@@ -82,7 +84,13 @@ struct InboxScanner {
                 since[e.name] = (e.size, e.modified, now)
                 // A file already old when first seen (there before the daemon started) is ready
                 // at once; a fresh one waits.
-                if now - e.modified >= settle * 2 && settle > 0 { ready.append(e) } else if settle == 0 { ready.append(e) } else { unsettled += 1 }
+                if now - e.modified >= settle * 2 && settle > 0 {
+                    ready.append(e)
+                } else if settle == 0 {
+                    ready.append(e)
+                } else {
+                    unsettled += 1
+                }
             }
         }
         for name in since.keys where !seen.contains(name) { since.removeValue(forKey: name) }

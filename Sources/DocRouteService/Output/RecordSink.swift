@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import DocRouteModel
+    import Glibc
+    import DocRouteModel
 #endif
 
 /// Where the daemon's records go, durably and exactly once.
@@ -28,11 +29,13 @@ public enum RecordSink: Sendable, Hashable {
         case .directory(let dir):
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             // Temporary files of writes a crash interrupted.
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasPrefix(".docroute-tmp-") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            where name.hasPrefix(".docroute-tmp-") {
                 try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
             }
         case .jsonl(let file):
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         }
     }
 
@@ -113,6 +116,8 @@ public enum SinkError: Error, Sendable, CustomStringConvertible {
     case io(String)
 
     public var description: String {
-        switch self { case .io(let m): m }
+        switch self {
+        case .io(let m): m
+        }
     }
 }

@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import GRDB
-import DocRouteModel
 
 /// The watch daemon's memory: one SQLite row per document that landed in the inbox, by path
 /// and by content hash, with its status, attempts and last error. It is what makes a restart
@@ -61,36 +61,39 @@ public final class StateStore: Sendable {
         db = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE documents (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  name TEXT NOT NULL,
-                  status TEXT NOT NULL,
-                  sha256 TEXT,
-                  attempts INTEGER NOT NULL DEFAULT 0,
-                  last_error TEXT,
-                  next_attempt REAL,
-                  records TEXT,
-                  jsonl_offset INTEGER,
-                  final_path TEXT,
-                  duplicate_of INTEGER,
-                  is_failure INTEGER NOT NULL DEFAULT 0,
-                  created REAL NOT NULL,
-                  updated REAL NOT NULL
-                );
-                CREATE INDEX documents_status ON documents(status);
-                CREATE INDEX documents_sha256 ON documents(sha256);
-                CREATE INDEX documents_name ON documents(name);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE documents (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      name TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      sha256 TEXT,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT,
+                      next_attempt REAL,
+                      records TEXT,
+                      jsonl_offset INTEGER,
+                      final_path TEXT,
+                      duplicate_of INTEGER,
+                      is_failure INTEGER NOT NULL DEFAULT 0,
+                      created REAL NOT NULL,
+                      updated REAL NOT NULL
+                    );
+                    CREATE INDEX documents_status ON documents(status);
+                    CREATE INDEX documents_sha256 ON documents(sha256);
+                    CREATE INDEX documents_name ON documents(name);
+                    """)
         }
         try migrator.migrate(db)
     }
 
     static func entry(_ row: Row) -> Entry {
-        Entry(id: row["id"], name: row["name"], status: Status(rawValue: row["status"]) ?? .seen, sha256: row["sha256"],
-              attempts: row["attempts"], lastError: row["last_error"], nextAttempt: row["next_attempt"], records: row["records"],
-              jsonlOffset: row["jsonl_offset"], finalPath: row["final_path"], duplicateOf: row["duplicate_of"],
-              isFailure: row["is_failure"])
+        Entry(
+            id: row["id"], name: row["name"], status: Status(rawValue: row["status"]) ?? .seen, sha256: row["sha256"],
+            attempts: row["attempts"], lastError: row["last_error"], nextAttempt: row["next_attempt"],
+            records: row["records"],
+            jsonlOffset: row["jsonl_offset"], finalPath: row["final_path"], duplicateOf: row["duplicate_of"],
+            isFailure: row["is_failure"])
     }
 
     /// A new row for a document about to be claimed.
@@ -103,23 +106,28 @@ public final class StateStore: Sendable {
         try db.write { db in
             let now = Date().timeIntervalSince1970
             return try documents.map { d in
-                try db.execute(sql: "INSERT INTO documents (name, status, sha256, created, updated) VALUES (?, 'seen', ?, ?, ?)",
-                               arguments: [d.name, d.sha256, now, now])
+                try db.execute(
+                    sql: "INSERT INTO documents (name, status, sha256, created, updated) VALUES (?, 'seen', ?, ?, ?)",
+                    arguments: [d.name, d.sha256, now, now])
                 return db.lastInsertedRowID
             }
         }
     }
 
     public func entry(_ id: Int64) throws -> Entry? {
-        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ?", arguments: [id]).map(Self.entry) }
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ?", arguments: [id]).map(Self.entry)
+        }
     }
 
     public func entries(_ statuses: [Status]? = nil) throws -> [Entry] {
         try db.read { db in
             if let statuses {
                 let marks = statuses.map { _ in "?" }.joined(separator: ",")
-                return try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE status IN (\(marks)) ORDER BY id",
-                                        arguments: StatementArguments(statuses.map(\.rawValue))).map(Self.entry)
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM documents WHERE status IN (\(marks)) ORDER BY id",
+                    arguments: StatementArguments(statuses.map(\.rawValue))
+                ).map(Self.entry)
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM documents ORDER BY id").map(Self.entry)
         }
@@ -128,8 +136,12 @@ public final class StateStore: Sendable {
     /// Ids and retry times of the rows with work left (unfinished, claimed).
     public func pending() throws -> [(id: Int64, nextAttempt: Double?)] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, next_attempt FROM documents WHERE status IN ('processing', 'extracted', 'appending', 'written') ORDER BY id")
-                .map { ($0["id"], $0["next_attempt"]) }
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, next_attempt FROM documents WHERE status IN ('processing', 'extracted', 'appending', 'written') ORDER BY id"
+            )
+            .map { ($0["id"], $0["next_attempt"]) }
         }
     }
 
@@ -147,25 +159,33 @@ public final class StateStore: Sendable {
     /// The first document (smallest id) with this content: the original of any later copy.
     public func first(sha256: String) throws -> Entry? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [sha256]).map(Self.entry)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [sha256]
+            ).map(Self.entry)
         }
     }
 
     /// Whether a row older than `id` has the same name.
     public func hasEarlier(name: String, than id: Int64) throws -> Bool {
         try db.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE name = ? AND id < ?)", arguments: [name, id]) ?? false
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE name = ? AND id < ?)", arguments: [name, id])
+                ?? false
         }
     }
 
     /// Sets the given columns of row `id` (and its update time).
-    public func update(_ id: Int64, status: Status? = nil, sha256: String? = nil, attempts: Int? = nil,
-                       lastError: String?? = nil, nextAttempt: Double?? = nil, records: String? = nil,
-                       jsonlOffset: Int64?? = nil, finalPath: String? = nil, duplicateOf: Int64? = nil,
-                       isFailure: Bool? = nil) throws {
+    public func update(
+        _ id: Int64, status: Status? = nil, sha256: String? = nil, attempts: Int? = nil,
+        lastError: String?? = nil, nextAttempt: Double?? = nil, records: String? = nil,
+        jsonlOffset: Int64?? = nil, finalPath: String? = nil, duplicateOf: Int64? = nil,
+        isFailure: Bool? = nil
+    ) throws {
         var sets = ["updated = ?"]
         var args: [(any DatabaseValueConvertible)?] = [Date().timeIntervalSince1970]
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) { sets.append("\(column) = ?"); args.append(value) }
+        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+            sets.append("\(column) = ?"); args.append(value)
+        }
         if let status { set("status", status.rawValue) }
         if let sha256 { set("sha256", sha256) }
         if let attempts { set("attempts", attempts) }
@@ -178,7 +198,9 @@ public final class StateStore: Sendable {
         if let isFailure { set("is_failure", isFailure) }
         args.append(id)
         try db.write { db in
-            try db.execute(sql: "UPDATE documents SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args))
+            try db.execute(
+                sql: "UPDATE documents SET \(sets.joined(separator: ", ")) WHERE id = ?",
+                arguments: StatementArguments(args))
         }
     }
 

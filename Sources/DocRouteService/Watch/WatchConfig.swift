@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 /// How `docroute watch` runs: the inbox, where records go, and the daemon's rules.
 public struct WatchConfig: Sendable {

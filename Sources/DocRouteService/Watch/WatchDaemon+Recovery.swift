@@ -1,5 +1,5 @@
-import Foundation
 import DocRouteModel
+import Foundation
 
 extension WatchDaemon {
     /// Puts the state and the folders back in agreement after a crash, before any new work:
@@ -17,16 +17,21 @@ extension WatchDaemon {
             let digits = name.prefix { $0.isNumber }
             let rest = name.dropFirst(digits.count)
             if let id = Int64(digits), rest.hasPrefix("--"), let row = byId[id],
-               processingURL(id: id, name: row.name).lastPathComponent == name {
+                processingURL(id: id, name: row.name).lastPathComponent == name
+            {
                 present.insert(id)
                 if row.status == .seen { try adopt(id) }
                 if row.status != .done && row.status != .failed { resumed += 1 }
                 continue
             }
             // A file the state does not know (state file replaced or removed): claim it anew.
-            let original = rest.hasPrefix("--") ? String(rest.dropFirst(2)).replacingOccurrences(of: "__", with: "/") : name
+            let original =
+                rest.hasPrefix("--") ? String(rest.dropFirst(2)).replacingOccurrences(of: "__", with: "/") : name
             let id = try state.insert(name: original)
-            guard rename(config.processing.appendingPathComponent(name).path, processingURL(id: id, name: original).path) == 0 else {
+            guard
+                rename(config.processing.appendingPathComponent(name).path, processingURL(id: id, name: original).path)
+                    == 0
+            else {
                 try state.delete(id)
                 continue
             }

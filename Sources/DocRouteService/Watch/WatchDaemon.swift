@@ -1,8 +1,8 @@
 import DocRoute
+import DocRouteModel
 import Foundation
 import Logging
 import Synchronization
-import DocRouteModel
 
 /// `docroute watch`: turns a hot folder into a stream of records, one per document that
 /// lands, exactly once, even across `kill -9`.
@@ -35,8 +35,10 @@ public final class WatchDaemon: Sendable {
     /// Size to cut the JSON Lines output back to before the next append (a failed append).
     let jsonlDirty = Mutex<Int64?>(nil)
 
-    public init(config: WatchConfig, pipeline: any DocumentProcessor, logger: Logger = Logger(label: "docroute.watch"),
-                metrics: WatchMetrics = WatchMetrics()) throws {
+    public init(
+        config: WatchConfig, pipeline: any DocumentProcessor, logger: Logger = Logger(label: "docroute.watch"),
+        metrics: WatchMetrics = WatchMetrics()
+    ) throws {
         self.config = config
         self.pipeline = pipeline
         self.logger = logger
@@ -76,8 +78,12 @@ public final class WatchDaemon: Sendable {
             thread.name = "docroute-watch-\(n)"
             thread.start()
         }
-        logger.info("watching", metadata: ["inbox": "\(config.inbox.path)", "jobs": "\(config.jobs)",
-                                           "events": "\(events.usesInotify ? "inotify" : "polling")"])
+        logger.info(
+            "watching",
+            metadata: [
+                "inbox": "\(config.inbox.path)", "jobs": "\(config.jobs)",
+                "events": "\(events.usesInotify ? "inotify" : "polling")",
+            ])
         var scanner = InboxScanner(inbox: config.inbox, recursive: config.recursive, settle: config.settle)
         var lastSchedule = -Double.infinity
         var lastDue: (queued: Bool, soonest: Double?) = (false, nil)
@@ -101,8 +107,14 @@ public final class WatchDaemon: Sendable {
             }
             // With --once: done when nothing is settling, queued, in flight or due within 2 s
             // (a copy waiting for its original); later retries are left for the next run.
-            if config.once && unsettled == 0 && ready.isEmpty && !due.queued && idle && (due.soonest ?? .infinity) > now + 2 { break }
-            var timeout = unsettled > 0 || config.once ? min(config.pollInterval, max(0.05, config.settle / 2)) : config.pollInterval
+            if config.once && unsettled == 0 && ready.isEmpty && !due.queued && idle
+                && (due.soonest ?? .infinity) > now + 2
+            {
+                break
+            }
+            var timeout =
+                unsettled > 0 || config.once
+                ? min(config.pollInterval, max(0.05, config.settle / 2)) : config.pollInterval
             if let soonest = due.soonest { timeout = min(timeout, max(0.05, soonest - now)) }
             events.wait(timeout: timeout)
         }
@@ -199,7 +211,10 @@ public final class WatchDaemon: Sendable {
             }
             let e = errno
             try? state.delete(id)
-            if e != ENOENT { logger.warning("cannot claim", metadata: ["name": "\(entry.name)", "error": "\(String(cString: strerror(e)))"]) }
+            if e != ENOENT {
+                logger.warning(
+                    "cannot claim", metadata: ["name": "\(entry.name)", "error": "\(String(cString: strerror(e)))"])
+            }
         }
         return claimed
     }
@@ -248,18 +263,31 @@ public final class WatchDaemon: Sendable {
         if attempts > config.maxAttempts {
             // Interrupted (or failed transiently) too often: set it aside.
             let reason = row.lastError ?? "the daemon stopped while processing it"
-            records = [failure(path: inboxPath, sha256: row.sha256, code: "quarantined",
-                               message: "given up after \(row.attempts) attempts: \(reason)")]
+            records = [
+                failure(
+                    path: inboxPath, sha256: row.sha256, code: "quarantined",
+                    message: "given up after \(row.attempts) attempts: \(reason)")
+            ]
             metrics.document(outcome: "quarantined")
         } else {
             guard FileManager.default.fileExists(atPath: file.path) else {
                 // The claimed file is gone (removed by hand): nothing left to do but say so.
-                records = [failure(path: inboxPath, sha256: row.sha256, code: "io", message: "the file left processing/ before it was read")]
+                records = [
+                    failure(
+                        path: inboxPath, sha256: row.sha256, code: "io",
+                        message: "the file left processing/ before it was read")
+                ]
                 return try keep(row, records: records, duplicateOf: nil)
             }
-            try state.update(row.id, status: .processing, attempts: attempts, lastError: .some("interrupted while processing (attempt \(attempts))"))
+            try state.update(
+                row.id, status: .processing, attempts: attempts,
+                lastError: .some("interrupted while processing (attempt \(attempts))"))
             guard let sha = row.sha256 ?? Self.sha256(of: file) else {
-                records = [failure(path: inboxPath, sha256: nil, code: "io", message: "cannot read the file: \(String(cString: strerror(errno)))")]
+                records = [
+                    failure(
+                        path: inboxPath, sha256: nil, code: "io",
+                        message: "cannot read the file: \(String(cString: strerror(errno)))")
+                ]
                 return try keep(row, records: records, duplicateOf: nil)
             }
             if row.sha256 == nil { try state.update(row.id, sha256: sha) }
@@ -274,7 +302,9 @@ public final class WatchDaemon: Sendable {
                 }
             } else if let original, original.id != row.id {
                 // The same content arrived earlier and is still being read: wait for it.
-                try state.update(row.id, attempts: row.attempts, lastError: .some(nil), nextAttempt: .some(Date().timeIntervalSince1970 + 0.5))
+                try state.update(
+                    row.id, attempts: row.attempts, lastError: .some(nil),
+                    nextAttempt: .some(Date().timeIntervalSince1970 + 0.5))
                 return nil
             } else {
                 records = pipeline.process(path: file.path).map { r in
@@ -293,11 +323,16 @@ public final class WatchDaemon: Sendable {
                 }
                 if let transient {
                     let wait = config.backoff(attempts)
-                    try state.update(row.id, lastError: .some("\(transient.code): \(transient.message)"),
-                                     nextAttempt: .some(Date().timeIntervalSince1970 + wait))
+                    try state.update(
+                        row.id, lastError: .some("\(transient.code): \(transient.message)"),
+                        nextAttempt: .some(Date().timeIntervalSince1970 + wait))
                     metrics.document(outcome: "retry")
-                    logger.warning("retry later", metadata: ["name": "\(row.name)", "attempt": "\(attempts)",
-                                                             "error": "\(transient.code)", "in_s": "\(Int(wait.rounded()))"])
+                    logger.warning(
+                        "retry later",
+                        metadata: [
+                            "name": "\(row.name)", "attempt": "\(attempts)",
+                            "error": "\(transient.code)", "in_s": "\(Int(wait.rounded()))",
+                        ])
                     return nil
                 }
             }
@@ -308,15 +343,22 @@ public final class WatchDaemon: Sendable {
 
     /// Keeps the records in the row (`extracted`). A document goes to `failed/` when every
     /// record failed, or when it is `quarantine`d.
-    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?, quarantine: Bool = false) throws -> (StateStore.Entry, [Record]) {
+    func keep(_ row: StateStore.Entry, records: [Record], duplicateOf: Int64?, quarantine: Bool = false) throws -> (
+        StateStore.Entry, [Record]
+    ) {
         let isFailure = quarantine || (!records.isEmpty && records.allSatisfy { $0.status == .failed })
         let lines = records.map { $0.json() }.joined(separator: "\n") + "\n"
-        let error = isFailure ? records.flatMap(\.errors).first.map { $0.message.hasPrefix($0.code) ? $0.message : "\($0.code): \($0.message)" } : nil
+        let error =
+            isFailure
+            ? records.flatMap(\.errors).first.map {
+                $0.message.hasPrefix($0.code) ? $0.message : "\($0.code): \($0.message)"
+            } : nil
         var decided = row
         decided.isFailure = isFailure
         let final = try destination(for: decided)
-        try state.update(row.id, status: .extracted, lastError: .some(error), nextAttempt: .some(nil), records: lines,
-                         finalPath: final, duplicateOf: duplicateOf, isFailure: isFailure)
+        try state.update(
+            row.id, status: .extracted, lastError: .some(error), nextAttempt: .some(nil), records: lines,
+            finalPath: final, duplicateOf: duplicateOf, isFailure: isFailure)
         decided.status = .extracted
         decided.lastError = error
         decided.nextAttempt = nil
@@ -328,7 +370,9 @@ public final class WatchDaemon: Sendable {
 
     /// A record for a document that yields none of its own.
     func failure(path: String, sha256: String?, code: String, message: String) -> Record {
-        Record.failed(path: path, sha256: sha256, pipeline: pipeline.spec.name, error: Record.ErrorInfo(code: code, message: message))
+        Record.failed(
+            path: path, sha256: sha256, pipeline: pipeline.spec.name,
+            error: Record.ErrorInfo(code: code, message: message))
     }
 
     static func decode(_ lines: String) -> [Record] {
@@ -356,16 +400,23 @@ public final class WatchDaemon: Sendable {
         } catch let error as SinkError {
             metrics.outputErrors.increment()
             let wait = min(30, max(1, config.retryBase))
-            try state.update(row.id, lastError: .some("output: \(error)"), nextAttempt: .some(Date().timeIntervalSince1970 + wait))
-            logger.error("cannot write output; will retry", metadata: ["name": "\(row.name)", "error": "\(error)", "in_s": "\(Int(wait))"])
+            try state.update(
+                row.id, lastError: .some("output: \(error)"), nextAttempt: .some(Date().timeIntervalSince1970 + wait))
+            logger.error(
+                "cannot write output; will retry",
+                metadata: ["name": "\(row.name)", "error": "\(error)", "in_s": "\(Int(wait))"])
             return
         }
         let records = known ?? Self.decode(row.records ?? "")
         for r in records { metrics.record(status: r.status.rawValue) }
-        let outcome = row.duplicateOf != nil ? (config.skipDuplicates ? "skipped" : "duplicate") : (row.isFailure ? "failed" : "done")
+        let outcome =
+            row.duplicateOf != nil
+            ? (config.skipDuplicates ? "skipped" : "duplicate") : (row.isFailure ? "failed" : "done")
         metrics.document(outcome: outcome)
-        var meta: Logger.Metadata = ["name": "\(row.name)", "outcome": "\(outcome)", "records": "\(records.count)",
-                                     "status": "\(records.map(\.status.rawValue).joined(separator: ","))"]
+        var meta: Logger.Metadata = [
+            "name": "\(row.name)", "outcome": "\(outcome)", "records": "\(records.count)",
+            "status": "\(records.map(\.status.rawValue).joined(separator: ","))",
+        ]
         if let ms = records.first?.timingsMs.total { meta["ms"] = "\(Int(ms.rounded()))" }
         if let e = records.first?.errors.first { meta["error"] = "\(e.code)" }
         logger.info("document", metadata: meta)
@@ -384,7 +435,8 @@ public final class WatchDaemon: Sendable {
             // An error record beside the failed input, first: a row marked written (appended to
             // a JSON Lines output) is not written again after a crash, so nothing may follow.
             let url = config.failed.appendingPathComponent("\(row.name).\(row.id).error.jsonl")
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try RecordSink.writeDurably(Data(text.utf8), to: url)
         }
         switch config.sink {
@@ -419,7 +471,9 @@ public final class WatchDaemon: Sendable {
         if config.deleteDone && !row.isFailure { return "" }
         let folder = row.isFailure ? "failed" : "done"
         var rel = folder + "/" + row.name
-        if try state.hasEarlier(name: row.name, than: row.id) || FileManager.default.fileExists(atPath: config.inbox.appendingPathComponent(rel).path) {
+        if try state.hasEarlier(name: row.name, than: row.id)
+            || FileManager.default.fileExists(atPath: config.inbox.appendingPathComponent(rel).path)
+        {
             let url = URL(fileURLWithPath: row.name)
             let ext = url.pathExtension
             let stem = ext.isEmpty ? row.name : String(row.name.dropLast(ext.count + 1))
@@ -434,10 +488,13 @@ public final class WatchDaemon: Sendable {
         let final = row.finalPath ?? ""
         if FileManager.default.fileExists(atPath: from.path) {
             if final.isEmpty {
-                guard unlink(from.path) == 0 else { throw SinkError.io("cannot delete \(from.path): \(String(cString: strerror(errno)))") }
+                guard unlink(from.path) == 0 else {
+                    throw SinkError.io("cannot delete \(from.path): \(String(cString: strerror(errno)))")
+                }
             } else {
                 let to = config.inbox.appendingPathComponent(final)
-                try? FileManager.default.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try? FileManager.default.createDirectory(
+                    at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
                 guard rename(from.path, to.path) == 0 else {
                     throw SinkError.io("cannot move to \(final): \(String(cString: strerror(errno)))")
                 }

@@ -1,6 +1,6 @@
+import DocRouteModel
 import Foundation
 import ServiceLifecycle
-import DocRouteModel
 
 /// The daemon as a swift-service-lifecycle service: SIGTERM/SIGINT stop it from taking new
 /// files; documents in flight are finished, queued ones stay in `processing/` for the next
