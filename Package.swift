@@ -107,20 +107,37 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Tests: fast unit suites (no corpora, no LLM server, no binary: `swift test --filter
+        // DocRouteUnitTests`), the corpus / end-to-end / LLM suites (tagged), the daemon's, and
+        // the helpers they share.
+        .target(
+            name: "DocRouteTestSupport",
+            dependencies: ["DocRoute", "DocRouteModel", "DocRouteReaders"],
+            path: "Tests/DocRouteTestSupport"
+        ),
+        .testTarget(
+            name: "DocRouteUnitTests",
+            dependencies: [
+                "DocRouteTestSupport", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM",
+                "DocRouteExtraction", "DocRouteForms",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "DocRouteTests",
             dependencies: [
-                "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
-                "CLeptonica",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "DocRouteTestSupport", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM",
+                "DocRouteExtraction", "DocRouteForms", "CLeptonica",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]),
+            ]
+        ),
         .testTarget(
             name: "DocRouteServiceTests",
             dependencies: [
-                "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
+                "DocRouteTestSupport", "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

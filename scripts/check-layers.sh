@@ -5,7 +5,8 @@
 # model imports the extraction layer is built, and must fail with "no such module".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift package dump-package > .build/package.json 2>/dev/null || { mkdir -p .build; swift package dump-package > .build/package.json; }
+mkdir -p .build
+swift package dump-package > .build/package.json
 python3 - <<'PY'
 import json, re, glob, sys
 pkg = json.load(open('.build/package.json'))

@@ -10,6 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# House rules first, as they are cheap: the format (.swift-format, the toolchain's swift format)
+# and the layers (ARCHITECTURE.md).
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
+scripts/check-layers.sh
 python3 -c 'import PIL' 2>/dev/null \
   || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore pillow==13.0.0
 # A free port; only the URL comes back on stdout. The server's own log tail is printed by

@@ -1,11 +1,12 @@
 import DocRouteModel
+import DocRouteTestSupport
 import Foundation
 import Testing
 
 @testable import DocRouteService
 
 /// The state file: a real SQLite database on disk, surviving being opened again.
-@Suite struct StateStoreTests {
+@Suite(.tags(.service)) struct StateStoreTests {
     @Test func rowsSurviveReopening() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docroute-state-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 /// The daemon's promise, tested with real processes, real files and a real SQLite state file:
 /// every document that lands gets exactly one record, through `kill -9`, SIGTERM, and an
 /// output folder that cannot be written.
-@Suite(.serialized) struct WatchFaultTests {
+@Suite(.serialized, .tags(.service)) struct WatchFaultTests {
     /// One document dropped into the inbox.
     struct Input {
         enum Kind { case good, duplicate, corrupt }

@@ -1,6 +1,7 @@
 import DocRoute
 import DocRouteLLM
 import DocRouteModel
+import DocRouteTestSupport
 import Foundation
 import Logging
 import Testing
@@ -14,7 +15,7 @@ import Testing
 /// The daemon in-process (library API), against real kernel faults on its output: a folder
 /// that cannot be written (a file stands where the folder was: ENOTDIR, which even root
 /// meets) and a full disk (`/dev/full`: ENOSPC).
-@Suite(.serialized) struct WatchOutputTests {
+@Suite(.serialized, .tags(.service)) struct WatchOutputTests {
     static let pipeline: Pipeline = {
         let spec = try! PipelineSpec.resolve(WatchSupport.pipeline, directories: [])
         return Pipeline(spec: spec)

@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 /// The daemon runs documents in worker processes: one that crashes or hangs its worker is set
 /// aside at once with its own error record, and no other document is blamed for it.
-@Suite(.serialized) struct WatchWorkerTests {
+@Suite(.serialized, .tags(.service)) struct WatchWorkerTests {
     @Test func aCrashingOrHangingDocumentIsQuarantinedAtOnceAndAloneIsBlamed() throws {
         let dir = try WatchSupport.temporaryDirectory("watch-workers")
         defer { try? FileManager.default.removeItem(at: dir) }

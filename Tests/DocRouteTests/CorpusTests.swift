@@ -1,3 +1,4 @@
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @testable import DocRouteReaders
 
 /// The shared corpora in ../shared/corpora: real files nobody here wrote.
-@Suite(.serialized) struct CorpusTests {
+@Suite(.serialized, .tags(.corpus)) struct CorpusTests {
     /// A reader with a 6 s budget, so that every file ends well inside the 10 s bound even on a
     /// machine slower than ours (a budget is checked between steps: the step running when it
     /// passes still finishes, and a debug build's full-page OCR alone takes ~9 s here).

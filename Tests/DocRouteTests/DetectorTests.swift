@@ -1,3 +1,4 @@
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 /// Format detection by content: lying extensions, truncated and empty files, encrypted OOXML,
 /// legacy OLE2, ZIPs that are not OOXML.
-@Suite struct DetectorTests {
+@Suite(.tags(.corpus)) struct DetectorTests {
     let detector = FormatDetector()
 
     func detect(_ path: String) throws -> DocumentFormat {

@@ -1,3 +1,4 @@
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 @testable import DocRouteModel
 
 /// The `docroute` binary itself, run as a user runs it.
-@Suite struct EndToEndTests {
+@Suite(.tags(.endToEnd, .corpus)) struct EndToEndTests {
     static var binary: URL {
         let testBinary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         return testBinary.deletingLastPathComponent().appendingPathComponent("docroute")
@@ -46,7 +47,7 @@ import Testing
 }
 
 /// `extract`, `batch` and `eval`, run as a user runs them.
-@Suite struct ExtractEndToEndTests {
+@Suite(.tags(.endToEnd, .corpus)) struct ExtractEndToEndTests {
     func run(_ arguments: [String], timeout: Double = 600) throws -> (status: Int32, stdout: String, stderr: String) {
         try Support.runBinary(EndToEndTests.binary, arguments, timeout: timeout)
     }

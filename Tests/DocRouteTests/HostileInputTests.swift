@@ -1,4 +1,5 @@
 import DocRouteModel
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// The small hostile inputs of `Tests/Fixtures/hostile` (made by its `make-hostile.py`), each
 /// run as a user runs it: one record with its typed error (or its pages read), within the
 /// deadline, and a peak resident memory under 1 GiB for the command and its workers.
-@Suite struct HostileInputTests {
+@Suite(.tags(.endToEnd)) struct HostileInputTests {
     /// What each input must give: an error code, or nil for a record that is not `failed`.
     static let expected: [String: String?] = [
         "billion-laughs.docx": "limit_exceeded", "xxe.docx": "limit_exceeded", "zip-bomb.docx": "limit_exceeded",

@@ -1,4 +1,5 @@
 import CLeptonica
+import DocRouteTestSupport
 import Foundation
 import Testing
 import ZIPFoundation
@@ -9,7 +10,7 @@ import struct DocRouteModel.Box
 @testable import DocRouteReaders
 
 /// Caps on untrusted input, each a typed error.
-@Suite struct LimitsTests {
+@Suite(.tags(.corpus)) struct LimitsTests {
     func limitExceeded(_ body: () throws -> Void) -> String? {
         do {
             try body()
@@ -119,7 +120,7 @@ import struct DocRouteModel.Box
         let document = try Support.reader.read(path: url.path)
         #expect(document.tables.first?.rowCount == 1_048_576 && document.tables.first?.columnCount == 16_384)
         let start = Date()
-        let record = try #require(ExtractionTests.pipeline("identity").process(path: url.path).first)
+        let record = try #require(Support.pipeline("identity").process(path: url.path).first)
         #expect(Date().timeIntervalSince(start) < 10)
         #expect(record.fields["surname"]?.value == .string("MARTIN"))
         // Given names sits beside the merge, so the merged MARTIN is its neighbour too.

@@ -1,4 +1,5 @@
 import CLeptonica
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -11,21 +12,13 @@ import struct DocRouteModel.Box
 
 /// Issue 6: preparation of images from their measured properties, machine-readable zones
 /// cross-checked with printed fields, calibrated confidence and `needs_review`.
-@Suite struct ScanAccuracyTests {
-    static let identityRoot = Support.packageRoot.appendingPathComponent("Samples/identity")
-
-    static func identity() throws -> Pipeline {
-        let spec = try PipelineSpec.resolve(
-            "identity", directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
-        return Pipeline(spec: spec, reader: Support.reader)
-    }
-
+@Suite(.tags(.corpus)) struct ScanAccuracyTests {
     /// A sample card changed by `transform` (leptonica), as PNG bytes at `dpi`.
     static func card(
         _ name: String, dpi: Int32 = 300,
         _ transform: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>?
     ) throws -> Data {
-        let path = identityRoot.appendingPathComponent("png/\(name)").path
+        let path = Support.identityRoot.appendingPathComponent("png/\(name)").path
         let pix = try #require(pixRead(path))
         var source: UnsafeMutablePointer<PIX>? = pix
         defer { pixDestroy(&source) }
@@ -41,13 +34,13 @@ import struct DocRouteModel.Box
 
     static func truth(_ file: String) throws -> [String: FieldValue] {
         try #require(
-            try Evaluation.loadTruth(path: identityRoot.appendingPathComponent("truth.jsonl").path)
+            try Evaluation.loadTruth(path: Support.identityRoot.appendingPathComponent("truth.jsonl").path)
                 .first { $0.file == file }
         ).fields
     }
 
     static func record(_ data: Data, name: String) throws -> Record {
-        let pipeline = try identity()
+        let pipeline = try Support.pipeline("identity")
         let rasters = PageRasters()
         let clock = OCRClock()
         let document = try pipeline.reader.read(data: data, path: name, clock: clock, rasters: rasters)
@@ -105,12 +98,12 @@ import struct DocRouteModel.Box
 
         // A clean card needs nothing.
         let clean = try Self.record(
-            try Data(contentsOf: Self.identityRoot.appendingPathComponent("png/card-person09-clean.png")),
+            try Data(contentsOf: Support.identityRoot.appendingPathComponent("png/card-person09-clean.png")),
             name: "clean.png")
         #expect(clean.source.preprocessing == [[]])
 
         // Measured properties of a faded, unevenly lit card.
-        let pix = try #require(pixRead(Self.identityRoot.appendingPathComponent("png/card-person09-clean.png").path))
+        let pix = try #require(pixRead(Support.identityRoot.appendingPathComponent("png/card-person09-clean.png").path))
         var p: UnsafeMutablePointer<PIX>? = pix
         defer { pixDestroy(&p) }
         let faded = try #require(pixGammaTRC(nil, pix, 1, -600, 255))  // ink lifted to ~180
@@ -185,7 +178,7 @@ import struct DocRouteModel.Box
         page: (UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX>? = { pixCopy(nil, $0) }
     ) throws -> (pdf: Data, card: DocRouteModel.Box) {
         var source: UnsafeMutablePointer<PIX>? = .some(
-            try #require(pixRead(identityRoot.appendingPathComponent("png/\(name)").path)))
+            try #require(pixRead(Support.identityRoot.appendingPathComponent("png/\(name)").path)))
         defer { pixDestroy(&source) }
         var grey: UnsafeMutablePointer<PIX>? = .some(try #require(pixConvertTo8(source, 0)))
         defer { pixDestroy(&grey) }
@@ -277,45 +270,14 @@ import struct DocRouteModel.Box
 
     // MARK: machine-readable zone
 
-    /// A card as OCR might give it: printed fields, then a TD1 zone (ICAO 9303 specimen values).
-    static func document(number: String?, birth: String, surname: String, zone: [String], confidence: Double = 0.9)
-        -> Document
-    {
-        var lines = [
-            "Surname: \(surname)", "Given names: ANNA MARIA", "Date of birth: \(birth)", "Sex: F",
-            "Nationality: UTO",
-        ]
-        if let number { lines.append("Document No: \(number)") }
-        lines += zone
-        var words: [TextSpan] = []
-        for (l, line) in lines.enumerated() {
-            var x = 10.0
-            for w in line.split(separator: " ") {
-                let width = Double(w.count) * 12
-                words.append(
-                    TextSpan(
-                        text: String(w), box: Box(x0: x, y0: Double(l) * 30, x1: x + width, y1: Double(l) * 30 + 20),
-                        confidence: confidence, line: l, block: 0, order: words.count))
-                x += width + 12
-            }
-        }
-        let page = Page(index: 0, width: 800, height: 400, unit: .px, origin: .ocr, dpi: 300, words: words)
-        return Document(
-            source: Document.Source(path: "card.png", sha256: "", format: .png, bytes: 0), pages: [page], tables: [])
-    }
-
-    static let specimen = [
-        "I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
-    ]
-
     @Test func aVerifiedZoneConfirmsCorrectsAndFillsPrintedFields() throws {
-        let pipeline = try Self.identity()
+        let pipeline = try Support.pipeline("identity")
         // Agreement: every mapped field confirmed; dates at least as sure as the zone.
         let agree = try #require(
             pipeline.records(
-                for: Self.document(
+                for: Support.card(
                     number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
-                    zone: Self.specimen)
+                    zone: Support.specimenZone)
             ).first)
         #expect(agree.fields["document_number"]?.checks["mrz"] == .agrees)
         #expect(agree.fields["date_of_birth"]?.checks["mrz"] == .agrees)
@@ -325,9 +287,9 @@ import struct DocRouteModel.Box
         // A misread printed number (8 for 3) fails the zone's check digit: the zone's is taken.
         let wrong = try #require(
             pipeline.records(
-                for: Self.document(
+                for: Support.card(
                     number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
-                    zone: Self.specimen)
+                    zone: Support.specimenZone)
             ).first)
         let number = try #require(wrong.fields["document_number"])
         #expect(number.value == .string("D23145890"))
@@ -337,9 +299,9 @@ import struct DocRouteModel.Box
         // Missing printed number: filled from the zone. A name that differs is kept as printed.
         let missing = try #require(
             pipeline.records(
-                for: Self.document(
+                for: Support.card(
                     number: nil, birth: "12.08.1974", surname: "ERIKSON",
-                    zone: Self.specimen)
+                    zone: Support.specimenZone)
             ).first)
         #expect(missing.fields["document_number"]?.value == .string("D23145890"))
         #expect(missing.fields["document_number"]?.checks["mrz"] == .filled)
@@ -347,11 +309,11 @@ import struct DocRouteModel.Box
         #expect(missing.fields["surname"]?.checks["mrz"] == .disagrees)
 
         // A zone whose check digits fail (birth date misread) is not used at all.
-        var broken = Self.specimen
+        var broken = Support.specimenZone
         broken[1] = "7408132F1204159UTO<<<<<<<<<<<6"
         let unused = try #require(
             pipeline.records(
-                for: Self.document(
+                for: Support.card(
                     number: "D28145890", birth: "12.08.1974", surname: "ERIKSSON",
                     zone: broken)
             ).first)
@@ -361,7 +323,7 @@ import struct DocRouteModel.Box
     }
 
     @Test func theCheckDigitDecidesOnlyWhatItCanTell() throws {
-        let zone = try #require(MRZ(Self.specimen.joined(separator: "\n")))
+        let zone = try #require(MRZ(Support.specimenZone.joined(separator: "\n")))
         // 3 → 8 changes the digit; 6 → G does not (G counts 16): the digit cannot tell them.
         #expect(zone.checkDigitAccepts("D28145890", for: .documentNumber) == false)
         #expect(
@@ -382,28 +344,29 @@ import struct DocRouteModel.Box
         ]
         let zone = try #require(MRZ.repaired(misread.joined(separator: "\n")))
         #expect(zone.isValid, "\(zone.failedChecks)")
-        #expect(zone.lines == Self.specimen)
+        #expect(zone.lines == Support.specimenZone)
         // A name that ends in those letters keeps them.
         let elke = padded("ERIKSSON<<ELKE")
-        let named = try #require(MRZ.repaired([Self.specimen[0], Self.specimen[1], elke].joined(separator: "\n")))
+        let named = try #require(
+            MRZ.repaired([Support.specimenZone[0], Support.specimenZone[1], elke].joined(separator: "\n")))
         #expect(named.lines[2] == elke)
     }
 
     @Test func fillerReadAsALetterInsideNamesIsSettledByThePrintedNames() throws {
         // Every filler of the names line read as K, the separators too.
-        let misread = [Self.specimen[0], Self.specimen[1], "ERIKSSONKKANNAKMARIAKKKKKKKKKK"]
+        let misread = [Support.specimenZone[0], Support.specimenZone[1], "ERIKSSONKKANNAKMARIAKKKKKKKKKK"]
         let zone = try #require(MRZ.repaired(misread.joined(separator: "\n")))
         #expect(zone.isValid && zone.namesFiller == "K" && zone.lines[2] == "ERIKSSONKKANNAKMARIA<<<<<<<<<<")
         let named = zone.confirmingNames(["SURNAME", "ERIKSSON", "GIVEN", "NAMES", "ANNA", "MARIA"])
         #expect(named.surname == "ERIKSSON" && named.givenNames == "ANNA MARIA" && !named.namesDoubtful)
-        #expect(named.lines[2] == Self.specimen[2])
+        #expect(named.lines[2] == Support.specimenZone[2])
         // Nothing printed to tell a K from filler: the names are not taken.
         #expect(zone.confirmingNames(["SURNAME"]).namesDoubtful)
 
         // Through the pipeline: the printed given names are confirmed, not contradicted.
         let record = try #require(
-            try Self.identity().records(
-                for: Self.document(
+            try Support.pipeline("identity").records(
+                for: Support.card(
                     number: "D23145890", birth: "12.08.1974",
                     surname: "ERIKSSON", zone: misread)
             ).first)
@@ -413,7 +376,7 @@ import struct DocRouteModel.Box
     }
 
     @Test func aSwappedZoneNumberCountsAsReadWhenThePrintedNumberReadsItSo() throws {
-        var lines = Self.specimen
+        var lines = Support.specimenZone
         lines[0] = "I<UTOD2314589O7<<<<<<<<<<<<<<<"  // 0 read as O in the zone
         let zone = try #require(MRZ.repaired(lines.joined(separator: "\n")))
         #expect(zone.isValid && zone.numberSwapped == [8] && zone.value(.documentNumber) == "D23145890")
@@ -570,7 +533,7 @@ import struct DocRouteModel.Box
         try #require(made.status == 0, "make-identity-fresh.py: \(made.stderr)")
         let truth = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)
         #expect(truth.count == 40)
-        let pipeline = try Self.identity()
+        let pipeline = try Support.pipeline("identity")
         #expect(pipeline.spec.calibration != nil && pipeline.spec.reviewBelow == 0.9)
         let e = Evaluation.run(directory: dir.path, truth: truth, runner: BatchRunner(pipeline: pipeline, jobs: 2))
         let sure = e.outcomes.filter { $0.raw >= Evaluation.sure }
@@ -584,9 +547,9 @@ import struct DocRouteModel.Box
     }
 
     @Test func anUnsureValueSendsTheDocumentToReviewAndIsListed() throws {
-        var spec = try Self.identity().spec
+        var spec = try Support.pipeline("identity").spec
         let pipeline = Pipeline(spec: spec, reader: Support.reader)
-        let document = Self.document(
+        let document = Support.card(
             number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON", zone: [], confidence: 0.99)
         let sure = try #require(pipeline.records(for: document).first)
         // Every value sure: ok, nothing listed.

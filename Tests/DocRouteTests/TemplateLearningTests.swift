@@ -1,4 +1,5 @@
 import CLeptonica
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ import struct DocRouteModel.Box
 @testable import DocRouteReaders
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.
-@Suite struct TemplateLearningTests {
+@Suite(.tags(.corpus)) struct TemplateLearningTests {
     static func read(_ file: String) throws -> Document {
         let path = Support.packageRoot.appendingPathComponent("Samples/identity/\(file)").path
         return try Support.reader.read(path: path)

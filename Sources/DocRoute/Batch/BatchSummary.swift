@@ -23,10 +23,10 @@ public struct BatchSummary: Sendable, Encodable {
         self.records += records.count
         for r in records { byStatus[r.status.rawValue, default: 0] += 1 }
         if let first = records.first {
-            let kind = first.status == .failed ? "failed" : Evaluation.kind(of: first)
+            let kind = first.status == .failed ? "failed" : Evaluation.kind(of: first)?.rawValue ?? "failed"
             times[kind, default: []].append(first.timingsMs.total)
             let sorted = times[kind]!.sorted()
-            medianMs[kind] = (Evaluation.median(sorted) * 10).rounded() / 10
+            medianMs[kind] = Statistics.median(sorted).rounded(toPlaces: 1)
         }
     }
 

@@ -77,7 +77,7 @@ public struct Benchmark: Sendable {
             let key =
                 doc.source.format.rawValue
                 + (doc.pages.contains { $0.origin == .ocr } && doc.source.format == .pdf ? " (scanned)" : "")
-            let median = Self.median(times)
+            let median = Statistics.median(times)
             let pageCount = max(doc.pages.count, 1)
             var entry = perFormat[key] ?? ([], [], 0)
             entry.docs.append(median)
@@ -89,7 +89,7 @@ public struct Benchmark: Sendable {
                 ocrFiles.append(
                     OCRFile(
                         file: file, pages: pageCount, wordsPerPage: words / pageCount,
-                        medianMsPerPage: Self.round(median / Double(pageCount))))
+                        medianMsPerPage: (median / Double(pageCount)).rounded(toPlaces: 2)))
             }
             if doc.source.format.isImage, doc.pages.count == 1, ocrCandidate == nil || doc.pages[0].width > 2000 {
                 ocrCandidate = (file, 1)
@@ -99,8 +99,8 @@ public struct Benchmark: Sendable {
             let e = perFormat[key]!
             return FormatResult(
                 format: key, documents: e.docs.count, pages: e.pageCount,
-                medianMsPerDocument: Self.round(Self.median(e.docs)),
-                medianMsPerPage: Self.round(Self.median(e.pages)))
+                medianMsPerDocument: Statistics.median(e.docs).rounded(toPlaces: 2),
+                medianMsPerPage: Statistics.median(e.pages).rounded(toPlaces: 2))
         }
         let scaling = ocrCandidate.flatMap { ocrScaling(path: $0.path) }
         return Report(formats: formats, ocrFiles: ocrFiles, ocr: scaling, errors: errors)
@@ -122,17 +122,9 @@ public struct Benchmark: Sendable {
         let parallel = Double(DispatchTime.now().uptimeNanoseconds - parallelStart) / 1e9
         return OCRScaling(
             file: path, pages: jobs, threads: threads,
-            msPerPageOneThread: Self.round(serial / Double(jobs) * 1000),
-            pagesPerSecondOneThread: Self.round(Double(jobs) / serial),
-            pagesPerSecondThreads: Self.round(Double(jobs) / parallel),
-            speedup: Self.round(serial / parallel))
+            msPerPageOneThread: (serial / Double(jobs) * 1000).rounded(toPlaces: 2),
+            pagesPerSecondOneThread: (Double(jobs) / serial).rounded(toPlaces: 2),
+            pagesPerSecondThreads: (Double(jobs) / parallel).rounded(toPlaces: 2),
+            speedup: (serial / parallel).rounded(toPlaces: 2))
     }
-
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
-    static func round(_ v: Double) -> Double { (v * 100).rounded() / 100 }
 }

@@ -102,9 +102,9 @@ public struct TemplateBenchmark: Sendable {
         let times = results.compactMap { $0.first?.timingsMs.total }.sorted()
         let calls = results.reduce(0) { $0 + $1.reduce(0) { $0 + $1.route.llmCalls } }
         return Pass(
-            documents: files.count, medianMs: Evaluation.round3(Evaluation.median(times)),
-            p95Ms: Evaluation.round3(Evaluation.percentile(times, 0.95)),
-            medianCpuMs: Evaluation.round3(Evaluation.median(cpu.sorted())), f1: Evaluation.round3(e.overall.f1),
+            documents: files.count, medianMs: Statistics.median(times).rounded(toPlaces: 3),
+            p95Ms: Statistics.percentile(times, 0.95).rounded(toPlaces: 3),
+            medianCpuMs: Statistics.median(cpu).rounded(toPlaces: 3), f1: e.overall.f1.rounded(toPlaces: 3),
             llmCallsPerDocument: Double(calls) / Double(files.count))
     }
 }

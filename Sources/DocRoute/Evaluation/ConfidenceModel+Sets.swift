@@ -117,7 +117,7 @@ extension ConfidenceModel {
                     let x = features(of: v.field, type: v.fieldType, restricted: v.restricted)
                     wrong.append(
                         String(format: "%@ %@ %@ %.3f ", r.file, v.name, (v.field.raw ?? "").debugDescription, c)
-                            + x.sorted { $0.key < $1.key }.map { "\($0.key)=\(($0.value * 100).rounded() / 100)" }
+                            + x.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rounded(toPlaces: 2))" }
                             .joined(separator: " "))
                 }
             }

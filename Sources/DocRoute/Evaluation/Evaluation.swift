@@ -62,9 +62,9 @@ public struct Evaluation: Sendable, Encodable {
             try c.encode(truePositives, forKey: .tp)
             try c.encode(falsePositives, forKey: .fp)
             try c.encode(falseNegatives, forKey: .fn)
-            try c.encode((precision * 10000).rounded() / 10000, forKey: .precision)
-            try c.encode((recall * 10000).rounded() / 10000, forKey: .recall)
-            try c.encode((f1 * 10000).rounded() / 10000, forKey: .f1)
+            try c.encode(precision.rounded(toPlaces: 4), forKey: .precision)
+            try c.encode(recall.rounded(toPlaces: 4), forKey: .recall)
+            try c.encode(f1.rounded(toPlaces: 4), forKey: .f1)
         }
     }
 
@@ -121,7 +121,7 @@ public struct Evaluation: Sendable, Encodable {
             try c.encode(upper, forKey: .upper)
             try c.encode(fields, forKey: .fields)
             try c.encode(correct, forKey: .correct)
-            try c.encode((accuracy * 10000).rounded() / 10000, forKey: .accuracy)
+            try c.encode(accuracy.rounded(toPlaces: 4), forKey: .accuracy)
         }
     }
 
@@ -274,11 +274,11 @@ public struct Evaluation: Sendable, Encodable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(values, forKey: .values)
             try c.encode(sure, forKey: .sure)
-            try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
-            try c.encode((sureCoverage * 10000).rounded() / 10000, forKey: .sureCoverage)
+            try c.encode(sureAccuracy.rounded(toPlaces: 4), forKey: .sureAccuracy)
+            try c.encode(sureCoverage.rounded(toPlaces: 4), forKey: .sureCoverage)
             try c.encode(ok.records, forKey: .okRecords)
             try c.encode(ok.right, forKey: .okRight)
-            try c.encode((ok.accuracy * 10000).rounded() / 10000, forKey: .okAccuracy)
+            try c.encode(ok.accuracy.rounded(toPlaces: 4), forKey: .okAccuracy)
             try c.encode(reliability.filter { $0.fields > 0 }, forKey: .reliability)
         }
     }
@@ -308,7 +308,7 @@ public struct Evaluation: Sendable, Encodable {
         try c.encode(ignoredFields, forKey: .ignoredFields)
         try c.encode(reliability, forKey: .reliability)
         try c.encode(sureButWrong, forKey: .sureButWrong)
-        try c.encode((sureAccuracy * 10000).rounded() / 10000, forKey: .sureAccuracy)
+        try c.encode(sureAccuracy.rounded(toPlaces: 4), forKey: .sureAccuracy)
         var byKind = Dictionary(
             uniqueKeysWithValues: Set(outcomes.map(\.kind)).union(okRecords.keys).map { ($0, confidence(kind: $0)) })
         byKind["all"] = confidence(kind: nil)
@@ -393,7 +393,7 @@ public struct Evaluation: Sendable, Encodable {
                 e.records += 1
             }
             let first = records.first
-            let kind = first.map(kind(of:)) ?? "unknown"
+            let kind = first.map { Self.kind(of: $0)?.rawValue ?? "failed" } ?? "unknown"
             kindOf[file] = kind
             if let first { times[kind, default: []].append((first.timingsMs.total, max(first.source.pages ?? 1, 1))) }
             calls[kind, default: 0] += records.reduce(0) { $0 + $1.route.llmCalls }
@@ -474,12 +474,13 @@ public struct Evaluation: Sendable, Encodable {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()
             return Latency(
-                documents: list.count, medianMs: round3(median(totals)), p95Ms: round3(percentile(totals, 0.95)),
-                medianMsPerPage: round3(median(perPage)),
-                llmCallsPerDocument: round3(Double(calls) / Double(max(list.count, 1))))
+                documents: list.count, medianMs: Statistics.median(totals).rounded(toPlaces: 3),
+                p95Ms: Statistics.percentile(totals, 0.95).rounded(toPlaces: 3),
+                medianMsPerPage: Statistics.median(perPage).rounded(toPlaces: 3),
+                llmCallsPerDocument: (Double(calls) / Double(max(list.count, 1))).rounded(toPlaces: 3))
         }
         for (kind, list) in times { e.latency[kind] = latency(list, calls: calls[kind] ?? 0) }
-        let ocrKinds = ["png", "jpeg", "tiff", "scanned"]
+        let ocrKinds = DocumentKind.allCases.filter(\.isOCR).map(\.rawValue)
         let ocr = ocrKinds.flatMap { times[$0] ?? [] }
         if !ocr.isEmpty { e.ocrLatency = latency(ocr, calls: ocrKinds.reduce(0) { $0 + (calls[$1] ?? 0) }) }
         return e
@@ -487,11 +488,11 @@ public struct Evaluation: Sendable, Encodable {
 
     /// The record's kind (see `Record.Source.kind`); for records written before it existed,
     /// a PDF with a Tesseract version counts as scanned.
-    static func kind(of record: Record) -> String {
+    static func kind(of record: Record) -> DocumentKind? {
         if let kind = record.source.kind { return kind }
-        guard let format = record.source.format else { return "failed" }
-        if format == .pdf && record.versions.tesseract != nil { return "scanned" }
-        return format.rawValue
+        guard let format = record.source.format else { return nil }
+        if format == .pdf && record.versions.tesseract != nil { return .scanned }
+        return DocumentKind(rawValue: format.rawValue)
     }
 
     /// Its status is `ok` or `needs_review` whatever its values' confidence: its required
@@ -503,15 +504,6 @@ public struct Evaluation: Sendable, Encodable {
 
     static func key(_ file: String, _ row: Int?) -> String { row.map { "\(file)#\($0)" } ?? file }
 
-    static func median(_ sorted: [Double]) -> Double { percentile(sorted, 0.5) }
-
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let i = min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))
-        return sorted[i]
-    }
-
-    static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 }
 
 extension Evaluation.Score {

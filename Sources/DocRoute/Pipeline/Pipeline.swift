@@ -125,7 +125,7 @@ public struct Pipeline: Sendable {
         return extractions.map { e in
             let base = Record.Source(
                 path: document.source.path, sha256: document.source.sha256, format: document.source.format,
-                pages: document.pages.count, bytes: document.source.bytes, kind: Router.kind(of: document),
+                pages: document.pages.count, bytes: document.source.bytes, kind: document.kind,
                 sheet: e.sheet, row: e.row)
             var source = base
             if document.pages.contains(where: { $0.origin == .ocr }) {

@@ -267,7 +267,7 @@ extension ConfidenceModel {
         }
         var weights: [String: Double] = [:]
         for (name, v) in zip(names, w) where (v * 10000).rounded() != 0 {
-            weights[name] = (v * 10000).rounded() / 10000
+            weights[name] = v.rounded(toPlaces: 4)
         }
         return ConfidenceModel(weights: weights)
     }

@@ -78,7 +78,7 @@ public struct Router: Sendable {
             }
         }
         let context = ExtractionContext(document: document, labels: labels)
-        let kind = Self.kind(of: document)
+        let kind = document.kind
         var matches: [TemplateMatch]? = nil
         func templateMatches() -> [TemplateMatch] {
             if let matches { return matches }
@@ -208,26 +208,20 @@ public struct Router: Sendable {
         return nil
     }
 
-    /// `docx`, `xlsx`, `pdf` (with a text layer), `scanned` (PDF read by OCR), `png`, `jpeg`, `tiff`.
-    package static func kind(of document: Document) -> String {
-        let f = document.source.format
-        if f == .pdf && !document.pages.isEmpty && document.pages.allSatisfy({ $0.origin == .ocr }) { return "scanned" }
-        return f.rawValue
-    }
-
-    func routeOrder(kind: String, document: Document, templates: () -> [TemplateMatch]) -> ([StrategyName], String) {
-        let isImage = ["png", "jpeg", "tiff"].contains(kind)
-        if let o = spec.routing.byKind[kind] { return (o, "pipeline routing for \(kind)") }
-        if isImage, let o = spec.routing.byKind["image"] { return (o, "pipeline routing for images") }
+    func routeOrder(kind: DocumentKind, document: Document, templates: () -> [TemplateMatch]) -> (
+        [StrategyName], String
+    ) {
+        if let o = spec.routing.byKind[kind.rawValue] { return (o, "pipeline routing for \(kind)") }
+        if kind.isImage, let o = spec.routing.byKind["image"] { return (o, "pipeline routing for images") }
         if let o = spec.routing.order { return (o, "pipeline routing order") }
-        if kind == "docx" || kind == "xlsx" {
+        if kind == .docx || kind == .xlsx {
             return (
                 [.table, .replacement, .direct],
                 document.tables.isEmpty
                     ? "\(kind): no native table, labels in text first" : "\(kind): native tables first"
             )
         }
-        let source = kind == "pdf" ? "text layer" : "OCR"
+        let source = kind == .pdf ? "text layer" : "OCR"
         if !spec.templates.isEmpty, let best = templates().first, best.score >= Self.strongTemplate {
             return (
                 [.replacement, .table, .direct],

@@ -51,6 +51,6 @@ public struct Box: Sendable, Hashable, Codable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.unkeyedContainer()
-        for v in [x0, y0, x1, y1] { try c.encode((v * 100).rounded() / 100) }
+        for v in [x0, y0, x1, y1] { try c.encode(v.rounded(toPlaces: 2)) }
     }
 }

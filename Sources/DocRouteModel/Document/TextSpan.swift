@@ -23,7 +23,7 @@ public struct TextSpan: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(text, forKey: .text)
         try c.encodeIfPresent(box, forKey: .box)
-        if let confidence { try c.encode((confidence * 1000).rounded() / 1000, forKey: .confidence) }
+        if let confidence { try c.encode(confidence.rounded(toPlaces: 3), forKey: .confidence) }
         try c.encode(line, forKey: .line)
         try c.encode(block, forKey: .block)
         try c.encode(order, forKey: .order)

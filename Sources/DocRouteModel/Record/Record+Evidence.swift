@@ -48,7 +48,7 @@ extension Record {
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+            func rounded(_ v: Double) -> Double { v.rounded(toPlaces: 3) }
             try c.encodeIfPresent(label.map(rounded), forKey: .label)
             if labelInText { try c.encode(true, forKey: .labelInText) }
             if labels > 0 { try c.encode(labels, forKey: .labels) }

@@ -12,7 +12,7 @@ public struct Record: Sendable, Hashable, Codable {
         public var bytes: Int?
         /// What the router saw: `docx`, `xlsx`, `pdf` (text layer on some page), `scanned` (a
         /// PDF whose every page was OCR'd), `png`, `jpeg`, `tiff`. Eval and batch group by it.
-        public var kind: String?
+        public var kind: DocumentKind?
         /// For a register row: the sheet (table) name and its 1-based row number.
         public var sheet: String?
         public var row: Int?
@@ -22,7 +22,7 @@ public struct Record: Sendable, Hashable, Codable {
 
         public init(
             path: String, sha256: String? = nil, format: DocumentFormat? = nil, pages: Int? = nil,
-            bytes: Int? = nil, kind: String? = nil, sheet: String? = nil, row: Int? = nil
+            bytes: Int? = nil, kind: DocumentKind? = nil, sheet: String? = nil, row: Int? = nil
         ) {
             self.path = path; self.sha256 = sha256; self.format = format; self.pages = pages
             self.bytes = bytes; self.kind = kind; self.sheet = sheet; self.row = row
@@ -124,7 +124,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encode(value, forKey: .value)  // null when absent: every pipeline field appears
             try c.encodeIfPresent(raw, forKey: .raw)
             try c.encodeIfPresent(currency, forKey: .currency)
-            try c.encode((confidence * 1000).rounded() / 1000, forKey: .confidence)
+            try c.encode(confidence.rounded(toPlaces: 3), forKey: .confidence)
             try c.encodeIfPresent(strategy, forKey: .strategy)
             try c.encodeIfPresent(found, forKey: .found)
             try c.encodeIfPresent(page, forKey: .page)
@@ -189,7 +189,7 @@ public struct Record: Sendable, Hashable, Codable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(id, forKey: .id)
             try c.encode(version, forKey: .version)
-            try c.encodeIfPresent(score.map { ($0 * 1000).rounded() / 1000 }, forKey: .score)
+            try c.encodeIfPresent(score.map { $0.rounded(toPlaces: 3) }, forKey: .score)
             try c.encode(outcome, forKey: .outcome)
             try c.encodeIfPresent(reason, forKey: .reason)
         }
@@ -248,7 +248,7 @@ public struct Record: Sendable, Hashable, Codable {
             try c.encode(order, forKey: .order)
             try c.encode(strategies, forKey: .strategies)
             try c.encode(reason, forKey: .reason)
-            try c.encodeIfPresent(templateScore.map { ($0 * 1000).rounded() / 1000 }, forKey: .templateScore)
+            try c.encodeIfPresent(templateScore.map { $0.rounded(toPlaces: 3) }, forKey: .templateScore)
             try c.encode(llmCalls, forKey: .llmCalls)
             try c.encode(rereads, forKey: .rereads)
             if !llmFields.isEmpty {
@@ -273,7 +273,7 @@ public struct Record: Sendable, Hashable, Codable {
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             for (k, v) in [(CodingKeys.read, read), (.ocr, ocr), (.extract, extract), (.total, total)] {
-                try c.encode((v * 1000).rounded() / 1000, forKey: k)
+                try c.encode(v.rounded(toPlaces: 3), forKey: k)
             }
         }
     }

@@ -58,7 +58,7 @@ public struct ConfidenceCalibration: Sendable, Hashable {
         }
         var points: [(raw: Double, calibrated: Double)] = [(0, 0)]
         for p in pools {
-            let x = (p.raw / p.n * 1000).rounded() / 1000, y = (rate(p) * 1000).rounded(.down) / 1000
+            let x = (p.raw / p.n).rounded(toPlaces: 3), y = (rate(p) * 1000).rounded(.down) / 1000
             if let last = points.last, x <= last.raw {
                 points[points.count - 1].calibrated = max(last.calibrated, y)
             } else {

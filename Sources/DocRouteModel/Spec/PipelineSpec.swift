@@ -298,7 +298,7 @@ public struct RoutingSpec: Sendable {
         self.order = order; self.byKind = byKind
     }
 
-    static let kinds: Set<String> = ["docx", "xlsx", "pdf", "scanned", "image", "png", "jpeg", "tiff"]
+    static let kinds = Set(DocumentKind.allCases.map(\.rawValue) + ["image"])
 }
 
 /// The optional LLM backend of a pipeline (used by the LLM strategies).

@@ -1,3 +1,4 @@
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -80,11 +81,11 @@ import Testing
 
     @Test func aZoneConfirmedValueIsAtLeast097() throws {
         // The identity pipeline without its own calibration: the shipped model weighs the zone.
-        var spec = try ScanAccuracyTests.identity().spec
+        var spec = try Support.pipeline("identity").spec
         spec.calibration = nil
-        let card = ScanAccuracyTests.document(
+        let card = Support.card(
             number: "D23145890", birth: "12.08.1974", surname: "ERIKSSON",
-            zone: ScanAccuracyTests.specimen)
+            zone: Support.specimenZone)
         let r = try Self.records(spec, card)
         for name in ["document_number", "date_of_birth", "date_of_expiry", "sex"] where r.fields[name]?.valid == true {
             let f = try #require(r.fields[name])
@@ -101,7 +102,7 @@ import Testing
         // Without the zone the same printed values are less sure.
         let bare = try Self.records(
             spec,
-            ScanAccuracyTests.document(
+            Support.card(
                 number: "D23145890", birth: "12.08.1974",
                 surname: "ERIKSSON", zone: []))
         #expect((bare.fields["document_number"]?.confidence ?? 1) < (r.fields["document_number"]?.confidence ?? 0))

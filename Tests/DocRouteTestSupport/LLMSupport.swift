@@ -5,17 +5,17 @@ import Foundation
 /// The LLM servers the tests talk to: the real llama-server (scripts/llm-server: Qwen2.5-Coder-0.5B
 /// for the tests that check values, SmolLM2-135M for one that only needs a server to kill) and,
 /// for faults a real server cannot produce on demand, Tests/Fixtures/fake-llm.py.
-enum LLMSupport {
+package enum LLMSupport {
     /// A process started by a test; stopped with `stop()`.
-    final class Server: @unchecked Sendable {
+    package final class Server: @unchecked Sendable {
         let process: Process
-        let url: String
+        package let url: String
         /// The fake server's request log (one JSON object per line).
         let log: URL
         init(process: Process, url: String, log: URL) { self.process = process; self.url = url; self.log = log }
         /// SIGTERM, then SIGKILL after 3 s. (Not `waitUntilExit`, which can wait forever on
         /// Linux when called from a test's task.)
-        func stop() {
+        package func stop() {
             guard process.isRunning else { return }
             process.terminate()
             let deadline = Date().addingTimeInterval(3)
@@ -45,7 +45,7 @@ enum LLMSupport {
     }
 
     /// The model the real server runs: `DOCROUTE_TEST_LLM_MODEL` (set by scripts/test.sh), else qwen.
-    static let realModel =
+    package static let realModel =
         ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "qwen"
 
     /// The real model's base URL: `DOCROUTE_TEST_LLM_URL` (scripts/test.sh starts the server and
@@ -55,11 +55,11 @@ enum LLMSupport {
         return Result { try script(["scripts/llm-server", "start", realModel, "auto"]) }
     }()
 
-    static func realServerURL() throws -> String { try realURL.get() }
+    package static func realServerURL() throws -> String { try realURL.get() }
 
     /// A second real server (SmolLM2: small and quick to load) on a free port, for a test that
     /// kills it: its URL and port.
-    static func startReal() throws -> (url: String, port: Int) {
+    package static func startReal() throws -> (url: String, port: Int) {
         let url = try script(["scripts/llm-server", "start", "smollm2", "auto"])
         guard let port = url.firstMatch(of: /:(\d+)\/v1$/).flatMap({ Int($0.1) }) else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "llm-server printed \(url)"])
@@ -67,12 +67,12 @@ enum LLMSupport {
         return (url, port)
     }
 
-    static func stopReal(port: Int) throws {
+    package static func stopReal(port: Int) throws {
         try script(["scripts/llm-server", "stop", String(port)])
     }
 
     /// Starts the fake server on a free port.
-    static func startFake() throws -> Server {
+    package static func startFake() throws -> Server {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fake-llm-\(UUID().uuidString).jsonl")
@@ -97,7 +97,7 @@ enum LLMSupport {
     }
 
     /// The fake server's request log.
-    static func fakeLog(_ server: Server) throws -> [[String: Any]] {
+    package static func fakeLog(_ server: Server) throws -> [[String: Any]] {
         let text = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
@@ -105,13 +105,13 @@ enum LLMSupport {
     }
 
     /// A temporary folder for an LLM cache.
-    static func cacheDirectory() -> URL {
+    package static func cacheDirectory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("llm-cache-\(UUID().uuidString)")
     }
 
     /// A pipeline whose fields have no labels or patterns: only an LLM can fill them. `known`
     /// adds identity's document_number (filled by its pattern, so never sent to the LLM).
-    static func labelFreeSpec(
+    package static func labelFreeSpec(
         url: String, model: String = realModel, mode: LLMSpec.Mode = .spans,
         timeout: Double = 120, retries: Int = 1
     ) throws -> PipelineSpec {
@@ -137,7 +137,7 @@ enum LLMSupport {
     }
 
     /// A one-page PDF with a text layer holding `lines` (Helvetica, ASCII), written by hand.
-    static func pdf(lines: [String]) -> Data {
+    package static func pdf(lines: [String]) -> Data {
         func escape(_ s: String) -> String {
             s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(")
                 .replacingOccurrences(of: ")", with: "\\)")
@@ -165,7 +165,7 @@ enum LLMSupport {
     }
 
     /// Writes `data` to a temporary file with extension `ext`.
-    static func temporaryFile(_ data: Data, ext: String) throws -> String {
+    package static func temporaryFile(_ data: Data, ext: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("llm-\(UUID().uuidString).\(ext)")
         try data.write(to: url)
         return url.path

@@ -5,23 +5,63 @@ import Foundation
 @testable import DocRouteReaders
 
 /// Paths and helpers shared by the tests.
-enum Support {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+package enum Support {
+    /// The labelled identity samples (`Samples/identity`, truth in `truth.jsonl`).
+    package static let identityRoot = packageRoot.appendingPathComponent("Samples/identity")
+
+    /// A shipped pipeline (`Pipelines/NAME.yaml`) reading with `reader`.
+    package static func pipeline(_ name: String) throws -> Pipeline {
+        let spec = try PipelineSpec.resolve(name, directories: [packageRoot.appendingPathComponent("Pipelines").path])
+        return Pipeline(spec: spec, reader: reader)
+    }
+
+    /// A card as OCR might give it: printed fields, then a TD1 zone (ICAO 9303 specimen values).
+    package static func card(number: String?, birth: String, surname: String, zone: [String], confidence: Double = 0.9)
+        -> Document
+    {
+        var lines = [
+            "Surname: \(surname)", "Given names: ANNA MARIA", "Date of birth: \(birth)", "Sex: F",
+            "Nationality: UTO",
+        ]
+        if let number { lines.append("Document No: \(number)") }
+        lines += zone
+        var words: [TextSpan] = []
+        for (l, line) in lines.enumerated() {
+            var x = 10.0
+            for w in line.split(separator: " ") {
+                let width = Double(w.count) * 12
+                words.append(
+                    TextSpan(
+                        text: String(w), box: Box(x0: x, y0: Double(l) * 30, x1: x + width, y1: Double(l) * 30 + 20),
+                        confidence: confidence, line: l, block: 0, order: words.count))
+                x += width + 12
+            }
+        }
+        let page = Page(index: 0, width: 800, height: 400, unit: .px, origin: .ocr, dpi: 300, words: words)
+        return Document(
+            source: Document.Source(path: "card.png", sha256: "", format: .png, bytes: 0), pages: [page], tables: [])
+    }
+
+    package static let specimenZone = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ]
+
+    package static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let samples = packageRoot.appendingPathComponent("Samples/documents")
+    package static let samples = packageRoot.appendingPathComponent("Samples/documents")
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
     /// The shared corpora beside the project (`../shared/corpora`).
     static let corpora = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora")
 
     /// One reader (and one engine pool) for the whole test run.
-    static let reader = DocumentReader()
+    package static let reader = DocumentReader()
 
-    static func sample(_ name: String) -> String { samples.appendingPathComponent(name).path }
-    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
-    static func corpus(_ relative: String) -> String { corpora.appendingPathComponent(relative).path }
+    package static func sample(_ name: String) -> String { samples.appendingPathComponent(name).path }
+    package static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+    package static func corpus(_ relative: String) -> String { corpora.appendingPathComponent(relative).path }
 
     /// Every regular file under a corpus folder, except its documentation and licences.
-    static func corpusFiles(_ folder: String, extensions: Set<String>? = nil) -> [String] {
+    package static func corpusFiles(_ folder: String, extensions: Set<String>? = nil) -> [String] {
         let skip: Set<String> = ["txt", "md", "toml", "rst", "tsv", "json", "csv", "itxt", "uzn"]
         return FileWalker.expand([corpus(folder)]).filter { path in
             let name = (path as NSString).lastPathComponent
@@ -33,16 +73,16 @@ enum Support {
     }
 
     /// One entry of Samples/manifest.json, the ground truth written by Samples/make-samples.py.
-    struct SampleTruth: Decodable {
-        struct CellTruth: Decodable {
-            var table: Int
-            var row: Int
-            var column: Int
-            var rowSpan: Int?
-            var columnSpan: Int?
-            var text: String
-            var kind: String?
-            var formula: String?
+    package struct SampleTruth: Decodable {
+        package struct CellTruth: Decodable {
+            package var table: Int
+            package var row: Int
+            package var column: Int
+            package var rowSpan: Int?
+            package var columnSpan: Int?
+            package var text: String
+            package var kind: String?
+            package var formula: String?
 
             enum CodingKeys: String, CodingKey {
                 case table, row, column, text, kind, formula
@@ -50,27 +90,27 @@ enum Support {
                 case columnSpan = "column_span"
             }
         }
-        var file: String
-        var format: String
-        var pages: Int
-        var lines: [String]
-        var cells: [CellTruth]
-        var ocr: Bool
+        package var file: String
+        package var format: String
+        package var pages: Int
+        package var lines: [String]
+        package var cells: [CellTruth]
+        package var ocr: Bool
         var notes: String
     }
 
-    static func manifest() throws -> [SampleTruth] {
+    package static func manifest() throws -> [SampleTruth] {
         let data = try Data(contentsOf: packageRoot.appendingPathComponent("Samples/manifest.json"))
         return try JSONDecoder().decode([SampleTruth].self, from: data)
     }
 
     /// White space collapsed to single spaces, trimmed.
-    static func normalise(_ s: String) -> String {
+    package static func normalise(_ s: String) -> String {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// Character error rate: edit distance (over Unicode scalars) / length of the truth.
-    static func characterErrorRate(_ recognised: String, truth: String) -> Double {
+    package static func characterErrorRate(_ recognised: String, truth: String) -> Double {
         let a = Array(normalise(recognised).unicodeScalars), b = Array(normalise(truth).unicodeScalars)
         let n = a.count, m = b.count
         guard m > 0 else { return n == 0 ? 0 : 1 }
@@ -88,8 +128,9 @@ enum Support {
     }
 
     /// Reads `path`, returning the document or the typed error, and the seconds it took.
-    static func timedRead(_ path: String, reader: DocumentReader = reader) -> (Result<Document, DocRouteError>, Double)
-    {
+    package static func timedRead(_ path: String, reader: DocumentReader = reader) -> (
+        Result<Document, DocRouteError>, Double
+    ) {
         let start = Date()
         let result: Result<Document, DocRouteError>
         do throws(DocRouteError) { result = .success(try reader.read(path: path)) } catch { result = .failure(error) }
@@ -97,7 +138,7 @@ enum Support {
     }
 
     /// Peak resident memory of this process, in MiB.
-    static func peakMemoryMiB() -> Double {
+    package static func peakMemoryMiB() -> Double {
         var usage = rusage()
         getrusage(Int32(truncatingIfNeeded: RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_maxrss) / 1024
@@ -107,7 +148,7 @@ enum Support {
     /// Both streams go to files, not pipes (a pipe read to its end before the other fills past
     /// 64 KiB deadlocks), and the exit is polled with a deadline (`waitUntilExit` can wait
     /// forever on Linux when called from a test's task); past `timeout` seconds it is killed.
-    static func runBinary(
+    package static func runBinary(
         _ binary: URL, _ arguments: [String], timeout: Double = 600,
         environment: [String: String]? = nil
     ) throws -> (status: Int32, stdout: String, stderr: String) {

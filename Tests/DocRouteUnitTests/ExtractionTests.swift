@@ -1,3 +1,4 @@
+import DocRouteTestSupport
 import Foundation
 import Testing
 
@@ -8,16 +9,8 @@ import Testing
 
 /// The identity pipeline on the labelled samples, through the library.
 @Suite struct ExtractionTests {
-    static let identityRoot = Support.packageRoot.appendingPathComponent("Samples/identity")
-
-    static func pipeline(_ name: String) throws -> Pipeline {
-        let spec = try PipelineSpec.resolve(
-            name, directories: [Support.packageRoot.appendingPathComponent("Pipelines").path])
-        return Pipeline(spec: spec, reader: Support.reader)
-    }
-
     static func truth() throws -> [Evaluation.Truth] {
-        try Evaluation.loadTruth(path: identityRoot.appendingPathComponent("truth.jsonl").path)
+        try Evaluation.loadTruth(path: Support.identityRoot.appendingPathComponent("truth.jsonl").path)
     }
 
     @Test func structuredDocumentsAreExtractedExactly() throws {
@@ -27,8 +20,8 @@ import Testing
         }
         #expect(truth.count >= 40)
         let e = Evaluation.run(
-            directory: Self.identityRoot.path, truth: truth,
-            runner: BatchRunner(pipeline: try Self.pipeline("identity"), jobs: 2))
+            directory: Support.identityRoot.path, truth: truth,
+            runner: BatchRunner(pipeline: try Support.pipeline("identity"), jobs: 2))
         for kind in ["docx", "xlsx", "pdf"] {
             let score = try #require(e.byKind[kind], "\(kind)")
             #expect(score.f1 == 1.0, "\(kind): \(e.mismatches.prefix(5))")
@@ -38,8 +31,8 @@ import Testing
     }
 
     @Test func aRegisterGivesOneRecordPerPerson() throws {
-        let records = try Self.pipeline("identity").process(
-            path: Self.identityRoot.appendingPathComponent("xlsx/register-1.xlsx").path)
+        let records = try Support.pipeline("identity").process(
+            path: Support.identityRoot.appendingPathComponent("xlsx/register-1.xlsx").path)
         #expect(records.count == 8)
         #expect(records.map { $0.source.row } == Array(2...9))
         #expect(records.allSatisfy { $0.status == .ok && $0.source.sheet == "Register" })
@@ -52,8 +45,8 @@ import Testing
     }
 
     @Test func theSameFileGivesTheSameRecord() throws {
-        let pipeline = try Self.pipeline("identity")
-        let path = Self.identityRoot.appendingPathComponent("png/card-person01-clean.png").path
+        let pipeline = try Support.pipeline("identity")
+        let path = Support.identityRoot.appendingPathComponent("png/card-person01-clean.png").path
         var a = try #require(pipeline.process(path: path).first)
         var b = try #require(pipeline.process(path: path).first)
         a.timingsMs = .init(); b.timingsMs = .init()
@@ -64,9 +57,10 @@ import Testing
     }
 
     @Test func recordsCarryProvenance() throws {
-        let pipeline = try Self.pipeline("identity")
+        let pipeline = try Support.pipeline("identity")
         let r = try #require(
-            pipeline.process(path: Self.identityRoot.appendingPathComponent("pdf/record-01-person03.pdf").path).first)
+            pipeline.process(path: Support.identityRoot.appendingPathComponent("pdf/record-01-person03.pdf").path).first
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as? [String: Any])
         for key in ["source", "pipeline", "template", "status", "fields", "route", "timings_ms", "errors", "versions"] {
             #expect(object.keys.contains(key), "\(key)")
@@ -81,7 +75,7 @@ import Testing
     }
 
     @Test func purchaseOrdersFromTextScanAndTIFF() throws {
-        let pipeline = try Self.pipeline("purchase_order")
+        let pipeline = try Support.pipeline("purchase_order")
         for name in ["purchase-order.pdf", "purchase-order-scanned.pdf", "purchase-order-scan.tiff"] {
             let r = try #require(pipeline.process(path: Support.sample(name)).first)
             // Numbers, dates and amounts are sure; free text (names, addresses, terms), which any
@@ -104,9 +98,9 @@ import Testing
     @Test func textValuesAreReReadByTheValuesModel() throws {
         // Debian's `eng` reads KRAKOW; the `Latin` model re-reading the value's own box reads
         // the accent, and the record says the value was re-read.
-        let pipeline = try Self.pipeline("identity")
+        let pipeline = try Support.pipeline("identity")
         #expect(pipeline.spec.ocr.values == "Latin")
-        let path = Self.identityRoot.appendingPathComponent("png/card-person02-clean.png").path
+        let path = Support.identityRoot.appendingPathComponent("png/card-person02-clean.png").path
         let r = try #require(pipeline.process(path: path).first)
         #expect(r.fields["place_of_birth"]?.value == .string("KRAKÓW"))
         #expect(r.fields["place_of_birth"]?.reread == true)
@@ -138,12 +132,12 @@ import Testing
         // On the skewed card the page reads the document number as H1CD1BL4g, which its
         // pattern rejects and no single confusion repairs; the line re-read of its box reads it.
         // (Read as it is: deskewed, the page reads the number right.)
-        var spec = try Self.pipeline("identity").spec
+        var spec = try Support.pipeline("identity").spec
         spec.ocr.values = nil
         let raw = DocumentReader(preprocess: false, ocr: Support.reader.ocr)
         let r = try #require(
             Pipeline(spec: spec, reader: raw)
-                .process(path: Self.identityRoot.appendingPathComponent("png/card-person01-skew.png").path).first)
+                .process(path: Support.identityRoot.appendingPathComponent("png/card-person01-skew.png").path).first)
         let number = try #require(r.fields["document_number"])
         #expect(number.value == .string("H1CD1BL48"))
         #expect(number.reread)
@@ -151,11 +145,11 @@ import Testing
     }
 
     @Test func aValuesModelThatCannotLoadLeavesPageReadings() throws {
-        var spec = try Self.pipeline("identity").spec
+        var spec = try Support.pipeline("identity").spec
         spec.ocr.values = "nosuchmodel"
         let r = try #require(
             Pipeline(spec: spec, reader: Support.reader)
-                .process(path: Self.identityRoot.appendingPathComponent("png/card-person03-clean.png").path).first)
+                .process(path: Support.identityRoot.appendingPathComponent("png/card-person03-clean.png").path).first)
         #expect(r.fields.values.allSatisfy { $0.valid && !$0.reread })
         // Every value is given; only what the page's OCR was unsure of (CHIDI, at 0.62) waits
         // for a person.
@@ -169,7 +163,7 @@ import Testing
     }
 
     @Test func unreadableFilesGiveFailedRecordsWithTypedErrors() throws {
-        let pipeline = try Self.pipeline("identity")
+        let pipeline = try Support.pipeline("identity")
         let r = try #require(pipeline.process(path: Support.fixture("legacy-word.doc")).first)
         #expect(r.status == .failed)
         #expect(r.errors.map(\.code) == ["unsupported_format"])
