@@ -1,8 +1,8 @@
 import Foundation
 
-@testable import DocRoute
-@testable import DocRouteModel
-@testable import DocRouteReaders
+import DocRoute
+import DocRouteModel
+import DocRouteReaders
 
 /// Paths and helpers shared by the tests.
 package enum Support {
