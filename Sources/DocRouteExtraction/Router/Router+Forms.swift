@@ -14,7 +14,7 @@ extension Router {
         // The number is re-read by the values model only if the zone's number line leaves it
         // unconfirmed: a check digit that verifies it says more than a second reading.
         let number = numberLine == nil ? nil : spec.fields.first(where: { $0.mrz == .documentNumber })
-        if let number { state.rereadsByField[number.name] = FillState.maxRereadsPerField }
+        if let number { state.notReread.insert(number.name) }
         fill(&state, with: candidates, strategy: .replacement)
         crossCheckMRZ(document, state: &state)
         if let numberLine, let number {
