@@ -11,7 +11,7 @@ struct DocRouteCommand: AsyncParsableCommand {
         version: Versions.docroute,
         subcommands: [
             ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
-            WatchCommand.self, TemplatesCommand.self, BenchTemplatesCommand.self, FitConfidenceCommand.self,
+            WatchCommand.self, FormsCommand.self, BenchFormsCommand.self, FitConfidenceCommand.self,
             WorkerCommand.self,
         ]
     )

@@ -56,10 +56,11 @@ struct PipelineOptions: ParsableArguments {
     var llmCache: String?
 
     @Option(
+        name: [.customLong("forms"), .customLong("templates")],
         help:
-            "Learned templates (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute templates`."
+            "Learned forms (a SQLite file, created if missing): copies of layouts learned before are read by looking only where their values stand, and documents of new layouts extracted well are learned. See `docroute forms`. (--templates: the old name.)"
     )
-    var templates: String?
+    var forms: String?
 
     @Flag(
         name: .customLong("in-process"),
@@ -137,15 +138,15 @@ struct PipelineOptions: ParsableArguments {
                 throw ValidationError("\(error)")
             }
         }
-        var store: TemplateStore? = nil
-        if let templates {
+        var store: FormStore? = nil
+        if let forms {
             do {
-                store = try TemplateStore(path: templates)
+                store = try FormStore(path: forms)
             } catch {
-                throw ValidationError("--templates \(templates): \(error)")
+                throw ValidationError("--forms \(forms): \(error)")
             }
         }
-        let pipeline = Pipeline(spec: spec, reader: reader, llm: backend, templates: store)
+        let pipeline = Pipeline(spec: spec, reader: reader, llm: backend, forms: store)
         return withoutCalibration ? pipeline.withoutCalibration : pipeline
     }
 }
@@ -178,7 +179,7 @@ extension PipelineOptions {
         if noLLM { a.append("--no-llm") }
         if noLLMCache { a.append("--no-llm-cache") }
         if let llmCache { a += ["--llm-cache", llmCache] }
-        if let templates { a += ["--templates", templates] }
+        if let forms { a += ["--forms", forms] }
         return a
     }
 

@@ -1,6 +1,5 @@
-import Foundation
-
 import DocRouteModel
+import Foundation
 
 /// The LLM servers the tests talk to: the real llama-server (scripts/llm-server: Qwen2.5-Coder-0.5B
 /// for the tests that check values, SmolLM2-135M for one that only needs a server to kill) and,

@@ -1,8 +1,7 @@
-import Foundation
-
 import DocRoute
 import DocRouteModel
 import DocRouteReaders
+import Foundation
 
 /// Paths and helpers shared by the tests.
 package enum Support {

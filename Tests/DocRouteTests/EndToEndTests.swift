@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    /// Learned forms were called learned templates: `--templates` and `docroute templates` are
+    /// still the same option and command as `--forms` and `docroute forms` this release.
+    @Test func formsAnswerToTheirOldName() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forms-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("forms.sqlite").path
+        let card = "Samples/identity/png/card-person01-clean.png"
+        let (learned, records) = try run(["extract", "--pipeline", "identity", "--templates", store, card])
+        #expect(learned == 0)
+        #expect(records.contains("\"learned_template\""), "\(records)")
+        let (status, list) = try run(["forms", "list", "--forms", store])
+        let (oldStatus, oldList) = try run(["templates", "list", "--templates", store])
+        #expect(status == 0 && oldStatus == 0)
+        #expect(list.contains("identity") && list == oldList, "\(list) / \(oldList)")
+    }
+
     @Test func inspectRejectsBadOptions() throws {
         let (status, _) = try run(["inspect", "--jobs", "0", "Samples/documents"])
         #expect(status != 0)

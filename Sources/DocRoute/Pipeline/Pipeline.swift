@@ -16,17 +16,17 @@ public struct Pipeline: Sendable {
     let values: OCREnginePool
     let router: Router
     /// Learned layouts: read from and learned into when set (see `Pipeline+Templates`).
-    public let templates: TemplateStore?
+    public let forms: FormStore?
 
     /// `reader`'s limits and engine count are kept; its OCR model becomes the spec's. `llm`
     /// serves the spec's `llm` section (without one it is never called). With `templates`,
     /// copies of layouts learned before are read by template, and new layouts are learned.
     public init(
         spec: PipelineSpec, reader: DocumentReader = DocumentReader(), llm: (any LLMBackend)? = nil,
-        templates: TemplateStore? = nil
+        forms: FormStore? = nil
     ) {
         self.spec = spec
-        self.templates = templates
+        self.forms = forms
         var r = reader
         if r.ocr.language != spec.ocr.page {
             r.ocr = OCREnginePool(language: spec.ocr.page, maxEngines: reader.ocr.maxEngines)
@@ -46,19 +46,19 @@ public struct Pipeline: Sendable {
         spec.calibration = nil
         return Pipeline(
             spec: spec, reader: reader, values: values, router: Router(spec: spec, llm: router.llm?.backend),
-            templates: templates)
+            forms: forms)
     }
 
     private init(
-        spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router, templates: TemplateStore?
+        spec: PipelineSpec, reader: DocumentReader, values: OCREnginePool, router: Router, forms: FormStore?
     ) {
-        self.spec = spec; self.reader = reader; self.values = values; self.router = router; self.templates = templates
+        self.spec = spec; self.reader = reader; self.values = values; self.router = router; self.forms = forms
     }
 
     /// The records of the file at `path`: one, or one per row of a register table.
     public func process(path: String) -> [Record] {
         let start = DispatchTime.now().uptimeNanoseconds
-        if let templates { return process(path: path, templates: templates, start: start) }
+        if let forms { return process(path: path, forms: forms, start: start) }
         let clock = OCRClock()
         switch read(path: path, clock: clock, start: start) {
         case .failure(let record): return [record]

@@ -162,8 +162,8 @@ public struct Record: Sendable, Hashable, Codable {
         case generated
     }
 
-    /// What a learned template (see `LearnedTemplate`) had to do with the document.
-    public struct TemplateUse: Sendable, Hashable, Codable {
+    /// What a learned template (see `LearnedForm`) had to do with the document.
+    public struct FormUse: Sendable, Hashable, Codable {
         public enum Outcome: String, Sendable, Hashable, Codable {
             /// The fields were read from the template's regions.
             case read
@@ -313,7 +313,7 @@ public struct Record: Sendable, Hashable, Codable {
     public var template: String?
     /// The learned template that read the document, fell back, or was learned from it;
     /// encoded only when set.
-    public var learnedTemplate: TemplateUse?
+    public var learnedForm: FormUse?
     public var status: Status
     public var fields: [String: Field]
     public var route: Route
@@ -341,7 +341,7 @@ public struct Record: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, pipeline, template, status, fields, route, timingsMs = "timings_ms", errors, warnings, versions
-        case duplicateOf = "duplicate_of", review, learnedTemplate = "learned_template"
+        case duplicateOf = "duplicate_of", review, learnedForm = "learned_template"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -349,7 +349,7 @@ public struct Record: Sendable, Hashable, Codable {
         try c.encode(source, forKey: .source)
         try c.encode(pipeline, forKey: .pipeline)
         try c.encode(template, forKey: .template)
-        try c.encodeIfPresent(learnedTemplate, forKey: .learnedTemplate)
+        try c.encodeIfPresent(learnedForm, forKey: .learnedForm)
         try c.encode(status, forKey: .status)
         try c.encodeIfPresent(review, forKey: .review)
         try c.encode(fields, forKey: .fields)

@@ -11,10 +11,10 @@ extension Pipeline {
     /// is kept when every required field is valid and sure (status `ok`); otherwise — or when no
     /// template fits — the document takes the full path, and the record says why. A document
     /// the full path extracts well (`ok`) whose layout no usable template has is learned.
-    func process(path: String, templates store: TemplateStore, start: UInt64) -> [Record] {
+    func process(path: String, forms store: FormStore, start: UInt64) -> [Record] {
         let clock = OCRClock()
         var warnings: [String] = []
-        var known: [LearnedTemplate] = []
+        var known: [LearnedForm] = []
         do {
             known = try store.latest(pipeline: spec.name)
         } catch {
@@ -22,13 +22,13 @@ extension Pipeline {
         }
         let usable = known.filter { !$0.stale }
         // What happened on the template path, for the record and the template's counts.
-        var fellBack: Record.TemplateUse? = nil
+        var fellBack: Record.FormUse? = nil
         // A template's reading not kept: evidence for the fields the full path leaves empty.
         var reading: CandidateSet? = nil
         var probed: [String: Double] = [:]
         if usable.contains(where: { $0.origin == .ocr }) {
             switch readImage(
-                path: path, templates: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start)
+                path: path, forms: usable.filter { $0.origin == .ocr }, store: store, clock: clock, start: start)
             {
             case .read(let records): return records
             case .fellBack(let use, let candidates): (fellBack, reading) = (use, candidates)
@@ -50,7 +50,7 @@ extension Pipeline {
                 $0.1.score < $1.1.score
             }
             if let (template, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout {
-                let candidates = TemplateReader.candidates(document, template: template, alignment: alignment)
+                let candidates = FormReader.candidates(document, template: template, alignment: alignment)
                 let reason =
                     "learned template \(template.id) v\(template.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
                 var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
@@ -58,12 +58,12 @@ extension Pipeline {
                 }
                 if records.count == 1, records[0].status == .ok {
                     _ = try? store.recordUse(template.id, version: template.version, fellBack: false)
-                    records[0].learnedTemplate = Record.TemplateUse(
+                    records[0].learnedForm = Record.FormUse(
                         id: template.id, version: template.version,
                         score: alignment.score, outcome: .read)
                     return records
                 }
-                fellBack = Record.TemplateUse(
+                fellBack = Record.FormUse(
                     id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
                     reason: unsure(records.first))
                 reading = candidates
@@ -82,16 +82,16 @@ extension Pipeline {
         var stale = same?.stale ?? false
         if let use = fellBack {
             stale = (try? store.recordUse(use.id, version: use.version, fellBack: true)) ?? stale
-            records[0].learnedTemplate = use
+            records[0].learnedForm = use
         } else if let same, let score = probed[same.id] {
             // Its layout, but its anchors were not found where they should be.
             stale = (try? store.recordUse(same.id, version: same.version, fellBack: true)) ?? stale
-            records[0].learnedTemplate = Record.TemplateUse(
+            records[0].learnedForm = Record.FormUse(
                 id: same.id, version: same.version, score: score, outcome: .fellBack,
                 reason: "its anchors were not found in place")
         }
         guard records[0].status == .ok, same == nil || stale else { return records }
-        switch TemplateLearner(spec: spec).template(from: document, fields: records[0].fields, rasters: full.rasters) {
+        switch FormLearner(spec: spec).template(from: document, fields: records[0].fields, rasters: full.rasters) {
         case .success(let template):
             do {
                 let origin = template.origin
@@ -99,11 +99,11 @@ extension Pipeline {
                     template,
                     sameLayout: { $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout })
                 {
-                    var use = Record.TemplateUse(id: saved.id, version: saved.version, outcome: .learned)
-                    if let before = records[0].learnedTemplate {
+                    var use = Record.FormUse(id: saved.id, version: saved.version, outcome: .learned)
+                    if let before = records[0].learnedForm {
                         use.reason = "v\(before.version) fell back too often: \(before.reason ?? "")"
                     }
-                    records[0].learnedTemplate = use
+                    records[0].learnedForm = use
                 }
             } catch {
                 records[0].warnings.append("template not learned: \(error)")
@@ -118,14 +118,14 @@ extension Pipeline {
     enum ImageOutcome {
         case read([Record])
         /// Not kept: why, and what its regions read.
-        case fellBack(Record.TemplateUse, CandidateSet)
+        case fellBack(Record.FormUse, CandidateSet)
         case notLocated([String: Double])
         case notAnImage
     }
 
     /// Locates a one-page image against `templates` and reads the regions of the first that
     /// fits; the reading is kept when its record is `ok`.
-    func readImage(path: String, templates: [LearnedTemplate], store: TemplateStore, clock: OCRClock, start: UInt64)
+    func readImage(path: String, forms: [LearnedForm], store: FormStore, clock: OCRClock, start: UInt64)
         -> ImageOutcome
     {
         let deadline = Deadline(seconds: reader.limits.maxSeconds)
@@ -137,15 +137,15 @@ extension Pipeline {
             return .notAnImage  // the full path reports it
         }
         let preprocessor = ImagePreprocessor(allowed: reader.preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
-        guard let image = TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: preprocessor) else {
+        guard let image = FormReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: preprocessor) else {
             return .notLocated([:])
         }
-        let templateReader = TemplateReader(pool: reader.ocr, deadline: deadline, clock: clock)
+        let templateReader = FormReader(pool: reader.ocr, deadline: deadline, clock: clock)
         // Most used first: in a stream, the layout seen most is likeliest.
-        let ordered = templates.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
-        let located: TemplateReader.Located
+        let ordered = forms.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
+        let located: FormReader.Located
         let rasters = PageRasters()
-        let readings: TemplateReader.Readings
+        let readings: FormReader.Readings
         let number = spec.fields.first(where: { $0.mrz == .documentNumber })?.name
         do {
             let (found, scores) = try templateReader.locate(image, among: ordered)
@@ -200,19 +200,19 @@ extension Pipeline {
         // enlarged, takes twice as long and knows no more of OCR-B.
         if result.first?.status != .ok, t.zone != nil,
             case let zone =
-                (try? TemplateReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [],
+                (try? FormReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [],
             !zone.isEmpty
         {
             result = extracted(words + zone)
         }
         if result.count == 1, result[0].status == .ok {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
-            result[0].learnedTemplate = Record.TemplateUse(
+            result[0].learnedForm = Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .read)
             return .read(result)
         }
         return .fellBack(
-            Record.TemplateUse(
+            Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
     }
@@ -238,8 +238,8 @@ extension Pipeline {
     /// Learns the layout of the file at `path` from its labelled values `truth` (a value the
     /// pipeline read differently is looked for among the printed words) into `store`: as a
     /// new template, or as the next version of the template of the same layout. Returns it.
-    public func learnTemplate(path: String, truth: [String: FieldValue], into store: TemplateStore) throws
-        -> LearnedTemplate
+    public func learnTemplate(path: String, truth: [String: FieldValue], into store: FormStore) throws
+        -> LearnedForm
     {
         let clock = OCRClock()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -250,8 +250,8 @@ extension Pipeline {
         }
         let extracted = router.extract(full.document, reread: full.reread).first?.fields ?? [:]
         let fields = router.labelled(extracted, truth: truth, in: full.document)
-        let template: LearnedTemplate
-        switch TemplateLearner(spec: spec).template(from: full.document, fields: fields, rasters: full.rasters) {
+        let template: LearnedForm
+        switch FormLearner(spec: spec).template(from: full.document, fields: fields, rasters: full.rasters) {
         case .success(let t): template = t
         case .failure(let refusal): throw NotLearned(description: "\(path): \(refusal)")
         }

@@ -3,15 +3,16 @@ import DocRoute
 import DocRouteModel
 import Foundation
 
-/// `docroute bench-templates DIR --pipeline …`: the learned-template benchmark (see
-/// `TemplateBenchmark`); JSON on stdout.
-struct BenchTemplatesCommand: ParsableCommand {
+/// `docroute bench-forms DIR --pipeline …` (alias `bench-templates`): the learned-form benchmark (see
+/// `FormBenchmark`); JSON on stdout.
+struct BenchFormsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-templates",
+        commandName: "bench-forms",
         abstract:
-            "Read a labelled stream by the full path and while learning templates; compare median time, F1 and LLM calls.",
+            "Read a labelled stream by the full path and while learning forms; compare median time, F1 and LLM calls.",
         discussion:
-            "Make a stream with Samples/make-identity-stream.py. Documents are read one at a time, in the truth file's order; the templates are learned into --templates FILE (default: a fresh temporary file, removed afterwards)."
+            "Make a stream with Samples/make-identity-stream.py. Documents are read one at a time, in the truth file's order; the forms are learned into --forms FILE (default: a fresh temporary file, removed afterwards).",
+        aliases: ["bench-templates"]
     )
 
     @Argument(help: "Folder holding the labelled stream.")
@@ -32,19 +33,19 @@ struct BenchTemplatesCommand: ParsableCommand {
         }
         var withStore = options
         var temporary: URL? = nil
-        if withStore.templates == nil {
+        if withStore.forms == nil {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "docroute-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             temporary = dir
-            withStore.templates = dir.appendingPathComponent("templates.sqlite").path
+            withStore.forms = dir.appendingPathComponent("forms.sqlite").path
         }
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         var plain = options
-        plain.templates = nil
-        let bench = TemplateBenchmark(
+        plain.forms = nil
+        let bench = FormBenchmark(
             directory: directory, truth: entries, full: try plain.pipeline(), learning: try withStore.pipeline())
-        let report = bench.run { FileHandle.standardError.write(Data("bench-templates: \($0)\n".utf8)) }
+        let report = bench.run { FileHandle.standardError.write(Data("bench-forms: \($0)\n".utf8)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

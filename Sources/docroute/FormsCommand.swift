@@ -5,25 +5,27 @@ import DocRouteModel
 import DocRouteReaders
 import Foundation
 
-/// `docroute templates list|show|forget|learn --templates FILE`: inspect and seed the store of
-/// learned layouts that `extract`, `batch`, `eval` and `watch` use with `--templates FILE`.
-struct TemplatesCommand: ParsableCommand {
+/// `docroute forms list|show|forget|learn --forms FILE`: inspect and seed the store of learned
+/// forms that `extract`, `batch`, `eval` and `watch` use with `--forms FILE`. `templates` and
+/// `--templates`, their names before, still work this release.
+struct FormsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "templates",
-        abstract: "List, show, forget or learn the layouts learned into a templates file.",
-        subcommands: [List.self, Show.self, Forget.self, Learn.self]
+        commandName: "forms",
+        abstract: "List, show, forget or learn the forms (layouts) learned into a forms file.",
+        subcommands: [List.self, Show.self, Forget.self, Learn.self],
+        aliases: ["templates"]
     )
 
     /// The store option every subcommand takes.
     struct StoreOption: ParsableArguments {
-        @Option(help: "The learned templates (SQLite file).")
-        var templates: String
+        @Option(name: [.customLong("forms"), .customLong("templates")], help: "The learned forms (SQLite file).")
+        var forms: String
 
-        func open(mustExist: Bool = true) throws -> TemplateStore {
-            if mustExist, !FileManager.default.fileExists(atPath: templates) {
-                throw ValidationError("\(templates) does not exist")
+        func open(mustExist: Bool = true) throws -> FormStore {
+            if mustExist, !FileManager.default.fileExists(atPath: forms) {
+                throw ValidationError("\(forms) does not exist")
             }
-            do { return try TemplateStore(path: templates) } catch { throw ValidationError("\(templates): \(error)") }
+            do { return try FormStore(path: forms) } catch { throw ValidationError("\(forms): \(error)") }
         }
     }
 
@@ -31,7 +33,7 @@ struct TemplatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One line per template: id, version, pipeline, kind, fields, uses, fallbacks, stale.")
         @OptionGroup var store: StoreOption
-        @Option(help: "Only this pipeline's templates.")
+        @Option(help: "Only this pipeline's forms.")
         var pipeline: String?
 
         func run() throws {

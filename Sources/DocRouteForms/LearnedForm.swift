@@ -8,7 +8,7 @@ import DocRouteReaders
 /// Positions are fractions of the page's *frame*: everything printed on an OCR'd image (see
 /// `ImageProperties.frame`), or the whole page for a text layer. A copy scanned with a margin,
 /// photographed closer or further, maps onto the template by a shift and scale per axis.
-public struct LearnedTemplate: Sendable, Hashable, Codable {
+public struct LearnedForm: Sendable, Hashable, Codable {
     /// A rectangle in fractions of the frame (kept at full precision, unlike `Box`'s JSON).
     public struct Area: Sendable, Hashable, Codable {
         public var x0: Double, y0: Double, x1: Double, y1: Double
@@ -45,7 +45,7 @@ public struct LearnedTemplate: Sendable, Hashable, Codable {
         public var area: Area
     }
 
-    /// The printed run of one anchor line as found without OCR (see `TemplateReader.inkRun`):
+    /// The printed run of one anchor line as found without OCR (see `FormReader.inkRun`):
     /// a copy's runs, found where its frame puts them, locate it before a word is read.
     public struct InkLine: Sendable, Hashable, Codable {
         public var line: Int

@@ -4,7 +4,7 @@ import Foundation
 /// Measures what learned templates buy on a stream of labelled documents: the same files read
 /// in order, one at a time, by the full path and by a pipeline that learns templates as it goes;
 /// median time, F1 and LLM calls of each, and of the documents after the first was learned.
-public struct TemplateBenchmark: Sendable {
+public struct FormBenchmark: Sendable {
     /// One run over (part of) the stream.
     public struct Pass: Sendable, Encodable {
         public var documents = 0
@@ -66,7 +66,7 @@ public struct TemplateBenchmark: Sendable {
             learnCpu.append(cpuMs() - c)
             if (i + 1) % 25 == 0 { progress("\(i + 1)/\(paths.count)") }
         }
-        let firstLearned = learnResults.firstIndex { $0.first?.learnedTemplate?.outcome == .learned }
+        let firstLearned = learnResults.firstIndex { $0.first?.learnedForm?.outcome == .learned }
         let after = firstLearned.map { Array(($0 + 1)..<files.count) } ?? []
         var report = Report(
             full: pass(files, fullResults, cpu: fullCpu), templates: pass(files, learnResults, cpu: learnCpu),
@@ -82,7 +82,7 @@ public struct TemplateBenchmark: Sendable {
             report.fullAfterLearning.medianCpuMs > 0
             ? report.afterLearning.medianCpuMs / report.fullAfterLearning.medianCpuMs : 0
         for records in learnResults {
-            guard let use = records.first?.learnedTemplate else { continue }
+            guard let use = records.first?.learnedForm else { continue }
             switch use.outcome {
             case .read: report.readByTemplate += 1
             case .learned: report.learned += 1

@@ -1,12 +1,12 @@
 import DocRouteExtraction
 import DocRouteModel
 
-extension TemplateReader {
+extension FormReader {
     /// Each field's region read from a text layer: the words whose centres stand in it once
     /// the document is mapped onto the template (`alignment`, from their fingerprints), in
     /// reading order, copied as printed.
     package static func candidates(
-        _ document: Document, template: LearnedTemplate, alignment: LayoutFingerprint.Alignment
+        _ document: Document, template: LearnedForm, alignment: LayoutFingerprint.Alignment
     ) -> CandidateSet {
         let toDocument = (x: alignment.x.inverse, y: alignment.y.inverse)
         var out: CandidateSet = [:]

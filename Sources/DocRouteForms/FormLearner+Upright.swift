@@ -5,9 +5,9 @@ import Foundation
 
 import struct DocRouteModel.Box
 
-extension TemplateLearner {
+extension FormLearner {
     /// `document`, `fields` and `rasters` as the template path will see a copy: each OCR'd
-    /// page whose kept image still leans (skew measured as `TemplateReader` measures a copy's)
+    /// page whose kept image still leans (skew measured as `FormReader` measures a copy's)
     /// is turned upright, and every word and value box on it turned with it. A template learned
     /// from a leaning first document would otherwise carry its lean to every copy.
     static func upright(_ document: Document, fields: [String: Record.Field], rasters: PageRasters?)
@@ -20,7 +20,7 @@ extension TemplateLearner {
         let upright = PageRasters(budgetBytes: rasters.budgetBytes)
         for (i, page) in document.pages.enumerated() {
             guard let raster = rasters.page(page.index) else { continue }
-            guard page.origin == .ocr, let (turned, angle) = TemplateReader.upright(raster.pix) else {
+            guard page.origin == .ocr, let (turned, angle) = FormReader.upright(raster.pix) else {
                 upright.keep(
                     raster.pix, index: page.index, dpi: raster.dpi, pixelsPerUnit: raster.pixelsPerUnit,
                     origin: raster.origin)

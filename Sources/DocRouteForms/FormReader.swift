@@ -11,7 +11,7 @@ import struct DocRouteModel.Box
 /// the image is deskewed and its frame found (no OCR), a few anchor lines are read where the
 /// frame puts them, the words found there fix the copy's shift and scale, and then only the
 /// fields' regions are read. A copy whose anchors are not where they should be is not read.
-package struct TemplateReader: Sendable {
+package struct FormReader: Sendable {
     /// The page model: anchors and values are read with it (the router re-reads text values
     /// with the values model, as on the full path).
     let pool: OCREnginePool
@@ -95,7 +95,7 @@ package struct TemplateReader: Sendable {
         }
 
         /// The box around the four corners of `area` once mapped.
-        func pixels(_ area: LearnedTemplate.Area) -> Box {
+        func pixels(_ area: LearnedForm.Area) -> Box {
             let corners = [
                 self(area.x0, area.y0), self(area.x1, area.y0), self(area.x0, area.y1), self(area.x1, area.y1),
             ]
@@ -148,7 +148,7 @@ package struct TemplateReader: Sendable {
 
     /// A template located on an image.
     package struct Located: Sendable {
-        package let template: LearnedTemplate
+        package let template: LearnedForm
         /// The share of probed anchors found in place.
         package let score: Double
         let map: Map
@@ -157,7 +157,7 @@ package struct TemplateReader: Sendable {
     }
 
     /// Whether `template` can be tried on a one-page image whose frame is `frame`.
-    static func applies(_ template: LearnedTemplate, frame: Box) -> Bool {
+    static func applies(_ template: LearnedForm, frame: Box) -> Bool {
         guard template.origin == .ocr, template.frameAspects.count == 1, !template.anchors.isEmpty,
             frame.width > 0, frame.height > 0
         else { return false }
@@ -167,7 +167,7 @@ package struct TemplateReader: Sendable {
 
     /// The first of `templates` whose anchors stand in `image` where its frame puts them, and
     /// each template's score on the way.
-    package func locate(_ image: Image, among templates: [LearnedTemplate]) throws(DocRouteError) -> (
+    package func locate(_ image: Image, among templates: [LearnedForm]) throws(DocRouteError) -> (
         Located?, scores: [String: Double]
     ) {
         var scores: [String: Double] = [:]
@@ -183,13 +183,13 @@ package struct TemplateReader: Sendable {
 
     /// Reads `template`'s anchor lines (top and bottom first, each where those before put it)
     /// and fits the copy's map to the words found.
-    func locate(_ image: Image, _ template: LearnedTemplate) throws(DocRouteError) -> Located {
+    func locate(_ image: Image, _ template: LearnedForm) throws(DocRouteError) -> Located {
         let coarse = Map.frame(image.frame)
         let lines = Dictionary(grouping: template.anchors, by: \.line).values
             .sorted { $0[0].area.centre.y < $1[0].area.centre.y }
         var order = lines
         if order.count > 2 { order = [lines[0], lines[lines.count - 1]] + lines[1..<(lines.count - 1)] }
-        var pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] = []
+        var pairs: [(anchor: LearnedForm.Anchor, seen: TextSpan)] = []
         var probed = 0
         var found: Located? = nil
         for (i, line) in order.enumerated() {
@@ -210,9 +210,9 @@ package struct TemplateReader: Sendable {
     /// The anchors of one line found on the image: read (as `layout`) around where the coarse
     /// map puts them, each matched with the nearest word of the same key.
     func find(
-        _ line: [LearnedTemplate.Anchor], in image: Image, coarse: Map,
+        _ line: [LearnedForm.Anchor], in image: Image, coarse: Map,
         layout: TesseractEngine.Layout
-    ) throws(DocRouteError) -> [(anchor: LearnedTemplate.Anchor, seen: TextSpan)] {
+    ) throws(DocRouteError) -> [(anchor: LearnedForm.Anchor, seen: TextSpan)] {
         let boxes = line.map { coarse.pixels($0.area) }
         let lineHeight = boxes.map(\.height).reduce(0, +) / Double(boxes.count)
         let around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
@@ -230,7 +230,7 @@ package struct TemplateReader: Sendable {
                 try engine.recognize(crop, dpi: image.dpi, deadline: deadline, layout: layout)
             }
         }
-        var out: [(LearnedTemplate.Anchor, TextSpan)] = []
+        var out: [(LearnedForm.Anchor, TextSpan)] = []
         var used = Set<Int>()
         for (anchor, predicted) in zip(line, boxes) {
             let p = ((predicted.x0 + predicted.x1) / 2, (predicted.y0 + predicted.y1) / 2)
@@ -263,7 +263,7 @@ package struct TemplateReader: Sendable {
     }
 
     /// Whether anchors spread enough across the frame to fit a scale on both axes.
-    static func spread(_ anchors: [LearnedTemplate.Anchor]) -> Bool {
+    static func spread(_ anchors: [LearnedForm.Anchor]) -> Bool {
         let xs = anchors.map(\.area.centre.x), ys = anchors.map(\.area.centre.y)
         guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { return false }
         return x1 - x0 >= 0.2 && y1 - y0 >= 0.2
@@ -273,7 +273,7 @@ package struct TemplateReader: Sendable {
     /// spread over a fifth of the frame both ways, else a shift and the frame's scale. Nil when the scale
     /// found is far from the frame's (the words found are not these anchors).
     func fitted(
-        _ template: LearnedTemplate, pairs: [(anchor: LearnedTemplate.Anchor, seen: TextSpan)], probed: Int,
+        _ template: LearnedForm, pairs: [(anchor: LearnedForm.Anchor, seen: TextSpan)], probed: Int,
         coarse: Map
     ) -> Located? {
         guard !pairs.isEmpty, probed > 0 else { return nil }
@@ -325,7 +325,7 @@ package struct TemplateReader: Sendable {
         // The regions are read side by side: a lane per engine each model may have, each
         // lane's regions one after another (a thread waiting for another's engine would hold a
         // processor idle). A copy's reading waits for its longest lane, not for every region.
-        enum Work { case region(String, LearnedTemplate.Region), numberLine }
+        enum Work { case region(String, LearnedForm.Region), numberLine }
         var pageWork: [Work] = located.template.regions.filter { $0.value.page == 0 && !byValues.contains($0.key) }
             .sorted { $0.key < $1.key }.map { .region($0.key, $0.value) }
         let textWork: [Work] = located.template.regions.filter { $0.value.page == 0 && byValues.contains($0.key) }
@@ -366,7 +366,7 @@ package struct TemplateReader: Sendable {
     /// One region of the located copy read as a candidate; nil when it holds no print where
     /// the value stood.
     func candidate(
-        _ region: LearnedTemplate.Region, located: Located, image: Image, reader: RegionReader,
+        _ region: LearnedForm.Region, located: Located, image: Image, reader: RegionReader,
         accents: Bool
     ) throws(DocRouteError) -> Candidate? {
         let room = located.map.pixels(region.area)

@@ -4,16 +4,16 @@ import Foundation
 
 import struct DocRouteModel.Box
 
-extension TemplateReader {
+extension FormReader {
     /// Locates `template` on `image` by the printed runs of its anchor lines, found without OCR
     /// where the frame puts them (a fixed label prints the same run on every copy: same start,
     /// same width), then confirms it by reading one of those lines. Nil when the template
     /// keeps no runs, too few are found in place, or the line read is not the anchors' words:
     /// the caller then locates by reading the anchor lines.
-    func locateByInk(_ image: Image, _ template: LearnedTemplate) throws(DocRouteError) -> Located? {
+    func locateByInk(_ image: Image, _ template: LearnedForm) throws(DocRouteError) -> Located? {
         guard let ink = template.anchorInk, ink.count >= 3 else { return nil }
         let coarse = Map.frame(image.frame)
-        var found: [(line: LearnedTemplate.InkLine, run: Box)] = []
+        var found: [(line: LearnedForm.InkLine, run: Box)] = []
         for line in ink {
             let expected = coarse.pixels(line.area)
             let h = expected.height
@@ -23,7 +23,7 @@ extension TemplateReader {
                 found.append((line, run))
             }
         }
-        func points(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> [(
+        func points(_ lines: [(line: LearnedForm.InkLine, run: Box)]) -> [(
             u: Double, v: Double, x: Double, y: Double
         )] {
             lines.flatMap { l, run in
@@ -33,13 +33,13 @@ extension TemplateReader {
                 ]
             }
         }
-        func fit(_ lines: [(line: LearnedTemplate.InkLine, run: Box)]) -> Map? {
+        func fit(_ lines: [(line: LearnedForm.InkLine, run: Box)]) -> Map? {
             guard let m = Map.fit(points(lines)), m.plausible(against: coarse) else { return nil }
             return m
         }
         // In place: both ends within a fiftieth of the frame across (the run is as wide as the
         // label's), the middle within a third of its height down.
-        func inPlace(_ map: Map) -> [(line: LearnedTemplate.InkLine, run: Box)] {
+        func inPlace(_ map: Map) -> [(line: LearnedForm.InkLine, run: Box)] {
             found.filter { l, run in
                 let start = map(l.area.x0, l.area.centre.y), end = map(l.area.x1, l.area.centre.y)
                 let tolerance = 0.02 * map.a

@@ -4,7 +4,7 @@ import GRDB
 
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting
 /// a template removes all its versions. Safe to share between threads and processes.
-public final class TemplateStore: Sendable {
+public final class FormStore: Sendable {
     let db: DatabasePool
 
     public init(path: String) throws {
@@ -28,7 +28,7 @@ public final class TemplateStore: Sendable {
 
     /// Stores `template` as the next version of its id; returns it with that version.
     @discardableResult
-    public func save(_ template: LearnedTemplate) throws -> LearnedTemplate {
+    public func save(_ template: LearnedForm) throws -> LearnedForm {
         try db.write { db in try Self.insert(template, db) }
     }
 
@@ -37,8 +37,8 @@ public final class TemplateStore: Sendable {
     /// (nil); a stale one — any one, when `replacing` — gets `template` as its next version;
     /// otherwise it is stored under a new id (`PIPELINE-N`). One transaction: documents of a new layout learned at the same
     /// time on other threads or processes make one template.
-    public func learn(_ template: LearnedTemplate, replacing: Bool = false, sameLayout: (LearnedTemplate) -> Bool)
-        throws -> LearnedTemplate?
+    public func learn(_ template: LearnedForm, replacing: Bool = false, sameLayout: (LearnedForm) -> Bool)
+        throws -> LearnedForm?
     {
         try db.write { db in
             let known = try Self.latest(pipeline: template.pipeline, db)
@@ -58,7 +58,7 @@ public final class TemplateStore: Sendable {
         }
     }
 
-    private static func insert(_ template: LearnedTemplate, _ db: Database) throws -> LearnedTemplate {
+    private static func insert(_ template: LearnedForm, _ db: Database) throws -> LearnedForm {
         var t = template
         t.version =
             (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM templates WHERE id = ?", arguments: [t.id]) ?? 0) + 1
@@ -71,11 +71,11 @@ public final class TemplateStore: Sendable {
     }
 
     /// The newest version of every template of `pipeline` (of every pipeline when nil).
-    public func latest(pipeline: String? = nil) throws -> [LearnedTemplate] {
+    public func latest(pipeline: String? = nil) throws -> [LearnedForm] {
         try db.read { db in try Self.latest(pipeline: pipeline, db) }
     }
 
-    private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedTemplate] {
+    private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
         try Row.fetchAll(
             db,
             sql: """
@@ -86,7 +86,7 @@ public final class TemplateStore: Sendable {
     }
 
     /// Every stored version of `id`, oldest first.
-    public func versions(of id: String) throws -> [LearnedTemplate] {
+    public func versions(of id: String) throws -> [LearnedForm] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM templates WHERE id = ? ORDER BY version", arguments: [id]).map(
                 Self.template)
@@ -103,7 +103,7 @@ public final class TemplateStore: Sendable {
     }
 
     /// Counts one document read with version `version` of `id`, and whether it fell back to
-    /// the full path; marks the version stale when `LearnedTemplate.staleFallbacks` of its
+    /// the full path; marks the version stale when `LearnedForm.staleFallbacks` of its
     /// latest `recentWindow` documents fell back. Returns whether it is now stale.
     @discardableResult
     public func recordUse(_ id: String, version: Int, fellBack: Bool) throws -> Bool {
@@ -113,8 +113,8 @@ public final class TemplateStore: Sendable {
                     db, sql: "SELECT recent FROM templates WHERE id = ? AND version = ?",
                     arguments: [id, version])
             else { return false }
-            let now = String((recent + (fellBack ? "-" : "+")).suffix(LearnedTemplate.recentWindow))
-            let stale = now.filter { $0 == "-" }.count >= LearnedTemplate.staleFallbacks
+            let now = String((recent + (fellBack ? "-" : "+")).suffix(LearnedForm.recentWindow))
+            let stale = now.filter { $0 == "-" }.count >= LearnedForm.staleFallbacks
             try db.execute(
                 sql: """
                     UPDATE templates SET uses = uses + 1, fallbacks = fallbacks + ?, recent = ?, stale = MAX(stale, ?)
@@ -124,8 +124,8 @@ public final class TemplateStore: Sendable {
         }
     }
 
-    private static func template(_ row: Row) throws -> LearnedTemplate {
-        var t = try JSONDecoder().decode(LearnedTemplate.self, from: Data((row["body"] as String).utf8))
+    private static func template(_ row: Row) throws -> LearnedForm {
+        var t = try JSONDecoder().decode(LearnedForm.self, from: Data((row["body"] as String).utf8))
         t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
         t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"];
         t.stale = (row["stale"] as Int) != 0

@@ -3,11 +3,11 @@ import DocRouteModel
 import DocRouteReaders
 import Foundation
 
-/// Makes a `LearnedTemplate` from a document and the fields extracted from it (or its truth):
+/// Makes a `LearnedForm` from a document and the fields extracted from it (or its truth):
 /// each field's value gives a region (from where the value starts to the next printed thing
 /// on its line), the other words give the fingerprint, and for OCR'd pages a few fixed words
 /// spread over the page become the anchors that locate later copies.
-package struct TemplateLearner: Sendable {
+package struct FormLearner: Sendable {
     let spec: PipelineSpec
 
     package init(spec: PipelineSpec) {
@@ -40,7 +40,7 @@ package struct TemplateLearner: Sendable {
     /// The template of `document`, whose fields `fields` are (valid ones with a page and box
     /// give regions); `rasters` holds the images of its OCR'd pages (their frames).
     package func template(from document: Document, fields: [String: Record.Field], rasters: PageRasters?) -> Result<
-        LearnedTemplate, Refusal
+        LearnedForm, Refusal
     > {
         let (document, fields, rasters) = Self.upright(document, fields: fields, rasters: rasters)
         let pages = document.pages
@@ -63,9 +63,9 @@ package struct TemplateLearner: Sendable {
                 frames.append(raster.units(f))
             }
         }
-        func area(_ box: Box, page: Int) -> LearnedTemplate.Area {
+        func area(_ box: Box, page: Int) -> LearnedForm.Area {
             let f = frames[page]
-            return LearnedTemplate.Area(
+            return LearnedForm.Area(
                 x0: (box.x0 - f.x0) / f.width, y0: (box.y0 - f.y0) / f.height,
                 x1: (box.x1 - f.x0) / f.width, y1: (box.y1 - f.y0) / f.height)
         }
@@ -75,7 +75,7 @@ package struct TemplateLearner: Sendable {
         }
         let missing = spec.fields.filter { f in f.required && !values.contains { $0.name == f.name } }.map(\.name)
         guard missing.isEmpty else { return .failure(.missing(missing)) }
-        var regions: [String: LearnedTemplate.Region] = [:]
+        var regions: [String: LearnedForm.Region] = [:]
         for v in values {
             let page = pages[v.page]
             let lines = max(
@@ -86,26 +86,26 @@ package struct TemplateLearner: Sendable {
                 // stretch over what stood beside it.
                 let around = raster.pixels(
                     Box(x0: box.x0, y0: box.y0 - 0.2 * box.height, x1: box.x1, y1: box.y1 + 0.2 * box.height))
-                if let ink = TemplateReader.ink(
+                if let ink = FormReader.ink(
                     in: around, of: raster.pix, valueHeight: raster.pixels(box).height / Double(lines) / 1.4)
                 {
                     box = raster.units(ink)
                 }
                 height = box.height / Double(lines) / frames[v.page].height
             }
-            regions[v.name] = LearnedTemplate.Region(
+            regions[v.name] = LearnedForm.Region(
                 page: v.page, area: area(Self.room(of: box, on: page, frame: frames[v.page]), page: v.page),
                 lines: lines, height: height)
         }
-        var anchors: [LearnedTemplate.Anchor] = []
-        var anchorInk: [LearnedTemplate.InkLine] = []
+        var anchors: [LearnedForm.Anchor] = []
+        var anchorInk: [LearnedForm.InkLine] = []
         let zone = MRZZone.locate(in: document)
         if origin == .ocr {
             // A zone's words change from copy to copy like values.
             let changing = values.map { ($0.page, $0.box) } + (zone.flatMap { z in z.box.map { [(z.page, $0)] } } ?? [])
             let picked = Self.anchors(pages: pages, values: changing)
             anchors = picked.map { page, w in
-                LearnedTemplate.Anchor(
+                LearnedForm.Anchor(
                     key: TextNormalizer.matchKey(w.text), text: w.text, page: page, line: w.line,
                     area: area(w.box!, page: page))
             }
@@ -122,22 +122,22 @@ package struct TemplateLearner: Sendable {
                     // The slack a copy's search has: a run is measured alike on both.
                     let slackX = 0.03 * raster.pixels(frames[0]).width + h
                     guard
-                        let run = TemplateReader.inkRun(
+                        let run = FormReader.inkRun(
                             in: raster.pix, expected: union, slackX: slackX, slackY: 0.8 * h)
                     else { continue }
-                    anchorInk.append(LearnedTemplate.InkLine(line: line, area: area(raster.units(run), page: 0)))
+                    anchorInk.append(LearnedForm.InkLine(line: line, area: area(raster.units(run), page: 0)))
                 }
             }
         }
         let fingerprint = LayoutFingerprint(document, excluding: values.map { ($0.page, $0.box) })
-        var template = LearnedTemplate(
+        var template = LearnedForm(
             id: "", pipeline: spec.name, origin: origin, fingerprint: fingerprint,
             frameAspects: frames.map { $0.width / max($0.height, 1e-9) },
             anchors: anchors, regions: regions)
         if !anchorInk.isEmpty { template.anchorInk = anchorInk }
         if origin == .ocr, let zone, let box = zone.box {
             let line = box.height / Double(zone.lines)
-            template.zone = LearnedTemplate.Region(
+            template.zone = LearnedForm.Region(
                 page: zone.page,
                 area: area(
                     Box(

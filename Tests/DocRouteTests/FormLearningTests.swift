@@ -12,7 +12,7 @@ import struct DocRouteModel.Box
 @testable import DocRouteReaders
 
 /// Issue 7: layout fingerprints, the template store, learning and reading by template.
-@Suite(.tags(.corpus)) struct TemplateLearningTests {
+@Suite(.tags(.corpus)) struct FormLearningTests {
     static func read(_ file: String) throws -> Document {
         let path = Support.packageRoot.appendingPathComponent("Samples/identity/\(file)").path
         return try Support.reader.read(path: path)
@@ -57,15 +57,14 @@ import struct DocRouteModel.Box
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("templates.sqlite").path
         let fingerprint = try Self.learned("png/card-person01-clean.png")
-        let region = LearnedTemplate.Region(page: 0, area: LearnedTemplate.Area(x0: 0.3, y0: 0.2, x1: 0.6, y1: 0.25))
-        func template(_ id: String, _ pipeline: String, _ regions: [String: LearnedTemplate.Region]) -> LearnedTemplate
-        {
-            LearnedTemplate(
+        let region = LearnedForm.Region(page: 0, area: LearnedForm.Area(x0: 0.3, y0: 0.2, x1: 0.6, y1: 0.25))
+        func template(_ id: String, _ pipeline: String, _ regions: [String: LearnedForm.Region]) -> LearnedForm {
+            LearnedForm(
                 id: id, pipeline: pipeline, origin: .ocr, fingerprint: fingerprint, frameAspects: [1.5], anchors: [],
                 regions: regions)
         }
         do {
-            let store = try TemplateStore(path: path)
+            let store = try FormStore(path: path)
             let first = try store.save(template("card", "identity", ["surname": region]))
             #expect(first.version == 1)
             #expect(try store.save(template("card", "identity", [:])).version == 2)
@@ -80,7 +79,7 @@ import struct DocRouteModel.Box
             #expect(try store.recordUse("card", version: 2, fellBack: true))
         }
         // Reopened, as after a restart.
-        let store = try TemplateStore(path: path)
+        let store = try FormStore(path: path)
         let identity = try store.latest(pipeline: "identity")
         #expect(identity.map(\.id) == ["card"] && identity.first?.version == 2)
         #expect(identity.first?.uses == 7 && identity.first?.fallbacks == 4 && identity.first?.stale == true)
@@ -114,10 +113,10 @@ import struct DocRouteModel.Box
     }
 
     /// A temporary folder, and a store in it.
-    static func store() throws -> (URL, TemplateStore) {
+    static func store() throws -> (URL, FormStore) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return (dir, try TemplateStore(path: dir.appendingPathComponent("templates.sqlite").path))
+        return (dir, try FormStore(path: dir.appendingPathComponent("templates.sqlite").path))
     }
 
     /// A copy of a Samples image moved (a margin of `border` pixels on its top and left) and
@@ -153,7 +152,7 @@ import struct DocRouteModel.Box
     @Test func aCopyIsReadByTheRegionsLearnedFromALabelledRecord() throws {
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let pipeline = Pipeline(spec: Self.spec, forms: store)
         let learned = try pipeline.learnTemplate(
             path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
             truth: try Self.truth("png/card-person01-clean.png"), into: store)
@@ -161,11 +160,11 @@ import struct DocRouteModel.Box
         #expect(Set(learned.regions.keys).isSuperset(of: Self.spec.fields.filter(\.required).map(\.name)))
         let copy = try Self.moved("png/card-person13-clean.png", border: 60, degrees: 1.5, to: dir)
         let record = try #require(pipeline.process(path: copy).first)
-        let use = try #require(record.learnedTemplate)
+        let use = try #require(record.learnedForm)
         #expect(
             use.id == learned.id && use.outcome == .read,
             "\(use) \(record.warnings) zone \(String(describing: learned.zone))")
-        #expect((use.score ?? 0) >= TemplateReader.minScore)
+        #expect((use.score ?? 0) >= FormReader.minScore)
         let truth = try Self.truth("png/card-person13-clean.png")
         for f in Self.spec.fields where f.required {
             #expect(record.fields[f.name]?.fromTemplate == true, "\(f.name)")
@@ -181,21 +180,21 @@ import struct DocRouteModel.Box
     @Test func anchorRunsLocateACopyWithoutReadingItsAnchors() throws {
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let pipeline = Pipeline(spec: Self.spec, forms: store)
         let root = Support.packageRoot.appendingPathComponent("Samples/identity/png")
         let learned = try pipeline.learnTemplate(
             path: root.appendingPathComponent("card-person01-clean.png").path,
             truth: try Self.truth("png/card-person01-clean.png"), into: store)
         #expect((learned.anchorInk?.count ?? 0) >= 3, "\(String(describing: learned.anchorInk))")
-        let reader = TemplateReader(pool: Support.reader.ocr, deadline: Deadline(seconds: 60), clock: OCRClock())
-        func image(_ path: String) throws -> TemplateReader.Image {
+        let reader = FormReader(pool: Support.reader.ocr, deadline: Deadline(seconds: 60), clock: OCRClock())
+        func image(_ path: String) throws -> FormReader.Image {
             let decoded = try #require(try Support.reader.image(path: path))
-            return try #require(TemplateReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: ImagePreprocessor()))
+            return try #require(FormReader.image(decoded.pix, dpi: decoded.dpi, preprocessor: ImagePreprocessor()))
         }
         let copy = try image(try Self.moved("png/card-person13-clean.png", border: 60, degrees: 1.5, to: dir))
         let byInk = try #require(try reader.locateByInk(copy, learned))
         let byWords = try reader.locate(copy, learned)
-        #expect(byInk.score >= TemplateReader.minScore && byWords.score >= TemplateReader.minScore)
+        #expect(byInk.score >= FormReader.minScore && byWords.score >= FormReader.minScore)
         for (u, v) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5)] {
             let a = byInk.map(u, v), b = byWords.map(u, v)
             #expect(abs(a.x - b.x) <= 6 && abs(a.y - b.y) <= 6, "corner (\(u), \(v)): \(a) by ink, \(b) by words")
@@ -243,7 +242,7 @@ import struct DocRouteModel.Box
     @Test func aMixedStreamLearnsEachLayoutAndNeverUsesTheWrongOne() throws {
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let pipeline = Pipeline(spec: Self.spec, forms: store)
         let root = Support.packageRoot.appendingPathComponent("Samples/identity/png")
         // person01/03/13: the identity card; person02/04/10: the residence permit.
         let stream = [
@@ -254,7 +253,7 @@ import struct DocRouteModel.Box
         for (i, file) in stream.enumerated() {
             let record = try #require(pipeline.process(path: root.appendingPathComponent(file).path).first)
             let layout = i % 2 == 0 ? "card" : "permit"
-            let use = try #require(record.learnedTemplate, "\(file): no template learned or used")
+            let use = try #require(record.learnedForm, "\(file): no template learned or used")
             if i < 2 {
                 #expect(use.outcome == .learned, "\(file): \(use)")
             }
@@ -281,7 +280,7 @@ import struct DocRouteModel.Box
             pixRasterop(changed, 0, 0, w, 95, Self.copy, grey, 0, 0)
             pixRasterop(changed, 120, 95, w, h - 95, Self.copy, grey, 0, 95)
         }
-        let used = try #require(record.learnedTemplate, "no template outcome at all")
+        let used = try #require(record.learnedForm, "no template outcome at all")
         #expect(used.outcome == .learned && used.id != first.id, "\(used)")
         #expect(!record.fields.values.contains { $0.fromTemplate })
         try Self.expectRight(record, "png/card-person04-clean.png")
@@ -299,7 +298,7 @@ import struct DocRouteModel.Box
             defer { boxDestroy(&box) }
             pixSetInRectArbitrary(changed, box, 246)
         }
-        let used = try #require(record.learnedTemplate, "no template outcome at all")
+        let used = try #require(record.learnedForm, "no template outcome at all")
         #expect(used.outcome == .fellBack && used.id == first.id, "\(used)")
         #expect(used.reason?.contains("surname") == true, "\(used)")
         #expect(!record.fields.values.contains { $0.fromTemplate })
@@ -311,10 +310,10 @@ import struct DocRouteModel.Box
     static func editedCopyAfterLearning(
         _ copy: String = "png/card-person03-clean.png",
         draw: (UnsafeMutablePointer<PIX>, UnsafeMutablePointer<PIX>, Int32, Int32) -> Void
-    ) throws -> (first: LearnedTemplate, record: Record) {
+    ) throws -> (first: LearnedForm, record: Record) {
         let (dir, store) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pipeline = Pipeline(spec: Self.spec, templates: store)
+        let pipeline = Pipeline(spec: Self.spec, forms: store)
         let first = try pipeline.learnTemplate(
             path: Support.packageRoot.appendingPathComponent("Samples/identity/png/card-person01-clean.png").path,
             truth: try Self.truth("png/card-person01-clean.png"), into: store)
