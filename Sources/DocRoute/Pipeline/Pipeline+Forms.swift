@@ -5,12 +5,12 @@ import DocRouteReaders
 import Foundation
 
 extension Pipeline {
-    /// `process(path:)` with learned templates: a one-page image is first located against the
-    /// pipeline's templates and, when one fits, read only in its regions; a PDF text layer is
-    /// matched by fingerprint and read from the words in its regions. The template's reading
-    /// is kept when every required field is valid and sure (status `ok`); otherwise — or when no
-    /// template fits — the document takes the full path, and the record says why. A document
-    /// the full path extracts well (`ok`) whose layout no usable template has is learned.
+    /// `process(path:)` with learned forms: a one-page image is first located against the
+    /// pipeline's forms and, when one fits, read only in its regions; a PDF text layer is
+    /// matched by fingerprint and read from the words in its regions. The form's reading is
+    /// kept when every required field is valid and sure (status `ok`); otherwise — or when no
+    /// form fits — the document takes the full path, and the record says why. A document the
+    /// full path extracts well (`ok`) whose layout no usable form has is learned.
     func process(path: String, forms store: FormStore, start: UInt64) -> [Record] {
         let clock = OCRClock()
         var warnings: [String] = []
@@ -21,9 +21,9 @@ extension Pipeline {
             warnings.append("learned templates not read: \(error)")
         }
         let usable = known.filter { !$0.stale }
-        // What happened on the template path, for the record and the template's counts.
+        // What happened on the form path, for the record and the form's counts.
         var fellBack: Record.FormUse? = nil
-        // A template's reading not kept: evidence for the fields the full path leaves empty.
+        // A form's reading not kept: evidence for the fields the full path leaves empty.
         var reading: CandidateSet? = nil
         var probed: [String: Double] = [:]
         if usable.contains(where: { $0.origin == .ocr }) {
@@ -46,27 +46,10 @@ extension Pipeline {
         if fellBack == nil, !document.pages.isEmpty, document.pages.allSatisfy({ $0.origin == .textLayer }) {
             let fp = LayoutFingerprint(document)
             fingerprint = fp
-            let best = usable.filter { $0.origin == .textLayer }.map { ($0, $0.fingerprint.align(fp)) }.max {
-                $0.1.score < $1.1.score
-            }
-            if let (template, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout {
-                let candidates = FormReader.candidates(document, template: template, alignment: alignment)
-                let reason =
-                    "learned template \(template.id) v\(template.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
-                var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
-                    [router.extract(templateCandidates: candidates, document: document, reread: nil, reason: reason)]
-                }
-                if records.count == 1, records[0].status == .ok {
-                    _ = try? store.recordUse(template.id, version: template.version, fellBack: false)
-                    records[0].learnedForm = Record.FormUse(
-                        id: template.id, version: template.version,
-                        score: alignment.score, outcome: .read)
-                    return records
-                }
-                fellBack = Record.FormUse(
-                    id: template.id, version: template.version, score: alignment.score, outcome: .fellBack,
-                    reason: unsure(records.first))
-                reading = candidates
+            switch readTextLayer(full, fingerprint: fp, forms: usable, store: store, clock: clock, start: start) {
+            case .read(let records): return records
+            case .fellBack(let use, let candidates): (fellBack, reading) = (use, candidates)
+            case .notLocated, .notAnImage: break
             }
         }
         var records = records(for: document, readMs: full.ms, clock: clock, reread: full.reread, start: start) {
@@ -74,48 +57,98 @@ extension Pipeline {
         }
         guard records.count == 1 else { return records }
         records[0].warnings += warnings
-        // The template of this layout, if one is known.
         let fp = fingerprint ?? LayoutFingerprint(document)
-        let same = known.filter { $0.origin == document.pages.first?.origin }
+        let (same, stale) = noteUse(
+            &records[0], origin: document.pages.first?.origin, known: known, fingerprint: fp, fellBack: fellBack,
+            probed: probed, store: store)
+        guard records[0].status == .ok, same == nil || stale else { return records }
+        learn(&records[0], from: full, fingerprint: fp, into: store)
+        return records
+    }
+
+    /// Reads a text layer by the usable form whose fingerprint aligns best with `fingerprint`,
+    /// from the words in its regions, when one is of the same layout.
+    func readTextLayer(
+        _ full: FullRead, fingerprint fp: LayoutFingerprint, forms usable: [LearnedForm], store: FormStore,
+        clock: OCRClock, start: UInt64
+    ) -> FormOutcome {
+        let document = full.document
+        let best = usable.filter { $0.origin == .textLayer }.map { ($0, $0.fingerprint.align(fp)) }.max {
+            $0.1.score < $1.1.score
+        }
+        guard let (form, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout else {
+            return .notLocated([:])
+        }
+        let candidates = FormReader.candidates(document, template: form, alignment: alignment)
+        let reason =
+            "learned template \(form.id) v\(form.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
+        var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
+            [router.extract(form: FormReading(candidates: candidates, document: document, reason: reason), reread: nil)]
+        }
+        if records.count == 1, records[0].status == .ok {
+            _ = try? store.recordUse(form.id, version: form.version, fellBack: false)
+            records[0].learnedForm = Record.FormUse(
+                id: form.id, version: form.version, score: alignment.score, outcome: .read)
+            return .read(records)
+        }
+        let use = Record.FormUse(
+            id: form.id, version: form.version, score: alignment.score, outcome: .fellBack,
+            reason: unsure(records.first))
+        return .fellBack(use, candidates)
+    }
+
+    /// Counts a fall-back against the form that fell back, or against the known form of this
+    /// layout (pages of `origin`) whose anchors were not found in place, and says so in `record`. Returns that
+    /// form of the same layout, if any, and whether it is now stale.
+    func noteUse(
+        _ record: inout Record, origin: Page.Origin?, known: [LearnedForm], fingerprint fp: LayoutFingerprint,
+        fellBack: Record.FormUse?,
+        probed: [String: Double], store: FormStore
+    ) -> (same: LearnedForm?, stale: Bool) {
+        let same = known.filter { $0.origin == origin }
             .map { ($0, $0.fingerprint.match(fp)) }.filter { $0.1 >= LayoutFingerprint.sameLayout }.max { $0.1 < $1.1 }?
             .0
         var stale = same?.stale ?? false
         if let use = fellBack {
             stale = (try? store.recordUse(use.id, version: use.version, fellBack: true)) ?? stale
-            records[0].learnedForm = use
+            record.learnedForm = use
         } else if let same, let score = probed[same.id] {
             // Its layout, but its anchors were not found where they should be.
             stale = (try? store.recordUse(same.id, version: same.version, fellBack: true)) ?? stale
-            records[0].learnedForm = Record.FormUse(
+            record.learnedForm = Record.FormUse(
                 id: same.id, version: same.version, score: score, outcome: .fellBack,
                 reason: "its anchors were not found in place")
         }
-        guard records[0].status == .ok, same == nil || stale else { return records }
-        switch FormLearner(spec: spec).template(from: document, fields: records[0].fields, rasters: full.rasters) {
-        case .success(let template):
+        return (same, stale)
+    }
+
+    /// Learns the layout of a document the full path read well into `store`: a new form, or the
+    /// next version of a stale one of the same layout; `record` says which.
+    func learn(_ record: inout Record, from full: FullRead, fingerprint fp: LayoutFingerprint, into store: FormStore) {
+        switch FormLearner(spec: spec).template(from: full.document, fields: record.fields, rasters: full.rasters) {
+        case .success(let form):
             do {
-                let origin = template.origin
+                let origin = form.origin
                 if let saved = try store.learn(
-                    template,
+                    form,
                     sameLayout: { $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout })
                 {
                     var use = Record.FormUse(id: saved.id, version: saved.version, outcome: .learned)
-                    if let before = records[0].learnedForm {
+                    if let before = record.learnedForm {
                         use.reason = "v\(before.version) fell back too often: \(before.reason ?? "")"
                     }
-                    records[0].learnedForm = use
+                    record.learnedForm = use
                 }
             } catch {
-                records[0].warnings.append("template not learned: \(error)")
+                record.warnings.append("template not learned: \(error)")
             }
         case .failure:
-            break  // Not every document makes a template (DOCX, a value found only in the zone).
+            break  // Not every document makes a form (DOCX, a value found only in the zone).
         }
-        return records
     }
 
-    /// What happened to an image on the template path.
-    enum ImageOutcome {
+    /// What happened on the form path (an image located, or a text layer matched).
+    enum FormOutcome {
         case read([Record])
         /// Not kept: why, and what its regions read.
         case fellBack(Record.FormUse, CandidateSet)
@@ -126,7 +159,7 @@ extension Pipeline {
     /// Locates a one-page image against `templates` and reads the regions of the first that
     /// fits; the reading is kept when its record is `ok`.
     func readImage(path: String, forms: [LearnedForm], store: FormStore, clock: OCRClock, start: UInt64)
-        -> ImageOutcome
+        -> FormOutcome
     {
         let deadline = Deadline(seconds: reader.limits.maxSeconds)
         let decoded: DecodedImage
@@ -164,46 +197,30 @@ extension Pipeline {
         }
         let candidates = readings.candidates
         let t = located.template
-        var words = located.anchors.map { a in
-            var w = a
-            w.box = a.box?.scaled(by: 1 / image.scale)
-            return w
-        }
-        for (_, list) in candidates.sorted(by: { $0.key < $1.key }) {
-            guard let c = list.first else { continue }
-            words.append(
-                TextSpan(text: c.text, box: c.box, confidence: c.confidence, line: words.count, block: 0, order: 0))
-        }
-        for i in words.indices { words[i].order = i }
         let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         let reason =
             "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
-        func extracted(_ words: [TextSpan]) -> [Record] {
-            var page = Page(
-                index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
-                dpi: Double(image.dpi), words: words)
-            page.preprocessing = image.steps
-            let document = Document(
-                source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
+        func extracted(zone: [TextSpan]) -> [Record] {
+            let document = FormReader.document(located, image: image, decoded: decoded, readings: readings, zone: zone)
+            let form = FormReading(
+                candidates: candidates, document: document, numberLine: readings.numberLine, reason: reason)
             return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
-                [
-                    router.extract(
-                        templateCandidates: candidates, document: document, reread: reread, reason: reason,
-                        numberLine: readings.numberLine)
-                ]
+                [router.extract(form: form, reread: reread)]
             }
         }
-        var result = extracted(words)
+        var result = extracted(zone: [])
         let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
         // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
         // page model reads it (with the zone's alphabet, at its size): the values model,
         // enlarged, takes twice as long and knows no more of OCR-B.
         if result.first?.status != .ok, t.zone != nil,
             case let zone =
-                (try? FormReader.zone(located, image: image, reader: zoneReader, firstLine: words.count)) ?? [],
+                (try? FormReader.zone(
+                    located, image: image, reader: zoneReader, firstLine: FormReader.lines(located, readings: readings)))
+                ?? [],
             !zone.isEmpty
         {
-            result = extracted(words + zone)
+            result = extracted(zone: zone)
         }
         if result.count == 1, result[0].status == .ok {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)

@@ -1,15 +1,28 @@
 import DocRouteModel
 
+/// What a learned form's regions read on one document, as the router takes it: each field's
+/// candidates, the document of what was read (the form's fixed text found in place, each
+/// field's reading, the zone's lines when read; the cross-checks look there), a TD1 zone's
+/// first line read on its own, and why the form was used.
+package struct FormReading: Sendable {
+    package var candidates: CandidateSet
+    package var document: Document
+    package var numberLine: String?
+    package var reason: String
+
+    package init(candidates: CandidateSet, document: Document, numberLine: String? = nil, reason: String) {
+        (self.candidates, self.document, self.numberLine, self.reason) = (candidates, document, numberLine, reason)
+    }
+}
+
 extension Router {
-    /// The fields of `document` as read from a learned template's regions: each region's
-    /// reading is validated (and repaired, and re-read by the values model) like any
-    /// candidate, under the `replacement` strategy, and marked `from_template`. Cross-checks
-    /// run on what the document holds (a text layer: all of it; an image: only what was read).
-    /// `numberLine` is a TD1 zone's first line read on its own (see `crossCheckNumberLine`).
-    package func extract(
-        templateCandidates candidates: CandidateSet, document: Document, reread: (any Rereader)?,
-        reason: String, numberLine: String? = nil
-    ) -> Extraction {
+    /// The fields as read from a learned form's regions: each region's reading is validated
+    /// (and repaired, and re-read by the values model) like any candidate, under the
+    /// `replacement` strategy, and marked `from_template`. Cross-checks run on what the
+    /// reading's document holds (a text layer: all of it; an image: only what was read); its
+    /// `numberLine` is checked by `crossCheckNumberLine`.
+    package func extract(form: FormReading, reread: (any Rereader)?) -> Extraction {
+        let (candidates, document, numberLine, reason) = (form.candidates, form.document, form.numberLine, form.reason)
         var state = FillState(reader: reread)
         // The number is re-read by the values model only if the zone's number line leaves it
         // unconfirmed: a check digit that verifies it says more than a second reading.
