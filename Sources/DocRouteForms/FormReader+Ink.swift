@@ -5,6 +5,63 @@ import Foundation
 import struct DocRouteModel.Box
 
 extension FormReader {
+    /// The printed run at the start of `room` (pixels): the band of rows with the most ink
+    /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
+    /// band below it), and in it, from the first column holding ink to the last one before a
+    /// gap wider than the value's height. Ink as `InkRoom` tells it; a row or column needs two
+    /// such pixels. Nil when the room holds no print.
+    static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
+        // A value is at least a letter: its print is told from paper as in a room of a few
+        // letters, however long its room.
+        guard let ink = InkRoom(pix, box: room, printWidth: 4 * valueHeight) else { return nil }
+        let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
+        var rows = [Int](repeating: 0, count: y1 - y0)
+        for y in y0..<y1 { for x in x0..<x1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
+        // Bands of inked rows; the one with the most ink is the value's, and the bands just
+        // above or below it join it while it stays no taller than the value was (an accent
+        // over a capital does; the foot of the label above does not).
+        var bands: [(top: Int, bottom: Int, ink: Int)] = []
+        for (i, n) in rows.enumerated() where n >= 2 {
+            if let last = bands.last, last.bottom == i - 1 {
+                bands[bands.count - 1].bottom = i
+                bands[bands.count - 1].ink += n
+            } else {
+                bands.append((i, i, n))
+            }
+        }
+        guard let main = bands.indices.max(by: { bands[$0].ink < bands[$1].ink }) else { return nil }
+        var band = bands[main]
+        let tallest = Int(1.4 * valueHeight), joinable = max(2, Int(0.2 * valueHeight))
+        var above = main - 1, below = main + 1
+        while above >= 0, band.top - bands[above].bottom - 1 <= joinable, band.bottom - bands[above].top < tallest {
+            band.top = bands[above].top
+            above -= 1
+        }
+        while below < bands.count, bands[below].top - band.bottom - 1 <= joinable,
+            bands[below].bottom - band.top < tallest
+        {
+            band.bottom = bands[below].bottom
+            below += 1
+        }
+        var columns = [Int](repeating: 0, count: x1 - x0)
+        for y in (y0 + band.top)...(y0 + band.bottom) {
+            for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 }
+        }
+        guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
+        var last = first, blank = 0
+        for i in first..<columns.count {
+            if columns[i] >= 2 {
+                last = i; blank = 0
+            } else {
+                blank += 1
+                if Double(blank) > valueHeight { break }
+            }
+        }
+        return Box(
+            x0: Double(x0 + first), y0: Double(y0 + band.top), x1: Double(x0 + last + 1),
+            y1: Double(y0 + band.bottom + 1))
+    }
+
     /// Locates `template` on `image` by the printed runs of its anchor lines, found without OCR
     /// where the frame puts them (a fixed label prints the same run on every copy: same start,
     /// same width), then confirms it by reading one of those lines. Nil when the template

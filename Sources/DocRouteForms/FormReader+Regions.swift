@@ -1,0 +1,99 @@
+import CLeptonica
+import DocRouteExtraction
+import DocRouteModel
+import DocRouteReaders
+import Foundation
+import Synchronization
+
+import struct DocRouteModel.Box
+
+extension FormReader {
+    /// What was read on a located copy: each field's region as a candidate, and the TD1 zone's
+    /// number line when it was asked for (see `numberLine`).
+    package struct Readings {
+        package var candidates: CandidateSet = [:]
+        package var numberLine: String?
+    }
+
+    /// Each field's region on the located copy, read from page 0 of `rasters` (the located
+    /// image) as a candidate: by the page model, or for the fields in `byValues` by `values`
+    /// (enlarged, as the full path re-reads text values: accents), which the router then does
+    /// not re-read. Only the printed run at the region's start is read (see `ink`): the room
+    /// after a short value holds nothing but paper, and noise on it would be read as letters.
+    /// With `numberLine`, the zone's number line is read too (by the page model).
+    package func read(
+        _ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
+        byValues: Set<String>, numberLine: Bool
+    ) throws(DocRouteError) -> Readings {
+        let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
+        let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
+        // The regions are read side by side: a lane per engine each model may have, each
+        // lane's regions one after another (a thread waiting for another's engine would hold a
+        // processor idle). A copy's reading waits for its longest lane, not for every region.
+        enum Work { case region(String, LearnedForm.Region), numberLine }
+        var pageWork: [Work] = located.template.regions.filter { $0.value.page == 0 && !byValues.contains($0.key) }
+            .sorted { $0.key < $1.key }.map { .region($0.key, $0.value) }
+        let textWork: [Work] = located.template.regions.filter { $0.value.page == 0 && byValues.contains($0.key) }
+            .sorted { $0.key < $1.key }.map { .region($0.key, $0.value) }
+        if numberLine { pageWork.append(.numberLine) }
+        func lanes(_ work: [Work], engines: Int) -> [[Work]] {
+            let n = max(1, min(engines, work.count))
+            return (0..<n).map { lane in work.indices.filter { $0 % n == lane }.map { work[$0] } }
+        }
+        let all = lanes(textWork, engines: values.maxEngines) + lanes(pageWork, engines: pool.maxEngines)
+        let out = Mutex(Readings())
+        let failure = Mutex<DocRouteError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: all.count) { lane in
+            for work in all[lane] {
+                do throws(DocRouteError) {
+                    switch work {
+                    case .numberLine:
+                        let line = try Self.numberLine(located, image: image, reader: page)
+                        out.withLock { $0.numberLine = line }
+                    case .region(let name, let region):
+                        let accents = byValues.contains(name)
+                        guard
+                            let c = try candidate(
+                                region, located: located, image: image, reader: accents ? text : page,
+                                accents: accents)
+                        else { continue }
+                        out.withLock { $0.candidates[name] = [c] }
+                    }
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return out.withLock { $0 }
+    }
+
+    /// One region of the located copy read as a candidate; nil when it holds no print where
+    /// the value stood.
+    func candidate(
+        _ region: LearnedForm.Region, located: Located, image: Image, reader: RegionReader,
+        accents: Bool
+    ) throws(DocRouteError) -> Candidate? {
+        let room = located.map.pixels(region.area)
+        // Page units are the input's pixels; the image may have been enlarged.
+        let height = located.map.e * region.height
+        // The print must stand about where the value stood (a value's room is its line):
+        // print found well above or below it is a neighbour's, not this value.
+        guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
+            abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
+        else { return nil }
+        let box = ink.scaled(by: 1 / image.scale)
+        guard
+            let reading = try reader.read(
+                page: 0, box: box, lines: region.lines, whitelist: nil,
+                margin: accents ? 0.5 : 0.25, enlarge: accents)
+        else { return nil }
+        // The ink's box, not the words': a line read from a crop stretches its words' boxes
+        // over whatever stands in the crop's margin.
+        var c = Candidate(
+            text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
+            lines: region.lines)
+        c.byValuesModel = accents
+        return c
+    }
+}
