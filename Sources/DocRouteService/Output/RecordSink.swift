@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -98,6 +99,32 @@ public enum RecordSink: Sendable, Hashable {
         defer { close(fd) }
         let failure = writeAndSync(fd, Data(text.utf8))
         if failure != 0 { throw SinkError.io("cannot append to \(file.path): \(String(cString: strerror(failure)))") }
+    }
+
+    /// Appends `text` to `file` so that no partial line is ever followed by another append:
+    /// bytes an earlier failed append left and could not cut (`dirty`) are cut first; the
+    /// append's starting size goes to `starting` before it is made and `written` runs once it is
+    /// synced; a failed append is cut at once (or, if that fails too, left in `dirty` for the
+    /// next one), `failed` runs, and the error is thrown.
+    static func append(
+        _ text: String, to file: URL, dirty: borrowing Mutex<Int64?>, starting: (Int64) throws -> Void,
+        written: () throws -> Void, failed: () throws -> Void
+    ) throws {
+        if let size = dirty.withLock({ $0 }) {
+            try truncate(file, to: size)
+            dirty.withLock { $0 = nil }
+        }
+        let offset = try size(of: file)
+        try starting(offset)
+        do {
+            try append(text, to: file)
+            try written()
+        } catch {
+            // A partial line (disk full): cut it now, or before the next append.
+            do { try truncate(file, to: offset) } catch { dirty.withLock { $0 = offset } }
+            try failed()
+            throw error
+        }
     }
 
     /// Cuts `file` back to `size` bytes (undoing an append a crash interrupted).

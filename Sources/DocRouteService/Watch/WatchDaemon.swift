@@ -443,24 +443,14 @@ public final class WatchDaemon: Sendable {
         case .directory(let dir):
             try RecordSink.writeDurably(Data(text.utf8), to: dir.appendingPathComponent(key(row) + ".jsonl"))
         case .jsonl(let file):
-            // An append that failed earlier left bytes we could not cut: cut them first.
-            if let dirty = jsonlDirty.withLock({ $0 }) {
-                try RecordSink.truncate(file, to: dirty)
-                jsonlDirty.withLock { $0 = nil }
-            }
-            let offset = try RecordSink.size(of: file)
-            try state.update(row.id, status: .appending, jsonlOffset: .some(offset))
-            do {
-                try RecordSink.append(text, to: file)
-                // Before the lock is released: the next append must never be cut by a restart
-                // that finds this row still appending.
-                try state.update(row.id, status: .written)
-            } catch {
-                // A partial line (disk full): cut it now, or before the next append.
-                do { try RecordSink.truncate(file, to: offset) } catch { jsonlDirty.withLock { $0 = offset } }
-                try state.update(row.id, status: .extracted)
-                throw error
-            }
+            // The state says where the append starts (a restart that finds the row still
+            // appending cuts the file back there), then that it was written: before the lock is
+            // released, so the next append is never cut by such a restart.
+            try RecordSink.append(
+                text, to: file, dirty: jsonlDirty,
+                starting: { try state.update(row.id, status: .appending, jsonlOffset: .some($0)) },
+                written: { try state.update(row.id, status: .written) },
+                failed: { try state.update(row.id, status: .extracted) })
         }
     }
 
