@@ -1,4 +1,6 @@
+import DocRouteExtraction
 import DocRouteModel
+import DocRouteReaders
 import Foundation
 
 /// The ICDAR 2013 table competition's measure: each table is taken as the set of adjacency
@@ -6,7 +8,7 @@ import Foundation
 /// a row it covers, and below it in a column it covers), and predicted relations are counted
 /// against the truth's as multisets per document. Cell contents are compared by their letters
 /// and digits only, lower-cased (the competition also ignores spacing and punctuation).
-enum TableScore {
+package enum TableScore {
     /// One adjacency relation: `from` has `to` as its nearest non-blank neighbour `down` or to
     /// the right.
     struct Relation: Hashable {
@@ -116,5 +118,43 @@ extension TableScore {
             out[t.file, default: []].append(t)
         }
         return out
+    }
+}
+
+extension TableScore {
+    /// How the tables found in one document compare with its truth.
+    public struct DocumentResult: Sendable {
+        public var file: String
+        public var score: Evaluation.Score
+        public var expected: Int
+        public var found: Int
+        /// Why nothing was scored (the file could not be read).
+        public var error: String?
+    }
+
+    /// Reads every document `truthPath` names (in `directory`) with `reader`, finds its tables
+    /// and scores them against the truth's: per document, and over all (relations summed).
+    public static func evaluate(directory: String, truthPath: String, reader: DocumentReader) throws -> (
+        overall: Evaluation.Score, documents: [DocumentResult]
+    ) {
+        let truth = try loadTruth(path: truthPath)
+        var overall = Evaluation.Score()
+        var results: [DocumentResult] = []
+        for file in truth.keys.sorted() {
+            let expected = truth[file]!.map(\.model)
+            var r = DocumentResult(file: file, score: Evaluation.Score(), expected: expected.count, found: 0)
+            do {
+                let document = try reader.read(path: (directory as NSString).appendingPathComponent(file))
+                let found = TableFinder.tables(in: document)
+                r.found = found.count
+                r.score = score(predicted: found, truth: expected)
+            } catch {
+                r.error = "\(error)"
+                r.score = score(predicted: [], truth: expected)
+            }
+            overall.add(r.score)
+            results.append(r)
+        }
+        return (overall, results)
     }
 }

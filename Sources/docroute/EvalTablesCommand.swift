@@ -1,0 +1,42 @@
+import ArgumentParser
+import DocRoute
+import DocRouteReaders
+import Foundation
+
+/// `docroute eval-tables DIR`: the tables found in each document against table truth, by the
+/// ICDAR 2013 adjacency measure (see `TableScore`).
+struct EvalTablesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-tables",
+        abstract: "Score the tables found in labelled documents by cell adjacency (ICDAR 2013): P/R/F1.")
+
+    @Argument(help: "Folder holding the documents.")
+    var directory: String
+
+    @Option(help: "Table truth, JSON Lines (default: DIR/truth-tables.jsonl).")
+    var truth: String?
+
+    @Option(help: "Exit 1 when the overall F1 is below this.")
+    var minF1: Double?
+
+    func run() throws {
+        let path = truth ?? (directory as NSString).appendingPathComponent("truth-tables.jsonl")
+        let (overall, documents) = try TableScore.evaluate(
+            directory: directory, truthPath: path, reader: DocumentReader())
+        for d in documents {
+            let s = d.score
+            print(
+                String(
+                    format: "%@ tables %d/%d  P %.3f R %.3f F1 %.3f%@", d.file, d.found, d.expected, s.precision,
+                    s.recall, s.f1, d.error.map { "  (\($0))" } ?? ""))
+        }
+        print(
+            String(
+                format: "all: %d documents, relations tp %d fp %d fn %d  P %.4f R %.4f F1 %.4f", documents.count,
+                overall.truePositives, overall.falsePositives, overall.falseNegatives, overall.precision,
+                overall.recall, overall.f1))
+        if let minF1, overall.f1 < minF1 {
+            throw ValidationError(String(format: "F1 %.4f is below %.2f", overall.f1, minF1))
+        }
+    }
+}
