@@ -11,6 +11,8 @@ package enum TableFinder {
     static let rowGap = 2.5
     /// A table has at least this many rows of two or more cells.
     static let minRows = 2
+    /// A line less than this many line heights under the one before may continue its row.
+    static let continuation = 0.5
 
     /// The tables found on the pages of `document` that have geometry, in page order.
     package static func tables(in document: Document) -> [Table] {
@@ -19,25 +21,36 @@ package enum TableFinder {
         for page in document.pages.map(\.index) {
             let lines = layout.lines.filter { $0.page == page && $0.box != nil }.sorted { $0.box!.y0 < $1.box!.y0 }
             var run: [TextLayout.Line] = []
+            // Lines of one segment met inside a run: kept when another row follows them closely
+            // (a cell's text wrapped, or a row with one cell), dropped when the run ends there.
+            var pending: [TextLayout.Line] = []
             func close() {
                 if let t = table(run, page: page) { out.append(t) }
                 run = []
+                pending = []
             }
             for line in lines {
-                guard line.segmentStarts.count >= 2 else {
-                    close()
-                    continue
-                }
-                if let last = run.last, let a = last.box, let b = line.box,
+                if let last = pending.last ?? run.last, let a = last.box, let b = line.box,
                     b.y0 - a.y1 > rowGap * max(last.height, line.height, 1)
                 {
                     close()
                 }
+                guard line.segmentStarts.count >= 2 else {
+                    if !run.isEmpty { pending.append(line) }
+                    continue
+                }
+                run += pending
+                pending = []
                 run.append(line)
             }
             close()
         }
         return out
+    }
+
+    /// The distance between a column's x-range and a segment's.
+    static func gap(_ band: (x0: Double, x1: Double), _ s: (x0: Double, x1: Double, text: String, box: Box)) -> Double {
+        max(0, max(band.x0 - s.x1, s.x0 - band.x1))
     }
 
     /// The table `rows` make, when they line up in at least two columns.
@@ -50,10 +63,14 @@ package enum TableFinder {
                 return (box.x0, box.x1, words.map(\.text).joined(separator: " "), box)
             }
         }
-        // Columns: maximal x-ranges covered by single-column segments (each segment's own
-        // range); a segment that covers several such ranges spans them.
+        // Columns: maximal x-ranges the body rows' segments cover; a segment of another row
+        // that covers several such ranges spans them, one in a gap belongs to the nearest.
         var bands: [(x0: Double, x1: Double)] = []
-        for s in cells.flatMap({ $0 }).sorted(by: { $0.x0 < $1.x0 }) {
+        // The body rows: those with the most usual number of cells (of two or more; the larger
+        // on a tie). Headers and notes often split or join their words otherwise.
+        let counts = Dictionary(grouping: cells.map(\.count).filter { $0 >= 2 }, by: { $0 }).mapValues(\.count)
+        guard let usual = counts.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { return nil }
+        for s in cells.filter({ $0.count == usual }).flatMap({ $0 }).sorted(by: { $0.x0 < $1.x0 }) {
             if let last = bands.last, s.x0 <= last.x1 {
                 bands[bands.count - 1].x1 = max(last.x1, s.x1)
             } else {
@@ -62,14 +79,29 @@ package enum TableFinder {
         }
         guard bands.count >= 2 else { return nil }
         var out: [Cell] = []
-        for (row, line) in cells.enumerated() {
+        var row = -1
+        for (i, line) in cells.enumerated() {
+            // A line close under the one before, with nothing in the first column, continues
+            // the row above (a cell's text wrapped): its text joins the cells it stands under.
+            let continues =
+                i > 0 && out.contains { $0.row == row && $0.column == 0 }
+                && !line.contains { s in bands[0].x1 >= s.x0 && bands[0].x0 <= s.x1 }
+                && rows[i].box!.y0 - rows[i - 1].box!.y1 < continuation * max(rows[i].height, 1)
+            if !continues { row += 1 }
             for s in line {
-                let covered = bands.indices.filter { bands[$0].x1 >= s.x0 && bands[$0].x0 <= s.x1 }
+                var covered = bands.indices.filter { bands[$0].x1 >= s.x0 && bands[$0].x0 <= s.x1 }
+                if covered.isEmpty, let near = bands.indices.min(by: { gap(bands[$0], s) < gap(bands[$1], s) }) {
+                    covered = [near]
+                }
                 guard let first = covered.first else { continue }
-                out.append(
-                    Cell(row: row, column: first, columnSpan: covered.count, text: s.text, box: s.box))
+                if continues, let k = out.lastIndex(where: { $0.row == row && $0.column == first }) {
+                    out[k].text += "\n" + s.text
+                    out[k].box = out[k].box.map { $0.union(s.box) } ?? s.box
+                } else {
+                    out.append(Cell(row: row, column: first, columnSpan: covered.count, text: s.text, box: s.box))
+                }
             }
         }
-        return Table(page: page, rowCount: cells.count, columnCount: bands.count, cells: out)
+        return Table(page: page, rowCount: row + 1, columnCount: bands.count, cells: out)
     }
 }
