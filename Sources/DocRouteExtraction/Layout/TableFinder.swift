@@ -11,6 +11,10 @@ package enum TableFinder {
     static let rowGap = 2.5
     /// A table has at least this many rows of two or more cells.
     static let minRows = 2
+    /// Words further apart than this many line heights are in different cells.
+    static let cellGap = 1.2
+    /// A cell of this many words or more reads as running text.
+    static let proseWords = 5
     /// A line less than this many line heights under the one before may continue its row.
     static let continuation = 0.5
 
@@ -35,7 +39,7 @@ package enum TableFinder {
                 {
                     close()
                 }
-                guard line.segmentStarts.count >= 2 else {
+                guard cellRanges(line).count >= 2 else {
                     if !run.isEmpty { pending.append(line) }
                     continue
                 }
@@ -48,6 +52,19 @@ package enum TableFinder {
         return out
     }
 
+    /// The word ranges of `line` that are cells: split where the gap between two words is wider
+    /// than `cellGap` line heights (narrower than the layout's column gap: cells of numbers
+    /// stand closer than text columns).
+    static func cellRanges(_ line: TextLayout.Line) -> [Range<Int>] {
+        let boxes = line.words.compactMap(\.box)
+        guard boxes.count == line.words.count, !boxes.isEmpty else { return [0..<line.words.count] }
+        var starts = [0]
+        for i in 1..<boxes.count where boxes[i].x0 - boxes[i - 1].x1 > cellGap * max(line.height, 1) {
+            starts.append(i)
+        }
+        return starts.indices.map { k in starts[k]..<(k + 1 < starts.count ? starts[k + 1] : boxes.count) }
+    }
+
     /// The distance between a column's x-range and a segment's.
     static func gap(_ band: (x0: Double, x1: Double), _ s: (x0: Double, x1: Double, text: String, box: Box)) -> Double {
         max(0, max(band.x0 - s.x1, s.x0 - band.x1))
@@ -57,7 +74,7 @@ package enum TableFinder {
     static func table(_ rows: [TextLayout.Line], page: Int) -> Table? {
         guard rows.count >= minRows else { return nil }
         let cells = rows.map { line in
-            line.segments.map { r -> (x0: Double, x1: Double, text: String, box: Box) in
+            cellRanges(line).map { r -> (x0: Double, x1: Double, text: String, box: Box) in
                 let words = Array(line.words[r])
                 let box = words.compactMap(\.box).dropFirst().reduce(words[0].box!) { $0.union($1) }
                 return (box.x0, box.x1, words.map(\.text).joined(separator: " "), box)
@@ -70,6 +87,10 @@ package enum TableFinder {
         // on a tie). Headers and notes often split or join their words otherwise.
         let counts = Dictionary(grouping: cells.map(\.count).filter { $0 >= 2 }, by: { $0 }).mapValues(\.count)
         guard let usual = counts.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { return nil }
+        // Columns of running text: most rows of several cells are sentences in every cell.
+        let wide = cells.filter { $0.count >= 2 }
+        let prose = wide.filter { line in line.allSatisfy { $0.text.split(separator: " ").count >= proseWords } }
+        guard prose.count * 3 < wide.count * 2 else { return nil }
         for s in cells.filter({ $0.count == usual }).flatMap({ $0 }).sorted(by: { $0.x0 < $1.x0 }) {
             if let last = bands.last, s.x0 <= last.x1 {
                 bands[bands.count - 1].x1 = max(last.x1, s.x1)
