@@ -92,6 +92,9 @@ extension TableScore {
             var cells: [Cell]
         }
         var file: String
+        /// The structure file it came from: the unit the competition scores (a document may
+        /// have two, `-a` and `-b`, each a table set of the same PDF).
+        var gt: String?
         var table: String
         var regions: [Region]
 
@@ -109,13 +112,14 @@ extension TableScore {
         }
     }
 
-    /// The truth tables of `path` (JSON Lines), by document.
+    /// The truth tables of `path` (JSON Lines), by scoring unit (the structure file, or else
+    /// the document).
     static func loadTruth(path: String) throws -> [String: [Truth]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var out: [String: [Truth]] = [:]
         for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let t = try JSONDecoder().decode(Truth.self, from: Data(line.utf8))
-            out[t.file, default: []].append(t)
+            out[t.gt ?? t.file, default: []].append(t)
         }
         return out
     }
@@ -140,9 +144,10 @@ extension TableScore {
         let truth = try loadTruth(path: truthPath)
         var overall = Evaluation.Score()
         var results: [DocumentResult] = []
-        for file in truth.keys.sorted() {
-            let expected = truth[file]!.map(\.model)
-            var r = DocumentResult(file: file, score: Evaluation.Score(), expected: expected.count, found: 0)
+        for unit in truth.keys.sorted() {
+            let file = truth[unit]![0].file
+            let expected = truth[unit]!.map(\.model)
+            var r = DocumentResult(file: unit, score: Evaluation.Score(), expected: expected.count, found: 0)
             do {
                 let document = try reader.read(path: (directory as NSString).appendingPathComponent(file))
                 let found = TableFinder.tables(in: document)
