@@ -16,6 +16,9 @@ struct EvalTablesCommand: ParsableCommand {
     @Option(help: "Table truth, JSON Lines (default: DIR/truth-tables.jsonl).")
     var truth: String?
 
+    @Flag(help: "Print the tables found, row by row.")
+    var show = false
+
     @Option(help: "Exit 1 when the overall F1 is below this.")
     var minF1: Double?
 
@@ -29,6 +32,12 @@ struct EvalTablesCommand: ParsableCommand {
                 String(
                     format: "%@ tables %d/%d  P %.3f R %.3f F1 %.3f%@", d.file, d.found, d.expected, s.precision,
                     s.recall, s.f1, d.error.map { "  (\($0))" } ?? ""))
+            if show {
+                for (n, rows) in d.tables.enumerated() {
+                    print("  table \(n + 1):")
+                    for row in rows { print("    " + row) }
+                }
+            }
         }
         print(
             String(

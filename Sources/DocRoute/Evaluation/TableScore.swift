@@ -134,6 +134,8 @@ extension TableScore {
         public var found: Int
         /// Why nothing was scored (the file could not be read).
         public var error: String?
+        /// The tables found, as rows of cells joined by " | " (for `eval-tables --show`).
+        public var tables: [[String]] = []
     }
 
     /// Reads every document `truthPath` names (in `directory`) with `reader`, finds its tables
@@ -152,6 +154,13 @@ extension TableScore {
                 let document = try reader.read(path: (directory as NSString).appendingPathComponent(file))
                 let found = TableFinder.tables(in: document)
                 r.found = found.count
+                r.tables = found.map { t in
+                    (0..<t.rowCount).map { row in
+                        t.cells.filter { $0.row == row }.sorted { $0.column < $1.column }
+                            .map { "[\($0.column)\($0.columnSpan > 1 ? "+\($0.columnSpan - 1)" : "")] \($0.text)" }
+                            .joined(separator: " | ")
+                    }
+                }
                 r.score = score(predicted: found, truth: expected)
             } catch {
                 r.error = "\(error)"
