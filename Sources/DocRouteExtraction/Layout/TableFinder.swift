@@ -13,6 +13,8 @@ package enum TableFinder {
     static let minRows = 2
     /// Words further apart than this many line heights are in different cells.
     static let cellGap = 1.2
+    /// Lines of one segment in a row inside a table (a cell's text wrapped); more end it.
+    static let maxLooseLines = 2
     /// A cell of this many words or more reads as running text.
     static let proseWords = 5
     /// A line less than this many line heights under the one before may continue its row.
@@ -41,6 +43,8 @@ package enum TableFinder {
                 }
                 guard cellRanges(line).count >= 2 else {
                     if !run.isEmpty { pending.append(line) }
+                    // More lines of one segment than a wrapped cell makes: the table has ended.
+                    if pending.count > maxLooseLines { close() }
                     continue
                 }
                 run += pending
@@ -98,6 +102,19 @@ package enum TableFinder {
                 bands.append((s.x0, s.x1))
             }
         }
+        // Segments of other rows of several cells that stand clear of every body column make
+        // columns of their own (a label column the body rows leave empty).
+        var extra: [(x0: Double, x1: Double)] = []
+        for s in cells.filter({ $0.count >= 2 && $0.count != usual }).flatMap({ $0 }).sorted(by: { $0.x0 < $1.x0 })
+        where !bands.contains(where: { $0.x1 >= s.x0 && $0.x0 <= s.x1 }) {
+            if let last = extra.last, s.x0 <= last.x1 {
+                extra[extra.count - 1].x1 = max(last.x1, s.x1)
+            } else {
+                extra.append((s.x0, s.x1))
+            }
+        }
+        bands = (bands + extra.filter { e in !bands.contains { $0.x1 >= e.x0 && $0.x0 <= e.x1 } })
+            .sorted { $0.x0 < $1.x0 }
         guard bands.count >= 2 else { return nil }
         var out: [Cell] = []
         var row = -1
