@@ -123,11 +123,9 @@ package enum TableFinder {
             // the row above (a cell's text wrapped): its text joins the cells it stands under.
             let inFirst = line.contains { s in bands[0].x1 >= s.x0 && bands[0].x0 <= s.x1 }
             let close = i > 0 && rows[i].box!.y0 - rows[i - 1].box!.y1 < continuation * max(rows[i].height, 1)
-            // Or only the first column's text, close under a row of values whose label it
-            // continues (a label wrapped around values set at its middle).
-            let labelGoesOn =
-                inFirst && line.count == 1 && i > 0 && cells[i - 1].count >= 2
-                && !cells[i - 1].contains { s in bands[0].x1 >= s.x0 && bands[0].x0 <= s.x1 }
+            // Or only the first column's text, close under a row: its label wrapped (around
+            // values set at its middle, or under them).
+            let labelGoesOn = inFirst && line.count == 1
             let continues = close && out.contains { $0.row == row && $0.column == 0 } && (!inFirst || labelGoesOn)
             if !continues { row += 1 }
             for s in line {
