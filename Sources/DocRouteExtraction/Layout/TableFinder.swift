@@ -126,7 +126,8 @@ package enum TableFinder {
             // Or only the first column's text, close under a row: its label wrapped (around
             // values set at its middle, or under them).
             let labelGoesOn = inFirst && line.count == 1
-            let continues = close && out.contains { $0.row == row && $0.column == 0 } && (!inFirst || labelGoesOn)
+            let continues =
+                close && out.contains { $0.row == row && $0.column == 0 } && ((!inFirst && line.count < usual) || labelGoesOn)
             if !continues { row += 1 }
             for s in line {
                 var covered = bands.indices.filter { bands[$0].x1 >= s.x0 && bands[$0].x0 <= s.x1 }
