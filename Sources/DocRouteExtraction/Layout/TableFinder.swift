@@ -95,6 +95,9 @@ package enum TableFinder {
         let wide = cells.filter { $0.count >= 2 }
         let prose = wide.filter { line in line.allSatisfy { $0.text.split(separator: " ").count >= proseWords } }
         guard prose.count * 3 < wide.count * 2 else { return nil }
+        // Letters of a figure's rotated or scattered labels: most cells a single character.
+        let all = cells.flatMap { $0 }
+        guard all.filter({ $0.text.count <= 1 }).count * 2 < all.count else { return nil }
         for s in cells.filter({ $0.count == usual }).flatMap({ $0 }).sorted(by: { $0.x0 < $1.x0 }) {
             if let last = bands.last, s.x0 <= last.x1 {
                 bands[bands.count - 1].x1 = max(last.x1, s.x1)
