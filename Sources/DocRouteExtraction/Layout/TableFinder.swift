@@ -90,7 +90,8 @@ package enum TableFinder {
         // The body rows: those with the most usual number of cells (of two or more; the larger
         // on a tie). Headers and notes often split or join their words otherwise.
         let counts = Dictionary(grouping: cells.map(\.count).filter { $0 >= 2 }, by: { $0 }).mapValues(\.count)
-        guard let usual = counts.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { return nil }
+        guard let usual = counts.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key, counts[usual]! >= minRows
+        else { return nil }
         // Columns of running text: most rows of several cells are sentences in every cell.
         let wide = cells.filter { $0.count >= 2 }
         let prose = wide.filter { line in line.allSatisfy { $0.text.split(separator: " ").count >= proseWords } }
@@ -130,7 +131,8 @@ package enum TableFinder {
             // values set at its middle, or under them).
             let labelGoesOn = inFirst && line.count == 1
             let continues =
-                close && out.contains { $0.row == row && $0.column == 0 } && ((!inFirst && line.count < usual) || labelGoesOn)
+                close && out.contains { $0.row == row && $0.column == 0 }
+                && ((!inFirst && line.count < usual) || labelGoesOn)
             if !continues { row += 1 }
             for s in line {
                 var covered = bands.indices.filter { bands[$0].x1 >= s.x0 && bands[$0].x0 <= s.x1 }
