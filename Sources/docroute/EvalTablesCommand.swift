@@ -19,7 +19,7 @@ struct EvalTablesCommand: ParsableCommand {
     @Flag(help: "Print the tables found, row by row.")
     var show = false
 
-    @Option(help: "Exit 1 when the overall F1 is below this.")
+    @Option(help: "Fail (exit 1) when the overall relation F1 is below this.")
     var minF1: Double?
 
     func run() throws {
@@ -45,7 +45,9 @@ struct EvalTablesCommand: ParsableCommand {
                 overall.truePositives, overall.falsePositives, overall.falseNegatives, overall.precision,
                 overall.recall, overall.f1))
         if let minF1, overall.f1 < minF1 {
-            throw ValidationError(String(format: "F1 %.4f is below %.2f", overall.f1, minF1))
+            FileHandle.standardError.write(
+                Data(String(format: "eval-tables: below threshold: F1 %.4f < %.2f\n", overall.f1, minF1).utf8))
+            throw ExitCode(1)
         }
     }
 }
