@@ -119,10 +119,23 @@ package enum TableFinder {
         }
         bands = (bands + extra.filter { e in !bands.contains { $0.x1 >= e.x0 && $0.x0 <= e.x1 } })
             .sorted { $0.x0 < $1.x0 }
+        // Running text beside the table (a column of prose at its left or right edge, read on
+        // the same lines): its segments are left out, and so is its column.
+        func isProse(_ band: (x0: Double, x1: Double)) -> Bool {
+            let inside = cells.flatMap { $0 }.filter { $0.x0 >= band.x0 - 1 && $0.x1 <= band.x1 + 1 }
+            return !inside.isEmpty
+                && inside.filter { $0.text.split(separator: " ").count >= proseWords }.count * 3 >= inside.count * 2
+        }
+        var aside: [(x0: Double, x1: Double)] = []
+        if bands.count >= 3, isProse(bands[0]) { aside.append(bands.removeFirst()) }
+        if bands.count >= 3, isProse(bands[bands.count - 1]) { aside.append(bands.removeLast()) }
+        let rowsCells = cells.map { line in
+            line.filter { s in !aside.contains { s.x0 >= $0.x0 - 1 && s.x1 <= $0.x1 + 1 } }
+        }
         guard bands.count >= 2 else { return nil }
         var out: [Cell] = []
         var row = -1
-        for (i, line) in cells.enumerated() {
+        for (i, line) in rowsCells.enumerated() where !line.isEmpty {
             // A line close under the one before, with nothing in the first column, continues
             // the row above (a cell's text wrapped): its text joins the cells it stands under.
             let inFirst = line.contains { s in bands[0].x1 >= s.x0 && bands[0].x0 <= s.x1 }
