@@ -44,6 +44,13 @@ struct EvalTablesCommand: ParsableCommand {
                 format: "all: %d documents, relations tp %d fp %d fn %d  P %.4f R %.4f F1 %.4f", documents.count,
                 overall.truePositives, overall.falsePositives, overall.falseNegatives, overall.precision,
                 overall.recall, overall.f1))
+        let perPage = documents.filter { $0.pages > 0 }.map { $0.findMs / Double($0.pages) }.sorted()
+        if !perPage.isEmpty {
+            print(
+                String(
+                    format: "table finder: median %.2f ms per page, slowest %.2f ms per page (reading not counted)",
+                    perPage[(perPage.count - 1) / 2], perPage.last!))
+        }
         if let minF1, overall.f1 < minF1 {
             FileHandle.standardError.write(
                 Data(String(format: "eval-tables: below threshold: F1 %.4f < %.2f\n", overall.f1, minF1).utf8))
