@@ -12,7 +12,6 @@ import json, re, glob, sys
 pkg = json.load(open('.build/package.json'))
 # Modules every target may import: the toolchain's.
 system = {'Foundation', 'FoundationNetworking', 'Glibc', 'Synchronization', 'Testing', 'Dispatch', 'XCTest'}
-products = {'Crypto': 'Crypto', 'NIOHTTP1': 'NIOHTTP1'}
 bad = 0
 for t in pkg['targets']:
     if t['type'] not in ('regular', 'executable', 'test'):

@@ -4,12 +4,12 @@ import DocRouteReaders
 
 extension FormReader {
     /// The document of what the form path read on a located image: one page (in the image's
-    /// pixels before enlargement) holding the form's fixed text where it was found, each field's
-    /// first reading, one line each, and `zone`'s lines when the zone was read. The router's
-    /// cross-checks look at it; nothing else on the page was read.
-    package static func document(
-        _ located: Located, image: Image, decoded: DecodedImage, readings: Readings, zone: [TextSpan]
-    ) -> Document {
+    /// pixels before enlargement) holding the form's fixed text where it was found and each
+    /// field's first reading, one line each (the zone's lines, when it is read, follow them).
+    /// The router's cross-checks look at it; nothing else on the page was read.
+    package static func document(_ located: Located, image: Image, decoded: DecodedImage, readings: Readings)
+        -> Document
+    {
         var words = located.anchors.map { a in
             var w = a
             w.box = a.box?.scaled(by: 1 / image.scale)
@@ -21,16 +21,10 @@ extension FormReader {
                 TextSpan(text: c.text, box: c.box, confidence: c.confidence, line: words.count, block: 0, order: 0))
         }
         for i in words.indices { words[i].order = i }
-        words += zone  // as `zone` read them
         var page = Page(
             index: 0, width: image.width / image.scale, height: image.height / image.scale, unit: .px, origin: .ocr,
             dpi: Double(image.dpi), words: words)
         page.preprocessing = image.steps
         return Document(source: decoded.source, pages: [page], tables: [], warnings: decoded.warning.map { [$0] } ?? [])
-    }
-
-    /// The lines `document` gives the anchors and the fields' readings: the zone's lines follow.
-    package static func lines(_ located: Located, readings: Readings) -> Int {
-        located.anchors.count + readings.candidates.values.filter { !$0.isEmpty }.count
     }
 }

@@ -39,7 +39,7 @@ public struct InspectReport: Sendable, Encodable {
         } catch {
             self.error = ErrorInfo(error)
         }
-        timingsMs = (Date().timeIntervalSince(start) * 1_000_000).rounded() / 1000
+        timingsMs = (Date().timeIntervalSince(start) * 1000).rounded(toPlaces: 3)
     }
 
     enum CodingKeys: String, CodingKey {

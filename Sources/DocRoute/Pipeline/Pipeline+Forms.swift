@@ -200,15 +200,15 @@ extension Pipeline {
         let reread = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         let reason =
             "learned template \(t.id) v\(t.version) located (\(String(format: "%.2f", located.score)) of its anchors in place): value regions read"
-        func extracted(zone: [TextSpan]) -> [Record] {
-            let document = FormReader.document(located, image: image, decoded: decoded, readings: readings, zone: zone)
+        func extracted(_ document: Document) -> [Record] {
             let form = FormReading(
                 candidates: candidates, document: document, numberLine: readings.numberLine, reason: reason)
             return records(for: document, readMs: Self.ms(since: start), clock: clock, reread: reread, start: start) {
                 [router.extract(form: form, reread: reread)]
             }
         }
-        var result = extracted(zone: [])
+        let document = FormReader.document(located, image: image, decoded: decoded, readings: readings)
+        var result = extracted(document)
         let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
         // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
         // page model reads it (with the zone's alphabet, at its size): the values model,
@@ -216,11 +216,14 @@ extension Pipeline {
         if result.first?.status != .ok, t.zone != nil,
             case let zone =
                 (try? FormReader.zone(
-                    located, image: image, reader: zoneReader, firstLine: FormReader.lines(located, readings: readings)))
+                    located, image: image, reader: zoneReader, firstLine: document.pages[0].words.count))
                 ?? [],
             !zone.isEmpty
         {
-            result = extracted(zone: zone)
+            // The zone's lines as it read them, after the anchors and values.
+            var withZone = document
+            withZone.pages[0].words += zone
+            result = extracted(withZone)
         }
         if result.count == 1, result[0].status == .ok {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
