@@ -136,7 +136,9 @@ public struct Router: Sendable {
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         let (errors, model) = askLLM(context, state: &state, route: &route)
         route.rereads = state.rereads
+        let tables = readTables(document, layout: context.layout, state: &state)
         var fields = weighed(state.result(spec.fields), others: state.others)
+        fields.merge(tables) { a, _ in a }
         for name in fromTemplate where fields[name]?.valid == true && fields[name]?.strategy == .replacement {
             fields[name]?.fromTemplate = true
         }
