@@ -11,7 +11,9 @@ with a text layer and as a 200 dpi PNG of the same page.
     python3 Samples/make-invoices-fresh.py SEED OUT_DIR [COUNT]
     docroute eval OUT_DIR --pipeline invoice
 
-OUT_DIR gets pdf/, png/ and truth.jsonl. Nothing here is committed: pick a seed nobody has used
+OUT_DIR gets pdf/, png/, truth.jsonl and truth-lines.jsonl (the line items, as
+`line_items.N.COLUMN`: `docroute eval OUT_DIR --pipeline invoice --truth OUT_DIR/truth-lines.jsonl
+--partial-truth`). Nothing here is committed: pick a seed nobody has used
 and report F1 on it. The wordings are drawn from what invoices print, not from the pipeline's
 labels: some are not among them, as on documents nobody here has seen.
 """
@@ -315,6 +317,7 @@ def main():
     os.makedirs(os.path.join(out, "pdf"), exist_ok=True)
     os.makedirs(os.path.join(out, "png"), exist_ok=True)
     truth = []
+    lines = []
     for i in range(count):
         rng = random.Random(seed * 1000 + i)
         lang = rng.choice(sorted(WORDS))
@@ -324,11 +327,17 @@ def main():
         name = "invoice-%03d-%s" % (i + 1, lang)
         write_pdf(ops, os.path.join(out, "pdf", name + ".pdf"))
         write_png(ops, os.path.join(out, "png", name + ".png"))
+        rows = {}
+        for n, (desc, qty, price, amount) in enumerate(inv["items"]):
+            rows.update({"line_items.%d.description" % n: desc, "line_items.%d.quantity" % n: qty,
+                         "line_items.%d.unit_price" % n: price, "line_items.%d.amount" % n: amount})
         for kind in ("pdf", "png"):
             truth.append({"file": "%s/%s.%s" % (kind, name, kind), "fields": facts})
-    with open(os.path.join(out, "truth.jsonl"), "w") as f:
-        for t in truth:
-            f.write(json.dumps(t, ensure_ascii=False) + "\n")
+            lines.append({"file": "%s/%s.%s" % (kind, name, kind), "fields": rows})
+    for file, records in (("truth.jsonl", truth), ("truth-lines.jsonl", lines)):
+        with open(os.path.join(out, file), "w") as f:
+            for t in records:
+                f.write(json.dumps(t, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

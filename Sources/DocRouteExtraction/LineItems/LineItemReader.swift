@@ -57,8 +57,13 @@ struct LineItemReader {
     }
 
     let field: TableFieldSpec
-    /// Per column, its labels as match keys with their word counts.
-    private let labelKeys: [[(key: String, words: Int)]]
+    /// The columns each label names, by the label's match key.
+    private let labelKeys: [String: [Int]]
+    /// The keys of `labelKeys` of `fuzzyLength` letters or more, by length.
+    private let longKeys: [Int: [String]]
+    /// A header word of this many letters or more may differ from its label by one letter
+    /// (OCR's `Descripcioén`).
+    static let fuzzyLength = 7
     /// Labels of totals (the pipeline's money and number fields', and the usual words), as keys.
     private let stopKeys: Set<String>
     private let validators: [FieldValidator]
@@ -68,7 +73,7 @@ struct LineItemReader {
     /// Lines further apart than this many line heights end the table.
     static let endGap = 3.0
     /// A line of text less than this many line heights under the row above continues it.
-    static let continuation = 0.8
+    static let continuation = 1.5
     /// Lines that are neither rows nor totals in a row after which the table has ended.
     static let maxMisses = 2
 
@@ -87,9 +92,14 @@ struct LineItemReader {
 
     init(field: TableFieldSpec, otherLabels: [String], dateOrder: DateOrder, decimalSeparator: Character) {
         self.field = field
-        labelKeys = field.columns.map { c in
-            c.labels.map { (TextNormalizer.matchKey($0), $0.split(separator: " ").count) }.filter { !$0.0.isEmpty }
+        var keys: [String: [Int]] = [:]
+        for (c, column) in field.columns.enumerated() {
+            for key in Set(column.labels.map(TextNormalizer.matchKey)) where !key.isEmpty {
+                keys[key, default: []].append(c)
+            }
         }
+        labelKeys = keys
+        longKeys = Dictionary(grouping: keys.keys.filter { $0.count >= Self.fuzzyLength }, by: \.count)
         stopKeys = Set((Self.stopLabels + otherLabels).map(TextNormalizer.matchKey).filter { !$0.isEmpty })
         validators = field.columns.map { c in
             FieldValidator(
@@ -135,7 +145,7 @@ struct LineItemReader {
 
     /// The layout's lines with geometry, cut at gaps of `cellGap` line heights.
     static func lines(of layout: TextLayout) -> [Line] {
-        layout.lines.compactMap { line -> Line? in
+        let lines = layout.lines.compactMap { line -> Line? in
             guard let box = line.box else { return nil }
             let h = max(line.height, 1)
             var segments: [Segment] = []
@@ -156,6 +166,7 @@ struct LineItemReader {
             flush()
             return Line(page: line.page, y0: box.y0, y1: box.y1, height: h, segments: segments)
         }
+        return lines.sorted { ($0.page, $0.y0) < ($1.page, $1.y0) }
     }
 
     /// A native table's rows as lines: a cell is a segment at its column index.
@@ -174,6 +185,18 @@ struct LineItemReader {
 
     // MARK: Header
 
+    /// The columns a header text (a match key) names: a label's key, or one letter from it.
+    func columns(named key: String) -> [Int] {
+        if let exact = labelKeys[key] { return exact }
+        guard key.count >= Self.fuzzyLength else { return [] }
+        for n in (key.count - 1)...(key.count + 1) {
+            for label in longKeys[n] ?? [] where TextNormalizer.distance(label, key, limit: 1) <= 1 {
+                return labelKeys[label]!
+            }
+        }
+        return []
+    }
+
     /// The header cells of `line` when it names at least two of the field's columns, one of them
     /// numeric, and its named texts are at least half its words.
     func header(_ line: Line) -> [HeaderCell]? {
@@ -185,9 +208,7 @@ struct LineItemReader {
                 var joined = ""
                 for j in i..<min(keys.count, i + 6) {
                     joined += keys[j]
-                    for (c, labels) in labelKeys.enumerated() where labels.contains(where: { $0.key == joined }) {
-                        matches.append((c, s, i, j + 1))
-                    }
+                    for c in columns(named: joined) { matches.append((c, s, i, j + 1)) }
                 }
             }
         }
@@ -222,6 +243,13 @@ struct LineItemReader {
         }
         var cells: [HeaderCell] = []
         for (s, segment) in line.segments.enumerated() {
+            // A segment naming one column is that column's header, words around the name
+            // included ("Amount (EUR)", "Total HT €").
+            let inSegment = named.filter { $0.segment == s }
+            if inSegment.count == 1 {
+                cells.append(HeaderCell(column: inSegment[0].column, x0: segment.x0, x1: segment.x1))
+                continue
+            }
             var i = 0
             while i < segment.words.count {
                 if let m = named.first(where: { $0.segment == s && $0.from == i }) {
@@ -340,15 +368,16 @@ struct LineItemReader {
             let (start, header) = chosen[k]
             k += 1
             let end = min(k < chosen.count ? chosen[k].0 : lines.count, pageEnd(start))
-            let (part, open) = scan(lines[(start + 1)..<end], header: header, continued: false)
+            let (part, open) = scan(lines[start..<end], header: header, continued: false)
             reading.rows += part.rows; reading.excluded += part.excluded
             if open { carried = (header, lines[start].page) }
         }
         return reading
     }
 
-    /// The rows under one header, on one page; `continued`: lines at the top of a page with no
-    /// header of its own, where the first row must hold two numbers. Also says whether the
+    /// The rows under one header, on one page (`lines` begin with the header's line);
+    /// `continued`: lines at the top of a page with no header of its own, where the first row
+    /// must hold two numbers. Also says whether the
     /// table is still open at the page's foot (rows, no total, nothing after them ended it).
     func scan(_ lines: ArraySlice<Line>, header: [HeaderCell], continued: Bool) -> (Reading, Bool) {
         var reading = Reading()
@@ -357,9 +386,9 @@ struct LineItemReader {
         var afterTotal = continued
         var ended = false  // a total closed the table (a line carried forward does not)
         var misses = 0
-        var previous: Line? = nil
+        var previous: Line? = continued ? nil : lines.first
         var headerPart = !continued
-        for line in lines {
+        for line in continued ? lines : lines.dropFirst() {
             if let previous, line.y0 - previous.y1 > Self.endGap * max(line.height, previous.height),
                 !(continued && reading.rows.isEmpty)
             {
@@ -380,6 +409,7 @@ struct LineItemReader {
             }
             // Where the table prints money, an item has an amount or a price: a line with a
             // quantity alone is a part of the item above (a bundle's contents).
+            let printsNumbers = numbers > 0
             if hasMoney(header), amounts == 0 { numbers = 0 }
             defer { previous = line }
             // Header lines of two or more lines ("VK-Preis / ohne MwSt."): no numbers, close under it.
@@ -387,7 +417,8 @@ struct LineItemReader {
                 continue
             }
             headerPart = false
-            if let kind = totalKind(cells) {
+            // A total prints its amount ("Tax: 0.2%" under an item is a note).
+            if printsNumbers, let kind = totalKind(cells) {
                 if continued && reading.rows.isEmpty && kind != "carried forward" { continue }
                 pending.append(Record.ExcludedRow(text: line.text, page: line.page + 1, reason: kind))
                 reading.excluded += pending; pending = []

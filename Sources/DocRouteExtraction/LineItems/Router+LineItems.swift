@@ -24,8 +24,11 @@ extension Router {
             var rows: [Record.Row] = []
             for raw in reading.rows {
                 var cells: [String: Record.Field] = [:]
-                for (c, cell) in raw.cells {
+                for (c, var cell) in raw.cells {
                     let column = table.columns[c]
+                    if column.type == .text, let reread = rereadCell(cell, page: raw.page, document, state: &state) {
+                        cell.text = reread
+                    }
                     switch reader.value(cell.text, column: c) {
                     case .success(let v):
                         var f = Record.Field(
@@ -65,6 +68,22 @@ extension Router {
             out[table.name] = field
         }
         return out
+    }
+
+    /// A text cell of an OCR'd page read again by the pipeline's values model (see `OCRSpec`),
+    /// when it reads the same letters but for accents (Burostuhl → Bürostuhl); nil otherwise.
+    func rereadCell(
+        _ cell: LineItemReader.RawCell, page: Int, _ document: Document, state: inout FillState
+    ) -> String? {
+        guard spec.ocr.values != nil, let box = cell.box, document.pages.indices.contains(page),
+            document.pages[page].origin == .ocr, cell.text.contains(where: \.isLetter)
+        else { return nil }
+        let lines = cell.text.split(separator: "\n").count
+        guard let r = state.reread(page: page, box: box, lines: lines, whitelist: nil), r.text != cell.text,
+            TextNormalizer.matchKey(r.text) == TextNormalizer.matchKey(cell.text)
+        else { return nil }
+        // The re-read's accents, the page's word breaks (a crop can split a word: Bü rostuhl).
+        return TextNormalizer.spaced(r.text, like: cell.text)
     }
 
     /// amount = quantity × price × (1 − discount / 100), to the cent, on one row.

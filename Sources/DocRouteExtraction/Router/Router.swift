@@ -135,8 +135,8 @@ public struct Router: Sendable {
         fillFirst(layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         let (errors, model) = askLLM(context, state: &state, route: &route)
-        route.rereads = state.rereads
         let tables = readTables(document, layout: context.layout, state: &state)
+        route.rereads = state.rereads
         var fields = weighed(state.result(spec.fields), others: state.others)
         fields.merge(tables) { a, _ in a }
         for name in fromTemplate where fields[name]?.valid == true && fields[name]?.strategy == .replacement {
