@@ -377,8 +377,8 @@ struct LineItemReader {
 
     /// The rows under one header, on one page (`lines` begin with the header's line);
     /// `continued`: lines at the top of a page with no header of its own, where the first row
-    /// must hold two numbers. Also says whether the
-    /// table is still open at the page's foot (rows, no total, nothing after them ended it).
+    /// must hold two numbers. Also says whether the table may go on on the next page: it has
+    /// rows and no total after them.
     func scan(_ lines: ArraySlice<Line>, header: [HeaderCell], continued: Bool) -> (Reading, Bool) {
         var reading = Reading()
         var pending: [Record.ExcludedRow] = []
@@ -392,16 +392,14 @@ struct LineItemReader {
             if let previous, line.y0 - previous.y1 > Self.endGap * max(line.height, previous.height),
                 !(continued && reading.rows.isEmpty)
             {
-                return (reading, false)
+                break
             }
             let cells = line.segments.flatMap { Self.split($0, header: header) }.map { s in
                 (column: header[Self.column(of: s, in: header)].column, segment: s)
             }
             var numbers = 0, amounts = 0
-            var texts = true
             for (c, s) in cells {
                 guard let c, isNumeric(c) else { continue }
-                texts = false
                 if case .success = value(s.text, column: c) {
                     numbers += 1
                     if field.columns[c].type == .money { amounts += 1 }
@@ -436,15 +434,21 @@ struct LineItemReader {
                 continue
             }
             if continued && reading.rows.isEmpty { continue }
-            if open, texts, let previous, line.y0 - previous.y1 < Self.continuation * line.height,
-                cells.allSatisfy({ $0.column.map { field.columns[$0].type == .text } ?? true })
+            // Close under a row: text that continues its text cells (a wrapped description), or
+            // a number in a cell the row left empty (OCR set it a little lower, on a line of
+            // its own).
+            if open, let previous, line.y0 - previous.y1 < Self.continuation * line.height,
+                let last = reading.rows.last,
+                cells.allSatisfy({ c in
+                    c.column.map { field.columns[$0].type == .text || last.cells[$0] == nil } ?? true
+                })
             {
                 add(cells, to: &reading.rows[reading.rows.count - 1], separator: "\n")
                 continue
             }
             open = false
             misses += 1
-            if misses > Self.maxMisses { return (reading, false) }
+            if misses > Self.maxMisses { break }
             pending.append(Record.ExcludedRow(text: line.text, page: line.page + 1, reason: "no amounts"))
         }
         return (reading, !reading.rows.isEmpty && !ended)
