@@ -61,7 +61,9 @@ import Testing
         return rows.map { $0.mapValues(\.description) }
     }
 
-    static let header: [(x: Double, text: String)] = [(50, "Description"), (300, "Qty"), (380, "Unit price"), (480, "Amount")]
+    static let header: [(x: Double, text: String)] = [
+        (50, "Description"), (300, "Qty"), (380, "Unit price"), (480, "Amount"),
+    ]
 
     @Test func wrappedDescriptionsJoinTheirRowAndTotalsAreLeftOut() throws {
         let r = try Self.record(
@@ -201,7 +203,9 @@ import Testing
     @Test func cellsArePairedWithTheTruthRowTheyMatchBest() {
         let field = TableFieldSpec(
             name: "items",
-            columns: [ColumnSpec(name: "description", labels: ["D"]), ColumnSpec(name: "amount", labels: ["A"], type: .money)])
+            columns: [
+                ColumnSpec(name: "description", labels: ["D"]), ColumnSpec(name: "amount", labels: ["A"], type: .money),
+            ])
         var score = LineItemScore()
         score.add(
             file: "a.pdf",
