@@ -59,8 +59,13 @@ struct LineItemReader {
     let field: TableFieldSpec
     /// The columns each label names, by the label's match key.
     private let labelKeys: [String: [Int]]
-    /// The keys of `labelKeys` of `fuzzyLength` letters or more, by length.
+    /// The keys of one-word labels of `fuzzyLength` letters or more, by length.
     private let longKeys: [Int: [String]]
+    /// The keys of the labels' first words.
+    private let firstKeys: Set<String>
+    /// A line with more label matches than this is no header (and the search for the best
+    /// reading stays small).
+    static let maxMatches = 14
     /// A header word of this many letters or more may differ from its label by one letter
     /// (OCR's `Descripcioén`).
     static let fuzzyLength = 7
@@ -99,7 +104,11 @@ struct LineItemReader {
             }
         }
         labelKeys = keys
-        longKeys = Dictionary(grouping: keys.keys.filter { $0.count >= Self.fuzzyLength }, by: \.count)
+        let labels = field.columns.flatMap(\.labels)
+        let single = Set(labels.filter { !$0.contains(" ") }.map(TextNormalizer.matchKey))
+        longKeys = Dictionary(grouping: single.filter { $0.count >= Self.fuzzyLength }, by: \.count)
+        firstKeys = Set(
+            labels.compactMap { $0.split(separator: " ").first.map { TextNormalizer.matchKey(String($0)) } })
         stopKeys = Set((Self.stopLabels + otherLabels).map(TextNormalizer.matchKey).filter { !$0.isEmpty })
         validators = field.columns.map { c in
             FieldValidator(
@@ -185,9 +194,8 @@ struct LineItemReader {
 
     // MARK: Header
 
-    /// The columns a header text (a match key) names: a label's key, or one letter from it.
-    func columns(named key: String) -> [Int] {
-        if let exact = labelKeys[key] { return exact }
+    /// The columns a one-word label one letter from `key` names (OCR's `Descripcioén`).
+    func fuzzy(_ key: String) -> [Int] {
         guard key.count >= Self.fuzzyLength else { return [] }
         for n in (key.count - 1)...(key.count + 1) {
             for label in longKeys[n] ?? [] where TextNormalizer.distance(label, key, limit: 1) <= 1 {
@@ -201,18 +209,21 @@ struct LineItemReader {
     /// numeric, and its named texts are at least half its words.
     func header(_ line: Line) -> [HeaderCell]? {
         // Every run of words inside one segment that spells a column's label.
+        let keys = line.segments.map { $0.words.map { TextNormalizer.matchKey($0.text) } }
+        // Most lines name no column: two words at least must begin a label.
+        guard keys.joined().filter({ firstKeys.contains($0) || !fuzzy($0).isEmpty }).count >= 2 else { return nil }
         var matches: [(column: Int, segment: Int, from: Int, to: Int)] = []
-        for (s, segment) in line.segments.enumerated() {
-            let keys = segment.words.map { TextNormalizer.matchKey($0.text) }
+        for (s, keys) in keys.enumerated() {
             for i in keys.indices {
                 var joined = ""
                 for j in i..<min(keys.count, i + 6) {
                     joined += keys[j]
-                    for c in columns(named: joined) { matches.append((c, s, i, j + 1)) }
+                    let named = labelKeys[joined] ?? (j == i ? fuzzy(joined) : [])
+                    for c in named { matches.append((c, s, i, j + 1)) }
                 }
             }
         }
-        guard !matches.isEmpty else { return nil }
+        guard !matches.isEmpty, matches.count <= Self.maxMatches else { return nil }
         // The matches that name the most columns without sharing a word, covering the most words;
         // on a tie, the columns listed first in the spec.
         var best: [Int] = []
@@ -234,7 +245,6 @@ struct LineItemReader {
             }
             if !clash, chosen.count < field.columns.count { search(k + 1, chosen + [k]) }
         }
-        guard matches.count <= 24 else { return nil }
         search(0, [])
         let named = best.map { matches[$0] }
         let words = line.segments.reduce(0) { $0 + $1.words.count }

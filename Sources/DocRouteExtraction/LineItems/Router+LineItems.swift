@@ -15,10 +15,8 @@ extension Router {
     /// A disagreement is kept as read and sent to review, never corrected.
     func readTables(_ document: Document, layout: TextLayout, state: inout FillState) -> [String: Record.Field] {
         var out: [String: Record.Field] = [:]
-        let totals = spec.fields.filter { [.money, .number, .integer].contains($0.type) }.flatMap(\.labels)
-        for table in spec.tableFields {
-            let reader = LineItemReader(
-                field: table, otherLabels: totals, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
+        for reader in tableReaders {
+            let table = reader.field
             let reading = reader.read(document, layout: layout)
             var doubts: [String] = []
             var rows: [Record.Row] = []

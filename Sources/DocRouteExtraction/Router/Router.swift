@@ -26,6 +26,8 @@ public struct Router: Sendable {
     /// Built once per pipeline and shared by every document.
     let labels: LabelMatcher
     let aligner: TemplateAligner
+    /// One reader per table field, built once.
+    let tableReaders: [LineItemReader]
     /// A template matching at least this well puts replacement first on pages without native tables.
     static let strongTemplate = 0.85
 
@@ -46,6 +48,11 @@ public struct Router: Sendable {
         }
         validators = v
         labels = LabelMatcher(fields: spec.fields)
+        let totals = spec.fields.filter { [.money, .number, .integer].contains($0.type) }.flatMap(\.labels)
+        tableReaders = spec.tableFields.map {
+            LineItemReader(
+                field: $0, otherLabels: totals, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
+        }
         aligner = TemplateAligner(spec.templates)
     }
 
