@@ -78,9 +78,14 @@ public struct Router: Sendable {
                     let route = Record.Route(
                         order: [.table], strategies: [.table],
                         reason: "register table: one record per row below the header")
+                    var fields = weighed(state.result(spec.fields))
+                    for t in spec.tableFields {
+                        fields[t.name] = Record.Field(
+                            value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil, valid: false,
+                            reason: "a register row holds no table", tried: [])
+                    }
                     return Extraction(
-                        fields: weighed(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet,
-                        row: row.row)
+                        fields: fields, template: nil, route: route, sheet: row.sheet, row: row.row)
                 }
             }
         }
