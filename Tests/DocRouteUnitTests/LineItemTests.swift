@@ -168,6 +168,19 @@ import Testing
         #expect(r.fields["items"]?.excluded?.map(\.reason) == ["total"])
     }
 
+    @Test func aHeaderOverTwoLinesNamesItsColumns() throws {
+        // `Unit` over `price`: neither names a column alone.
+        let r = try Self.record(
+            Self.document([
+                (0, 100, [(50, "Description"), (300, "Qty"), (380, "Unit"), (480, "Amount")]),
+                (0, 110, [(380, "price")]),
+                (0, 130, [(50, "Widgets"), (300, "3"), (380, "10.00"), (480, "30.00")]),
+                (0, 160, [(380, "Total"), (480, "30.00")]),
+            ]))
+        #expect(Self.rows(r) == [["description": "Widgets", "quantity": "3", "price": "10", "amount": "30"]])
+        #expect(r.fields["items"]?.rows?.first?.checks["product"] == .agrees)
+    }
+
     @Test func noHeaderNoRows() throws {
         let r = try Self.record(
             Self.document([

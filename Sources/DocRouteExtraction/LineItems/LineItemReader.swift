@@ -54,6 +54,7 @@ struct LineItemReader {
     struct HeaderCell {
         var column: Int?
         var x0: Double, x1: Double
+        var text = ""
     }
 
     let field: TableFieldSpec
@@ -210,8 +211,11 @@ struct LineItemReader {
     func header(_ line: Line) -> [HeaderCell]? {
         // Every run of words inside one segment that spells a column's label.
         let keys = line.segments.map { $0.words.map { TextNormalizer.matchKey($0.text) } }
-        // Most lines name no column: two words at least must begin a label.
-        guard keys.joined().filter({ firstKeys.contains($0) || !fuzzy($0).isEmpty }).count >= 2 else { return nil }
+        // Most lines name no column: two words at least must begin a label. A line printing an
+        // amount (`Net 100.00 VAT 20.00`) is a totals line, not a header.
+        guard keys.joined().filter({ firstKeys.contains($0) || !fuzzy($0).isEmpty }).count >= 2,
+            line.text.range(of: "[0-9][.,][0-9]{2}(?![0-9])", options: .regularExpression) == nil
+        else { return nil }
         var matches: [(column: Int, segment: Int, from: Int, to: Int)] = []
         for (s, keys) in keys.enumerated() {
             for i in keys.indices {
@@ -257,7 +261,8 @@ struct LineItemReader {
             // included ("Amount (EUR)", "Total HT €").
             let inSegment = named.filter { $0.segment == s }
             if inSegment.count == 1 {
-                cells.append(HeaderCell(column: inSegment[0].column, x0: segment.x0, x1: segment.x1))
+                cells.append(
+                    HeaderCell(column: inSegment[0].column, x0: segment.x0, x1: segment.x1, text: segment.text))
                 continue
             }
             var i = 0
@@ -272,8 +277,47 @@ struct LineItemReader {
                     while j < segment.words.count, !named.contains(where: { $0.segment == s && $0.from == j }) {
                         j += 1
                     }
-                    cells.append(HeaderCell(column: nil, x0: segment.words[i].x0, x1: segment.words[j - 1].x1))
+                    cells.append(
+                        HeaderCell(
+                            column: nil, x0: segment.words[i].x0, x1: segment.words[j - 1].x1,
+                            text: segment.words[i..<j].map(\.text).joined(separator: " ")))
                     i = j
+                }
+            }
+        }
+        return cells.sorted { $0.x0 < $1.x0 }
+    }
+
+    /// A header printed over two lines: a word of the line above or below, within a line's
+    /// height, completes the header word under or over it (`Unit` over `Cost`), or names a
+    /// column of its own where the header line has nothing; lines holding figures are not
+    /// header lines.
+    func refined(_ header: [HeaderCell], at i: Int, in lines: [Line]) -> [HeaderCell] {
+        var cells = header
+        var used = Set(header.compactMap(\.column))
+        let line = lines[i]
+        for j in [i - 1, i + 1] where lines.indices.contains(j) && lines[j].page == line.page {
+            let other = lines[j]
+            let gap = j < i ? line.y0 - other.y1 : other.y0 - line.y1
+            guard gap < line.height, !other.text.contains(where: \.isNumber) else { continue }
+            for segment in other.segments {
+                let key = TextNormalizer.matchKey(segment.text)
+                let k = cells.indices.max { a, b in
+                    min(segment.x1, cells[a].x1) - max(segment.x0, cells[a].x0)
+                        < min(segment.x1, cells[b].x1) - max(segment.x0, cells[b].x0)
+                }
+                if let k, min(segment.x1, cells[k].x1) > max(segment.x0, cells[k].x0) {
+                    guard cells[k].column == nil else { continue }
+                    let own = TextNormalizer.matchKey(cells[k].text)
+                    let joined = j < i ? key + own : own + key
+                    if let c = labelKeys[joined]?.first(where: { !used.contains($0) }) {
+                        cells[k].column = c
+                        cells[k].x0 = min(cells[k].x0, segment.x0); cells[k].x1 = max(cells[k].x1, segment.x1)
+                        used.insert(c)
+                    }
+                } else if let c = labelKeys[key]?.first(where: { !used.contains($0) }) {
+                    cells.append(HeaderCell(column: c, x0: segment.x0, x1: segment.x1, text: segment.text))
+                    used.insert(c)
                 }
             }
         }
@@ -356,7 +400,9 @@ struct LineItemReader {
         guard let most = headers.map({ Set($0.1.compactMap(\.column)) }).max(by: { $0.count < $1.count }) else {
             return Reading()
         }
-        let chosen = headers.filter { Set($0.1.compactMap(\.column)) == most }
+        let chosen = headers.filter { Set($0.1.compactMap(\.column)) == most }.map {
+            ($0.0, refined($0.1, at: $0.0, in: lines))
+        }
         func pageEnd(_ from: Int) -> Int { lines[from...].firstIndex { $0.page != lines[from].page } ?? lines.count }
         var reading = Reading()
         var carried: (header: [HeaderCell], page: Int)? = nil
