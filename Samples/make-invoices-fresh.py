@@ -8,10 +8,15 @@ language, currency codes and symbols, IBAN and VAT id sometimes. Each invoice is
 with a text layer and as a 200 dpi PNG of the same page.
 
     pip install pillow==13.0.0 reportlab==4.2.5
-    python3 Samples/make-invoices-fresh.py SEED OUT_DIR [COUNT]
+    python3 Samples/make-invoices-fresh.py SEED OUT_DIR [COUNT] [--ruled] [--wrap]
     docroute eval OUT_DIR --pipeline invoice
 
-OUT_DIR gets pdf/, png/ and truth.jsonl. Nothing here is committed: pick a seed nobody has used
+`--ruled` boxes every cell of the line items with rules; `--wrap` prints some descriptions
+over two lines. Without them a seed gives the same invoices as before they existed.
+
+OUT_DIR gets pdf/, png/, truth.jsonl and truth-lines.jsonl (the line items, as
+`line_items.N.COLUMN`: `docroute eval OUT_DIR --pipeline invoice --truth OUT_DIR/truth-lines.jsonl
+--partial-truth`). Nothing here is committed: pick a seed nobody has used
 and report F1 on it. The wordings are drawn from what invoices print, not from the pipeline's
 labels: some are not among them, as on documents nobody here has seen.
 """
@@ -233,12 +238,26 @@ def page(inv, rng):
     text(545, y, heads[3], 10, True, "right")
     ops.append(("rect", 50, y + 6, 495, 0.8))
     y += 22
-    for desc, qty, price, amount in inv["items"]:
+    top = y - 14
+    rules = [y + 6]
+    for n, (desc, qty, price, amount) in enumerate(inv["items"]):
         text(50, y, desc)
         text(330, y, str(qty), align="right")
         text(440, y, money(price, lang, style, inv["currency"]), align="right")
         text(545, y, money(amount, lang, style, inv["currency"]), align="right")
+        if n in inv.get("details", {}):
+            # A description wrapped over a second line.
+            y += 12
+            text(50, y, inv["details"][n])
         y += 16
+        rules.append(y - 11)
+    if inv.get("ruled"):
+        # Every cell boxed: a rule under each row and between the columns.
+        for ry in rules[1:]:
+            ops.append(("rect", 46, ry, 503, 0.8))
+        ops.append(("rect", 46, top, 503, 0.8))
+        for rx in (46, 270, 336, 446, 549):
+            ops.append(("rect", rx, top, 0.8, rules[-1] - top))
     ops.append(("rect", 300, y, 245, 0.8))
     y += 20
     # The totals, right-aligned: labels at 330, amounts at 545.
@@ -310,25 +329,42 @@ def write_png(ops, path, dpi=200):
 
 
 def main():
-    seed, out = int(sys.argv[1]), sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    flags = [a for a in sys.argv[1:] if a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    seed, out = int(args[0]), args[1]
+    count = int(args[2]) if len(args) > 2 else 30
     os.makedirs(os.path.join(out, "pdf"), exist_ok=True)
     os.makedirs(os.path.join(out, "png"), exist_ok=True)
     truth = []
+    lines = []
     for i in range(count):
         rng = random.Random(seed * 1000 + i)
         lang = rng.choice(sorted(WORDS))
         inv = invoice(rng, lang)
+        # Options drawn from a generator of their own: without them, a seed's invoices stay as they were.
+        extra = random.Random(seed * 1000 + i + 500)
+        inv["ruled"] = "--ruled" in flags
+        if "--wrap" in flags:
+            inv["details"] = {n: "ref. %05d, %s" % (extra.randrange(100000), extra.choice(WORDS[lang]["goods"]).lower())
+                              for n in range(len(inv["items"])) if extra.random() < 0.5}
         ops = page(inv, rng)
         facts = {k: v for k, v in inv["facts"].items() if v is not None}
         name = "invoice-%03d-%s" % (i + 1, lang)
         write_pdf(ops, os.path.join(out, "pdf", name + ".pdf"))
         write_png(ops, os.path.join(out, "png", name + ".png"))
+        rows = {}
+        for n, (desc, qty, price, amount) in enumerate(inv["items"]):
+            if n in inv.get("details", {}):
+                desc += "\n" + inv["details"][n]
+            rows.update({"line_items.%d.description" % n: desc, "line_items.%d.quantity" % n: qty,
+                         "line_items.%d.unit_price" % n: price, "line_items.%d.amount" % n: amount})
         for kind in ("pdf", "png"):
             truth.append({"file": "%s/%s.%s" % (kind, name, kind), "fields": facts})
-    with open(os.path.join(out, "truth.jsonl"), "w") as f:
-        for t in truth:
-            f.write(json.dumps(t, ensure_ascii=False) + "\n")
+            lines.append({"file": "%s/%s.%s" % (kind, name, kind), "fields": rows})
+    for file, records in (("truth.jsonl", truth), ("truth-lines.jsonl", lines)):
+        with open(os.path.join(out, file), "w") as f:
+            for t in records:
+                f.write(json.dumps(t, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ struct DocRouteCommand: AsyncParsableCommand {
         subcommands: [
             ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
             WatchCommand.self, FormsCommand.self, BenchFormsCommand.self, FitConfidenceCommand.self,
-            WorkerCommand.self,
+            WorkerCommand.self, EvalTablesCommand.self, BenchExtractCommand.self,
         ]
     )
 }

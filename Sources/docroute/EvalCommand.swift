@@ -63,6 +63,18 @@ struct EvalCommand: ParsableCommand {
     )
     var outcomes: String?
 
+    @Option(
+        name: .customLong("truth-names"), parsing: .upToNextOption,
+        help:
+            "Rename the truth's fields and table columns to the pipeline's: TRUTH=PIPELINE, e.g. lines=line_items name=description."
+    )
+    var truthNames: [String] = []
+
+    @Option(
+        name: .customLong("min-cell-f1"),
+        help: "Fail (exit 1) when the cell F1 of a table field's rows is below this (line items; see --truth-names).")
+    var minCellF1: Double?
+
     @Option(help: "The name of this labelled set in --outcomes (default: the folder's name).")
     var set: String?
 
@@ -99,9 +111,17 @@ struct EvalCommand: ParsableCommand {
         if let unknown = fields.first(where: { !defined.contains($0) }) {
             throw ValidationError("--fields: \(unknown) is not a field of pipeline \(pipeline.spec.name)")
         }
+        var names: [String: String] = [:]
+        for pair in truthNames {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--truth-names: expected TRUTH=PIPELINE, got \(pair)")
+            }
+            names[parts[0]] = parts[1]
+        }
         let evaluation = Evaluation.run(
             directory: directory, truth: entries, runner: runner,
-            fields: fields.isEmpty ? nil : Set(fields), partialTruth: partialTruth)
+            fields: fields.isEmpty ? nil : Set(fields), partialTruth: partialTruth, truthNames: names)
         print(json ? evaluation.json() : evaluation.table())
         if let outcomes {
             let name =
@@ -139,6 +159,12 @@ struct EvalCommand: ParsableCommand {
             guard let score else { failures.append("\(parts[0]): no documents of this kind"); continue }
             if score.f1 < Double(parts[1])! {
                 failures.append(String(format: "%@: F1 %.4f < %@", parts[0], score.f1, parts[1]))
+            }
+        }
+        if let minCellF1 {
+            if evaluation.lineItems.isEmpty { failures.append("--min-cell-f1: no table field was scored") }
+            for (name, score) in evaluation.lineItems.sorted(by: { $0.key < $1.key }) where score.cells.f1 < minCellF1 {
+                failures.append(String(format: "%@: cell F1 %.4f < %.2f", name, score.cells.f1, minCellF1))
             }
         }
         for (t, ok) in minSureAccuracy.map({ ($0, false) }) + minOKAccuracy.map({ ($0, true) }) {

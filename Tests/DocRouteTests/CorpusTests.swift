@@ -251,7 +251,9 @@ import Testing
         var missed = 0
         for name in ["AmazonWebServices", "FlipkartInvoice", "SammyMaystoneLinesTest", "oyo"] {
             let base = Support.corpus("fields-dev/invoice2data/\(name)")
-            let guesses: Set<String> = ["issuer", "customer"]
+            // Line items are left out too: a long description's serial number may differ by a
+            // letter (LineItemCorpusTests measures them on images).
+            let guesses: Set<String> = ["issuer", "customer", "line_items"]
             let text = Self.values(try #require(invoice.process(path: base + ".pdf").first)).filter {
                 !guesses.contains($0.key)
             }

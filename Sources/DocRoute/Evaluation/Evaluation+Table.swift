@@ -40,6 +40,7 @@ extension Evaluation {
         }
         out += "\n" + reliabilityTable()
         out += "\n" + confidenceTable()
+        for (name, score) in lineItems.sorted(by: { $0.key < $1.key }) { out += score.table(field: name) }
         if !ignoredFields.isEmpty {
             out +=
                 "\ntruth fields not scored (not in the pipeline, or left out by --fields): \(ignoredFields.joined(separator: ", "))\n"

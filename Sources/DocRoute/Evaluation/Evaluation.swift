@@ -150,6 +150,8 @@ public struct Evaluation: Sendable, Encodable {
     public var failedFiles: [String] = []
     /// Truth fields that are not fields of the pipeline.
     public var ignoredFields: [String] = []
+    /// Table fields scored against truth lists, by field name.
+    public var lineItems: [String: LineItemScore] = [:]
     /// Valid values by confidence: whether confidence predicts correctness.
     public var reliability: [ReliabilityBin] { Self.bins(outcomes) }
     /// Wrong valid values with confidence ≥ `sure`: what calibration must drive to zero.
@@ -288,7 +290,7 @@ public struct Evaluation: Sendable, Encodable {
             "by_strategy",
             byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files",
             ignoredFields = "ignored_fields", reliability,
-            sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence
+            sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence, lineItems = "line_items"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -313,6 +315,7 @@ public struct Evaluation: Sendable, Encodable {
             uniqueKeysWithValues: Set(outcomes.map(\.kind)).union(okRecords.keys).map { ($0, confidence(kind: $0)) })
         byKind["all"] = confidence(kind: nil)
         try c.encode(byKind, forKey: .confidence)
+        if !lineItems.isEmpty { try c.encode(lineItems, forKey: .lineItems) }
     }
 
     /// The reliability table and confident mistakes as they would be were every valid value's
@@ -366,20 +369,20 @@ public struct Evaluation: Sendable, Encodable {
     /// (truth that lists only some of what is printed); else it is expected empty.
     public static func run(
         directory: String, truth: [Truth], runner: BatchRunner, fields: Set<String>? = nil,
-        partialTruth: Bool = false
+        partialTruth: Bool = false, truthNames: [String: String] = [:]
     ) -> Evaluation {
         let files = Array(Set(truth.map(\.file))).sorted()
         let paths = files.map { (directory as NSString).appendingPathComponent($0) }
         let results = runner.run(paths)
         return score(
             files: files, results: results, truth: truth, pipeline: runner.pipeline.spec, fields: fields,
-            partialTruth: partialTruth)
+            partialTruth: partialTruth, truthNames: truthNames)
     }
 
     /// Scores `results[i]` (the records of `files[i]`) against `truth`.
     static func score(
         files: [String], results: [[Record]], truth: [Truth], pipeline: PipelineSpec,
-        fields: Set<String>? = nil, partialTruth: Bool = false
+        fields: Set<String>? = nil, partialTruth: Bool = false, truthNames: [String: String] = [:]
     ) -> Evaluation {
         var e = Evaluation(pipeline: pipeline.name, documents: files.count, records: 0)
         let types = Dictionary(uniqueKeysWithValues: pipeline.fields.map { ($0.name, $0.type) })
@@ -401,7 +404,23 @@ public struct Evaluation: Sendable, Encodable {
         }
         let defined = Set(pipeline.fields.map(\.name)).intersection(fields ?? Set(pipeline.fields.map(\.name)))
         e.ignoredFields = Set(truth.flatMap(\.fields.keys)).subtracting(defined).union(truth.flatMap(\.unscored))
+            .filter { key in !pipeline.tableFields.contains { LineItemScore.names(key, field: $0, names: truthNames) } }
             .sorted()
+        for table in pipeline.tableFields {
+            var score = LineItemScore()
+            for t in truth {
+                let rows = LineItemScore.truthRows(t, field: table, names: truthNames)
+                guard !rows.isEmpty else { continue }
+                let predicted: [[String: FieldValue]]
+                if case .rows(let r)? = recordsByKey[key(t.file, t.row)]?.fields[table.name]?.value {
+                    predicted = r
+                } else {
+                    predicted = []
+                }
+                score.add(file: t.file, truth: rows, predicted: predicted, field: table)
+            }
+            if score.cells.truePositives + score.cells.falseNegatives > 0 { e.lineItems[table.name] = score }
+        }
         for t in truth {
             let record = recordsByKey[key(t.file, t.row)]
             let kind = kindOf[t.file] ?? "unknown"

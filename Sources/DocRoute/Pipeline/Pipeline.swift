@@ -146,6 +146,10 @@ public struct Pipeline: Sendable {
                     unsure[f.name] = "printed but not read: " + (v.reason ?? "invalid")
                 }
             }
+            for t in spec.tableFields {
+                guard let v = e.fields[t.name], v.valid, v.confidence < spec.reviewBelow else { continue }
+                unsure[t.name] = v.doubt ?? "low confidence"
+            }
             record.review = unsure.isEmpty ? nil : unsure
             return record
         }
@@ -167,6 +171,7 @@ public struct Pipeline: Sendable {
         } else if required.contains(where: { fields[$0.name]?.valid != true }) {
             return .partial
         }
+        if spec.tableFields.contains(where: { $0.required && fields[$0.name]?.valid != true }) { return .partial }
         if fields.values.contains(where: { $0.valid && $0.confidence < spec.reviewBelow }) { return .needsReview }
         if fields.values.contains(where: Self.isUnread) { return .needsReview }
         return .ok

@@ -38,8 +38,13 @@ extension Router {
                 crossCheckNumberLine(numberLine, state: &state)
             }
         }
-        crossCheckSums(document, layout: TextLayout(document), state: &state)
+        let layout = TextLayout(document)
+        crossCheckSums(document, layout: layout, state: &state)
+        // Table fields from what the reading's document holds: all of a text layer; on an
+        // image only the regions read, where no table is.
+        let tables = readTables(document, layout: layout, state: &state)
         var fields = weighed(state.result(spec.fields), others: state.others)
+        fields.merge(tables) { a, _ in a }
         // Every value came from a region of the template: a field's own, or its zone's.
         for (name, f) in fields where f.valid && (f.strategy == .replacement || f.strategy == .mrz) {
             fields[name]?.fromTemplate = true

@@ -26,6 +26,8 @@ public struct Router: Sendable {
     /// Built once per pipeline and shared by every document.
     let labels: LabelMatcher
     let aligner: TemplateAligner
+    /// One reader per table field, built once.
+    let tableReaders: [LineItemReader]
     /// A template matching at least this well puts replacement first on pages without native tables.
     static let strongTemplate = 0.85
 
@@ -46,6 +48,11 @@ public struct Router: Sendable {
         }
         validators = v
         labels = LabelMatcher(fields: spec.fields)
+        let totals = spec.fields.filter { [.money, .number, .integer].contains($0.type) }.flatMap(\.labels)
+        tableReaders = spec.tableFields.map {
+            LineItemReader(
+                field: $0, otherLabels: totals, dateOrder: spec.dateOrder, decimalSeparator: spec.decimalSeparator)
+        }
         aligner = TemplateAligner(spec.templates)
     }
 
@@ -71,9 +78,14 @@ public struct Router: Sendable {
                     let route = Record.Route(
                         order: [.table], strategies: [.table],
                         reason: "register table: one record per row below the header")
+                    var fields = weighed(state.result(spec.fields))
+                    for t in spec.tableFields {
+                        fields[t.name] = Record.Field(
+                            value: nil, raw: nil, confidence: 0, strategy: nil, page: nil, box: nil, valid: false,
+                            reason: "a register row holds no table", tried: [])
+                    }
                     return Extraction(
-                        fields: weighed(state.result(spec.fields)), template: nil, route: route, sheet: row.sheet,
-                        row: row.row)
+                        fields: fields, template: nil, route: route, sheet: row.sheet, row: row.row)
                 }
             }
         }
@@ -135,8 +147,10 @@ public struct Router: Sendable {
         fillFirst(layout: context.layout, state: &state)
         var route = Record.Route(order: order, strategies: ran, reason: reason, templateScore: matches?.first?.score)
         let (errors, model) = askLLM(context, state: &state, route: &route)
+        let tables = readTables(document, layout: context.layout, state: &state)
         route.rereads = state.rereads
         var fields = weighed(state.result(spec.fields), others: state.others)
+        fields.merge(tables) { a, _ in a }
         for name in fromTemplate where fields[name]?.valid == true && fields[name]?.strategy == .replacement {
             fields[name]?.fromTemplate = true
         }

@@ -15,6 +15,8 @@ extension FieldValue {
             if type == .identifier { return identifierKey(x) == identifierKey(y) }
             return TextNormalizer.collapse(x).precomposedStringWithCanonicalMapping
                 == TextNormalizer.collapse(y).precomposedStringWithCanonicalMapping
+        case (.rows(let x), .rows(let y)): return x == y
+        case (.rows, _), (_, .rows): return false
         }
     }
 

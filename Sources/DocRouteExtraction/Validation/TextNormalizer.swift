@@ -8,6 +8,8 @@ public enum TextNormalizer {
     /// letters that carry their mark inside them spelled plainly as ICAO 9303 does (Ø → O,
     /// Ł → L, Æ → AE, ß → ss): what is left when a model or a zone cannot write the mark.
     public static func fold(_ s: String) -> String {
+        // ASCII folds to itself: no Foundation call.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         let folded = s.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
         guard folded.unicodeScalars.contains(where: { $0.value >= 0xC0 }) else { return folded }

@@ -82,6 +82,10 @@ public struct Record: Sendable, Hashable, Codable {
         /// Why a valid value is less sure than the pipeline's `review.below` (not encoded: the
         /// record's `review` lists it).
         public var doubt: String?
+        /// For a table field: its rows, each cell a field of its own; nil for other fields.
+        public var rows: [Row]?
+        /// For a table field: the lines under its header that are not items, and why.
+        public var excluded: [ExcludedRow]?
 
         public init(
             value: FieldValue?, raw: String?, currency: String? = nil, confidence: Double, strategy: StrategyName?,
@@ -95,7 +99,7 @@ public struct Record: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case value, raw, currency, confidence, strategy, found, page, box, valid, reason, reread, llm, tried,
-                checks, evidence
+                checks, evidence, rows, excluded
             case fromTemplate = "from_template"
         }
 
@@ -117,6 +121,8 @@ public struct Record: Sendable, Hashable, Codable {
             fromTemplate = try c.decodeIfPresent(Bool.self, forKey: .fromTemplate) ?? false
             found = try c.decodeIfPresent(String.self, forKey: .found)
             evidence = try c.decodeIfPresent(Evidence.self, forKey: .evidence)
+            rows = try c.decodeIfPresent([Row].self, forKey: .rows)
+            excluded = try c.decodeIfPresent([ExcludedRow].self, forKey: .excluded)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -137,6 +143,50 @@ public struct Record: Sendable, Hashable, Codable {
             if !checks.isEmpty { try c.encode(checks, forKey: .checks) }
             if fromTemplate { try c.encode(true, forKey: .fromTemplate) }
             try c.encodeIfPresent(evidence, forKey: .evidence)
+            try c.encodeIfPresent(rows, forKey: .rows)
+            try c.encodeIfPresent(excluded, forKey: .excluded)
+        }
+    }
+
+    /// One row of a table field: a field per column that holds something, and the checks the
+    /// row passed or failed (`product`: amount = quantity × price).
+    public struct Row: Sendable, Hashable, Codable {
+        public var cells: [String: Field]
+        /// 1-based page number.
+        public var page: Int?
+        public var checks: [String: CrossCheck] = [:]
+
+        public init(cells: [String: Field], page: Int?) {
+            self.cells = cells; self.page = page
+        }
+
+        enum CodingKeys: String, CodingKey { case cells, page, checks }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            cells = try c.decode([String: Field].self, forKey: .cells)
+            page = try c.decodeIfPresent(Int.self, forKey: .page)
+            checks = try c.decodeIfPresent([String: CrossCheck].self, forKey: .checks) ?? [:]
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(cells, forKey: .cells)
+            try c.encodeIfPresent(page, forKey: .page)
+            if !checks.isEmpty { try c.encode(checks, forKey: .checks) }
+        }
+    }
+
+    /// A line under a table's header that is not an item: a subtotal, a total, a line carried
+    /// forward, a heading or note with no amounts.
+    public struct ExcludedRow: Sendable, Hashable, Codable {
+        public var text: String
+        /// 1-based page number.
+        public var page: Int
+        public var reason: String
+
+        public init(text: String, page: Int, reason: String) {
+            self.text = text; self.page = page; self.reason = reason
         }
     }
 

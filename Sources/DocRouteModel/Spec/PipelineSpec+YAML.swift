@@ -206,12 +206,34 @@ struct SpecReader {
                     throw fail(value, key, "expected a non-empty list of fields")
                 }
                 var names = Set<String>()
+                var tableNodes: [Node] = []
                 for (i, node) in seq.enumerated() {
+                    if node["type"]?.string == "table" {
+                        let t = try tableField(node, "fields[\(i)]")
+                        guard names.insert(t.name).inserted else {
+                            throw fail(node, "fields[\(i)].name", "duplicate field \(t.name)")
+                        }
+                        spec.tableFields.append(t)
+                        tableNodes.append(node)
+                        continue
+                    }
                     let f = try field(node, "fields[\(i)]")
                     guard names.insert(f.name).inserted else {
                         throw fail(node, "fields[\(i)].name", "duplicate field \(f.name)")
                     }
                     spec.fields.append(f)
+                }
+                for (t, node) in zip(spec.tableFields, tableNodes) {
+                    for name in t.total?.fields ?? [] {
+                        guard let other = spec.fields.first(where: { $0.name == name }),
+                            [.money, .number, .integer].contains(other.type)
+                        else {
+                            throw fail(node, "\(t.name).total.fields", "\(name) is not a money or number field")
+                        }
+                    }
+                }
+                guard !spec.fields.isEmpty || !spec.tableFields.isEmpty else {
+                    throw fail(value, key, "expected a non-empty list of fields")
                 }
                 for (i, f) in spec.fields.enumerated() {
                     for added in f.sum?.plus ?? [] {
@@ -341,6 +363,89 @@ struct SpecReader {
             throw fail(node, "\(key).sum", "only money and number fields are sums")
         }
         return f
+    }
+
+    /// A field of `type: table`: `columns` (each `{name, labels, type}`), and optionally
+    /// `product: {quantity, price, amount, discount}` and `total: {column, fields}`.
+    func tableField(_ node: Node, _ key: String) throws(PipelineSpecError) -> TableFieldSpec {
+        var t = TableFieldSpec(name: "", columns: [])
+        for (k, _, v) in try mapping(
+            node, key, allowed: ["name", "type", "columns", "required", "description", "product", "total"])
+        {
+            let path = "\(key).\(k)"
+            switch k {
+            case "name":
+                t.name = try nonEmpty(v, path)
+                guard t.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw fail(v, path, "field names hold letters, digits and _ only")
+                }
+            case "required": t.required = try bool(v, path)
+            case "description": t.description = try string(v, path)
+            case "columns":
+                for (i, c) in try list(v, path).enumerated() {
+                    var column = ColumnSpec(name: "", labels: [])
+                    for (ck, _, cv) in try mapping(c, "\(path)[\(i)]", allowed: ["name", "labels", "type"]) {
+                        let cpath = "\(path)[\(i)].\(ck)"
+                        switch ck {
+                        case "name": column.name = try nonEmpty(cv, cpath)
+                        case "labels": column.labels = try strings(cv, cpath)
+                        default:
+                            column.type = try choice(cv, cpath, FieldType.self)
+                            guard ColumnSpec.types.contains(column.type) else {
+                                throw fail(
+                                    cv, cpath,
+                                    "a column is one of: \(ColumnSpec.types.map(\.rawValue).joined(separator: ", "))")
+                            }
+                        }
+                    }
+                    guard !column.name.isEmpty else { throw fail(c, "\(path)[\(i)].name", "every column needs a name") }
+                    guard !column.labels.isEmpty else {
+                        throw fail(c, "\(path)[\(i)].labels", "a column needs the header texts that name it")
+                    }
+                    guard !t.columns.contains(where: { $0.name == column.name }) else {
+                        throw fail(c, "\(path)[\(i)].name", "duplicate column \(column.name)")
+                    }
+                    t.columns.append(column)
+                }
+            case "product":
+                var names: [String: String] = [:]
+                for (pk, _, pv) in try mapping(v, path, allowed: ["quantity", "price", "amount", "discount"]) {
+                    names[pk] = try nonEmpty(pv, "\(path).\(pk)")
+                }
+                guard let q = names["quantity"], let p = names["price"], let a = names["amount"] else {
+                    throw fail(v, path, "a product check names its quantity, price and amount columns")
+                }
+                t.product = ProductCheck(quantity: q, price: p, amount: a, discount: names["discount"])
+            case "total":
+                var column = "", fields: [String] = []
+                for (tk, _, tv) in try mapping(v, path, allowed: ["column", "fields"]) {
+                    if tk == "column" {
+                        column = try nonEmpty(tv, "\(path).column")
+                    } else {
+                        fields = try strings(tv, "\(path).fields")
+                    }
+                }
+                guard !column.isEmpty, !fields.isEmpty else {
+                    throw fail(v, path, "a total check names the column it adds and the fields it may equal")
+                }
+                t.total = TotalCheck(column: column, fields: fields)
+            default: break
+            }
+        }
+        guard !t.name.isEmpty else { throw fail(node, "\(key).name", "missing: every field needs a name") }
+        guard t.columns.count >= 2 else {
+            throw fail(node, "\(key).columns", "a table field needs two columns or more")
+        }
+        let numeric = Set(t.columns.filter { [.number, .integer, .money].contains($0.type) }.map(\.name))
+        if let p = t.product {
+            for n in [p.quantity, p.price, p.amount] + (p.discount.map { [$0] } ?? []) where !numeric.contains(n) {
+                throw fail(node, "\(key).product", "\(n) is not a number or money column")
+            }
+        }
+        if let c = t.total?.column, !numeric.contains(c) {
+            throw fail(node, "\(key).total.column", "\(c) is not a number or money column")
+        }
+        return t
     }
 
     /// `values: [F, M]` or `values: {F: [Female, W], M: [Male]}`.

@@ -10,6 +10,9 @@ public struct PipelineSpec: Sendable {
     /// The decimal separator assumed for ambiguous numbers ("1,234").
     public var decimalSeparator: Character
     public var fields: [FieldSpec]
+    /// Fields of `type: table`: line items, read as rows of named columns. Kept apart from
+    /// `fields`, which the routing strategies fill one value each.
+    public var tableFields: [TableFieldSpec] = []
     public var templates: [TemplateSpec]
     public var routing: RoutingSpec
     /// Absent: no LLM is ever called.
@@ -98,6 +101,66 @@ public struct FieldSpec: Sendable {
         self.required = required; self.check = check; self.values = values
         self.dateOrder = dateOrder; self.description = description; self.mrz = mrz; self.sum = sum
         self.occurrence = occurrence; self.position = position
+    }
+}
+
+/// A field of `type: table`: the rows of a table (an invoice's line items) whose header names
+/// its columns, each cell read and checked as a field of the column's type.
+public struct TableFieldSpec: Sendable {
+    public var name: String
+    public var columns: [ColumnSpec]
+    /// The record is `partial` when no row is found.
+    public var required: Bool
+    public var description: String?
+    /// Each row's amount must be its quantity times its price (less a discount in percent).
+    public var product: ProductCheck?
+    /// The amounts of the rows must add up to one of these fields.
+    public var total: TotalCheck?
+
+    public init(
+        name: String, columns: [ColumnSpec], required: Bool = false, description: String? = nil,
+        product: ProductCheck? = nil, total: TotalCheck? = nil
+    ) {
+        self.name = name; self.columns = columns; self.required = required; self.description = description
+        self.product = product; self.total = total
+    }
+}
+
+/// One column of a table field: its name in the record, the header texts that name it on the
+/// page, and the type of its cells (text, number, integer, money or date).
+public struct ColumnSpec: Sendable, Hashable {
+    public var name: String
+    public var labels: [String]
+    public var type: FieldType
+
+    public init(name: String, labels: [String], type: FieldType = .text) {
+        self.name = name; self.labels = labels; self.type = type
+    }
+
+    /// The types a column may have.
+    public static let types: [FieldType] = [.text, .number, .integer, .money, .date]
+}
+
+/// A row's amount = quantity × price × (1 − discount / 100), by column names.
+public struct ProductCheck: Sendable, Hashable {
+    public var quantity: String
+    public var price: String
+    public var amount: String
+    public var discount: String?
+
+    public init(quantity: String, price: String, amount: String, discount: String? = nil) {
+        self.quantity = quantity; self.price = price; self.amount = amount; self.discount = discount
+    }
+}
+
+/// The rows' `column` adds up to one of `fields` (a net or a gross total: which one, an
+/// invoice does not say).
+public struct TotalCheck: Sendable, Hashable {
+    public var column: String
+    public var fields: [String]
+
+    public init(column: String, fields: [String]) {
+        self.column = column; self.fields = fields
     }
 }
 
