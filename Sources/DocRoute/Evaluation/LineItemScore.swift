@@ -86,23 +86,20 @@ public struct LineItemScore: Sendable, Encodable {
             }
             if exact { right += 1 }
         }
-        for i in freeT {
-            for (column, _) in truth[i] {
-                var s = Evaluation.Score()
-                s.falseNegatives = 1
-                cells.add(s); byColumn[column, default: Evaluation.Score()].add(s)
+        // Rows left unpaired: every cell of a truth row missed, every cell of a predicted one extra.
+        for (unpaired, missed) in [
+            (freeT.sorted().map { truth[$0] }, true), (freeP.sorted().map { predicted[$0] }, false),
+        ] {
+            for row in unpaired {
+                for column in row.keys {
+                    var s = Evaluation.Score()
+                    if missed { s.falseNegatives = 1 } else { s.falsePositives = 1 }
+                    cells.add(s); byColumn[column, default: Evaluation.Score()].add(s)
+                }
+                let text = row.keys.sorted().map { row[$0]!.description }.joined(separator: " | ")
+                mismatches.append(
+                    missed ? "\(file): a truth row not found (\(text))" : "\(file): a row not in the truth (\(text))")
             }
-            mismatches.append(
-                "\(file) row \(i + 1): not found (\(truth[i].values.map(\.description).joined(separator: " | ")))")
-        }
-        for j in freeP {
-            for (column, _) in predicted[j] {
-                var s = Evaluation.Score()
-                s.falsePositives = 1
-                cells.add(s); byColumn[column, default: Evaluation.Score()].add(s)
-            }
-            mismatches.append(
-                "\(file): a row not in the truth (\(predicted[j].values.map(\.description).joined(separator: " | ")))")
         }
         rows.truePositives += right
         rows.falsePositives += predicted.count - right
