@@ -1,18 +1,25 @@
 import DocRouteModel
 import Foundation
 
+extension Evaluation.Score {
+    /// A score as a line of the plain-text reports: name, precision, recall, F1, counts.
+    static func row(_ name: String, _ s: Evaluation.Score) -> String {
+        String(
+            format: "  %-18@ %6.4f %6.4f %6.4f %6d %5d %5d\n", name as NSString, s.precision, s.recall, s.f1,
+            s.truePositives, s.falsePositives, s.falseNegatives)
+    }
+
+    /// The heading line of `row`'s columns.
+    static let header = String(
+        format: "  %-18@ %6@ %6@ %6@ %6@ %5@ %5@\n", "" as NSString, "prec" as NSString, "recall" as NSString,
+        "F1" as NSString, "tp" as NSString, "fp" as NSString, "fn" as NSString)
+}
+
 extension Evaluation {
     /// A plain-text report: scores by kind, field and strategy, latency, then mismatches.
     public func table(mismatchLimit: Int = 30) -> String {
         var out = "pipeline \(pipeline): \(documents) documents, \(records) records\n\n"
-        func row(_ name: String, _ s: Score) -> String {
-            String(
-                format: "  %-18@ %6.4f %6.4f %6.4f %6d %5d %5d\n", name as NSString, s.precision, s.recall, s.f1,
-                s.truePositives, s.falsePositives, s.falseNegatives)
-        }
-        let header = String(
-            format: "  %-18@ %6@ %6@ %6@ %6@ %5@ %5@\n", "" as NSString, "prec" as NSString, "recall" as NSString,
-            "F1" as NSString, "tp" as NSString, "fp" as NSString, "fn" as NSString)
+        let row = Score.row, header = Score.header
         out += "by kind\n" + header
         for (k, s) in byKind.sorted(by: { $0.key < $1.key }) { out += row(k, s) }
         out += row("all", overall)

@@ -109,14 +109,8 @@ public struct LineItemScore: Sendable, Encodable {
     /// A plain-text report.
     func table(field: String) -> String {
         var out = "\nline items (\(field))\n"
-        func row(_ name: String, _ s: Evaluation.Score) -> String {
-            String(
-                format: "  %-18@ %6.4f %6.4f %6.4f %6d %5d %5d\n", name as NSString, s.precision, s.recall, s.f1,
-                s.truePositives, s.falsePositives, s.falseNegatives)
-        }
-        out += String(
-            format: "  %-18@ %6@ %6@ %6@ %6@ %5@ %5@\n", "" as NSString, "prec" as NSString, "recall" as NSString,
-            "F1" as NSString, "tp" as NSString, "fp" as NSString, "fn" as NSString)
+        let row = Evaluation.Score.row
+        out += Evaluation.Score.header
         out += row("cells", cells) + row("rows (exact)", rows)
         for (k, s) in byColumn.sorted(by: { $0.key < $1.key }) { out += row("  " + k, s) }
         for m in mismatches.prefix(40) { out += "  " + m + "\n" }

@@ -41,7 +41,7 @@ package enum TableFinder {
                 {
                     close()
                 }
-                guard cellRanges(line).count >= 2 else {
+                guard line.runs(splitAt: cellGap).count >= 2 else {
                     if !run.isEmpty { pending.append(line) }
                     // More lines of one segment than a wrapped cell makes: the table has ended.
                     if pending.count > maxLooseLines { close() }
@@ -56,19 +56,6 @@ package enum TableFinder {
         return out
     }
 
-    /// The word ranges of `line` that are cells: split where the gap between two words is wider
-    /// than `cellGap` line heights (narrower than the layout's column gap: cells of numbers
-    /// stand closer than text columns).
-    static func cellRanges(_ line: TextLayout.Line) -> [Range<Int>] {
-        let boxes = line.words.compactMap(\.box)
-        guard boxes.count == line.words.count, !boxes.isEmpty else { return [0..<line.words.count] }
-        var starts = [0]
-        for i in 1..<boxes.count where boxes[i].x0 - boxes[i - 1].x1 > cellGap * max(line.height, 1) {
-            starts.append(i)
-        }
-        return starts.indices.map { k in starts[k]..<(k + 1 < starts.count ? starts[k + 1] : boxes.count) }
-    }
-
     /// The distance between a column's x-range and a segment's.
     static func gap(_ band: (x0: Double, x1: Double), _ s: (x0: Double, x1: Double, text: String, box: Box)) -> Double {
         max(0, max(band.x0 - s.x1, s.x0 - band.x1))
@@ -78,7 +65,7 @@ package enum TableFinder {
     static func table(_ rows: [TextLayout.Line], page: Int) -> Table? {
         guard rows.count >= minRows else { return nil }
         let cells = rows.map { line in
-            cellRanges(line).map { r -> (x0: Double, x1: Double, text: String, box: Box) in
+            line.runs(splitAt: cellGap).map { r -> (x0: Double, x1: Double, text: String, box: Box) in
                 let words = Array(line.words[r])
                 let box = words.compactMap(\.box).dropFirst().reduce(words[0].box!) { $0.union($1) }
                 return (box.x0, box.x1, words.map(\.text).joined(separator: " "), box)

@@ -24,6 +24,19 @@ struct TextLayout: Sendable {
 
         /// The word ranges of the line's segments, left to right.
         var segments: [Range<Int>] { segmentStarts.map { $0..<segmentEnd(containing: $0) } }
+
+        /// The word ranges left where the gap between two words is wider than `gap` line
+        /// heights, left to right; the whole line when a word has no box. (Table cells are cut
+        /// closer than the layout's `columnGap`: cells of numbers stand closer than text columns.)
+        func runs(splitAt gap: Double) -> [Range<Int>] {
+            let boxes = words.compactMap(\.box)
+            guard boxes.count == words.count, !boxes.isEmpty else { return [0..<words.count] }
+            var starts = [0]
+            for i in 1..<boxes.count where boxes[i].x0 - boxes[i - 1].x1 > gap * max(height, 1) {
+                starts.append(i)
+            }
+            return starts.indices.map { k in starts[k]..<(k + 1 < starts.count ? starts[k + 1] : boxes.count) }
+        }
     }
 
     var lines: [Line]

@@ -143,10 +143,6 @@ struct LineItemReader {
         return validators[column].validate(printed)
     }
 
-    private func hasMoney(_ header: [HeaderCell]) -> Bool {
-        header.contains { $0.column.map { field.columns[$0].type == .money } ?? false }
-    }
-
     private func isNumeric(_ column: Int) -> Bool {
         [.number, .integer, .money].contains(field.columns[column].type)
     }
@@ -157,24 +153,13 @@ struct LineItemReader {
     static func lines(of layout: TextLayout) -> [Line] {
         let lines = layout.lines.compactMap { line -> Line? in
             guard let box = line.box else { return nil }
-            let h = max(line.height, 1)
-            var segments: [Segment] = []
-            var current: [TextSpan] = []
-            func flush() {
-                guard !current.isEmpty else { return }
-                let run = WordRun(words: current, page: line.page)
-                segments.append(
-                    Segment(
-                        words: current.map { ($0.text, $0.box!.x0, $0.box!.x1) }, box: run.box,
-                        confidence: run.confidence))
-                current = []
+            let segments = line.runs(splitAt: cellGap).map { r -> Segment in
+                let run = WordRun(words: Array(line.words[r]), page: line.page)
+                return Segment(
+                    words: run.words.map { ($0.text, $0.box!.x0, $0.box!.x1) }, box: run.box, confidence: run.confidence
+                )
             }
-            for w in line.words {
-                if let last = current.last, w.box!.x0 - last.box!.x1 > cellGap * h { flush() }
-                current.append(w)
-            }
-            flush()
-            return Line(page: line.page, y0: box.y0, y1: box.y1, height: h, segments: segments)
+            return Line(page: line.page, y0: box.y0, y1: box.y1, height: max(line.height, 1), segments: segments)
         }
         return lines.sorted { ($0.page, $0.y0) < ($1.page, $1.y0) }
     }
@@ -444,6 +429,7 @@ struct LineItemReader {
         var misses = 0
         var previous: Line? = continued ? nil : lines.first
         var headerPart = !continued
+        let money = header.contains { $0.column.map { field.columns[$0].type == .money } ?? false }
         for line in continued ? lines : lines.dropFirst() {
             if let previous, line.y0 - previous.y1 > Self.endGap * max(line.height, previous.height),
                 !(continued && reading.rows.isEmpty)
@@ -464,7 +450,7 @@ struct LineItemReader {
             // Where the table prints money, an item has an amount or a price: a line with a
             // quantity alone is a part of the item above (a bundle's contents).
             let printsNumbers = numbers > 0
-            if hasMoney(header), amounts == 0 { numbers = 0 }
+            if money, amounts == 0 { numbers = 0 }
             defer { previous = line }
             // Header lines of two or more lines ("VK-Preis / ohne MwSt."): no numbers, close under it.
             if headerPart, numbers == 0, let previous, line.y0 - previous.y1 < line.height {
