@@ -24,8 +24,20 @@ package enum TableFinder {
     package static func tables(in document: Document) -> [Table] {
         let layout = TextLayout(document)
         var out: [Table] = []
-        for page in document.pages.map(\.index) {
-            let lines = layout.lines.filter { $0.page == page && $0.box != nil }.sorted { $0.box!.y0 < $1.box!.y0 }
+        for p in document.pages {
+            let page = p.index
+            // Ruled grids first; their words are theirs, the rest of the page is read for
+            // tables by its text.
+            var ruled: [Box] = []
+            for grid in grids(p.rules) {
+                if let t = table(grid, words: p.words, page: page) {
+                    out.append(t)
+                    ruled.append(grid.area)
+                }
+            }
+            let lines = layout.lines.filter { line in
+                line.page == page && line.box != nil && !ruled.contains { $0.holdsCentre(of: line.box!) }
+            }.sorted { $0.box!.y0 < $1.box!.y0 }
             var run: [TextLayout.Line] = []
             // Lines of one segment met inside a run: kept when another row follows them closely
             // (a cell's text wrapped, or a row with one cell), dropped when the run ends there.
