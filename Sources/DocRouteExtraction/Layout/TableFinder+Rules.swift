@@ -278,6 +278,21 @@ extension TableFinder {
         }
         let all = textLines(held)
         guard all.count >= 2 else { return whole }
+        var headed: (rows: [(y0: Double, y1: Double)], spanning: Set<Int>)? = nil
+        // A header line across several columns over lines in those columns: two rows.
+        let inner = grid.columns.dropFirst().dropLast()
+        func across(_ line: [TextSpan]) -> Bool {
+            line.contains { w in inner.contains { x in w.box!.x0 < x - 1 && w.box!.x1 > x + 1 } }
+        }
+        func spread(_ line: [TextSpan]) -> Int {
+            Set(line.map { w in inner.filter { $0 < (w.box!.x0 + w.box!.x1) / 2 }.count }).count
+        }
+        if let i = all.indices.dropLast().first(where: { i in
+            across(all[i]) && !across(all[i + 1]) && spread(all[i + 1]) >= 2
+        }) {
+            let y = (all[i].map { $0.box!.y1 }.max()! + all[i + 1].map { $0.box!.y0 }.min()!) / 2
+            headed = ([(band.y0, y), (y, band.y1)], [])
+        }
         let columns = Array(zip(grid.columns, grid.columns.dropFirst()))
         let perColumn = columns.map { c in
             textLines(
@@ -290,13 +305,13 @@ extension TableFinder {
         let tally = Dictionary(grouping: counts, by: { $0 }).mapValues(\.count)
         guard let (n, times) = tally.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }), n >= 2,
             times * 2 >= counts.count
-        else { return whole }
+        else { return headed ?? whole }
         let full = perColumn.indices.filter { perColumn[$0].count >= n }
         let figures = full.contains { c in
             perColumn[c].filter { line in line.contains { $0.text.contains(where: \.isNumber) } }.count * 3
                 >= perColumn[c].count * 2
         }
-        guard figures else { return whole }
+        guard figures else { return headed ?? whole }
         // Line tops most full columns share.
         let height = held.map { $0.box!.y1 - $0.box!.y0 }.sorted()[held.count / 2]
         var clusters: [(y: Double, columns: Set<Int>)] = []
@@ -310,7 +325,7 @@ extension TableFinder {
             }
         }
         let starts = clusters.filter { $0.columns.count * 2 >= full.count }.map(\.y)
-        guard starts.count >= 2 else { return whole }
+        guard starts.count >= 2 else { return headed ?? whole }
         var cuts = [band.y0]
         for y in starts.dropFirst() {
             // Cut just above the line's top, below the previous line's words.
@@ -318,7 +333,18 @@ extension TableFinder {
             cuts.append((max(above, cuts.last!) + y) / 2)
         }
         cuts.append(band.y1)
-        let spanning = Set(perColumn.indices.filter { !perColumn[$0].isEmpty && perColumn[$0].count * 3 <= n * 2 })
+        // A column with fewer lines, set apart from the rows' lines (a label at the band's
+        // middle), spans them; one whose lines stand on rows is cells of those rows.
+        let spanning = Set(
+            perColumn.indices.filter { c in
+                let lines = perColumn[c]
+                guard !lines.isEmpty, lines.count < n else { return false }
+                let onRows = lines.filter { line in
+                    let top = line.map { $0.box!.y0 }.min()!
+                    return starts.contains { abs($0 - top) <= 0.3 * height }
+                }
+                return onRows.count * 2 < lines.count
+            })
         return (zip(cuts, cuts.dropFirst()).map { ($0, $1) }, spanning)
     }
 

@@ -31,7 +31,7 @@ package enum TableFinder {
             var ruled: [Box] = []
             for grid in grids(p.rules) {
                 if let t = table(grid, words: p.words, page: page) {
-                    out.append(t)
+                    out += columnGroups(t)
                     ruled.append(grid.area)
                 }
             }
@@ -43,7 +43,7 @@ package enum TableFinder {
             // (a cell's text wrapped, or a row with one cell), dropped when the run ends there.
             var pending: [TextLayout.Line] = []
             func close() {
-                if let t = table(run, page: page) { out.append(t) }
+                if let t = table(run, page: page) { out += columnGroups(t) }
                 run = []
                 pending = []
             }
@@ -161,5 +161,32 @@ package enum TableFinder {
             }
         }
         return Table(page: page, rowCount: row + 1, columnCount: bands.count, cells: out)
+    }
+
+    /// A long list set in column groups side by side (`Age | Total | Age | Total`): when the
+    /// first row's cells repeat one sequence, each group of columns is a table of its own.
+    static func columnGroups(_ table: Table) -> [Table] {
+        let header = table.cells.filter { $0.row == 0 }.sorted { $0.column < $1.column }
+        guard header.count == table.columnCount, header.allSatisfy({ $0.columnSpan == 1 }), table.rowCount >= 2
+        else { return [table] }
+        let keys = header.map { String($0.text.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        guard
+            let width = (1..<table.columnCount).first(where: { w in
+                table.columnCount % w == 0 && keys.indices.allSatisfy { keys[$0] == keys[$0 % w] }
+            }), width >= 1, !keys[0].isEmpty
+        else { return [table] }
+        // No cell may straddle two groups.
+        guard table.cells.allSatisfy({ $0.column / width == ($0.column + $0.columnSpan - 1) / width }) else {
+            return [table]
+        }
+        return (0..<(table.columnCount / width)).map { g in
+            let cells = table.cells.filter { $0.column / width == g }.map { c -> Cell in
+                var c = c
+                c.column -= g * width
+                return c
+            }
+            let rows = (cells.map { $0.row + $0.rowSpan }.max() ?? 0)
+            return Table(page: table.page, rowCount: rows, columnCount: width, cells: cells)
+        }.filter { !$0.cells.isEmpty }
     }
 }
