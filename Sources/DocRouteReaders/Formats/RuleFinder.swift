@@ -16,6 +16,8 @@ enum RuleFinder {
     static let minDown = 7.0
     /// A run thicker than this many points is a filled area, not a line.
     static let maxThickness = 3.0
+    /// A filled area this many times wider than tall is a row's shading.
+    static let rowShape = 4.0
     /// Most lines kept of one page (a chart's grid, a hatched area).
     static let limit = 2_000
 
@@ -65,7 +67,9 @@ enum RuleFinder {
                     // A filled area: its top and bottom edges.
                     out.append(Box(x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y0 + 1 / scale))
                     out.append(Box(x0: box.x0, y0: box.y1 - 1 / scale, x1: box.x1, y1: box.y1))
-                } else {
+                } else if box.x1 - box.x0 >= rowShape * (box.y1 - box.y0) {
+                    // Its left and right edges when it is a row's shading (wide and low); a
+                    // shaded column's or cell's sides are not column lines (the text tells).
                     out.append(Box(x0: box.x0, y0: box.y0, x1: box.x0 + 1 / scale, y1: box.y1))
                     out.append(Box(x0: box.x1 - 1 / scale, y0: box.y0, x1: box.x1, y1: box.y1))
                 }
