@@ -4,8 +4,8 @@ import DocRouteModel
 /// a run of nearby visual lines that are cut into several segments (`TextLayout`) is a table
 /// when its segments line up in columns. Columns are the x-ranges some row's segment covers,
 /// separated by gaps no row's segment crosses except one that spans them (a header over
-/// several columns); each line is a row and each segment a cell. First step of issue 23:
-/// unruled tables, one line per row.
+/// several columns); each line is a row and each segment a cell. Where the page's ruling lines
+/// are known (`Page.rules`), the grids they make are read first (`TableFinder+Rules`).
 package enum TableFinder {
     /// Lines further apart than this many line heights end a table.
     static let rowGap = 2.5
