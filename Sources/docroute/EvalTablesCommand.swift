@@ -19,13 +19,17 @@ struct EvalTablesCommand: ParsableCommand {
     @Flag(help: "Print the tables found, row by row.")
     var show = false
 
+    @Flag(help: "Read tables from the text alone: do not render pages to find their ruling lines.")
+    var noRules = false
+
     @Option(help: "Fail (exit 1) when the overall relation F1 is below this.")
     var minF1: Double?
 
     func run() throws {
         let path = truth ?? (directory as NSString).appendingPathComponent("truth-tables.jsonl")
-        let (overall, documents) = try TableScore.evaluate(
-            directory: directory, truthPath: path, reader: DocumentReader())
+        var reader = DocumentReader()
+        reader.rules = !noRules
+        let (overall, documents) = try TableScore.evaluate(directory: directory, truthPath: path, reader: reader)
         for d in documents {
             let s = d.score
             print(

@@ -72,4 +72,25 @@ import Testing
         #expect(table.page == 1 && table.rowCount == 2 && table.columnCount == 2)
         #expect(table.cells.first?.columnSpan == 2)
     }
+
+    @Test func regionsNumberedOverAgainAreScoredApart() throws {
+        func region(_ page: Int, _ a: String, _ b: String) -> String {
+            """
+            {"page": \(page), "cells": [\
+            {"start_row": 0, "end_row": 0, "start_col": 0, "end_col": 0, "content": "\(a)"},\
+            {"start_row": 0, "end_row": 0, "start_col": 1, "end_col": 1, "content": "\(b)"}]}
+            """
+        }
+        let line = """
+            {"file": "x.pdf", "table": "1", "regions": [\(region(1, "a", "b")), \(region(1, "c", "d"))]}
+            """
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tables-\(UUID().uuidString).jsonl")
+        try line.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let truth = try #require(TableScore.loadTruth(path: url.path)["x.pdf"]?.first)
+        #expect(truth.models.count == 2)
+        // Pairs within a region only: a→b and c→d, never a→d.
+        let s = TableScore.score(predicted: truth.models, truth: truth.models)
+        #expect(s.truePositives == 2 && s.falsePositives == 0)
+    }
 }

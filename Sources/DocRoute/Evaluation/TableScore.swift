@@ -98,6 +98,20 @@ extension TableScore {
         var table: String
         var regions: [Region]
 
+        /// The tables to score: one, or one per region when regions number their cells over
+        /// again (a long list set in several column groups side by side, each region one group:
+        /// their cells' relations are within a region, never across).
+        var models: [DocRouteModel.Table] {
+            var seen: Set<[Int]> = []
+            let repeated = regions.contains { r in
+                let starts = Set(r.cells.map { [$0.startRow, $0.startCol] })
+                defer { seen.formUnion(starts) }
+                return !seen.isDisjoint(with: starts)
+            }
+            guard repeated else { return [model] }
+            return regions.map { r in Truth(file: file, gt: gt, table: table, regions: [r]).model }
+        }
+
         /// The table as the document model holds one (on the first region's page, 0-based).
         var model: DocRouteModel.Table {
             let all = regions.flatMap(\.cells)
@@ -151,7 +165,7 @@ extension TableScore {
         var results: [DocumentResult] = []
         for unit in truth.keys.sorted() {
             let file = truth[unit]![0].file
-            let expected = truth[unit]!.map(\.model)
+            let expected = truth[unit]!.flatMap(\.models)
             var r = DocumentResult(file: unit, score: Evaluation.Score(), expected: expected.count, found: 0)
             do {
                 let document = try reader.read(path: (directory as NSString).appendingPathComponent(file))

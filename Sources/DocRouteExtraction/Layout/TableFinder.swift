@@ -4,8 +4,8 @@ import DocRouteModel
 /// a run of nearby visual lines that are cut into several segments (`TextLayout`) is a table
 /// when its segments line up in columns. Columns are the x-ranges some row's segment covers,
 /// separated by gaps no row's segment crosses except one that spans them (a header over
-/// several columns); each line is a row and each segment a cell. First step of issue 23:
-/// unruled tables, one line per row.
+/// several columns); each line is a row and each segment a cell. Where the page's ruling lines
+/// are known (`Page.rules`), the grids they make are read first (`TableFinder+Rules`).
 package enum TableFinder {
     /// Lines further apart than this many line heights end a table.
     static let rowGap = 2.5
@@ -24,14 +24,26 @@ package enum TableFinder {
     package static func tables(in document: Document) -> [Table] {
         let layout = TextLayout(document)
         var out: [Table] = []
-        for page in document.pages.map(\.index) {
-            let lines = layout.lines.filter { $0.page == page && $0.box != nil }.sorted { $0.box!.y0 < $1.box!.y0 }
+        for p in document.pages {
+            let page = p.index
+            // Ruled grids first; their words are theirs, the rest of the page is read for
+            // tables by its text.
+            var ruled: [Box] = []
+            for grid in grids(p.rules) {
+                if let t = table(grid, words: p.words, page: page) {
+                    out += columnGroups(t)
+                    ruled.append(grid.area)
+                }
+            }
+            let lines = layout.lines.filter { line in
+                line.page == page && line.box != nil && !ruled.contains { $0.holdsCentre(of: line.box!) }
+            }.sorted { $0.box!.y0 < $1.box!.y0 }
             var run: [TextLayout.Line] = []
             // Lines of one segment met inside a run: kept when another row follows them closely
             // (a cell's text wrapped, or a row with one cell), dropped when the run ends there.
             var pending: [TextLayout.Line] = []
             func close() {
-                if let t = table(run, page: page) { out.append(t) }
+                if let t = table(run, page: page) { out += columnGroups(t) }
                 run = []
                 pending = []
             }
@@ -149,5 +161,32 @@ package enum TableFinder {
             }
         }
         return Table(page: page, rowCount: row + 1, columnCount: bands.count, cells: out)
+    }
+
+    /// A long list set in column groups side by side (`Age | Total | Age | Total`): when the
+    /// first row's cells repeat one sequence, each group of columns is a table of its own.
+    static func columnGroups(_ table: Table) -> [Table] {
+        let header = table.cells.filter { $0.row == 0 }.sorted { $0.column < $1.column }
+        guard header.count == table.columnCount, header.allSatisfy({ $0.columnSpan == 1 }), table.rowCount >= 2
+        else { return [table] }
+        let keys = header.map { String($0.text.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        guard
+            let width = (1..<table.columnCount).first(where: { w in
+                table.columnCount % w == 0 && keys.indices.allSatisfy { keys[$0] == keys[$0 % w] }
+            }), width >= 1, !keys[0].isEmpty
+        else { return [table] }
+        // No cell may straddle two groups.
+        guard table.cells.allSatisfy({ $0.column / width == ($0.column + $0.columnSpan - 1) / width }) else {
+            return [table]
+        }
+        return (0..<(table.columnCount / width)).map { g in
+            let cells = table.cells.filter { $0.column / width == g }.map { c -> Cell in
+                var c = c
+                c.column -= g * width
+                return c
+            }
+            let rows = (cells.map { $0.row + $0.rowSpan }.max() ?? 0)
+            return Table(page: table.page, rowCount: rows, columnCount: width, cells: cells)
+        }.filter { !$0.cells.isEmpty }
     }
 }

@@ -37,6 +37,9 @@ public struct Page: Sendable, Hashable, Codable {
     /// OCR pages: the preparation steps that ran on the image before recognition (see
     /// `ImagePreprocessor`), e.g. `["upscale ×1.50", "deskew -1.8°"]`; empty when none paid.
     public var preprocessing: [String] = []
+    /// Ruling lines drawn on the page, as thin boxes (horizontal when wider than tall): found
+    /// only when the reader is asked to (`DocumentReader.rules`, PDF text layers), else empty.
+    public var rules: [Box] = []
 
     public init(
         index: Int, width: Double, height: Double, unit: Unit, origin: Origin,

@@ -15,6 +15,9 @@ public struct DocumentReader: Sendable {
     public var preprocess: Bool
     /// The OCR engines this reader shares across threads.
     public var ocr: OCREnginePool
+    /// Find the ruling lines of PDF text-layer pages (`Page.rules`, for rebuilding tables): each
+    /// page is rendered at 144 dpi, which costs tens of milliseconds a page. Off by default.
+    public var rules = false
 
     public init(limits: ReaderLimits = .default, preprocess: Bool = true, ocr: OCREnginePool = OCREnginePool()) {
         self.limits = limits
@@ -91,7 +94,8 @@ public struct DocumentReader: Sendable {
             pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters)
         let content: ReadContent
         switch format {
-        case .pdf: content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer).read(data)
+        case .pdf:
+            content = try PDFReader(limits: limits, deadline: deadline, recognizer: recognizer, rules: rules).read(data)
         case .docx: content = try DOCXReader(limits: limits, deadline: deadline).read(data, url: url)
         case .xlsx: content = try XLSXReader(limits: limits, deadline: deadline).read(data, url: url)
         case .png, .jpeg, .tiff:

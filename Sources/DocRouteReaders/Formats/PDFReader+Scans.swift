@@ -205,6 +205,19 @@ extension PDFReader {
 
     /// The part of the page from `origin` (points) on, drawn on white at `scale` pixels per
     /// point into `width` × `height` pixels, as a 32 bpp leptonica image.
+    /// The ruling lines of a text-layer page, found on a 144 dpi rendering (a smaller one for
+    /// a page too large to render at that).
+    func findRules(on page: OpaquePointer, width: Double, height: Double, words: [TextSpan]) -> [Box] {
+        guard width > 0, height > 0 else { return [] }
+        let scale = min(2, (Double(limits.maxRenderPixels) / (width * height)).squareRoot())
+        let w = Int32((width * scale).rounded()), h = Int32((height * scale).rounded())
+        guard w >= 16, h >= 16, let pix = render(page, scale: scale, from: (0, 0), width: w, height: h) else {
+            return []
+        }
+        defer { Leptonica.destroy(pix) }
+        return RuleFinder.rules(in: pix, scale: scale, words: words.compactMap(\.box))
+    }
+
     private func render(
         _ page: OpaquePointer, scale: Double, from origin: (x: Double, y: Double),
         width: Int32, height: Int32

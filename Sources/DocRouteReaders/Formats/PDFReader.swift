@@ -16,6 +16,8 @@ package struct PDFReader {
     let limits: ReaderLimits
     let deadline: Deadline
     let recognizer: PageRecognizer
+    /// Find each text-layer page's ruling lines (`Page.rules`).
+    var rules = false
 
     func read(_ data: Data) throws(DocRouteError) -> ReadContent {
         var data = data
@@ -58,7 +60,9 @@ package struct PDFReader {
             poppler_page_get_size(page, &width, &height)
             let words = textLayer(page)
             if !words.isEmpty {
-                pages.append(Page(index: i, width: width, height: height, unit: .pt, origin: .textLayer, words: words))
+                var p = Page(index: i, width: width, height: height, unit: .pt, origin: .textLayer, words: words)
+                if rules { p.rules = findRules(on: page, width: width, height: height, words: words) }
+                pages.append(p)
             } else {
                 if imagesFit == nil { imagesFit = Self.imagesFit(in: data, maxPixels: limits.maxRenderPixels) }
                 let (ocrPage, notes) = try recognise(

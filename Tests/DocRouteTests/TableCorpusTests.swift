@@ -1,0 +1,32 @@
+import DocRouteReaders
+import DocRouteTestSupport
+import Foundation
+import Testing
+
+@testable import DocRouteExtraction
+@testable import DocRouteModel
+
+/// Tables rebuilt from real PDFs' ruling lines (poppler renders the page, leptonica finds the
+/// lines).
+@Suite(.tags(.corpus)) struct TableCorpusTests {
+    @Test func aRuledExhibitIsRebuiltFromItsLines() throws {
+        // us-013 page 2: a framed, fully ruled table whose cells wrap over up to six lines, with
+        // its title and its source note inside the frame.
+        var reader = DocumentReader()
+        reader.rules = true
+        let document = try reader.read(path: Support.corpus("fields-dev/icdar2013-tables/us-013.pdf"))
+        #expect(document.pages[1].rules.count >= 8)
+        let tables = TableFinder.tables(in: document).filter { $0.page == 1 }
+        let t = try #require(tables.first { $0.columnCount == 5 })
+        #expect(t.rowCount == 4)
+        #expect(t.cell(row: 0, column: 1)?.text == "General Assessment")
+        #expect(t.cell(row: 3, column: 0)?.text == "Participating\nstudents")
+        #expect(t.cell(row: 3, column: 1)?.text.hasPrefix("All general education\nstudents, most") == true)
+        // The title and the note inside the frame are not rows of the table.
+        #expect(!t.cells.contains { $0.text.contains("Exhibit 9") || $0.text.hasPrefix("Source") })
+        // Without its lines the page reads as nothing of the kind.
+        let plain = try DocumentReader().read(path: Support.corpus("fields-dev/icdar2013-tables/us-013.pdf"))
+        #expect(plain.pages[1].rules.isEmpty)
+        #expect(!TableFinder.tables(in: plain).contains { $0.columnCount == 5 && $0.rowCount == 4 })
+    }
+}
