@@ -4,8 +4,8 @@ import DocRouteModel
 /// the table. Columns are the vertical lines' places and rows the horizontal lines' (the
 /// grid's outer edges included where no line is drawn); two neighbouring grid cells with no
 /// line between them are one cell when a word crosses where the line would be (a header over
-/// several columns). A grid with few horizontal lines (a header line and a foot line) has its
-/// rows from the text: each line that starts in the first column begins a row.
+/// several columns). A band between two horizontal lines that holds several rows of figures
+/// has its rows from the text (`textRows`).
 extension TableFinder {
     /// Lines this close (points) are one line (a double rule), or meet.
     static let ruleSlack = 2.5
@@ -31,29 +31,20 @@ extension TableFinder {
         let across = rules.filter { $0.x1 - $0.x0 >= $0.y1 - $0.y0 }
         let down = rules.filter { $0.x1 - $0.x0 < $0.y1 - $0.y0 }
         let all = across + down
-        var parent = Array(all.indices)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i {
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            }
-            return i
-        }
+        var sets = Sets(all.count)
         let s = ruleSlack
         for (i, a) in across.enumerated() {
             for (j, d) in down.enumerated()
             where d.x0 - s <= a.x1 && d.x1 + s >= a.x0 && a.y0 - s <= d.y1 && a.y1 + s >= d.y0 {
-                parent[root(i)] = root(across.count + j)
+                sets.join(i, across.count + j)
             }
         }
         var out: [Grid] = []
-        for group in Dictionary(grouping: all.indices, by: root).values {
+        for group in sets.groups() {
             let a = group.filter { $0 < across.count }.map { all[$0] }
             let d = group.filter { $0 >= across.count }.map { all[$0] }
             guard !a.isEmpty, !d.isEmpty else { continue }
-            let area = all[group[0]]
-            let box = group.dropFirst().reduce(area) { $0.union(all[$1]) }
+            let box = Box.union(of: group.map { all[$0] })!
             let columns = places([box.x0, box.x1] + d.map { ($0.x0 + $0.x1) / 2 })
             let rows = places([box.y0, box.y1] + a.map { ($0.y0 + $0.y1) / 2 })
             guard columns.count >= 2, rows.count >= 2, columns.count + rows.count >= 5 else { continue }
@@ -80,30 +71,21 @@ extension TableFinder {
     static func table(_ grid: Grid, words: [TextSpan], page: Int) -> Table? {
         let s = ruleSlack
         let inside = words.filter { w in
-            guard let b = w.box else { return false }
-            let x = (b.x0 + b.x1) / 2, y = (b.y0 + b.y1) / 2
+            guard w.box != nil else { return false }
+            let (x, y) = centre(w)
             return x > grid.area.x0 - s && x < grid.area.x1 + s && y > grid.area.y0 - s && y < grid.area.y1 + s
         }
         guard !inside.isEmpty else { return nil }
         var grid = grid
         grid.columns = splitColumns(grid, words: inside)
-        // Row bands: between the horizontal lines; where there are few, the text lines of a
-        // band that start in the first column begin rows of their own.
+        // Row bands: between the horizontal lines, a band of several rows cut by its text.
         let ruled: [(y0: Double, y1: Double)] = zip(grid.rows, grid.rows.dropFirst()).map { ($0, $1) }
-        // Lines of text per band, for telling a band of many rows from a ruled row's wrapped
-        // cells: with three bands or more, one of many rows holds twice the usual band's lines.
-        let counts = ruled.map { band in
-            textLines(
-                inside.filter { w in (w.box!.y0 + w.box!.y1) / 2 > band.y0 && (w.box!.y0 + w.box!.y1) / 2 < band.y1 }
-            ).count
-        }.sorted()
-        let usual = ruled.count >= 3 ? counts[(counts.count - 1) / 2] : 0
         // Each row band with the ruled band it is part of and the columns spanning that band.
         var bands: [(y0: Double, y1: Double)] = []
         var part: [Int] = []
         var spans: [Set<Int>] = []
         for (i, band) in ruled.enumerated() {
-            let split = textRows(band, grid: grid, words: inside, usual: usual)
+            let split = textRows(band, grid: grid, words: inside)
             bands += split.rows
             part += Array(repeating: i, count: split.rows.count)
             spans.append(split.spanning)
@@ -121,53 +103,40 @@ extension TableFinder {
         }
         func crossed(x: Double, y0: Double, y1: Double) -> Bool {
             inside.contains { w in
-                let b = w.box!, y = (b.y0 + b.y1) / 2
+                let b = w.box!, y = centre(w).y
                 return b.x0 < x - 1 && b.x1 > x + 1 && y > y0 && y < y1
             }
         }
         func crossed(y: Double, x0: Double, x1: Double) -> Bool {
             inside.contains { w in
-                let b = w.box!, x = (b.x0 + b.x1) / 2
+                let b = w.box!, x = centre(w).x
                 return b.y0 < y - 1 && b.y1 > y + 1 && x > x0 && x < x1
             }
         }
         // Grid cells joined into cells (union-find over band × column).
-        let n = bands.count * columns.count
-        var parent = Array(0..<n)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i {
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            }
-            return i
-        }
+        var sets = Sets(bands.count * columns.count)
         for r in bands.indices {
             for c in columns.indices {
                 if c + 1 < columns.count, !wall(column: c, band: r),
                     crossed(x: grid.columns[c + 1], y0: bands[r].y0, y1: bands[r].y1)
                 {
-                    parent[root(r * columns.count + c)] = root(r * columns.count + c + 1)
+                    sets.join(r * columns.count + c, r * columns.count + c + 1)
                 }
                 if r + 1 < bands.count, !floor(band: r, column: c),
                     crossed(y: bands[r].y1, x0: columns[c].0, x1: columns[c].1)
                         || (part[r] == part[r + 1] && spans[part[r]].contains(c))
                 {
-                    parent[root(r * columns.count + c)] = root((r + 1) * columns.count + c)
+                    sets.join(r * columns.count + c, (r + 1) * columns.count + c)
                 }
             }
         }
         var cells: [Cell] = []
-        for group in Dictionary(grouping: 0..<n, by: root).values {
+        for group in sets.groups() {
             let rs = group.map { $0 / columns.count }, cs = group.map { $0 % columns.count }
             let (r0, r1, c0, c1) = (rs.min()!, rs.max()!, cs.min()!, cs.max()!)
             let area = Box(x0: columns[c0].0, y0: bands[r0].y0, x1: columns[c1].1, y1: bands[r1].y1)
-            let held = inside.filter { w in
-                let b = w.box!
-                return area.holdsCentre(of: b)
-            }
-            guard !held.isEmpty else { continue }
-            let box = held.dropFirst().reduce(held[0].box!) { $0.union($1.box!) }
+            let held = inside.filter { area.holdsCentre(of: $0.box!) }
+            guard let box = Box.union(of: held.map { $0.box! }) else { continue }
             cells.append(
                 Cell(
                     row: r0, column: c0, rowSpan: r1 - r0 + 1, columnSpan: c1 - c0 + 1, text: text(of: held),
@@ -215,10 +184,7 @@ extension TableFinder {
     static func splitColumns(_ grid: Grid, words: [TextSpan]) -> [Double] {
         var out: [Double] = [grid.columns[0]]
         for (a, b) in zip(grid.columns, grid.columns.dropFirst()) {
-            let held = words.filter { w in
-                let x = (w.box!.x0 + w.box!.x1) / 2
-                return x > a && x < b
-            }
+            let held = words.filter { w in centre(w).x > a && centre(w).x < b }
             let lines = textLines(held)
             let heights = held.map { $0.box!.y1 - $0.box!.y0 }.sorted()
             if lines.count >= 2, !heights.isEmpty {
@@ -265,17 +231,15 @@ extension TableFinder {
 
     /// A band's rows from its text, and the columns whose cell spans them all. A band is
     /// several rows when most columns holding text hold the same number of lines (two or more),
-    /// one of those columns has figures on most lines (a header's wrapped words have none), and
-    /// the band has at least twice the usual band's lines; each line top that most such
-    /// columns share begins a row, and a column with fewer lines has one cell over the band.
-    static func textRows(_ band: (y0: Double, y1: Double), grid: Grid, words: [TextSpan], usual: Int) -> (
+    /// and one of those columns has figures on most lines (a header's wrapped words have none);
+    /// each line top that most such columns share begins a row, and a column with fewer lines,
+    /// set apart from the rows' lines, has one cell over the band. A header line across
+    /// columns over lines in those columns makes two rows.
+    static func textRows(_ band: (y0: Double, y1: Double), grid: Grid, words: [TextSpan]) -> (
         rows: [(y0: Double, y1: Double)], spanning: Set<Int>
     ) {
         let whole = (rows: [band], spanning: Set<Int>())
-        let held = words.filter { w in
-            let y = (w.box!.y0 + w.box!.y1) / 2
-            return y > band.y0 && y < band.y1
-        }
+        let held = words.filter { w in centre(w).y > band.y0 && centre(w).y < band.y1 }
         let all = textLines(held)
         guard all.count >= 2 else { return whole }
         var headed: (rows: [(y0: Double, y1: Double)], spanning: Set<Int>)? = nil
@@ -285,7 +249,7 @@ extension TableFinder {
             line.contains { w in inner.contains { x in w.box!.x0 < x - 1 && w.box!.x1 > x + 1 } }
         }
         func spread(_ line: [TextSpan]) -> Int {
-            Set(line.map { w in inner.filter { $0 < (w.box!.x0 + w.box!.x1) / 2 }.count }).count
+            Set(line.map { w in inner.filter { $0 < centre(w).x }.count }).count
         }
         if let i = all.indices.dropLast().first(where: { i in
             across(all[i]) && !across(all[i + 1]) && spread(all[i + 1]) >= 2
@@ -295,11 +259,7 @@ extension TableFinder {
         }
         let columns = Array(zip(grid.columns, grid.columns.dropFirst()))
         let perColumn = columns.map { c in
-            textLines(
-                held.filter { w in
-                    let x = (w.box!.x0 + w.box!.x1) / 2
-                    return x > c.0 && x < c.1
-                })
+            textLines(held.filter { w in centre(w).x > c.0 && centre(w).x < c.1 })
         }
         let counts = perColumn.map(\.count).filter { $0 > 0 }
         let tally = Dictionary(grouping: counts, by: { $0 }).mapValues(\.count)
@@ -368,5 +328,34 @@ extension TableFinder {
     /// The text of a cell: its lines joined by newlines.
     static func text(of words: [TextSpan]) -> String {
         textLines(words).map { $0.map(\.text).joined(separator: " ") }.joined(separator: "\n")
+    }
+
+    /// The middle of a word's box (the word has one).
+    static func centre(_ w: TextSpan) -> (x: Double, y: Double) {
+        ((w.box!.x0 + w.box!.x1) / 2, (w.box!.y0 + w.box!.y1) / 2)
+    }
+
+    /// Disjoint sets of `0..<count` (union-find): the lines of one grid, the grid cells of one
+    /// cell.
+    struct Sets {
+        var parent: [Int]
+
+        init(_ count: Int) { parent = Array(0..<count) }
+
+        mutating func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i {
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            }
+            return i
+        }
+
+        mutating func join(_ a: Int, _ b: Int) { parent[root(a)] = root(b) }
+
+        /// The sets, each its members in order.
+        mutating func groups() -> [[Int]] {
+            Array(Dictionary(grouping: parent.indices, by: { root($0) }).values)
+        }
     }
 }

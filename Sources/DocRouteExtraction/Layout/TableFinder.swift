@@ -169,7 +169,7 @@ package enum TableFinder {
         let header = table.cells.filter { $0.row == 0 }.sorted { $0.column < $1.column }
         guard header.count == table.columnCount, header.allSatisfy({ $0.columnSpan == 1 }), table.rowCount >= 2
         else { return [table] }
-        let keys = header.map { String($0.text.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        let keys = header.map { TextNormalizer.key($0.text) }
         guard
             let width = (1..<table.columnCount).first(where: { w in
                 table.columnCount % w == 0 && keys.indices.allSatisfy { keys[$0] == keys[$0 % w] }

@@ -203,8 +203,6 @@ extension PDFReader {
         return box.width * box.height < 0.7 * bounds.width * bounds.height ? box : nil
     }
 
-    /// The part of the page from `origin` (points) on, drawn on white at `scale` pixels per
-    /// point into `width` × `height` pixels, as a 32 bpp leptonica image.
     /// The ruling lines of a text-layer page, found on a 144 dpi rendering (a smaller one for
     /// a page too large to render at that).
     func findRules(on page: OpaquePointer, width: Double, height: Double, words: [TextSpan]) -> [Box] {
@@ -218,6 +216,8 @@ extension PDFReader {
         return RuleFinder.rules(in: pix, scale: scale, words: words.compactMap(\.box))
     }
 
+    /// The part of the page from `origin` (points) on, drawn on white at `scale` pixels per
+    /// point into `width` × `height` pixels, as a 32 bpp leptonica image.
     private func render(
         _ page: OpaquePointer, scale: Double, from origin: (x: Double, y: Double),
         width: Int32, height: Int32
