@@ -21,21 +21,28 @@ enum RuleFinder {
     /// Most lines kept of one page (a chart's grid, a hatched area).
     static let limit = 2_000
 
-    /// The lines of `pix` (a page rendered at `scale` pixels per point), as thin boxes in
-    /// points; `words` (in points) are wiped out first so that text is never read as a line.
-    static func rules(in pix: UnsafeMutablePointer<PIX>, scale: Double, words: [Box]) -> [Box] {
+    /// The lines of `pix` (a page at `scale` pixels per page unit; `unitsPerPoint` of those
+    /// units make a point: 1 for a PDF page, dpi / 72 for an image's pixels), as thin boxes in
+    /// page units; `words` (page units) are wiped out first so that text is never read as a line.
+    static func rules(in pix: UnsafeMutablePointer<PIX>, scale: Double, unitsPerPoint: Double = 1, words: [Box])
+        -> [Box]
+    {
         _ = Leptonica.silenced
         // Lines at the ink threshold; filled areas also at a light one (a pale row shading).
-        let lines = rules(in: pix, scale: scale, words: words, threshold: ink, fillsOnly: false)
-        let fills = rules(in: pix, scale: scale, words: words, threshold: shade, fillsOnly: true)
+        let lines = rules(
+            in: pix, scale: scale, unitsPerPoint: unitsPerPoint, words: words, threshold: ink, fillsOnly: false)
+        let fills = rules(
+            in: pix, scale: scale, unitsPerPoint: unitsPerPoint, words: words, threshold: shade, fillsOnly: true)
         return Array((lines + fills).prefix(limit))
     }
 
     /// The lines of `pix` where pixels darker than `threshold` are ink; with `fillsOnly`, only
     /// the edges of filled areas.
     static func rules(
-        in pix: UnsafeMutablePointer<PIX>, scale: Double, words: [Box], threshold: Int32, fillsOnly: Bool
+        in pix: UnsafeMutablePointer<PIX>, scale: Double, unitsPerPoint: Double, words: [Box], threshold: Int32,
+        fillsOnly: Bool
     ) -> [Box] {
+        let perPoint = scale * unitsPerPoint
         guard let binary = pixConvertTo1(pix, threshold) else { return [] }
         defer { Leptonica.destroy(binary) }
         for w in words {
@@ -48,7 +55,8 @@ enum RuleFinder {
             boxDestroy(&b)
         }
         var out: [Box] = []
-        let across = Int32(max(2, (minAcross * scale).rounded())), down = Int32(max(2, (minDown * scale).rounded()))
+        let across = Int32(max(2, (minAcross * perPoint).rounded()))
+        let down = Int32(max(2, (minDown * perPoint).rounded()))
         for horizontal in [true, false] {
             guard let open = pixOpenBrick(nil, binary, horizontal ? across : 1, horizontal ? 1 : down) else { continue }
             defer { Leptonica.destroy(open) }
@@ -61,7 +69,7 @@ enum RuleFinder {
                     x0: Double(x) / scale, y0: Double(y) / scale, x1: Double(x + bw) / scale,
                     y1: Double(y + bh) / scale)
                 let thickness = horizontal ? box.y1 - box.y0 : box.x1 - box.x0
-                if thickness <= maxThickness {
+                if thickness <= maxThickness * unitsPerPoint {
                     if !fillsOnly { out.append(box) }
                 } else if horizontal {
                     // A filled area: its top and bottom edges.
