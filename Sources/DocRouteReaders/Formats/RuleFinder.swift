@@ -3,9 +3,10 @@ import DocRouteModel
 
 import struct DocRouteModel.Box
 
-/// Ruling lines drawn on a rendered page: the dark runs left once the words are wiped out,
-/// long enough across or down to be lines (leptonica's morphological opening). A filled area
-/// (a shaded header, a coloured row) gives the lines of its edges.
+/// Ruling lines drawn on a page image (a rendered text layer or an OCR page): the thin dark
+/// runs left once the words are painted out, long enough across or down to be lines
+/// (leptonica's morphological opening). A filled area (a shaded header, a coloured row) gives
+/// the lines of its edges.
 enum RuleFinder {
     /// Pixels darker than this (0–255) are ink.
     static let ink: Int32 = 215
