@@ -19,7 +19,7 @@ struct EvalTablesCommand: ParsableCommand {
     @Flag(help: "Print the tables found, row by row.")
     var show = false
 
-    @Flag(help: "Read tables from the text alone: do not render pages to find their ruling lines.")
+    @Flag(help: "Read tables from the text alone: do not look for the pages' ruling lines.")
     var noRules = false
 
     @Option(help: "Fail (exit 1) when the overall relation F1 is below this.")
