@@ -19,7 +19,7 @@ struct EvalTablesCommand: ParsableCommand {
     @Flag(help: "Print the tables found, row by row.")
     var show = false
 
-    @Flag(help: "Read tables from the text alone: do not render pages to find their ruling lines.")
+    @Flag(help: "Read tables from the text alone: do not look for the pages' ruling lines.")
     var noRules = false
 
     @Option(help: "Fail (exit 1) when the overall relation F1 is below this.")
@@ -34,8 +34,9 @@ struct EvalTablesCommand: ParsableCommand {
             let s = d.score
             print(
                 String(
-                    format: "%@ tables %d/%d  P %.3f R %.3f F1 %.3f%@", d.file, d.found, d.expected, s.precision,
-                    s.recall, s.f1, d.error.map { "  (\($0))" } ?? ""))
+                    format: "%@ tables %d/%d  P %.3f R %.3f F1 %.3f  rows exact %d, columns exact %d%@", d.file,
+                    d.found, d.expected, s.precision, s.recall, s.f1, d.rowsExact, d.columnsExact,
+                    d.error.map { "  (\($0))" } ?? ""))
             if show {
                 for (n, rows) in d.tables.enumerated() {
                     print("  table \(n + 1):")
@@ -48,6 +49,13 @@ struct EvalTablesCommand: ParsableCommand {
                 format: "all: %d documents, relations tp %d fp %d fn %d  P %.4f R %.4f F1 %.4f", documents.count,
                 overall.truePositives, overall.falsePositives, overall.falseNegatives, overall.precision,
                 overall.recall, overall.f1))
+        // Rows and columns exact: of the truth's tables, those whose found table has their shape.
+        let tables = documents.map(\.expected).reduce(0, +)
+        let rows = documents.map(\.rowsExact).reduce(0, +), columns = documents.map(\.columnsExact).reduce(0, +)
+        print(
+            String(
+                format: "tables: %d in the truth; rows exact %d (%.1f%%), columns exact %d (%.1f%%)", tables, rows,
+                100 * Double(rows) / Double(max(1, tables)), columns, 100 * Double(columns) / Double(max(1, tables))))
         let perPage = documents.filter { $0.pages > 0 }.map { $0.findMs / Double($0.pages) }.sorted()
         if !perPage.isEmpty {
             print(

@@ -1,3 +1,4 @@
+import DocRoute
 import DocRouteReaders
 import DocRouteTestSupport
 import Foundation
@@ -28,5 +29,34 @@ import Testing
         let plain = try DocumentReader().read(path: Support.corpus("fields-dev/icdar2013-tables/us-013.pdf"))
         #expect(plain.pages[1].rules.isEmpty)
         #expect(!TableFinder.tables(in: plain).contains { $0.columnCount == 5 && $0.rowCount == 4 })
+    }
+}
+
+/// Tables rebuilt on pages nobody tuned on: Samples/make-tables-fresh.py (Pillow, reportlab)
+/// draws report pages in six rule styles, as text-layer PDFs and grey PNGs (150-300 dpi).
+@Suite(.tags(.corpus)) struct FreshTableTests {
+    /// A seed no threshold was chosen on (the finder was tuned on ICDAR 2013 and seed 61001).
+    static let heldOutSeed = 61002
+
+    @Test func freshTablesFromTheirLinesOnTextLayersAndScans() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tables-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = try Support.runBinary(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "Samples/make-tables-fresh.py", String(Self.heldOutSeed), dir.path, "8"])
+        try #require(made.status == 0, "make-tables-fresh.py: \(made.stderr)")
+        for kind in ["pdf", "png"] {
+            let folder = dir.appendingPathComponent(kind).path
+            let truth = (folder as NSString).appendingPathComponent("truth-tables.jsonl")
+            var reader = DocumentReader()
+            reader.rules = true
+            let lined = try TableScore.evaluate(directory: folder, truthPath: truth, reader: reader).overall
+            let plain = try TableScore.evaluate(directory: folder, truthPath: truth, reader: DocumentReader()).overall
+            print(
+                "fresh tables (seed \(Self.heldOutSeed)), \(kind): relation F1 "
+                    + String(format: "%.4f with lines, %.4f without", lined.f1, plain.f1))
+            #expect(lined.f1 >= 0.95)
+            #expect(lined.f1 > plain.f1)
+        }
     }
 }

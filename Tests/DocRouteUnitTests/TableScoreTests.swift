@@ -17,6 +17,24 @@ import Testing
             Cell(row: 2, column: 0, text: "05"), Cell(row: 2, column: 1, text: " "), Cell(row: 2, column: 2, text: "4"),
         ])
 
+    @Test func shapesAreExactOnlyForTheFoundTableSharingMostRelations() {
+        // One row too many (the header split in two) and an unrelated table of the same shape.
+        var taller = Self.grid
+        taller.rowCount = 4
+        taller.cells = taller.cells.map { c in
+            var c = c
+            if c.row > 0 { c.row += 1 }
+            return c
+        }
+        let other = Table(
+            page: 0, rowCount: 3, columnCount: 3,
+            cells: [Cell(row: 0, column: 0, text: "x"), Cell(row: 2, column: 2, text: "y")])
+        let r = TableScore.exact(predicted: [other, taller], truth: [Self.grid])
+        #expect(r.rows == 0 && r.columns == 1)
+        #expect(TableScore.exact(predicted: [Self.grid], truth: [Self.grid]) == (rows: 1, columns: 1))
+        #expect(TableScore.exact(predicted: [other], truth: [Self.grid]) == (rows: 0, columns: 0))
+    }
+
     @Test func relationsSkipBlankCells() {
         let r = TableScore.relations(Self.grid)
         let expected: [TableScore.Relation] = [

@@ -153,6 +153,25 @@ extension TableScore {
         public var pages = 0
         /// The tables found, as rows of cells joined by " | " (for `eval-tables --show`).
         public var tables: [[String]] = []
+        /// Truth tables whose found table (the one sharing most relations with it) has exactly
+        /// their number of rows, and of columns.
+        public var rowsExact = 0
+        public var columnsExact = 0
+    }
+
+    /// How many of `truth`'s tables have a found table with their number of rows, and of
+    /// columns; a truth table's found table is the one sharing most relations with it (none
+    /// when no relation is shared).
+    static func exact(predicted: [Table], truth: [Table]) -> (rows: Int, columns: Int) {
+        var rows = 0, columns = 0
+        for t in truth {
+            let best = predicted.map { ($0, score(predicted: [$0], truth: [t]).truePositives) }.max { $0.1 < $1.1 }
+            guard let best, best.1 > 0 else { continue }
+            let f = best.0
+            if f.rowCount == t.rowCount { rows += 1 }
+            if f.columnCount == t.columnCount { columns += 1 }
+        }
+        return (rows, columns)
     }
 
     /// Reads every document `truthPath` names (in `directory`) with `reader`, finds its tables
@@ -182,6 +201,7 @@ extension TableScore {
                     }
                 }
                 r.score = score(predicted: found, truth: expected)
+                (r.rowsExact, r.columnsExact) = exact(predicted: found, truth: expected)
             } catch {
                 r.error = "\(error)"
                 r.score = score(predicted: [], truth: expected)

@@ -71,7 +71,7 @@ extension TableFinder {
     static func table(_ grid: Grid, words: [TextSpan], page: Int) -> Table? {
         let s = ruleSlack
         let inside = words.filter { w in
-            guard w.box != nil else { return false }
+            guard w.box != nil, !w.text.isRuleGlyph else { return false }
             let (x, y) = centre(w)
             return x > grid.area.x0 - s && x < grid.area.x1 + s && y > grid.area.y0 - s && y < grid.area.y1 + s
         }

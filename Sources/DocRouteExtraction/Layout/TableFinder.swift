@@ -28,11 +28,27 @@ package enum TableFinder {
             let page = p.index
             // Ruled grids first; their words are theirs, the rest of the page is read for
             // tables by its text.
+            // The grid's measures are in points: an image's pixels are taken to points first
+            // and the cells' boxes back.
+            let k = p.unit == .px ? (p.dpi ?? 72) / 72 : 1
+            let words =
+                k == 1
+                ? p.words
+                : p.words.map { w in
+                    var w = w
+                    w.box = w.box?.scaled(by: 1 / k)
+                    return w
+                }
             var ruled: [Box] = []
-            for grid in grids(p.rules) {
-                if let t = table(grid, words: p.words, page: page) {
+            for grid in grids(p.rules.map { $0.scaled(by: 1 / k) }) {
+                if var t = table(grid, words: words, page: page) {
+                    if k != 1 {
+                        t.cells = t.cells.map { c in
+                            var c = c; c.box = c.box?.scaled(by: k); return c
+                        }
+                    }
                     out += columnGroups(t)
-                    ruled.append(grid.area)
+                    ruled.append(grid.area.scaled(by: k))
                 }
             }
             let lines = layout.lines.filter { line in

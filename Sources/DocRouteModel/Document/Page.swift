@@ -38,7 +38,7 @@ public struct Page: Sendable, Hashable, Codable {
     /// `ImagePreprocessor`), e.g. `["upscale ×1.50", "deskew -1.8°"]`; empty when none paid.
     public var preprocessing: [String] = []
     /// Ruling lines drawn on the page, as thin boxes (horizontal when wider than tall): found
-    /// only when the reader is asked to (`DocumentReader.rules`, PDF text layers), else empty.
+    /// only when the reader is asked to (`DocumentReader.rules`), else empty.
     public var rules: [Box] = []
 
     public init(

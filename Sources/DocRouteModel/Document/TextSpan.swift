@@ -29,3 +29,9 @@ public struct TextSpan: Sendable, Hashable, Codable {
         try c.encode(order, forKey: .order)
     }
 }
+
+extension String {
+    /// Whether this word is only bars (`|`): OCR reads a ruling line this way, so such a word is
+    /// the line, not text.
+    package var isRuleGlyph: Bool { !isEmpty && allSatisfy { $0 == "|" || $0 == "¦" } }
+}

@@ -15,8 +15,9 @@ public struct DocumentReader: Sendable {
     public var preprocess: Bool
     /// The OCR engines this reader shares across threads.
     public var ocr: OCREnginePool
-    /// Find the ruling lines of PDF text-layer pages (`Page.rules`, for rebuilding tables): each
-    /// page is rendered at 144 dpi, which costs tens of milliseconds a page. Off by default.
+    /// Find the pages' ruling lines (`Page.rules`, for rebuilding tables): a PDF text-layer
+    /// page is rendered at 144 dpi (tens of milliseconds a page); an OCR page's lines are found
+    /// on the image its words were read from. Off by default.
     public var rules = false
 
     public init(limits: ReaderLimits = .default, preprocess: Bool = true, ocr: OCREnginePool = OCREnginePool()) {
@@ -91,7 +92,7 @@ public struct DocumentReader: Sendable {
         let deadline = Deadline(seconds: limits.maxSeconds)
         let preprocessor = ImagePreprocessor(allowed: preprocess ? Set(ImagePreprocessor.Step.allCases) : [])
         let recognizer = PageRecognizer(
-            pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters)
+            pool: ocr, preprocessor: preprocessor, deadline: deadline, clock: clock, rasters: rasters, rules: rules)
         let content: ReadContent
         switch format {
         case .pdf:

@@ -13,6 +13,8 @@ struct PageRecognizer {
     var clock: OCRClock? = nil
     /// When set, each recognised image is kept here for re-reading values.
     var rasters: PageRasters? = nil
+    /// Find the page's ruling lines (`Page.rules`) on the image the words were read from.
+    var rules = false
 
     /// Recognises `pix` taken at `dpi`. Word boxes are multiplied by `boxScale` (1 for image
     /// pixels; 72/dpi to give PDF points) and the page gets size `width` × `height` in `unit`
@@ -115,6 +117,21 @@ struct PageRecognizer {
             index: index, width: quarter ? height : width, height: quarter ? width : height, unit: unit,
             origin: .ocr, dpi: dpi, words: spans)
         page.preprocessing = prepared.steps
+        if rules {
+            // Found in prepared pixels (a point is dpi / 72 of them), then placed like the words;
+            // a word of bars is the line itself and is not wiped.
+            let points = Double(prepared.dpi) / 72
+            // A recognised word's box is tight on its ink (a stroke may stand out of it): wiped
+            // a point wider each side.
+            let words = best.words.filter { !$0.text.isRuleGlyph }.map { w in
+                Box(x0: w.box.x0 - points, y0: w.box.y0, x1: w.box.x1 + points, y1: w.box.y1)
+            }
+            page.rules = RuleFinder.rules(in: prepared.pix, scale: 1, unitsPerPoint: points, words: words).map { r in
+                var box = toUnits == 1 ? r : r.scaled(by: toUnits)
+                box.x0 += shift.x; box.x1 += shift.x; box.y0 += shift.y; box.y1 += shift.y
+                return box
+            }
+        }
         return page
     }
 
