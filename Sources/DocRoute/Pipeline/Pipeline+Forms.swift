@@ -261,6 +261,14 @@ extension Pipeline {
     public func learnTemplate(path: String, truth: [String: FieldValue], into store: FormStore) throws
         -> LearnedForm
     {
+        try learning(path: path, truth: truth, into: store).form
+    }
+
+    /// `learnTemplate`, also saying why each labelled value left out of the template was not
+    /// found among the printed words (by field name).
+    public func learning(path: String, truth: [String: FieldValue], into store: FormStore) throws -> (
+        form: LearnedForm, notFound: [String: String]
+    ) {
         let clock = OCRClock()
         let start = DispatchTime.now().uptimeNanoseconds
         let full: FullRead
@@ -269,10 +277,15 @@ extension Pipeline {
         case .success(let r): full = r
         }
         let extracted = router.extract(full.document, reread: full.reread).first?.fields ?? [:]
-        let fields = router.labelled(extracted, truth: truth, in: full.document)
+        let (fields, notFound) = router.labelling(extracted, truth: truth, in: full.document)
         let template: LearnedForm
         switch FormLearner(spec: spec).template(from: full.document, fields: fields, rasters: full.rasters) {
         case .success(let t): template = t
+        case .failure(.missing(let names)):
+            let why = names.map { "\($0) (\(notFound[$0] ?? "not in the labelled values"))" }
+            throw NotLearned(
+                description: "\(path): required fields without a value where it is printed: "
+                    + why.joined(separator: "; "))
         case .failure(let refusal): throw NotLearned(description: "\(path): \(refusal)")
         }
         let fp = LayoutFingerprint(full.document)
@@ -284,6 +297,6 @@ extension Pipeline {
                     $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout
                 })
         else { throw NotLearned(description: "\(path): not stored") }
-        return saved
+        return (saved, notFound)
     }
 }
