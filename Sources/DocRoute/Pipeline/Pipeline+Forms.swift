@@ -225,7 +225,10 @@ extension Pipeline {
             withZone.pages[0].words += zone
             result = extracted(withZone)
         }
-        if result.count == 1, result[0].status == .ok {
+        // Kept when sure, or when every required field is valid and its region held a reading
+        // (unsure OCR goes to review as the full path's would; an empty region is drift).
+        let regionsRead = spec.fields.filter(\.required).allSatisfy { candidates[$0.name]?.isEmpty == false }
+        if result.count == 1, result[0].status == .ok || (regionsRead && complete(result[0])) {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
             result[0].learnedForm = Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .read)
@@ -235,6 +238,12 @@ extension Pipeline {
             Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
+    }
+
+    /// Whether every required field of `record` is valid (some may be unsure: the record
+    /// says so, and goes to review as the full path's would).
+    func complete(_ record: Record) -> Bool {
+        spec.fields.filter(\.required).allSatisfy { record.fields[$0.name]?.valid == true }
     }
 
     /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
