@@ -107,8 +107,11 @@ struct FormsCommand: ParsableCommand {
             }
             let p = Pipeline(spec: spec, reader: DocumentReader(preprocess: !noPreprocess))
             do {
-                let t = try p.learnTemplate(path: file, truth: values, into: store.open(mustExist: false))
+                let (t, notFound) = try p.learning(path: file, truth: values, into: store.open(mustExist: false))
                 print("learned \(t.id) v\(t.version): \(t.regions.keys.sorted().joined(separator: ", "))")
+                for (name, why) in notFound.sorted(by: { $0.key < $1.key }) {
+                    print("  not learned: \(name): \(why)")
+                }
             } catch let e as Pipeline.NotLearned {
                 throw ValidationError("not learned: \(e)")
             }

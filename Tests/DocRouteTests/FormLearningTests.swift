@@ -237,6 +237,38 @@ import struct DocRouteModel.Box
         }
     }
 
+    /// A layout nobody tuned on (Samples/identity-unseen), learned from one labelled noisy
+    /// copy: another noisy, skewed copy is read by the template even though OCR leaves some
+    /// values unsure — every required value is valid and came from its region — and the record
+    /// sends those to review instead of paying for the full path.
+    @Test func anUnsureCopyIsKeptWhenEveryRegionHeldItsValue() throws {
+        let (dir, store) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = Support.packageRoot.appendingPathComponent("Samples/identity-unseen")
+        let lines = try String(contentsOf: root.appendingPathComponent("truth.jsonl"), encoding: .utf8)
+        var truth: [String: [String: FieldValue]] = [:]
+        for line in lines.split(separator: "\n") {
+            let t = try JSONDecoder().decode(Evaluation.Truth.self, from: Data(line.utf8))
+            truth[t.file] = t.fields
+        }
+        let pipeline = Pipeline(spec: Self.spec, forms: store)
+        let first = try pipeline.learnTemplate(
+            path: root.appendingPathComponent("png/card-person01-noise.png").path,
+            truth: try #require(truth["png/card-person01-noise.png"]), into: store)
+        let record = try #require(
+            pipeline.process(path: root.appendingPathComponent("png/card-person05-noise-skew.png").path).first)
+        let used = try #require(record.learnedForm, "no template outcome at all")
+        #expect(used.id == first.id && used.outcome == .read, "\(used)")
+        #expect(record.status != .ok && record.review?.isEmpty == false)
+        let expected = try #require(truth["png/card-person05-noise-skew.png"])
+        for f in Self.spec.fields where f.required {
+            #expect(
+                Self.values(record)[f.name].map { FieldValue.same($0, expected[f.name]!, type: f.type) } == true,
+                "\(f.name): \(String(describing: record.fields[f.name]))")
+        }
+        #expect(try store.latest().first?.fallbacks == 0)
+    }
+
     /// Documents extracted well teach their layout; a stream of two layouts gives two
     /// templates, and no copy is read with the other layout's.
     @Test func aMixedStreamLearnsEachLayoutAndNeverUsesTheWrongOne() throws {

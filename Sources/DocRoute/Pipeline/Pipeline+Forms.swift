@@ -225,7 +225,10 @@ extension Pipeline {
             withZone.pages[0].words += zone
             result = extracted(withZone)
         }
-        if result.count == 1, result[0].status == .ok {
+        // Kept when sure, or when every required field is valid and its region held a reading
+        // (unsure OCR goes to review as the full path's would; an empty region is drift).
+        let regionsRead = spec.fields.filter(\.required).allSatisfy { candidates[$0.name]?.isEmpty == false }
+        if result.count == 1, result[0].status == .ok || (regionsRead && complete(result[0])) {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
             result[0].learnedForm = Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .read)
@@ -235,6 +238,12 @@ extension Pipeline {
             Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
+    }
+
+    /// Whether every required field of `record` is valid (some may be unsure: the record
+    /// says so, and goes to review as the full path's would).
+    func complete(_ record: Record) -> Bool {
+        spec.fields.filter(\.required).allSatisfy { record.fields[$0.name]?.valid == true }
     }
 
     /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
@@ -261,6 +270,14 @@ extension Pipeline {
     public func learnTemplate(path: String, truth: [String: FieldValue], into store: FormStore) throws
         -> LearnedForm
     {
+        try learning(path: path, truth: truth, into: store).form
+    }
+
+    /// `learnTemplate`, also saying why each labelled value left out of the template was not
+    /// found among the printed words (by field name).
+    public func learning(path: String, truth: [String: FieldValue], into store: FormStore) throws -> (
+        form: LearnedForm, notFound: [String: String]
+    ) {
         let clock = OCRClock()
         let start = DispatchTime.now().uptimeNanoseconds
         let full: FullRead
@@ -269,10 +286,15 @@ extension Pipeline {
         case .success(let r): full = r
         }
         let extracted = router.extract(full.document, reread: full.reread).first?.fields ?? [:]
-        let fields = router.labelled(extracted, truth: truth, in: full.document)
+        let (fields, notFound) = router.labelling(extracted, truth: truth, in: full.document)
         let template: LearnedForm
         switch FormLearner(spec: spec).template(from: full.document, fields: fields, rasters: full.rasters) {
         case .success(let t): template = t
+        case .failure(.missing(let names)):
+            let why = names.map { "\($0) (\(notFound[$0] ?? "not in the labelled values"))" }
+            throw NotLearned(
+                description: "\(path): required fields without a value where it is printed: "
+                    + why.joined(separator: "; "))
         case .failure(let refusal): throw NotLearned(description: "\(path): \(refusal)")
         }
         let fp = LayoutFingerprint(full.document)
@@ -284,6 +306,6 @@ extension Pipeline {
                     $0.origin == origin && $0.fingerprint.match(fp) >= LayoutFingerprint.sameLayout
                 })
         else { throw NotLearned(description: "\(path): not stored") }
-        return saved
+        return (saved, notFound)
     }
 }

@@ -58,42 +58,100 @@ extension Router {
 extension Router {
     /// `fields` made to agree with a labelled record: a field whose value differs from
     /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
-    /// value, when some do (in reading order, runs of up to eight words of one line); fields
-    /// the truth does not name are dropped, and so are truth values printed nowhere.
+    /// value, when some do. Values are matched by type: the truth is read by the field's
+    /// validator first, so a date or an amount given as printed (`03/01/2024`, `$1,234.00`) or
+    /// in its normal form (`2024-03-01`, `1234`) finds the same words. Runs of up to eight
+    /// words of one line are tried in reading order, then (text fields) a value over up to
+    /// four lines: the end of one line and the start of the lines right under it. Fields the
+    /// truth does not name are dropped, and so are truth values printed nowhere (`unmatched`
+    /// says why).
     package func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
         -> [String: Record.Field]
     {
+        labelling(fields, truth: truth, in: document).fields
+    }
+
+    /// `labelled`'s fields, and for each truth value not found on the page, why.
+    package func labelling(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
+        -> (fields: [String: Record.Field], unmatched: [String: String])
+    {
         var out: [String: Record.Field] = [:]
+        var unmatched: [String: String] = [:]
         for field in spec.fields {
-            guard let expected = truth[field.name], let validator = validators[field.name] else { continue }
+            guard let given = truth[field.name], let validator = validators[field.name] else { continue }
+            // The truth as the field's type reads it.
+            var expected = given
+            if case .string(let s) = given, case .success(let v) = validator.validate(s) { expected = v.value }
             if let f = fields[field.name], f.valid, let v = f.value, FieldValue.same(expected, v, type: field.type),
                 f.box != nil
             {
                 out[field.name] = f
                 continue
             }
-            search: for page in document.pages {
-                let lines = Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted {
-                    $0.key < $1.key
-                }
-                for (_, words) in lines {
+            func matches(_ run: [TextSpan]) -> ValidatedValue? {
+                let text = run.map(\.text).joined(separator: " ")
+                guard case .success(let v) = validator.validate(text),
+                    FieldValue.same(expected, v.value, type: field.type)
+                else { return nil }
+                return v
+            }
+            func found(_ run: [TextSpan], _ v: ValidatedValue, page: Int) -> Record.Field {
+                let box = Box.union(of: run.compactMap(\.box))
+                return Record.Field(
+                    value: v.value, raw: v.raw, confidence: 1, strategy: .replacement, page: page + 1, box: box,
+                    valid: true, tried: [])
+            }
+            let pages = document.pages.map { page in
+                Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }.map(
+                    \.value)
+            }
+            search: for (p, lines) in pages.enumerated() {
+                for words in lines {
                     for start in words.indices {
                         for end in start..<min(words.count, start + 8) {
-                            let run = words[start...end]
-                            let text = run.map(\.text).joined(separator: " ")
-                            guard case .success(let v) = validator.validate(text),
-                                FieldValue.same(expected, v.value, type: field.type)
-                            else { continue }
-                            let box = run.dropFirst().reduce(run.first!.box!) { $0.union($1.box!) }
-                            out[field.name] = Record.Field(
-                                value: v.value, raw: v.raw, confidence: 1, strategy: .replacement,
-                                page: page.index + 1, box: box, valid: true, tried: [])
-                            break search
+                            let run = Array(words[start...end])
+                            if let v = matches(run) {
+                                out[field.name] = found(run, v, page: p)
+                                break search
+                            }
                         }
                     }
                 }
             }
+            if out[field.name] == nil, field.type == .text {
+                // Over several lines: a line's end, then the next lines' starts, each starting
+                // near where the value's first word starts (an address block, a name under a
+                // heading).
+                lines: for (p, lines) in pages.enumerated() {
+                    for (i, words) in lines.enumerated() {
+                        for start in words.indices {
+                            let first = words[start].box!
+                            var run = Array(words[start...])
+                            for next in lines.dropFirst(i + 1).prefix(3) {
+                                guard let b = next.first?.box, abs(b.x0 - first.x0) <= 2 * first.height,
+                                    b.y0 - run.last!.box!.y1 <= 1.5 * first.height
+                                else { break }
+                                for end in next.indices {
+                                    let candidate = run + next[...end]
+                                    if let v = matches(candidate) {
+                                        out[field.name] = found(candidate, v, page: p)
+                                        break lines
+                                    }
+                                }
+                                run += next
+                            }
+                        }
+                    }
+                }
+            }
+            if out[field.name] == nil {
+                if case .string(let s) = given, case .failure(let why) = validator.validate(s) {
+                    unmatched[field.name] = "the labelled value \"\(s)\" is not a valid \(field.type.rawValue): \(why)"
+                } else {
+                    unmatched[field.name] = "no printed words read as \(expected) (\(field.type.rawValue))"
+                }
+            }
         }
-        return out
+        return (out, unmatched)
     }
 }
