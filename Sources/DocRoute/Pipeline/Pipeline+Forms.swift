@@ -242,14 +242,17 @@ extension Pipeline {
 
     /// Whether every required field of `record` is valid (some may be unsure: the record
     /// says so, and goes to review as the full path's would).
-    func complete(_ record: Record) -> Bool {
-        spec.fields.filter(\.required).allSatisfy { record.fields[$0.name]?.valid == true }
+    func complete(_ record: Record) -> Bool { invalid(record).isEmpty }
+
+    /// The required fields of `record` that are not valid.
+    func invalid(_ record: Record) -> [String] {
+        spec.fields.filter { $0.required && record.fields[$0.name]?.valid != true }.map(\.name)
     }
 
     /// Why a template's reading was not kept: its required fields that are not valid, or not sure.
     func unsure(_ record: Record?) -> String {
         guard let record else { return "no record" }
-        let invalid = spec.fields.filter { $0.required && record.fields[$0.name]?.valid != true }.map(\.name)
+        let invalid = invalid(record)
         let doubtful = (record.review?.keys).map { Array($0) }?.sorted() ?? []
         var parts: [String] = []
         if !invalid.isEmpty { parts.append("not valid: " + invalid.joined(separator: ", ")) }

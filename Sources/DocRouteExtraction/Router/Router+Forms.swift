@@ -56,7 +56,8 @@ extension Router {
 }
 
 extension Router {
-    /// `fields` made to agree with a labelled record: a field whose value differs from
+    /// `fields` made to agree with a labelled record, and for each truth value not found on
+    /// the page, why: a field whose value differs from
     /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
     /// value, when some do. Values are matched by type: the truth is read by the field's
     /// validator first, so a date or an amount given as printed (`03/01/2024`, `$1,234.00`) or
@@ -65,18 +66,16 @@ extension Router {
     /// four lines: the end of one line and the start of the lines right under it. Fields the
     /// truth does not name are dropped, and so are truth values printed nowhere (`unmatched`
     /// says why).
-    package func labelled(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
-        -> [String: Record.Field]
-    {
-        labelling(fields, truth: truth, in: document).fields
-    }
-
-    /// `labelled`'s fields, and for each truth value not found on the page, why.
     package func labelling(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
         -> (fields: [String: Record.Field], unmatched: [String: String])
     {
         var out: [String: Record.Field] = [:]
         var unmatched: [String: String] = [:]
+        // Each page's words with a box, line by line.
+        let pages = document.pages.map { page in
+            Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }.map(
+                \.value)
+        }
         for field in spec.fields {
             guard let given = truth[field.name], let validator = validators[field.name] else { continue }
             // The truth as the field's type reads it.
@@ -100,10 +99,6 @@ extension Router {
                 return Record.Field(
                     value: v.value, raw: v.raw, confidence: 1, strategy: .replacement, page: page + 1, box: box,
                     valid: true, tried: [])
-            }
-            let pages = document.pages.map { page in
-                Dictionary(grouping: page.words.filter { $0.box != nil }, by: \.line).sorted { $0.key < $1.key }.map(
-                    \.value)
             }
             search: for (p, lines) in pages.enumerated() {
                 for words in lines {
