@@ -36,8 +36,9 @@ extension Router {
     /// (`title(_:layout:labels:)`, the largest print at the top). A name under a heading of the
     /// pipeline (`after:`, such as `Bill to`: the customer's block) or where another field's
     /// value stands is not one. Among names with evidence the most evidence wins (legal form 2,
-    /// domain 1.5, repeated 1, the title 1, at the top 0.5); the printing at the top of page 1
-    /// is taken, else the first.
+    /// domain 1.5, repeated 1, the title 1, at the top 0.5; the topmost among equals); the
+    /// printing at the top of page 1 is taken, else the first. A word that is a number makes
+    /// no name (a street, a reference).
     func letterheadName(
         _ document: Document, layout: TextLayout, state: FillState
     ) -> (run: WordRun, found: String)? {
@@ -62,7 +63,8 @@ extension Router {
             let evidence = score
             if key == titleKey { score += 1 }
             if printings.contains(where: \.top) { score += 0.5 }
-            guard evidence > 0 else { continue }
+            // The title stands without evidence; any other name needs some.
+            guard evidence > 0 || key == titleKey else { continue }
             let chosen = printings.first(where: \.top) ?? printings[0]
             if best == nil || score > best!.score
                 || (score == best!.score && (chosen.run.box?.y0 ?? 0) < (best!.name.run.box?.y0 ?? 0))
@@ -70,7 +72,7 @@ extension Router {
                 best = (chosen, score)
             }
         }
-        if let best { return (best.name.run, "letterhead") }
+        if let best, best.name.key != titleKey || best.score > 1.5 { return (best.name.run, "letterhead") }
         return title.map { ($0.run, "title") }
     }
 
@@ -125,7 +127,12 @@ extension Router {
         let run = WordRun(words: words, page: page)
         let text = run.text
         let letters = text.filter(\.isLetter).count, digits = text.filter(\.isNumber).count
+        // A word that is a number makes a street or a reference, not a name (`Calle Real 35`).
         guard letters >= 3, digits * 4 <= letters, !text.contains("@"), !text.hasSuffix(":"),
+            !words.contains(where: { w in
+                let t = w.text.filter { $0.isLetter || $0.isNumber }
+                return !t.isEmpty && t.allSatisfy(\.isNumber)
+            }),
             !text.lowercased().contains("www."), !text.lowercased().contains("http"),
             labels.matchWhole(text) == nil,
             !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
