@@ -106,7 +106,7 @@ public final class OpenAIBackend: LLMBackend {
             "temperature": .number(0),
             "seed": .number(42),
             "max_tokens": .number(Double(request.maxTokens)),
-            "cache_prompt": .bool(false),
+            "cache_prompt": .bool(true),
         ])
     }
 

@@ -44,6 +44,11 @@ struct PipelineOptions: ParsableArguments {
     )
     var llmMode: LLMSpec.Mode?
 
+    @Option(
+        name: .customLong("llm-prompt-tokens"),
+        help: "Prompt tokens of document text one LLM call may show (overrides llm.max_prompt_tokens; default 256).")
+    var llmPromptTokens: Int?
+
     @Flag(name: .customLong("no-llm"), help: "Never call an LLM, even if the pipeline has an llm section.")
     var noLLM = false
 
@@ -90,6 +95,9 @@ struct PipelineOptions: ParsableArguments {
         }
         if noLLM, llmURL != nil { throw ValidationError("--no-llm and --llm-url contradict each other") }
         if noLLM, llmMode != nil { throw ValidationError("--no-llm and --llm-mode contradict each other") }
+        if let llmPromptTokens, !(32...100_000).contains(llmPromptTokens) {
+            throw ValidationError("--llm-prompt-tokens must be between 32 and 100000")
+        }
     }
 
     /// Where pipeline names are looked up: ./Pipelines, then the folders in DOCROUTE_PIPELINES
@@ -123,6 +131,7 @@ struct PipelineOptions: ParsableArguments {
         }
         if let llmModel { spec.llm?.model = llmModel }
         if let llmMode { spec.llm?.mode = llmMode }
+        if let llmPromptTokens { spec.llm?.maxPromptTokens = llmPromptTokens }
         var backend: (any LLMBackend)? = nil
         if let section = spec.llm {
             do {
@@ -176,6 +185,7 @@ extension PipelineOptions {
         if let llmURL { a += ["--llm-url", llmURL] }
         if let llmModel { a += ["--llm-model", llmModel] }
         if let llmMode { a += ["--llm-mode", llmMode.rawValue] }
+        if let llmPromptTokens { a += ["--llm-prompt-tokens", "\(llmPromptTokens)"] }
         if noLLM { a.append("--no-llm") }
         if noLLMCache { a.append("--no-llm-cache") }
         if let llmCache { a += ["--llm-cache", llmCache] }

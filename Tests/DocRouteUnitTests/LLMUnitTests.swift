@@ -115,6 +115,56 @@ import Testing
         #expect(throws: LLMError.self) { try read(["surname": .bool(true), "number": .null]) }
     }
 
+    /// The model sees only what could hold the fields asked: a labelled field its label's line
+    /// and what is under it, an unlabelled name the top third of page 1; a field whose labels
+    /// are printed nowhere is not asked; the text stays within the token cap.
+    @Test func theModelSeesOnlyTheTextThatCouldHoldTheFields() {
+        typealias W = LayoutTests.W
+        var words: [W] = LayoutTests.run("Nordwind Handel GmbH", x: 60, y: 60, h: 30, line: 0)
+        words +=
+            LayoutTests.run("Invoice No:", x: 60, y: 700, line: 1) + LayoutTests.run("A-2291", x: 400, y: 700, line: 1)
+        for k in 0..<30 {
+            words += LayoutTests.run("Item \(k) delivered as ordered", x: 60, y: 800 + Double(k) * 25, line: 2 + k)
+        }
+        let document = LayoutTests.document(words)
+        let fields = [
+            FieldSpec(name: "issuer", type: .text, position: .title),
+            FieldSpec(name: "invoice_number", labels: ["Invoice No"], type: .identifier),
+            FieldSpec(name: "iban", labels: ["IBAN"], type: .text),
+        ]
+        let context = ExtractionContext(document: document, fields: fields)
+        let spans = LLMStrategy.spans(of: context)
+        let scope = LLMStrategy.scope(fields, spans: spans, context: context, tokens: 256)
+        #expect(scope.asked.map(\.name) == ["issuer", "invoice_number"])
+        #expect(scope.skipped["iban"] == "llm: not asked (none of its labels is printed)")
+        #expect(scope.spans.map(\.text) == ["Nordwind Handel GmbH", "Invoice No:", "A-2291"])
+        // A field known by its description alone sees the document in reading order, within the cap.
+        let described = [FieldSpec(name: "note", type: .text)]
+        let capped = LLMStrategy.scope(described, spans: spans, context: context, tokens: 64)
+        #expect(capped.asked.map(\.name) == ["note"])
+        #expect(capped.spans.first?.text == "Nordwind Handel GmbH")
+        #expect(capped.spans.count < spans.count)
+        #expect(capped.spans.dropFirst().reduce(0) { $0 + $1.text.count + 6 } <= 64 * LLMStrategy.charsPerToken)
+        let all = LLMStrategy.scope(described, spans: spans, context: context, tokens: 100_000)
+        #expect(all.spans.count == spans.count)
+    }
+
+    /// A small model quoting a label gives nothing, not the label as the value.
+    @Test func aQuotedLabelIsNoValue() throws {
+        let fields = [FieldSpec(name: "issuer"), FieldSpec(name: "invoice_number", labels: ["Factuurnummer"])]
+        let spans = ["Factuurnummer:", "993548900", "Coolblue B.V."].map {
+            LLMStrategy.Span(page: 0, words: Self.words($0.split(separator: " ").map(String.init)), text: $0, box: nil)
+        }
+        let strategy = LLMStrategy(
+            backend: try OpenAIBackend(spec: LLMSpec(url: "http://127.0.0.1:1/v1", model: "m")), mode: .spans)
+        var outcome = LLMStrategy.Outcome()
+        try strategy.read(
+            spans: ["issuer": .object(["quote": .string("Factuurnummer"), "span": .number(1)])], fields: fields,
+            spans: spans, labels: LabelMatcher(fields: fields), into: &outcome)
+        #expect(outcome.candidates["issuer"] == nil)
+        #expect(outcome.reasons["issuer"] == "llm: quoted a label (invoice_number), not a value")
+    }
+
     @Test func requestsCarryTheSchemaStrictOrInThePrompt() throws {
         let spans = [
             LLMStrategy.Span(page: 0, words: [], text: "Surname: NOWAK", box: nil),

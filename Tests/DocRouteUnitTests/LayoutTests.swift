@@ -265,6 +265,48 @@ import Testing
         #expect(f["total"]?.value == .number(Decimal(string: "10.20")!))
     }
 
+    /// An issuer's name with evidence beats the largest print: a legal form, the web domain
+    /// spelling it, a second printing at the foot; a name under `Bill to` (the customer's
+    /// block) is not taken even with a legal form.
+    @Test func aNameWithEvidenceBeatsTheLargestPrint() {
+        var customer = FieldSpec(name: "customer", type: .text)
+        customer.after = ["Bill to"]
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "issuer", type: .text, position: .title), customer,
+                FieldSpec(name: "total", labels: ["Total"], type: .money),
+            ])
+        var words: [W] = Self.run("INVOICE", x: 60, y: 60, h: 60, line: 0)
+        words += Self.run("Veldkamp Installaties B.V.", x: 700, y: 70, line: 1)
+        words += Self.run("Bill to", x: 60, y: 200, line: 2)
+        words += Self.run("Harbour Tools Ltd.", x: 60, y: 230, h: 34, line: 3)
+        words += Self.run("Total 120.00", x: 60, y: 900, line: 4)
+        words += Self.run("Veldkamp Installaties B.V. - www.veldkamp.nl", x: 60, y: 1500, line: 5)
+        let f = Self.fields(spec, Self.document(words))
+        #expect(f["issuer"]?.value == .string("Veldkamp Installaties B.V."))
+        #expect(f["issuer"]?.found == "letterhead")
+        #expect(f["issuer"]?.box?.y0 == 70)  // the printing at the top
+        #expect((f["issuer"]?.confidence ?? 1) < 0.9)
+        // Without the evidence the largest print that is no label stays the guess.
+        let plain = Self.fields(
+            spec,
+            Self.document(
+                Self.run("Clachan Inn", x: 60, y: 60, h: 48, line: 0) + Self.run("Bill to", x: 60, y: 200, line: 1)
+                    + Self.run("Harbour Tools Ltd.", x: 60, y: 230, line: 2)))
+        #expect(plain["issuer"]?.value == .string("Clachan Inn"))
+        #expect(plain["issuer"]?.found == "title")
+        #expect(
+            Router.domains(
+                TextLayout(
+                    Self.document(
+                        Self.run(
+                            "info@mail.qualityhosting.de and www.shop.co.uk or bob@gmail.com", x: 60, y: 60, line: 0))))
+                == ["qualityhosting", "shop"])
+        #expect(Router.nameKey(["WS", "Retail", "Services", "Pvt.", "Ltd."]) == ("wsretailservices", true))
+        #expect(Router.nameKey(["Pay", "as"]) == ("payas", false))
+    }
+
     /// A label printed twice (a group's subtotal, then the document's): `occurrence` picks.
     @Test func occurrencePicksTheFirstOrLastPrinting() throws {
         let words = [

@@ -38,12 +38,14 @@ extension Evaluation {
         out +=
             "\nlatency (ms)\n"
             + String(
-                format: "  %-18@ %6@ %9@ %9@ %9@ %9@\n", "" as NSString, "docs" as NSString,
-                "median" as NSString, "p95" as NSString, "per page" as NSString, "llm/doc" as NSString)
+                format: "  %-18@ %6@ %9@ %9@ %9@ %9@ %11@ %9@\n", "" as NSString, "docs" as NSString,
+                "median" as NSString, "p95" as NSString, "per page" as NSString, "llm/doc" as NSString,
+                "prompt/doc" as NSString, "llm s/doc" as NSString)
         for (k, l) in latency.sorted(by: { $0.key < $1.key }) + (ocrLatency.map { [("all OCR", $0)] } ?? []) {
             out += String(
-                format: "  %-18@ %6d %9.1f %9.1f %9.1f %9.2f\n", k as NSString, l.documents, l.medianMs, l.p95Ms,
-                l.medianMsPerPage, l.llmCallsPerDocument)
+                format: "  %-18@ %6d %9.1f %9.1f %9.1f %9.2f %11.1f %9.2f\n", k as NSString, l.documents, l.medianMs,
+                l.p95Ms, l.medianMsPerPage, l.llmCallsPerDocument, l.llmPromptTokensPerDocument,
+                l.llmSecondsPerDocument)
         }
         out += "\n" + reliabilityTable()
         out += "\n" + confidenceTable()

@@ -77,10 +77,26 @@ public struct Evaluation: Sendable, Encodable {
         public var medianMsPerPage: Double
         /// LLM HTTP requests per document (retries included; cached answers cost none).
         public var llmCallsPerDocument: Double
+        /// Prompt tokens sent to the LLM per document, and seconds waited for it (cached
+        /// answers cost none).
+        public var llmPromptTokensPerDocument = 0.0
+        public var llmSecondsPerDocument = 0.0
 
         enum CodingKeys: String, CodingKey {
             case documents, medianMs = "median_ms", p95Ms = "p95_ms", medianMsPerPage = "median_ms_per_page",
-                llmCallsPerDocument = "llm_calls_per_document"
+                llmCallsPerDocument = "llm_calls_per_document",
+                llmPromptTokensPerDocument = "llm_prompt_tokens_per_document",
+                llmSecondsPerDocument = "llm_seconds_per_document"
+        }
+    }
+
+    /// What the LLM cost a kind of documents: requests, prompt tokens sent, seconds waited.
+    struct LLMUse {
+        var calls = 0
+        var prompt = 0
+        var seconds = 0.0
+        static func + (a: LLMUse, b: LLMUse) -> LLMUse {
+            LLMUse(calls: a.calls + b.calls, prompt: a.prompt + b.prompt, seconds: a.seconds + b.seconds)
         }
     }
 
@@ -389,7 +405,7 @@ public struct Evaluation: Sendable, Encodable {
         var recordsByKey: [String: Record] = [:]
         var kindOf: [String: String] = [:]
         var times: [String: [(Double, Int)]] = [:]
-        var calls: [String: Int] = [:]
+        var calls: [String: LLMUse] = [:]
         for (file, records) in zip(files, results) {
             for r in records {
                 recordsByKey[key(file, r.source.row)] = r
@@ -399,7 +415,11 @@ public struct Evaluation: Sendable, Encodable {
             let kind = first.map { Self.kind(of: $0)?.rawValue ?? "failed" } ?? "unknown"
             kindOf[file] = kind
             if let first { times[kind, default: []].append((first.timingsMs.total, max(first.source.pages ?? 1, 1))) }
-            calls[kind, default: 0] += records.reduce(0) { $0 + $1.route.llmCalls }
+            for r in records {
+                calls[kind, default: LLMUse()].calls += r.route.llmCalls
+                calls[kind, default: LLMUse()].seconds += r.route.llmSeconds
+                if r.route.llmCalls > 0 { calls[kind, default: LLMUse()].prompt += r.route.llmTokens?.prompt ?? 0 }
+            }
             if first == nil || first?.status == .failed { e.failedFiles.append(file) }
         }
         let defined = Set(pipeline.fields.map(\.name)).intersection(fields ?? Set(pipeline.fields.map(\.name)))
@@ -489,19 +509,25 @@ public struct Evaluation: Sendable, Encodable {
                 }
             }
         }
-        func latency(_ list: [(Double, Int)], calls: Int) -> Latency {
+        func latency(_ list: [(Double, Int)], calls: LLMUse) -> Latency {
             let totals = list.map(\.0).sorted()
             let perPage = list.map { $0.0 / Double($0.1) }.sorted()
-            return Latency(
+            let n = Double(max(list.count, 1))
+            var l = Latency(
                 documents: list.count, medianMs: Statistics.median(totals).rounded(toPlaces: 3),
                 p95Ms: Statistics.percentile(totals, 0.95).rounded(toPlaces: 3),
                 medianMsPerPage: Statistics.median(perPage).rounded(toPlaces: 3),
-                llmCallsPerDocument: (Double(calls) / Double(max(list.count, 1))).rounded(toPlaces: 3))
+                llmCallsPerDocument: (Double(calls.calls) / n).rounded(toPlaces: 3))
+            l.llmPromptTokensPerDocument = (Double(calls.prompt) / n).rounded(toPlaces: 1)
+            l.llmSecondsPerDocument = (calls.seconds / n).rounded(toPlaces: 3)
+            return l
         }
-        for (kind, list) in times { e.latency[kind] = latency(list, calls: calls[kind] ?? 0) }
+        for (kind, list) in times { e.latency[kind] = latency(list, calls: calls[kind] ?? LLMUse()) }
         let ocrKinds = DocumentKind.allCases.filter(\.isOCR).map(\.rawValue)
         let ocr = ocrKinds.flatMap { times[$0] ?? [] }
-        if !ocr.isEmpty { e.ocrLatency = latency(ocr, calls: ocrKinds.reduce(0) { $0 + (calls[$1] ?? 0) }) }
+        if !ocr.isEmpty {
+            e.ocrLatency = latency(ocr, calls: ocrKinds.reduce(LLMUse()) { $0 + (calls[$1] ?? LLMUse()) })
+        }
         return e
     }
 

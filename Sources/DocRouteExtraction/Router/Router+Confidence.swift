@@ -11,6 +11,9 @@ extension Router {
     /// of `raw`; either way a confirmed value is at least 0.97 and a disputed one (a second
     /// reading that disagrees, unsure OCR: what `raw` does not hold) at most 0.7. A value less
     /// sure than `review.below` carries the model's reason (`doubt`).
+    /// The most an unlabelled name chosen by the LLM is trusted.
+    static let guessConfidence = 0.6
+
     func weighed(_ fields: [String: Record.Field], others: [String: [Record.Field]] = [:]) -> [String: Record.Field] {
         var out = fields
         for spec in spec.fields {
@@ -38,6 +41,9 @@ extension Router {
             } else {
                 f.confidence = confidenceModel.probability(f, type: spec.type, restricted: restricted)
             }
+            // The LLM's pick of an unlabelled name (an issuer, a shop) is a guess among names,
+            // no surer than the layout's: the model was fitted on labelled values.
+            if f.llm != nil, spec.position != nil { f.confidence = min(f.confidence, Self.guessConfidence) }
             if f.confidence < self.spec.reviewBelow {
                 f.doubt =
                     tie

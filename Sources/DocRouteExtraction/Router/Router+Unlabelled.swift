@@ -1,15 +1,14 @@
 import DocRouteModel
 
 extension Router {
-    /// Fills fields with `position: title` that no label filled: the column segment printed
-    /// largest in the top third of the first page (the topmost, then leftmost among equals),
-    /// unless it is a label or holds no letters (an issuer's name beside the word `INVOICE`
-    /// is the issuer). A guess from layout alone, so its confidence is modest (0.6).
+    /// Fills fields with `position: title` that no label filled: the letterhead's name (see
+    /// `letterheadName`: a name with evidence, else the column segment printed largest in the
+    /// top third of the first page). A guess, so its confidence is modest (0.6).
     func fillTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .title && state.filled[$0.name] == nil }
-        guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels) else { return }
+        guard !wanted.isEmpty, let name = letterheadName(document, layout: layout, state: state) else { return }
         // Validated (and re-read by the values model) as any strategy's candidates are.
-        let candidate = Candidate(title.run, quality: 0.6).at("title")
+        let candidate = Candidate(name.run, quality: 0.6).at(name.found)
         fill(
             &state, with: Dictionary(uniqueKeysWithValues: wanted.map { ($0.name, [candidate]) }), strategy: .direct,
             only: wanted)

@@ -38,7 +38,7 @@ public struct Router: Sendable {
     public init(spec: PipelineSpec, llm: (any LLMBackend)? = nil) {
         self.spec = spec
         if let backend = llm, let section = spec.llm {
-            self.llm = LLMStrategy(backend: backend, mode: section.mode)
+            self.llm = LLMStrategy(backend: backend, mode: section.mode, promptTokens: section.maxPromptTokens)
         } else {
             self.llm = nil
         }

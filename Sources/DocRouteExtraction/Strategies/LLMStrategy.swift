@@ -17,6 +17,8 @@ import Foundation
 package struct LLMStrategy: Sendable {
     package let backend: any LLMBackend
     let mode: LLMSpec.Mode
+    /// Prompt tokens of document text one call may show (`LLMSpec.maxPromptTokens`).
+    var promptTokens = 256
 
     /// What one call gave.
     struct Outcome: Sendable {
@@ -28,6 +30,10 @@ package struct LLMStrategy: Sendable {
         var error: LLMError?
         /// HTTP requests sent (0 for a cached answer).
         var requests = 0
+        /// The fields asked (those with printed text that could hold them).
+        var asked: [String] = []
+        /// Seconds spent waiting for the model (0 for a cached answer or no call).
+        var seconds = 0.0
     }
 
     /// A numbered piece of the document shown to the model.
@@ -38,6 +44,10 @@ package struct LLMStrategy: Sendable {
         /// The text as printed (a cell's text, or the words joined by spaces).
         var text: String
         var box: Box?
+        /// The layout line it is a piece of (index into `TextLayout.lines`) and the index of its
+        /// first word there; nil for table cells.
+        var line: Int? = nil
+        var start = 0
     }
 
     /// Caps that keep a prompt within a small model's context (4096 tokens).
@@ -50,19 +60,29 @@ package struct LLMStrategy: Sendable {
     static let generatedQuality = 0.3
 
     func ask(for fields: [FieldSpec], in context: ExtractionContext) -> Outcome {
-        let spans = Self.spans(of: context)
+        let scope = Self.scope(fields, spans: Self.spans(of: context), context: context, tokens: promptTokens)
+        var outcome = Outcome()
+        outcome.reasons = scope.skipped
+        outcome.asked = scope.asked.map(\.name)
+        guard !scope.asked.isEmpty else { return outcome }
         let request =
             mode == .spans
-            ? Self.spanRequest(fields, spans: spans) : Self.schemaRequest(fields, text: Self.text(of: context))
-        var outcome = Outcome()
+            ? Self.spanRequest(scope.asked, spans: scope.spans)
+            : Self.schemaRequest(scope.asked, text: Self.text(of: scope.spans))
+        let clock = ContinuousClock()
+        let started = clock.now
         do throws(LLMError) {
             let answer = try backend.complete(request, requests: &outcome.requests)
+            if !answer.cached {
+                let d = (clock.now - started).components
+                outcome.seconds = Double(d.seconds) + Double(d.attoseconds) / 1e18
+            }
             outcome.answer = answer
             let object = try answer.object()
             if mode == .spans {
-                try read(spans: object, fields: fields, spans: spans, labels: context.labels, into: &outcome)
+                try read(spans: object, fields: scope.asked, spans: scope.spans, labels: context.labels, into: &outcome)
             } else {
-                try read(values: object, fields: fields, spans: spans, into: &outcome)
+                try read(values: object, fields: scope.asked, spans: scope.spans, into: &outcome)
             }
         } catch {
             outcome.error = error
@@ -95,10 +115,13 @@ package struct LLMStrategy: Sendable {
             }
         }
         guard context.document.source.format != .xlsx else { return out }
-        for line in context.layout.lines {
+        for (li, line) in context.layout.lines.enumerated() {
             for segment in line.segments {
                 let run = WordRun(words: Array(line.words[segment]), page: line.page)
-                for part in splitAtLabel(Span(page: line.page, words: run.words, text: run.text, box: run.box)) {
+                let whole = Span(
+                    page: line.page, words: run.words, text: run.text, box: run.box, line: li, start: segment.lowerBound
+                )
+                for part in splitAtLabel(whole) {
                     guard add(part) else { return out }
                 }
             }
@@ -127,8 +150,12 @@ package struct LLMStrategy: Sendable {
         let label = WordRun(words: Array(span.words[...k]), page: span.page)
         let rest = WordRun(words: Array(span.words[(k + 1)...]), page: span.page)
         return [
-            Span(page: span.page, words: label.words, text: label.text, box: label.box),
-            Span(page: span.page, words: rest.words, text: rest.text, box: rest.box),
+            Span(
+                page: span.page, words: label.words, text: label.text, box: label.box, line: span.line,
+                start: span.start),
+            Span(
+                page: span.page, words: rest.words, text: rest.text, box: rest.box, line: span.line,
+                start: span.start + k + 1),
         ]
     }
 
@@ -155,19 +182,21 @@ package struct LLMStrategy: Sendable {
     static func spanRequest(_ fields: [FieldSpec], spans: [Span]) -> LLMRequest {
         let listing = spans.enumerated().map { "\($0.offset + 1): \(TextNormalizer.collapse($0.element.text))" }.joined(
             separator: "\n")
+        // The fixed instructions first: a server that keeps the prompt's prefix (llama.cpp's
+        // cache_prompt) reads them once, not per document.
         let user = """
+            For every field below answer {"quote": "...", "span": N}: quote is the field's value \
+            copied exactly as printed (the value, not its label; labels may be in another language \
+            than the field list) and N is the number of the span it is copied from. Use \
+            {"quote": "", "span": 0} when the document does not show the field.
+            Example: for spans "4: Nachname" and "5: WEBER", a field surname would be \
+            {"quote": "WEBER", "span": 5}.
+
             Fields:
             \(fieldList(fields))
 
             Document, one numbered span per line:
             \(listing)
-
-            For every field answer {"quote": "...", "span": N}: quote is the field's value copied \
-            exactly as printed (the value, not its label; labels may be in another language than \
-            the field list) and N is the number of the span it is copied from. Use {"quote": "", \
-            "span": 0} when the document does not show the field.
-            Example: for spans "4: Nachname" and "5: WEBER", a field surname would be \
-            {"quote": "WEBER", "span": 5}.
             """
         let pointer = JSONValue.object([
             "type": .string("object"),
@@ -241,6 +270,11 @@ package struct LLMStrategy: Sendable {
                 }
             }
             guard let copied else { outcome.reasons[field.name] = "llm: the quoted value is not on the page"; continue }
+            // A label is no value (small models quote `Factuurnummer` for a name).
+            if let label = labels.matchWhole(copied.text), label.quality >= 0.9 {
+                outcome.reasons[field.name] = "llm: quoted a label (\(label.field)), not a value"
+                continue
+            }
             outcome.candidates[field.name] = [copied]
             outcome.provenance[field.name] = .span
         }
@@ -316,22 +350,19 @@ package struct LLMStrategy: Sendable {
 
     // MARK: schema
 
-    /// The text in reading order: native tables as rows of `|`-separated cells, then the lines
-    /// of pages that are not spreadsheets, with column gaps shown as ` | `.
-    static func text(of context: ExtractionContext) -> String {
+    /// The spans as text in reading order: a native table's cell as `| text |`, pieces of one
+    /// line joined by ` | ` (a column gap).
+    static func text(of spans: [Span]) -> String {
         var lines: [String] = []
-        for table in context.document.tables {
-            for (_, row) in table.rowsWithCells {
-                let cells = row.map { TextNormalizer.collapse($0.text) }
-                if cells.contains(where: { !$0.isEmpty }) { lines.append("| " + cells.joined(separator: " | ") + " |") }
+        var previous: Int? = nil
+        for span in spans {
+            let t = TextNormalizer.collapse(span.text)
+            if let line = span.line, line == previous, !lines.isEmpty {
+                lines[lines.count - 1] += " | " + t
+            } else {
+                lines.append(span.line == nil ? "| " + t + " |" : t)
             }
-            lines.append("")
-        }
-        if context.document.source.format != .xlsx {
-            for line in context.layout.lines {
-                let parts = line.segments.map { line.words[$0].map(\.text).joined(separator: " ") }
-                lines.append(parts.joined(separator: " | "))
-            }
+            previous = span.line
         }
         var text = lines.joined(separator: "\n")
         if text.count > maxChars { text = String(text.prefix(maxChars)) + "\n[…]" }
@@ -340,6 +371,9 @@ package struct LLMStrategy: Sendable {
 
     static func schemaRequest(_ fields: [FieldSpec], text: String) -> LLMRequest {
         let user = """
+            Give each field's value copied exactly as printed in the document: do not reformat \
+            dates, numbers or names, do not translate. Use "" for a field the document does not show.
+
             Fields:
             \(fieldList(fields))
 
@@ -347,9 +381,6 @@ package struct LLMStrategy: Sendable {
             <document>
             \(text)
             </document>
-
-            Give each field's value copied exactly as printed in the document: do not reformat \
-            dates, numbers or names, do not translate. Use "" for a field the document does not show.
             """
         return LLMRequest(
             messages: [LLMMessage(role: "system", content: system), LLMMessage(role: "user", content: user)],

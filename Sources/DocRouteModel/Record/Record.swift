@@ -264,6 +264,8 @@ public struct Record: Sendable, Hashable, Codable {
         public var llmCached: Bool
         /// Tokens the LLM answer cost (as first answered, when cached).
         public var llmTokens: LLMUsage?
+        /// Seconds spent waiting for the LLM (0 for a cached answer).
+        public var llmSeconds: Double = 0
 
         public init(
             order: [StrategyName], strategies: [StrategyName], reason: String, templateScore: Double? = nil,
@@ -277,7 +279,8 @@ public struct Record: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case order, strategies, reason, templateScore = "template_score", llmCalls = "llm_calls", rereads,
-                llmFields = "llm_fields", llmCached = "llm_cached", llmTokens = "llm_tokens"
+                llmFields = "llm_fields", llmCached = "llm_cached", llmTokens = "llm_tokens",
+                llmSeconds = "llm_seconds"
         }
 
         public init(from decoder: Decoder) throws {
@@ -291,6 +294,7 @@ public struct Record: Sendable, Hashable, Codable {
             llmFields = try c.decodeIfPresent([String].self, forKey: .llmFields) ?? []
             llmCached = try c.decodeIfPresent(Bool.self, forKey: .llmCached) ?? false
             llmTokens = try c.decodeIfPresent(LLMUsage.self, forKey: .llmTokens)
+            llmSeconds = try c.decodeIfPresent(Double.self, forKey: .llmSeconds) ?? 0
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -305,6 +309,7 @@ public struct Record: Sendable, Hashable, Codable {
                 try c.encode(llmFields, forKey: .llmFields)
                 try c.encode(llmCached, forKey: .llmCached)
                 try c.encodeIfPresent(llmTokens, forKey: .llmTokens)
+                try c.encode(llmSeconds.rounded(toPlaces: 3), forKey: .llmSeconds)
             }
         }
     }

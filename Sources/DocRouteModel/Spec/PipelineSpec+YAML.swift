@@ -517,7 +517,11 @@ struct SpecReader {
         var url: String?, model: String?
         var spec = LLMSpec(url: "", model: "")
         for (k, _, v) in try mapping(
-            node, key, allowed: ["url", "model", "api_key_env", "timeout", "max_concurrency", "retries", "mode"])
+            node, key,
+            allowed: [
+                "url", "model", "api_key_env", "timeout", "max_concurrency", "retries", "mode",
+                "max_prompt_tokens",
+            ])
         {
             let path = "\(key).\(k)"
             switch k {
@@ -539,6 +543,7 @@ struct SpecReader {
             case "max_concurrency": spec.maxConcurrency = Int(try number(v, path, in: 1...256))
             case "retries": spec.retries = Int(try number(v, path, in: 0...20))
             case "mode": spec.mode = try choice(v, path, LLMSpec.Mode.self)
+            case "max_prompt_tokens": spec.maxPromptTokens = Int(try number(v, path, in: 32...100_000))
             default: break
             }
         }

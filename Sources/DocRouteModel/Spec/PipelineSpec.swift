@@ -375,6 +375,9 @@ public struct LLMSpec: Sendable, Hashable {
     public var maxConcurrency: Int
     public var retries: Int
     public var mode: Mode
+    /// Prompt tokens of document text one call may show (`max_prompt_tokens`; see
+    /// `LLMStrategy.scope`). The default, 256, keeps a 0.5B model on one CPU thread near 2 s.
+    public var maxPromptTokens: Int
 
     /// How the model gives values (see `LLMStrategy`).
     public enum Mode: String, Sendable, Hashable, CaseIterable {
@@ -386,10 +389,10 @@ public struct LLMSpec: Sendable, Hashable {
 
     public init(
         url: String, model: String, apiKeyEnv: String? = nil, timeoutSeconds: Double = 60,
-        maxConcurrency: Int = 2, retries: Int = 2, mode: Mode = .spans
+        maxConcurrency: Int = 2, retries: Int = 2, mode: Mode = .spans, maxPromptTokens: Int = 256
     ) {
         self.url = url; self.model = model; self.apiKeyEnv = apiKeyEnv
         self.timeoutSeconds = timeoutSeconds; self.maxConcurrency = maxConcurrency; self.retries = retries
-        self.mode = mode
+        self.mode = mode; self.maxPromptTokens = maxPromptTokens
     }
 }
