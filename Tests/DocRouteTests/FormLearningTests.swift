@@ -413,10 +413,12 @@ import struct DocRouteModel.Box
         // The comb box of the CFDA number is read by no path; every other value is learned.
         #expect(Set(notFound.keys).isSubset(of: ["cfda_number"]), "\(notFound)")
         var right = 0, wrong = 0, missed = 0, fullRight = 0
+        var read: [[Record]] = []
         let plain = Pipeline(spec: spec)
         for t in truths.dropFirst() {
             let path = dir.appendingPathComponent(t.file).path
             let record = try #require(pipeline.process(path: path).first)
+            read.append([record])
             let use = try #require(record.learnedForm, "\(t.file): no form outcome")
             #expect(use.id == form.id && use.outcome == .read, "\(t.file): \(use)")
             let full = try #require(plain.process(path: path).first)
@@ -443,5 +445,10 @@ import struct DocRouteModel.Box
         #expect(Double(right) >= 0.9 * Double(right + wrong + missed))
         #expect(right > fullRight)
         #expect(try store.latest().count == 1)
+        // `eval` says per document what the form did.
+        let e = Evaluation.score(
+            files: truths.dropFirst().map(\.file), results: read, truth: Array(truths.dropFirst()), pipeline: spec)
+        #expect(e.forms.count == truths.count - 1 && e.forms.allSatisfy { $0.outcome == "read" })
+        #expect(e.table().contains("learned forms: read \(truths.count - 1), fell back 0, learned 0, none 0"))
     }
 }
