@@ -5,7 +5,8 @@
 # (`ocr.values`); a pipeline naming another model needs its package added here.
 set -euo pipefail
 packages=(libtesseract-dev libleptonica-dev libpoppler-glib-dev libcairo2-dev libxml2-dev
-          tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn libsqlite3-dev pkg-config)
+          tesseract-ocr tesseract-ocr-eng tesseract-ocr-script-latn libsqlite3-dev pkg-config
+          poppler-utils)
 # With arguments: those packages instead (scripts/llm-server asks for cmake).
 [ $# -gt 0 ] && packages=("$@")
 missing=()

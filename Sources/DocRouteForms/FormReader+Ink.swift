@@ -8,15 +8,33 @@ extension FormReader {
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
     /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
     /// band below it), and in it, from the first column holding ink to the last one before a
-    /// gap wider than the value's height. Ink as `InkRoom` tells it; a row or column needs two
-    /// such pixels. Nil when the room holds no print.
+    /// gap wider than 1.8 value heights. Ink as `InkRoom` tells it; a row or column needs two
+    /// such pixels; a row or column inked across 85 % of the room is a box's edge, not print.
+    /// Nil when the room holds no print.
+    /// The widest gap, in value heights, inside one value's print: a typewriter's colon and
+    /// space (`G: Independent`) leave more than a height blank.
+    static let wordGap = 1.8
+
     static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
         // A value is at least a letter: its print is told from paper as in a room of a few
         // letters, however long its room.
         guard let ink = InkRoom(pix, box: room, printWidth: 4 * valueHeight) else { return nil }
         let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
+        guard x1 > x0, y1 > y0 else { return nil }
+        // A form's box drawn round the value: its edges run (almost) all across or all down
+        // the room, which print does not. Such rows and columns are paper here.
+        var rowInk = [Int](repeating: 0, count: y1 - y0), columnInk = [Int](repeating: 0, count: x1 - x0)
+        for y in y0..<y1 {
+            for x in x0..<x1 where ink.isInk(x, y) {
+                rowInk[y - y0] += 1
+                columnInk[x - x0] += 1
+            }
+        }
+        let ruledRow = rowInk.map { Double($0) >= 0.85 * Double(x1 - x0) && x1 - x0 >= Int(3 * valueHeight) }
+        let ruledColumn = columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }
+        func isInk(_ x: Int, _ y: Int) -> Bool { !ruledRow[y - y0] && !ruledColumn[x - x0] && ink.isInk(x, y) }
         var rows = [Int](repeating: 0, count: y1 - y0)
-        for y in y0..<y1 { for x in x0..<x1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
+        for y in y0..<y1 { for x in x0..<x1 where isInk(x, y) { rows[y - y0] += 1 } }
         // Bands of inked rows; the one with the most ink is the value's, and the bands just
         // above or below it join it while it stays no taller than the value was (an accent
         // over a capital does; the foot of the label above does not).
@@ -45,7 +63,7 @@ extension FormReader {
         }
         var columns = [Int](repeating: 0, count: x1 - x0)
         for y in (y0 + band.top)...(y0 + band.bottom) {
-            for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 }
+            for x in x0..<x1 where isInk(x, y) { columns[x - x0] += 1 }
         }
         guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
         var last = first, blank = 0
@@ -54,7 +72,7 @@ extension FormReader {
                 last = i; blank = 0
             } else {
                 blank += 1
-                if Double(blank) > valueHeight { break }
+                if Double(blank) > Self.wordGap * valueHeight { break }
             }
         }
         return Box(

@@ -10,6 +10,14 @@ import Testing
     static let td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
     static let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
 
+    /// OCR spaces out an identifier's hyphens and slashes; its pieces are joined again, and two
+    /// words stay two.
+    @Test func anIdentifierSpacedOutAtItsHyphensIsOne() throws {
+        #expect(try FieldValidator.identifier("DE- 2020 -MUC -2693", patterned: false).get() == "DE-2020-MUC-2693")
+        #expect(try FieldValidator.identifier("2023 / 0008", patterned: false).get() == "2023/0008")
+        #expect((try? FieldValidator.identifier("DE 2020", patterned: false).get()) == nil)
+    }
+
     @Test func icaoSpecimensVerify() throws {
         let passport = try #require(MRZ(Self.td3))
         #expect(passport.layout == .td3)

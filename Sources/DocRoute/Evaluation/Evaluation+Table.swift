@@ -50,6 +50,14 @@ extension Evaluation {
         out += "\n" + reliabilityTable()
         out += "\n" + confidenceTable()
         for (name, score) in lineItems.sorted(by: { $0.key < $1.key }) { out += score.table(field: name) }
+        if !forms.isEmpty {
+            let counts = Dictionary(grouping: forms, by: \.outcome).mapValues(\.count)
+            out +=
+                "\nlearned forms: read \(counts["read"] ?? 0), fell back \(counts["fell_back"] ?? 0), learned \(counts["learned"] ?? 0), none \(documents - forms.count)\n"
+            for f in forms where f.outcome != "read" {
+                out += "  \(f.file): \(f.form) \(f.outcome)" + (f.reason.map { " (\($0))" } ?? "") + "\n"
+            }
+        }
         if !ignoredFields.isEmpty {
             out +=
                 "\ntruth fields not scored (not in the pipeline, or left out by --fields): \(ignoredFields.joined(separator: ", "))\n"

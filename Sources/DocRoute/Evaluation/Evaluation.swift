@@ -179,6 +179,17 @@ public struct Evaluation: Sendable, Encodable {
     /// Every scored record with its valid values as the confidence model sees them
     /// (`eval --outcomes`, the data `fit-confidence` fits on).
     public var scored: [ScoredRecord] = []
+    /// What learned forms did with each document (`--forms`): the form's id, and whether it
+    /// read the document, fell back (why) or was learned from it; none when no form was used.
+    public var forms: [FormOutcome] = []
+
+    /// One document's form outcome.
+    public struct FormOutcome: Sendable, Encodable, Hashable {
+        public var file: String
+        public var form: String
+        public var outcome: String
+        public var reason: String?
+    }
 
     /// One valid value as scored: its confidence (`raw`), whether it was right, its kind, and
     /// the confidence its strategies and checks gave it before calibration (`evidenceRaw`).
@@ -306,7 +317,7 @@ public struct Evaluation: Sendable, Encodable {
             "by_strategy",
             byPlace = "by_place", latency, ocrLatency = "ocr_latency", mismatches, failedFiles = "failed_files",
             ignoredFields = "ignored_fields", reliability,
-            sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence, lineItems = "line_items"
+            sureButWrong = "sure_but_wrong", sureAccuracy = "sure_accuracy", confidence, lineItems = "line_items", forms
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -332,6 +343,7 @@ public struct Evaluation: Sendable, Encodable {
         byKind["all"] = confidence(kind: nil)
         try c.encode(byKind, forKey: .confidence)
         if !lineItems.isEmpty { try c.encode(lineItems, forKey: .lineItems) }
+        if !forms.isEmpty { try c.encode(forms, forKey: .forms) }
     }
 
     /// The reliability table and confident mistakes as they would be were every valid value's
@@ -407,6 +419,12 @@ public struct Evaluation: Sendable, Encodable {
         var times: [String: [(Double, Int)]] = [:]
         var calls: [String: LLMUse] = [:]
         for (file, records) in zip(files, results) {
+            if let use = records.first?.learnedForm {
+                e.forms.append(
+                    FormOutcome(
+                        file: file, form: "\(use.id) v\(use.version)", outcome: use.outcome.rawValue, reason: use.reason
+                    ))
+            }
             for r in records {
                 recordsByKey[key(file, r.source.row)] = r
                 e.records += 1

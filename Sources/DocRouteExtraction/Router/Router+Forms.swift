@@ -63,7 +63,8 @@ extension Router {
     /// validator first, so a date or an amount given as printed (`03/01/2024`, `$1,234.00`) or
     /// in its normal form (`2024-03-01`, `1234`) finds the same words. Runs of up to eight
     /// words of one line are tried in reading order, then (text fields) a value over up to
-    /// four lines: the end of one line and the start of the lines right under it. Fields the
+    /// four lines: the end of one line and the start of the lines right under it. Words found
+    /// nowhere exactly may differ by a few OCR errors (text, identifiers, addresses). Fields the
     /// truth does not name are dropped, and so are truth values printed nowhere (`unmatched`
     /// says why).
     package func labelling(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
@@ -87,12 +88,18 @@ extension Router {
                 out[field.name] = f
                 continue
             }
+            // Exact first anywhere; then, for words (text, identifiers, addresses), a few OCR
+            // errors forgiven: the labelled copy was read by OCR too.
+            var tolerant = false
+            let wanted = Array(TextNormalizer.matchKey(expected.description).unicodeScalars)
             func matches(_ run: [TextSpan]) -> ValidatedValue? {
                 let text = run.map(\.text).joined(separator: " ")
-                guard case .success(let v) = validator.validate(text),
-                    FieldValue.same(expected, v.value, type: field.type)
-                else { return nil }
-                return v
+                guard case .success(let v) = validator.validate(text) else { return nil }
+                if FieldValue.same(expected, v.value, type: field.type) { return v }
+                guard tolerant else { return nil }
+                let got = Array(TextNormalizer.matchKey(v.value.description).unicodeScalars)
+                let limit = TextNormalizer.tolerance(forLength: max(got.count, wanted.count))
+                return limit > 0 && TextNormalizer.distance(got, wanted, limit: limit) <= limit ? v : nil
             }
             func found(_ run: [TextSpan], _ v: ValidatedValue, page: Int) -> Record.Field {
                 let box = Box.union(of: run.compactMap(\.box))
@@ -100,40 +107,44 @@ extension Router {
                     value: v.value, raw: v.raw, confidence: 1, strategy: .replacement, page: page + 1, box: box,
                     valid: true, tried: [])
             }
-            search: for (p, lines) in pages.enumerated() {
-                for words in lines {
-                    for start in words.indices {
-                        for end in start..<min(words.count, start + 8) {
-                            let run = Array(words[start...end])
-                            if let v = matches(run) {
-                                out[field.name] = found(run, v, page: p)
-                                break search
+            for pass in [false, true] where out[field.name] == nil {
+                tolerant = pass
+                guard !pass || [.text, .identifier, .address].contains(field.type) else { break }
+                search: for (p, lines) in pages.enumerated() {
+                    for words in lines {
+                        for start in words.indices {
+                            for end in start..<min(words.count, start + 8) {
+                                let run = Array(words[start...end])
+                                if let v = matches(run) {
+                                    out[field.name] = found(run, v, page: p)
+                                    break search
+                                }
                             }
                         }
                     }
                 }
-            }
-            if out[field.name] == nil, field.type == .text {
-                // Over several lines: a line's end, then the next lines' starts, each starting
-                // near where the value's first word starts (an address block, a name under a
-                // heading).
-                lines: for (p, lines) in pages.enumerated() {
-                    for (i, words) in lines.enumerated() {
-                        for start in words.indices {
-                            let first = words[start].box!
-                            var run = Array(words[start...])
-                            for next in lines.dropFirst(i + 1).prefix(3) {
-                                guard let b = next.first?.box, abs(b.x0 - first.x0) <= 2 * first.height,
-                                    b.y0 - run.last!.box!.y1 <= 1.5 * first.height
-                                else { break }
-                                for end in next.indices {
-                                    let candidate = run + next[...end]
-                                    if let v = matches(candidate) {
-                                        out[field.name] = found(candidate, v, page: p)
-                                        break lines
+                if out[field.name] == nil, [.text, .address].contains(field.type) {
+                    // Over several lines: a line's end, then the next lines' starts, each starting
+                    // near where the value's first word starts (an address block, a name under a
+                    // heading).
+                    lines: for (p, lines) in pages.enumerated() {
+                        for (i, words) in lines.enumerated() {
+                            for start in words.indices {
+                                let first = words[start].box!
+                                var run = Array(words[start...])
+                                for next in lines.dropFirst(i + 1).prefix(3) {
+                                    guard let b = next.first?.box, abs(b.x0 - first.x0) <= 2 * first.height,
+                                        b.y0 - run.last!.box!.y1 <= 1.5 * first.height
+                                    else { break }
+                                    for end in next.indices {
+                                        let candidate = run + next[...end]
+                                        if let v = matches(candidate) {
+                                            out[field.name] = found(candidate, v, page: p)
+                                            break lines
+                                        }
                                     }
+                                    run += next
                                 }
-                                run += next
                             }
                         }
                     }

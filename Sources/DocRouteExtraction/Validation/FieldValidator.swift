@@ -183,6 +183,16 @@ public struct FieldValidator: Sendable {
                 break
             }
         }
+        // OCR spaces out hyphens and slashes (`DE- 2020 -MUC -2693`): their pieces are one.
+        var joined: [String] = []
+        for t in tokens {
+            if let last = joined.last, last.last.map({ "-/".contains($0) }) == true || "-/".contains(t.first ?? " ") {
+                joined[joined.count - 1] += t
+            } else {
+                joined.append(t)
+            }
+        }
+        tokens = joined
         let text = tokens.joined(separator: " ")
         if patterned { return text.isEmpty ? .failure(.init("empty")) : .success(text) }
         guard tokens.count == 1 else {
