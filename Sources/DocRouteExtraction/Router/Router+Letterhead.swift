@@ -13,7 +13,8 @@ extension Router {
     }
 
     /// Legal forms a company's name ends with (`Coolblue B.V.`, `QualityHosting AG`, `… Inc.`),
-    /// compared without dots and case. Two-letter ones count only after two or more words.
+    /// compared without dots and case (a two-letter one only in capitals or with dots: see
+    /// `nameKey`).
     static let legalForms: Set<String> = [
         "bv", "nv", "gmbh", "ag", "se", "kg", "ohg", "ug", "ek", "inc", "incorporated", "llc", "llp", "lp", "ltd",
         "limited", "plc", "corp", "corporation", "co", "company", "sas", "sa", "sarl", "eurl", "sasu", "sl", "spa",
@@ -121,9 +122,7 @@ extension Router {
         _ words: [TextSpan], page: Int, top: Bool, foot: Bool, blocks: [(page: Int, box: Box)],
         taken: [(page: Int, box: Box)]
     ) -> Name? {
-        var words = words
-        while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
-        guard !words.isEmpty, words.count <= 6 else { return nil }
+        guard let words = Self.unlabelled(words, labels: labels), words.count <= 6 else { return nil }
         let run = WordRun(words: words, page: page)
         let text = run.text
         let letters = text.filter(\.isLetter).count, digits = text.filter(\.isNumber).count
@@ -133,9 +132,7 @@ extension Router {
                 let t = w.text.filter { $0.isLetter || $0.isNumber }
                 return !t.isEmpty && t.allSatisfy(\.isNumber)
             }),
-            !text.lowercased().contains("www."), !text.lowercased().contains("http"),
-            labels.matchWhole(text) == nil,
-            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+            !text.lowercased().contains("www."), !text.lowercased().contains("http")
         else { return nil }
         let (key, legal) = Self.nameKey(words.map(\.text))
         guard key.count >= 3, top || foot || legal else { return nil }

@@ -35,21 +35,28 @@ extension Router {
                 let run = WordRun(words: Array(line.words[segment]), page: line.page)
                 let heights = run.words.compactMap { $0.box?.height }.sorted()
                 guard !heights.isEmpty, case let height = heights[heights.count / 2], height > 0 else { continue }
-                // A document title after the name (`Amazon Web Services Invoice`) is not part of it;
-                // a segment that is little else (`TAX INVOICE`) is no name.
-                var words = run.words
-                while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
+                guard let words = Self.unlabelled(run.words, labels: labels) else { continue }
                 let named = WordRun(words: words, page: run.page)
                 let text = named.text
-                // Nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
-                guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter)),
-                    labels.matchWhole(text) == nil,
-                    !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+                guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter))
                 else { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
         return best?.title
+    }
+
+    /// `words` without label words at their end, when what is left may be a name: not empty,
+    /// not a label, not a labelled value. A document title after the name (`Amazon Web
+    /// Services Invoice`) is not part of it; a segment that is little else (`TAX INVOICE`) is no
+    /// name, nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
+    static func unlabelled(_ words: [TextSpan], labels: LabelMatcher) -> [TextSpan]? {
+        var words = words
+        while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
+        guard !words.isEmpty, labels.matchWhole(words.map(\.text).joined(separator: " ")) == nil,
+            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+        else { return nil }
+        return words
     }
 
     /// Lines a `below_title` value spans at most.
