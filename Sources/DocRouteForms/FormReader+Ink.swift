@@ -5,16 +5,16 @@ import Foundation
 import struct DocRouteModel.Box
 
 extension FormReader {
+    /// The widest gap, in value heights, inside one value's print: a typewriter's colon and
+    /// space (`G: Independent`) leave more than a height blank.
+    static let wordGap = 1.8
+
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
     /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
     /// band below it), and in it, from the first column holding ink to the last one before a
     /// gap wider than 1.8 value heights. Ink as `InkRoom` tells it; a row or column needs two
     /// such pixels; a row or column inked across 85 % of the room is a box's edge, not print.
     /// Nil when the room holds no print.
-    /// The widest gap, in value heights, inside one value's print: a typewriter's colon and
-    /// space (`G: Independent`) leave more than a height blank.
-    static let wordGap = 1.8
-
     static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
         // A value is at least a letter: its print is told from paper as in a room of a few
         // letters, however long its room.

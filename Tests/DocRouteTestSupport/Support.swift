@@ -143,6 +143,19 @@ package enum Support {
         return Double(usage.ru_maxrss) / 1024
     }
 
+    /// Runs the set generator `Samples/SCRIPT` (python3) with `seed`, a fresh temporary folder
+    /// and `more`, and returns the folder; the caller removes it. Throws when the script fails.
+    package static func generated(_ script: String, seed: Int, _ more: [String] = []) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\((script as NSString).deletingPathExtension)-\(UUID().uuidString)")
+        let made = try runBinary(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "Samples/\(script)", String(seed), dir.path] + more)
+        guard made.status == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(script): \(made.stderr)"])
+        }
+        return dir
+    }
+
     /// Runs `binary` in the package folder and returns its exit status, stdout and stderr.
     /// Both streams go to files, not pipes (a pipe read to its end before the other fills past
     /// 64 KiB deadlocks), and the exit is polled with a deadline (`waitUntilExit` can wait

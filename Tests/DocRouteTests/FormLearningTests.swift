@@ -396,12 +396,8 @@ import struct DocRouteModel.Box
     static let seed = 24117
 
     @Test func copiesOfARealFormAreReadByTheFormLearnedFromOne() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sf424-\(UUID().uuidString)")
+        let dir = try Support.generated("make-form-copies.py", seed: Self.seed, ["8"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try Support.runBinary(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "Samples/make-form-copies.py", String(Self.seed), dir.path, "8"])
-        try #require(made.status == 0, "make-form-copies.py: \(made.stderr)")
         let spec = try PipelineSpec.resolve(
             Support.packageRoot.appendingPathComponent("Samples/sf424.yaml").path, directories: [])
         let truths = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)

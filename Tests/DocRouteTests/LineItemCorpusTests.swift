@@ -13,15 +13,8 @@ import Testing
     @Test func ruledTablesWithWrappedDescriptionsOnFreshInvoices() throws {
         // Samples/make-invoices-fresh.py (Pillow, reportlab): every cell boxed by rules, some
         // descriptions over two lines; each invoice as a text-layer PDF and a 200 dpi PNG.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        let dir = try Support.generated("make-invoices-fresh.py", seed: Self.heldOutSeed, ["12", "--ruled", "--wrap"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try Support.runBinary(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "Samples/make-invoices-fresh.py", String(Self.heldOutSeed), dir.path, "12", "--ruled",
-                "--wrap",
-            ])
-        try #require(made.status == 0, "make-invoices-fresh.py: \(made.stderr)")
         let truth = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth-lines.jsonl").path)
         let pipeline = try Support.pipeline("invoice")
         for (kind, floor) in [("pdf", 0.97), ("png", 0.9)] {

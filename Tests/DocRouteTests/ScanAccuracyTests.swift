@@ -525,12 +525,8 @@ import struct DocRouteModel.Box
         // A fresh degraded set made now (Samples/make-identity-fresh.py, Pillow): the shipped
         // calibration is judged on values it never saw. Issue 21's bar: values at 0.9 or more
         // are right at least 97 % of the time.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("held-out-\(UUID().uuidString)")
+        let dir = try Support.generated("make-identity-fresh.py", seed: Self.heldOutSeed, ["40"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try Support.runBinary(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "Samples/make-identity-fresh.py", String(Self.heldOutSeed), dir.path, "40"])
-        try #require(made.status == 0, "make-identity-fresh.py: \(made.stderr)")
         let truth = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)
         #expect(truth.count == 40)
         let pipeline = try Support.pipeline("identity")

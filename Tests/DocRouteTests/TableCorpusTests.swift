@@ -39,12 +39,8 @@ import Testing
     static let heldOutSeed = 61002
 
     @Test func freshTablesFromTheirLinesOnTextLayersAndScans() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tables-\(UUID().uuidString)")
+        let dir = try Support.generated("make-tables-fresh.py", seed: Self.heldOutSeed, ["8"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try Support.runBinary(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "Samples/make-tables-fresh.py", String(Self.heldOutSeed), dir.path, "8"])
-        try #require(made.status == 0, "make-tables-fresh.py: \(made.stderr)")
         for kind in ["pdf", "png"] {
             let folder = dir.appendingPathComponent(kind).path
             let truth = (folder as NSString).appendingPathComponent("truth-tables.jsonl")

@@ -1,6 +1,9 @@
 import DocRouteModel
 
 extension Router {
+    /// The most an unlabelled name chosen by the LLM is trusted.
+    static let guessConfidence = 0.6
+
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
     /// the confidence the strategies and checks gave it (`raw`), and the other readings of the
     /// field that give the same value elsewhere (`agree`) or another value (`rival`; none when
@@ -11,9 +14,6 @@ extension Router {
     /// of `raw`; either way a confirmed value is at least 0.97 and a disputed one (a second
     /// reading that disagrees, unsure OCR: what `raw` does not hold) at most 0.7. A value less
     /// sure than `review.below` carries the model's reason (`doubt`).
-    /// The most an unlabelled name chosen by the LLM is trusted.
-    static let guessConfidence = 0.6
-
     func weighed(_ fields: [String: Record.Field], others: [String: [Record.Field]] = [:]) -> [String: Record.Field] {
         var out = fields
         for spec in spec.fields {

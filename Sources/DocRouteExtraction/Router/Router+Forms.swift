@@ -90,9 +90,8 @@ extension Router {
             }
             // Exact first anywhere; then, for words (text, identifiers, addresses), a few OCR
             // errors forgiven: the labelled copy was read by OCR too.
-            var tolerant = false
             let wanted = Array(TextNormalizer.matchKey(expected.description).unicodeScalars)
-            func matches(_ run: [TextSpan]) -> ValidatedValue? {
+            func matches(_ run: [TextSpan], tolerant: Bool) -> ValidatedValue? {
                 let text = run.map(\.text).joined(separator: " ")
                 guard case .success(let v) = validator.validate(text) else { return nil }
                 if FieldValue.same(expected, v.value, type: field.type) { return v }
@@ -107,15 +106,14 @@ extension Router {
                     value: v.value, raw: v.raw, confidence: 1, strategy: .replacement, page: page + 1, box: box,
                     valid: true, tried: [])
             }
-            for pass in [false, true] where out[field.name] == nil {
-                tolerant = pass
-                guard !pass || [.text, .identifier, .address].contains(field.type) else { break }
+            for tolerant in [false, true] where out[field.name] == nil {
+                guard !tolerant || [.text, .identifier, .address].contains(field.type) else { break }
                 search: for (p, lines) in pages.enumerated() {
                     for words in lines {
                         for start in words.indices {
                             for end in start..<min(words.count, start + 8) {
                                 let run = Array(words[start...end])
-                                if let v = matches(run) {
+                                if let v = matches(run, tolerant: tolerant) {
                                     out[field.name] = found(run, v, page: p)
                                     break search
                                 }
@@ -138,7 +136,7 @@ extension Router {
                                     else { break }
                                     for end in next.indices {
                                         let candidate = run + next[...end]
-                                        if let v = matches(candidate) {
+                                        if let v = matches(candidate, tolerant: tolerant) {
                                             out[field.name] = found(candidate, v, page: p)
                                             break lines
                                         }

@@ -70,7 +70,7 @@ extension Router {
                 return list
             }
             if options.allSatisfy({ !$0.isEmpty }) {
-                if let pick = Self.addingUp(options) {
+                if let pick = Self.addingUp(options, rounding: Self.roundings(layout)) {
                     for (k, name) in names.enumerated() {
                         var f = options[k][pick[k]]
                         f.checks["sum"] = .agrees
@@ -104,16 +104,36 @@ extension Router {
         }
     }
 
+    /// The small amounts (non-zero, at most `TableStrategy.maxRounding`, sign dropped) printed in `layout`:
+    /// the cash roundings a receipt may print between its parts and its total.
+    static func roundings(_ layout: TextLayout) -> Set<Decimal> {
+        let numbers = NumberNormalizer()
+        var out: Set<Decimal> = []
+        for line in layout.lines {
+            for w in line.words where w.text.contains(".") || w.text.contains(",") {
+                guard case .success(let (n, _)) = numbers.normalize(w.text, allowCurrency: true) else { continue }
+                let a = n < 0 ? -n : n
+                if a > 0 && a <= TableStrategy.maxRounding { out.insert(a) }
+            }
+        }
+        return out
+    }
+
     /// Indices into `options` (total first, then its parts) of readings where the total is the
-    /// sum of the parts, the set whose indices add to the least; nil when none adds up.
-    static func addingUp(_ options: [[Record.Field]]) -> [Int]? {
+    /// sum of the parts (or differs from it by one of `rounding`, a cash rounding printed on
+    /// the page), the set whose indices add to the least (an exact sum first among equals);
+    /// nil when none adds up.
+    static func addingUp(_ options: [[Record.Field]], rounding: Set<Decimal> = []) -> [Int]? {
         var best: (pick: [Int], rank: Int)? = nil
         var pick = [Int](repeating: 0, count: options.count)
         func walk(_ k: Int) {
             if k == options.count {
                 let values = zip(options, pick).compactMap { number($0[$1]) }
-                guard values.count == options.count, values[0] == values.dropFirst().reduce(0, +) else { return }
-                let rank = pick.reduce(0, +)
+                guard values.count == options.count else { return }
+                let d = values[0] - values.dropFirst().reduce(0, +)
+                guard d == 0 || rounding.contains(d < 0 ? -d : d) else { return }
+                // Exact sums before rounded ones among equals.
+                let rank = pick.reduce(0, +) * 2 + (d == 0 ? 0 : 1)
                 if best == nil || rank < best!.rank { best = (pick, rank) }
                 return
             }

@@ -13,13 +13,18 @@ extension Router {
     }
 
     /// Legal forms a company's name ends with (`Coolblue B.V.`, `QualityHosting AG`, `… Inc.`),
-    /// compared without dots and case. Two-letter ones count only after two or more words.
+    /// compared without dots and case (a two-letter one only in capitals or with dots: see
+    /// `nameKey`).
     static let legalForms: Set<String> = [
         "bv", "nv", "gmbh", "ag", "se", "kg", "ohg", "ug", "ek", "inc", "incorporated", "llc", "llp", "lp", "ltd",
         "limited", "plc", "corp", "corporation", "co", "company", "sas", "sa", "sarl", "eurl", "sasu", "sl", "spa",
         "srl", "sro", "oy", "oyj", "ab", "as", "asa", "aps", "pvt", "pty", "kk", "bvba", "vof", "cv",
-        "sc", "scs", "snc", "sprl", "gbr", "mbh", "pte", "bhd", "sdn", "ltda", "sab", "cia",
+        "sc", "scs", "snc", "sprl", "gbr", "mbh", "pte", "bhd", "sdn", "sb", "ltda", "sab", "cia",
     ]
+
+    /// The fields a letterhead's name fills (`position: title`): their own labels may end a
+    /// name (`Sanyu Stationery Shop`).
+    var titleFields: Set<String> { Set(spec.fields.filter { $0.position == .title }.map(\.name)) }
 
     /// Lines apart two printings of a name must be to count as printed twice.
     static let repeatDistance = 4
@@ -36,19 +41,29 @@ extension Router {
     /// (`title(_:layout:labels:)`, the largest print at the top). A name under a heading of the
     /// pipeline (`after:`, such as `Bill to`: the customer's block) or where another field's
     /// value stands is not one. Among names with evidence the most evidence wins (legal form 2,
-    /// domain 1.5, repeated 1, the title 1, at the top 0.5; the topmost among equals); the
+    /// domain 1.5, repeated 1, on page 1's first two lines 1, the title 1, at the top 0.5; a
+    /// legal form, then the topmost, among equals); a name printed under or after a key
+    /// (`Owned by:`) is someone else's; the
     /// printing at the top of page 1 is taken, else the first. A word that is a number makes
     /// no name (a street, a reference).
     func letterheadName(
         _ document: Document, layout: TextLayout, state: FillState
     ) -> (run: WordRun, found: String)? {
-        let title = Self.title(document, layout: layout, labels: labels)
+        let title = Self.title(document, layout: layout, labels: labels, keep: titleFields)
         let names = names(document, layout: layout, taken: state.valuePlaces)
         let domains = Self.domains(layout)
         let text = layout.lines.map { TextNormalizer.matchKey($0.words.map(\.text).joined(separator: " ")) }
             .map { $0.filter(\.isLetter) }
-        var best: (name: Name, score: Double)? = nil
+        // The best name, its score, and whether it has evidence beyond its place.
+        var best: (name: Name, score: Double, beyond: Bool)? = nil
         let titleKey = title.map { Self.nameKey($0.run.words.map(\.text)).key }
+        // The name of two words or more on the first or second line of page 1 (a receipt's shop
+        // under a scribble, a letter's sender; a word alone there is as often a logo's).
+        let head = layout.lines.filter { $0.page == document.pages.first?.index }.prefix(2).compactMap(\.box)
+        let firstKey = names.filter { n in
+            n.top && head.contains { b in n.run.box.map { b.sharedShare(with: $0) > 0.3 } ?? false }
+        }.min { ($0.run.box?.y0 ?? .infinity) < ($1.run.box?.y0 ?? .infinity) }
+            .flatMap { $0.run.words.count > 1 ? $0.key : nil }
         for key in Set(names.map(\.key)) {
             let printings = names.filter { $0.key == key }
             var score = 0.0
@@ -60,19 +75,25 @@ extension Router {
             // Printed again away from itself (not the next lines of one address block).
             let lines = text.indices.filter { text[$0].contains(key) }
             if let a = lines.first, let b = lines.last, b - a >= Self.repeatDistance { score += 1 }
+            let beyond = score > 0
+            if key == firstKey { score += 1 }
             let evidence = score
             if key == titleKey { score += 1 }
             if printings.contains(where: \.top) { score += 0.5 }
             // The title stands without evidence; any other name needs some.
             guard evidence > 0 || key == titleKey else { continue }
-            let chosen = printings.first(where: \.top) ?? printings[0]
+            let chosen =
+                printings.first(where: { $0.top && $0.legalForm }) ?? printings.first(where: \.top) ?? printings[0]
+            // Among equals, a company's legal name (`CPI Rocku Sdn. Bhd.` under its brand), then the topmost.
             if best == nil || score > best!.score
-                || (score == best!.score && (chosen.run.box?.y0 ?? 0) < (best!.name.run.box?.y0 ?? 0))
+                || (score == best!.score && chosen.legalForm && !best!.name.legalForm)
+                || (score == best!.score && chosen.legalForm == best!.name.legalForm
+                    && (chosen.run.box?.y0 ?? 0) < (best!.name.run.box?.y0 ?? 0))
             {
-                best = (chosen, score)
+                best = (chosen, score, beyond)
             }
         }
-        if let best, best.name.key != titleKey || best.score > 1.5 { return (best.name.run, "letterhead") }
+        if let best, best.name.key != titleKey || best.beyond { return (best.name.run, "letterhead") }
         return title.map { ($0.run, "title") }
     }
 
@@ -93,16 +114,35 @@ extension Router {
             }
         }
         var out: [Name] = []
-        for line in layout.lines where line.page == first.index || line.page == last.index {
+        for (li, line) in layout.lines.enumerated() where line.page == first.index || line.page == last.index {
             guard let lineBox = line.box else { continue }
             let page = line.page == first.index ? first : last
             let top = line.page == first.index && lineBox.y0 < page.height / 3
             let foot = line.page == last.index && lineBox.y0 > page.height * 0.75
             for segment in line.segments {
                 var part: [TextSpan] = []
-                for w in line.words[segment] + [
+                // A legal form on a line of its own ends the name above it (`Pasaraya Borong
+                // Pintar` / `Sdn Bhd`).
+                let words = Array(line.words[segment])
+                if Self.isLegalForm(words), let above = Self.segment(above: li, over: words, in: layout) {
+                    if let name = name(
+                        above + words, page: line.page, top: top, foot: foot, blocks: blocks, taken: taken)
+                    {
+                        out.append(name)
+                    }
+                    continue
+                }
+                // The value of a key printed over it (`Owned by:` / `Sanyu Supply Sdn Bhd`) names
+                // someone else.
+                if Self.segment(above: li, over: words, in: layout)?.last?.text.hasSuffix(":") == true { continue }
+                for w in words + [
                     TextSpan(text: "|", box: nil, confidence: nil, line: 0, block: 0, order: 0)
                 ] {
+                    // So does one after a key on its line (`Owned by: …`).
+                    if w.text.hasSuffix(":") {
+                        part = []
+                        continue
+                    }
                     if ["-", "–", "—", "|", "·", "•", "/"].contains(w.text) {
                         if let name = name(part, page: line.page, top: top, foot: foot, blocks: blocks, taken: taken) {
                             out.append(name)
@@ -121,23 +161,23 @@ extension Router {
         _ words: [TextSpan], page: Int, top: Bool, foot: Bool, blocks: [(page: Int, box: Box)],
         taken: [(page: Int, box: Box)]
     ) -> Name? {
-        var words = words
-        while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
-        guard !words.isEmpty, words.count <= 6 else { return nil }
+        guard let words = Self.unlabelled(words, labels: labels, keep: titleFields) else { return nil }
         let run = WordRun(words: words, page: page)
         let text = run.text
         let letters = text.filter(\.isLetter).count, digits = text.filter(\.isNumber).count
-        // A word that is a number makes a street or a reference, not a name (`Calle Real 35`).
-        guard letters >= 3, digits * 4 <= letters, !text.contains("@"), !text.hasSuffix(":"),
-            !words.contains(where: { w in
-                let t = w.text.filter { $0.isLetter || $0.isNumber }
-                return !t.isEmpty && t.allSatisfy(\.isNumber)
-            }),
-            !text.lowercased().contains("www."), !text.lowercased().contains("http"),
-            labels.matchWhole(text) == nil,
-            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
-        else { return nil }
         let (key, legal) = Self.nameKey(words.map(\.text))
+        // Six words, and up to two of legal form (`De Luxe Circle Fresh Mart Sdn Bhd`).
+        guard words.count <= (legal ? 8 : 6) else { return nil }
+        // A word that is a number makes a street or a reference, not a name (`Calle Real 35`),
+        // unless a legal form makes it a company's (`99 Speed Mart S/B`).
+        guard letters >= 3, digits * 4 <= letters, !text.contains("@"), !text.hasSuffix(":"),
+            legal
+                || !words.contains(where: { w in
+                    let t = w.text.filter { $0.isLetter || $0.isNumber }
+                    return !t.isEmpty && t.allSatisfy(\.isNumber)
+                }),
+            !text.lowercased().contains("www."), !text.lowercased().contains("http")
+        else { return nil }
         guard key.count >= 3, top || foot || legal else { return nil }
         if let box = run.box {
             if Self.isTaken(box, page: page + 1, in: taken) { return nil }
@@ -153,6 +193,31 @@ extension Router {
         return Name(run: run, key: key, legalForm: legal, top: top)
     }
 
+    /// Whether `words` are nothing but a legal form (`Sdn Bhd`, `GmbH`, `Pty. Ltd.`).
+    static func isLegalForm(_ words: [TextSpan]) -> Bool {
+        !words.isEmpty && words.count <= 3
+            && words.allSatisfy { w in
+                legalForms.contains(TextNormalizer.matchKey(w.text).filter(\.isLetter))
+                    && (w.text.filter(\.isLetter).count > 2 || w.text.contains(".") || w.text.contains("/")
+                        || w.text.filter(\.isLetter).allSatisfy(\.isUppercase))
+            }
+    }
+
+    /// The segment of the line before `line` (same page, within one and a half line heights)
+    /// that stands over `words`.
+    static func segment(above line: Int, over words: [TextSpan], in layout: TextLayout) -> [TextSpan]? {
+        guard line > 0, let box = WordRun(words: words, page: layout.lines[line].page).box else { return nil }
+        let prev = layout.lines[line - 1]
+        guard prev.page == layout.lines[line].page, let pb = prev.box,
+            box.y0 - pb.y1 <= max(layout.lines[line].height, 1) * 1.5
+        else { return nil }
+        for seg in prev.segments {
+            let run = WordRun(words: Array(prev.words[seg]), page: prev.page)
+            if let b = run.box, b.x1 > box.x0, b.x0 < box.x1 { return run.words }
+        }
+        return nil
+    }
+
     /// A name's key (letters only, lower case, without a trailing legal form) and whether it
     /// ended with one.
     static func nameKey(_ words: [String]) -> (key: String, legalForm: Bool) {
@@ -162,7 +227,7 @@ extension Router {
         for _ in 0..<3 where words.count >= 2 {
             let word = words[words.count - 1]
             let form = TextNormalizer.matchKey(word).filter(\.isLetter)
-            // A two-letter form is written in capitals or with dots (`AG`, `S.A.`, `Co.`), not
+            // A two-letter form is written in capitals or with dots (`AG`, `S.A.`, `Co.`, `S/B`), not
             // a word of a sentence (`as`).
             guard legalForms.contains(form),
                 form.count > 2 || word.contains(".") || word.filter(\.isLetter).allSatisfy(\.isUppercase)

@@ -24,9 +24,11 @@ extension Router {
 
     /// The segment printed largest (median word height) in the top third of the first page,
     /// the topmost and then leftmost among equals (within 10 %), without label words at its end
-    /// (`… Invoice`), that neither is nor starts with a label of the pipeline and holds four
-    /// letters or two words.
-    static func title(_ document: Document, layout: TextLayout, labels: LabelMatcher) -> Title? {
+    /// (`… Invoice`), that neither is nor starts with a label of the pipeline, holds no
+    /// colon (a key and its value) and holds four letters or two words.
+    static func title(
+        _ document: Document, layout: TextLayout, labels: LabelMatcher, keep: Set<String> = []
+    ) -> Title? {
         guard let first = document.pages.first, first.height > 0 else { return nil }
         var best: (title: Title, height: Double)? = nil
         for (i, line) in layout.lines.enumerated() where line.page == first.index {
@@ -35,62 +37,72 @@ extension Router {
                 let run = WordRun(words: Array(line.words[segment]), page: line.page)
                 let heights = run.words.compactMap { $0.box?.height }.sorted()
                 guard !heights.isEmpty, case let height = heights[heights.count / 2], height > 0 else { continue }
-                // A document title after the name (`Amazon Web Services Invoice`) is not part of it;
-                // a segment that is little else (`TAX INVOICE`) is no name.
-                var words = run.words
-                while let last = words.last, labels.matchWhole(last.text)?.1 == 1 { words.removeLast() }
+                guard let words = Self.unlabelled(run.words, labels: labels, keep: keep) else { continue }
                 let named = WordRun(words: words, page: run.page)
                 let text = named.text
-                // Nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
-                guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter)),
-                    labels.matchWhole(text) == nil,
-                    !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+                guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter))
                 else { continue }
+                // A key and its value (`Doc No. : CS00013065`), labelled or not, is no name.
+                let after = segment.upperBound < line.words.count ? line.words[segment.upperBound].text : ""
+                if words.contains(where: { $0.text.hasSuffix(":") }) || after.hasPrefix(":") { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
         return best?.title
     }
 
-    /// Lines a `below_title` value spans at most.
-    static let belowTitleLines = 3
+    /// `words` without label words at their end, when what is left may be a name: not empty,
+    /// not a label, not a labelled value. A document title after the name (`Amazon Web
+    /// Services Invoice`) is not part of it; a segment that is little else (`TAX INVOICE`) is no
+    /// name, nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
+    /// A label of one of `keep` (the name's own field: `Sanyu Stationery Shop`) stays.
+    static func unlabelled(_ words: [TextSpan], labels: LabelMatcher, keep: Set<String> = []) -> [TextSpan]? {
+        var words = words
+        while let last = words.last, let m = labels.matchWhole(last.text), m.quality == 1, !keep.contains(m.field) {
+            words.removeLast()
+        }
+        // A registration number in brackets after a name (`ACME SDN BHD (123456-X)`) is no part
+        // of it; other brackets are (`Gardenia Bakeries (KL) Sdn Bhd`).
+        var i = 1
+        while i < words.count {
+            guard words[i].text.hasPrefix("(") else {
+                i += 1
+                continue
+            }
+            var end = i
+            while end < words.count - 1, !words[end].text.hasSuffix(")") { end += 1 }
+            if words[i...end].contains(where: { $0.text.contains(where: \.isNumber) }) {
+                words = Array(words[..<i])
+                break
+            }
+            i = end + 1
+        }
+        guard !words.isEmpty, labels.matchWhole(words.map(\.text).joined(separator: " ")) == nil,
+            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+        else { return nil }
+        return words
+    }
 
-    /// Fills fields with `position: below_title` that no label filled: the lines right under
-    /// the title (see `fillTitle`), each within a line's height of the one above, their
-    /// segment that overlaps the title across, up to three, stopping at a line that holds a
-    /// label or a date. A `text` field takes the first line; an `address` all of them. Confidence 0.5.
+    /// Fills fields with `position: below_title` that no label filled, under the letterhead's
+    /// name (`letterheadName`; else the title): an `address` takes the address block under it
+    /// (`addressBlock`); a `text` field the line right under it, within a line's height, its
+    /// segment under the name, unless that line holds a label or a date. Confidence 0.5.
     func fillBelowTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .belowTitle && state.filled[$0.name] == nil }
-        guard !wanted.isEmpty, let title = Self.title(document, layout: layout, labels: labels),
-            let titleBox = title.run.box
-        else { return }
-        let t = title.line
-        let dates = FieldValidator(field: FieldSpec(name: "date", type: .date), dateOrder: spec.dateOrder)
-        var runs: [WordRun] = []
-        var bottom = titleBox.y1
-        var j = t + 1
-        while j < layout.lines.count, runs.count < Self.belowTitleLines {
-            let line = layout.lines[j]
-            // The line's segment under the title (a letterhead beside the document's title).
-            guard line.page == title.run.page, let box = line.box, box.y0 - bottom <= max(line.height, 1) * 1.2,
-                let under = line.words.firstIndex(where: { w in
-                    w.box.map { $0.x1 > titleBox.x0 && $0.x0 < titleBox.x1 } ?? false
-                })
-            else { break }
-            let start = line.segmentStarts.last { $0 <= under } ?? 0
-            let words = Array(line.words[start..<line.segmentEnd(containing: start)])
-            let run = WordRun(words: words, page: line.page)
-            guard labels.matches(in: line.words, isStart: line.isSegmentStart).isEmpty,
-                !Self.holdsValue(words, validator: dates)
-            else { break }
-            runs.append(run)
-            bottom = box.y1
-            j += 1
-        }
-        guard !runs.isEmpty else { return }
+        guard !wanted.isEmpty, let (line, nameBox) = nameLine(document, layout: layout, state: state) else { return }
+        let page = document.pages.first { $0.index == layout.lines[line].page }
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
-            let taken = field.type == .address ? runs : [runs[0]]
+            let taken: [WordRun]
+            if field.type == .address {
+                guard let block = addressBlock(under: line, nameBox: nameBox, layout: layout, page: page) else {
+                    continue
+                }
+                taken = block
+            } else {
+                guard let next = lineUnder(line, nameBox: nameBox, layout: layout) else { continue }
+                taken = [next]
+            }
             let text = taken.map(\.text).joined(separator: "\n")
             guard let validator = validators[field.name], case .success(let v) = validator.validate(text) else {
                 continue
@@ -104,6 +116,42 @@ extension Router {
         }
     }
 
+    /// The line (index into `layout.lines`) and box of the letterhead's name, else of the title.
+    func nameLine(_ document: Document, layout: TextLayout, state: FillState) -> (Int, Box)? {
+        // The name a title field took stands where it stands.
+        var others = state
+        for field in spec.fields where field.position == .title { others.filled[field.name] = nil }
+        guard let name = letterheadName(document, layout: layout, state: others), let box = name.run.box,
+            let first = name.run.words.first
+        else { return nil }
+        guard
+            let line = layout.lines.firstIndex(where: { l in
+                l.page == name.run.page && l.words.contains { $0.order == first.order && $0.box == first.box }
+            })
+        else { return nil }
+        return (line, box)
+    }
+
+    /// The segment right under `box` on the line after `line`, within a line's height, unless
+    /// that line holds a label or a date.
+    func lineUnder(_ line: Int, nameBox: Box, layout: TextLayout) -> WordRun? {
+        guard line + 1 < layout.lines.count else { return nil }
+        let next = layout.lines[line + 1]
+        guard next.page == layout.lines[line].page, let box = next.box,
+            box.y0 - nameBox.y1 <= max(next.height, 1) * 1.2,
+            let under = next.words.firstIndex(where: { w in
+                w.box.map { $0.x1 > nameBox.x0 && $0.x0 < nameBox.x1 } ?? false
+            })
+        else { return nil }
+        let start = next.segmentStarts.last { $0 <= under } ?? 0
+        let words = Array(next.words[start..<next.segmentEnd(containing: start)])
+        let dates = FieldValidator(field: FieldSpec(name: "date", type: .date), dateOrder: spec.dateOrder)
+        guard labels.matches(in: next.words, isStart: next.isSegmentStart).isEmpty,
+            !Self.holdsValue(words, validator: dates)
+        else { return nil }
+        return WordRun(words: words, page: next.page)
+    }
+
     /// Whether a run of up to four of `words` is a valid value for `validator`.
     static func holdsValue(_ words: [TextSpan], validator: FieldValidator) -> Bool {
         for i in words.indices {
@@ -112,6 +160,12 @@ extension Router {
             }
         }
         return false
+    }
+
+    /// Whether a word is digits (with `+`, `-`, brackets) that a value next to it would be a
+    /// piece of, as in a phone number.
+    static func isNumberPiece(_ text: String) -> Bool {
+        text.contains(where: \.isNumber) && text.allSatisfy { $0.isNumber || "+-()".contains($0) }
     }
 
     /// Words a `position: first` field takes at most (`Wednesday, 2 July 2015`).
@@ -131,7 +185,16 @@ extension Router {
             search: for line in layout.lines where line.page == page {
                 for start in line.words.indices {
                     let end = min(line.segmentEnd(containing: start), start + Self.firstValueWords)
+                    // A piece of a longer number is none (`6 03 2026` in `Tel: +6 03 2026 6386`).
+                    if start > (line.segmentStarts.last { $0 <= start } ?? 0),
+                        Self.isNumberPiece(line.words[start - 1].text)
+                    {
+                        continue
+                    }
                     for stop in stride(from: end, to: start, by: -1) {
+                        if stop < line.segmentEnd(containing: start), Self.isNumberPiece(line.words[stop].text) {
+                            continue
+                        }
                         let run = WordRun(words: Array(line.words[start..<stop]), page: page)
                         guard case .success(let v) = validator.validate(run.text) else { continue }
                         if let box = run.box, Self.isTaken(box, page: page + 1, in: taken) { continue }

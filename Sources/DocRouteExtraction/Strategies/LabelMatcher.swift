@@ -23,6 +23,8 @@ public struct LabelMatcher: Sendable {
         var scalars: [Unicode.Scalar]
         var tokenCount: Int
         var tolerance: Int
+        /// The field takes free text, which anything after the label validates as.
+        var freeText = false
     }
 
     let labels: [Label]
@@ -51,7 +53,8 @@ public struct LabelMatcher: Sendable {
                 labels.append(
                     Label(
                         field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
-                        tolerance: TextNormalizer.tolerance(forLength: scalars.count)))
+                        tolerance: TextNormalizer.tolerance(forLength: scalars.count),
+                        freeText: f.type == .text || f.type == .address))
             }
         }
         self.labels = labels
@@ -92,6 +95,14 @@ public struct LabelMatcher: Sendable {
         word.contains(where: \.isNumber) && word.allSatisfy { $0.isNumber || "%.,".contains($0) } || word == "%"
     }
 
+    /// Words that say a label counts things (`Qty`, `Items`, `Stück`), in the languages of
+    /// the shipped pipelines.
+    static let countWords: Set<String> = [
+        "qty", "qnty", "quantity", "quantities", "items", "item", "pcs", "pieces", "units", "count", "lines",
+        "menge", "anzahl", "stk", "stuck", "artikel", "positionen", "qte", "quantite", "articles", "aantal",
+        "stuks", "cantidad", "unidades", "articulos", "quantita", "pezzi", "articoli",
+    ]
+
     /// Every label occurrence in `words`, without overlaps (longer and better matches win).
     /// A label counts where it starts a segment (`isStart`), ends with a colon, is an exact
     /// match of five or more characters, or is exact and follows nothing but rates and labels
@@ -99,6 +110,7 @@ public struct LabelMatcher: Sendable {
     func matches(in words: [TextSpan], isStart: (Int) -> Bool) -> [Match] {
         let keys = words.map { Array(TextNormalizer.matchKey($0.text).unicodeScalars) }
         var found: [Match] = [], midLine: [Match] = []
+        let capitals = !words.contains { $0.text.contains(where: \.isLowercase) }
         if !symbols.isEmpty {
             for (i, w) in words.enumerated() where isStart(i) && i + 1 < words.count {
                 let text = w.text.hasSuffix(":") ? String(w.text.dropLast()) : w.text
@@ -126,6 +138,14 @@ public struct LabelMatcher: Sendable {
                 for l in nearby(joined.count) where abs(l.tokenCount - n) <= 1 {
                     let d = TextNormalizer.distance(l.scalars, joined, limit: l.tolerance)
                     guard d <= l.tolerance else { continue }
+                    // A misread label swallows no word that counts (`Total Qty` is no `Total TTC`).
+                    if d > 0,
+                        (i..<(i + n)).contains(where: { k in
+                            Self.countWords.contains(TextNormalizer.matchKey(words[k].text).filter(\.isLetter))
+                        })
+                    {
+                        continue
+                    }
                     let q = 1 - Double(d) / Double(Swift.max(l.scalars.count, joined.count))
                     // Mid-line, only an exact label of some length counts ("Given names Nationality"
                     // read as one column by OCR), or an exact one after rates and labels only (below).
@@ -139,7 +159,13 @@ public struct LabelMatcher: Sendable {
                     {
                         continue
                     }
-                    if d == 0 && l.scalars.count >= 5 { found.append(match) } else if d == 0 { midLine.append(match) }
+                    // A free-text field's label needs more where all is in capitals: there
+                    // prose looks like anything else (`PLEASE SEEK STORE MANAGER`).
+                    if d == 0 && l.scalars.count >= 5 && !(l.freeText && capitals) {
+                        found.append(match)
+                    } else if d == 0 {
+                        midLine.append(match)
+                    }
                 }
             }
         }
@@ -191,6 +217,14 @@ public struct LabelMatcher: Sendable {
             guard !(m.start..<m.end).contains(where: { taken[$0] }) else { continue }
             for k in m.start..<m.end { taken[k] = true }
             kept.append(m)
+        }
+        // A label followed by a word that counts (`Total Qty: 4`, `Total items 3`) labels a
+        // count, not what the label names, unless that word is a label too.
+        let starts = Set(kept.map(\.start))
+        kept.removeAll { m in
+            guard !m.colon, m.end < words.count, !starts.contains(m.end) else { return false }
+            let next = TextNormalizer.matchKey(words[m.end].text).filter(\.isLetter)
+            return Self.countWords.contains(next)
         }
         return kept.sorted { $0.start < $1.start }
     }

@@ -1,4 +1,5 @@
 import DocRouteModel
+import Foundation
 
 /// The **table** strategy: the document as key/value pairs. A field's value is the cell right
 /// of (or below) a cell holding one of its labels, in native DOCX/XLSX tables; and in PDF and
@@ -50,16 +51,37 @@ struct TableStrategy: ExtractionStrategy {
                 section = sections.fields(governing: line, page: page, x: x) ?? []
             })
         // Best first; among equals, the first found (tables before lines, top before bottom).
-        // A field that names its occurrence takes its label's first or last printing first.
+        // A field that names its occurrence takes its label's first, last or largest printing first.
         let occurrences = Dictionary(fields.map { ($0.name, $0.occurrence) }, uniquingKeysWith: { a, _ in a })
+        // `largest`: the printing with the largest amount first (unreadable ones last); an
+        // amount a printed rounding down (`Rounding -0.01`) turns into another printing is
+        // that one's before rounding, and comes after it.
+        let numbers = NumberNormalizer()
+        func read(_ text: String) -> Decimal? {
+            guard case .success(let (v, _)) = numbers.normalize(text, allowCurrency: true) else { return nil }
+            return v
+        }
+        let down = Set(
+            context.layout.lines.flatMap(\.words).filter { $0.text.hasPrefix("-") || $0.text.hasPrefix("−") }
+                .compactMap { read($0.text) }.filter { $0 < 0 && $0 >= -Self.maxRounding })
         var result: CandidateSet = [:]
         for (field, list) in out {
+            let printed = Set(list.compactMap { read($0.candidate.text) })
+            func amount(_ r: Ranked) -> Decimal? {
+                guard let v = read(r.candidate.text) else { return nil }
+                if let d = down.first(where: { printed.contains(v + $0) }) { return v + d - Decimal(string: "0.0001")! }
+                return v
+            }
             let sorted = list.sorted { a, b in
                 // In the field's section first (a field without one has none in it).
                 if a.inSection != b.inSection { return a.inSection }
                 switch occurrences[field] ?? nil {
                 case .first? where a.occurrence != b.occurrence: return a.occurrence < b.occurrence
                 case .last? where a.occurrence != b.occurrence: return a.occurrence > b.occurrence
+                case .largest? where amount(a) != amount(b):
+                    guard let x = amount(a) else { return false }
+                    guard let y = amount(b) else { return true }
+                    return x > y
                 default:
                     if a.candidate.confidence != b.candidate.confidence {
                         return a.candidate.confidence > b.candidate.confidence
@@ -71,6 +93,9 @@ struct TableStrategy: ExtractionStrategy {
         }
         return result
     }
+
+    /// The largest cash rounding a receipt prints between its totals (`Rounding 0.05`).
+    static let maxRounding = Decimal(string: "0.05")!
 
     /// A candidate with what ranks it: the order it was found in, the label printing it came
     /// from, whether that printing is in the field's section, and the label's length.

@@ -14,10 +14,14 @@ public struct NumberNormalizer: Sendable {
     static let currencySymbols: [String: String] = [
         "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₺": "TRY",
         "zł": "PLN", "kr": "SEK", "Fr.": "CHF", "R$": "BRL", "Rs.": "INR", "US$": "USD",
+        "RM": "MYR", "Rp": "IDR", "₱": "PHP", "฿": "THB", "₩": "KRW", "₫": "VND", "₪": "ILS", "S$": "SGD",
+        "HK$": "HKD", "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "Kč": "CZK",
     ]
     static let currencyCodes: Set<String> = [
         "EUR", "USD", "GBP", "CHF", "JPY", "CNY", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON",
         "BGN", "CAD", "AUD", "NZD", "INR", "BRL", "MXN", "ZAR", "TRY", "RUB", "SGD", "HKD",
+        "MYR", "IDR", "PHP", "THB", "KRW", "VND", "TWD", "AED", "SAR", "QAR", "KWD", "ILS", "EGP",
+        "NGN", "KES", "ARS", "CLP", "COP", "UAH", "ISK",
     ]
 
     /// Currency names as printed, by their code.

@@ -69,7 +69,8 @@ public struct FieldSpec: Sendable {
     /// the first for a text field, the block for an address. Used when no label gave a value.
     public var after: [String] = []
     /// Which printing of a label to take when it is printed several times: the first, the
-    /// last (a document's final subtotal after group subtotals), or nil for the best pair.
+    /// last (a document's final subtotal after group subtotals), the largest amount (a
+    /// receipt's grand total among tax summaries and totals before tax), or nil for the best pair.
     public var occurrence: Occurrence?
 
     /// Where an unlabelled field is printed: `title`, the largest print in the top part of
@@ -88,7 +89,7 @@ public struct FieldSpec: Sendable {
 
     /// Which printing of a repeated label a field takes.
     public enum Occurrence: String, Sendable, Hashable, CaseIterable {
-        case first, last
+        case first, last, largest
     }
 
     public init(
