@@ -103,6 +103,15 @@ public struct LabelMatcher: Sendable {
         "stuks", "cantidad", "unidades", "articulos", "quantita", "pezzi", "articoli",
     ]
 
+    /// Words that join a label to what it includes or leaves out (`incl.`, `excl.`, `of`,
+    /// `inkl.`, `hors`), in the languages of the shipped pipelines.
+    static let qualifiers: Set<String> = [
+        "incl", "inclusive", "including", "excl", "exclusive", "excluding", "of", "with", "without", "before",
+        "after", "plus", "inkl", "inklusive", "exkl", "exklusive", "zzgl", "mit", "ohne", "hors", "avec", "sans",
+        "avant", "apres", "incl", "exclusief", "inclusief", "met", "zonder", "con", "sin", "incluido", "incluida",
+        "compreso", "compresa", "escluso", "esclusa",
+    ]
+
     /// Every label occurrence in `words`, without overlaps (longer and better matches win).
     /// A label counts where it starts a segment (`isStart`), ends with a colon, is an exact
     /// match of five or more characters, or is exact and follows nothing but rates and labels
@@ -226,6 +235,24 @@ public struct LabelMatcher: Sendable {
             let next = TextNormalizer.matchKey(words[m.end].text).filter(\.isLetter)
             return Self.countWords.contains(next)
         }
-        return kept.sorted { $0.start < $1.start }
+        // A label, qualifying words, another field's label (`Total incl. of GST`, `Total
+        // excl. VAT`): one label, the first's; the second names what it includes.
+        kept.sort { $0.start < $1.start }
+        var merged: [Match] = []
+        for m in kept {
+            if var last = merged.last, last.field != m.field, !last.colon, m.start > last.end,
+                m.start - last.end <= 2,
+                (last.end..<m.start).allSatisfy({
+                    Self.qualifiers.contains(TextNormalizer.matchKey(words[$0].text).filter(\.isLetter))
+                })
+            {
+                last.end = m.end
+                last.colon = m.colon
+                merged[merged.count - 1] = last
+                continue
+            }
+            merged.append(m)
+        }
+        return merged
     }
 }
