@@ -111,7 +111,8 @@ extension Router {
             return true
         }
         // Five digits or more, a hyphen or not, one check letter (not a lot: `1851-A`).
-        if digits >= 5, let last = core.last, last.isLetter, core.dropLast().last.map({ $0 == "-" || $0.isNumber }) == true,
+        if digits >= 5, let last = core.last, last.isLetter,
+            core.dropLast().last.map({ $0 == "-" || $0.isNumber }) == true,
             core.dropLast().allSatisfy({ $0.isNumber || $0 == "-" })
         {
             return true
