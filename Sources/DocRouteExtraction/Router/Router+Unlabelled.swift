@@ -89,8 +89,9 @@ extension Router {
 
     /// Fills fields with `position: below_title` that no label filled, under the letterhead's
     /// name (`letterheadName`; else the title): an `address` takes the address block under it
-    /// (`addressBlock`); a `text` field the line right under it, within a line's height, its
-    /// segment under the name, unless that line holds a label or a date. Confidence 0.5.
+    /// (`addressBlock`; `found: address_block` when it holds a postcode); a `text` field the
+    /// line right under it, within a line's height, its segment under the name, unless that
+    /// line holds a label or a date. Confidence 0.5.
     func fillBelowTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .belowTitle && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let (line, nameBox) = nameLine(document, layout: layout, state: state) else { return }
@@ -98,11 +99,14 @@ extension Router {
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
             let taken: [WordRun]
+            var found = "below_title"
             if field.type == .address {
                 guard let block = addressBlock(under: line, nameBox: nameBox, layout: layout, page: page) else {
                     continue
                 }
                 taken = block
+                // A block holding a postcode is an address by more than its place.
+                if block.contains(where: { Self.holdsPostcode($0.words) }) { found = "address_block" }
             } else {
                 guard let next = lineUnder(line, nameBox: nameBox, layout: layout) else { continue }
                 taken = [next]
@@ -115,7 +119,7 @@ extension Router {
             state.filled[field.name] = Record.Field(
                 value: v.value, raw: v.raw, confidence: 0.5 * all.confidence, strategy: .direct,
                 page: all.page + 1, box: all.box, valid: true, tried: [])
-            state.filled[field.name]?.found = "below_title"
+            state.filled[field.name]?.found = found
             state.failures[field.name] = nil
         }
     }
