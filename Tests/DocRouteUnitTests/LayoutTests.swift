@@ -613,7 +613,7 @@ import Testing
         let f = Self.fields(spec, Self.document(words))
         #expect(f["shop"]?.value == .string("Clachan"))
         #expect(f["address"]?.value == .string("34 Kingley Street\nW1B 5QH"))
-        #expect(f["address"]?.found == "below_title")
+        #expect(f["address"]?.found == "address_block")  // it holds a postcode
     }
 
     /// A rate before a label (`20% VAT`) and labels one after another (`20% VAT Net`) count

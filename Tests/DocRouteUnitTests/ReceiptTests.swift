@@ -105,12 +105,36 @@ import Testing
         #expect(f["total"]?.currency == "MYR")
     }
 
+    /// A name cut at a wide gap before its legal form, a note in brackets under it, a date
+    /// printed against a tall letterhead, a total whose label names the tax it includes.
+    @Test func aNameCutAtAGapANoteAndATotalIncludingTax() throws {
+        let words =
+            LayoutTests.run("MR.D.I.Y.", x: 150, y: 60, h: 24, line: 0)
+            + LayoutTests.run("(M) SDN BHD", x: 400, y: 60, h: 24, line: 0)
+            + LayoutTests.run("(CO. REG :860671-D)", x: 200, y: 96, h: 30, line: 1)
+            + LayoutTests.run("LOT 1851-A & 1851-B", x: 100, y: 134, line: 2)
+            + LayoutTests.run("43300 SERI KEMBANGAN", x: 120, y: 162, line: 3)
+            + LayoutTests.run("TOTAL INCL OF GST :", x: 40, y: 600, line: 4) + [
+                W(text: "8.40", x: 600, y: 600, line: 4)
+            ]
+            + LayoutTests.run("GST SUMMARY AMOUNT (RM)", x: 40, y: 700, line: 5)
+            + [W(text: "7.92", x: 330, y: 730, line: 6), W(text: "0.48", x: 600, y: 730, line: 6)]
+        let f = try Self.fields(words)
+        #expect(f["shop"]?.value == .string("MR.D.I.Y. (M) SDN BHD"))
+        #expect(f["address"]?.value == .string("LOT 1851-A & 1851-B\n43300 SERI KEMBANGAN"))
+        #expect(f["total"]?.value == .number(Decimal(string: "8.40")!))
+        let tall =
+            LayoutTests.run("UNIHAKKA INTERNATIONAL SDN BHD", x: 60, y: 40, h: 60, line: 0)
+            + LayoutTests.run("04 MAY 2018 18:31", x: 250, y: 84, line: 1)
+        #expect(try Self.fields(tall)["date"]?.value == .string("2018-05-04"))
+    }
+
     /// What a line under a letterhead is, and the words that say so.
     @Test func headerLines() {
         for word in ["1000131-K", "(65351-M)", "NO:797887-W", "000683900928"] {
             #expect(Router.isRegistration(word), "\(word)")
         }
-        for word in ["47400", "25/C,", "SS21/39,", "19-G,", "2018"] {
+        for word in ["47400", "25/C,", "SS21/39,", "19-G,", "1851-A", "2018"] {
             #expect(!Router.isRegistration(word), "\(word)")
         }
         #expect(Router.digitRun("TEL: +6 03 2026 6386") == 11)
@@ -146,5 +170,16 @@ import Testing
         #expect(fields("TOTAL TTC 12.00") == ["total"])
         #expect(fields("PLEASE SEEK STORE MANAGER").isEmpty)
         #expect(fields("STORE: KLCC") == ["shop"])
+        // A label, qualifying words, another field's label: one label, the first's.
+        let tax = LabelMatcher(fields: [
+            FieldSpec(name: "total", labels: ["Total"], type: .money),
+            FieldSpec(name: "tax", labels: ["GST"], type: .money),
+        ])
+        let words = LayoutTests.document(LayoutTests.run("TOTAL INCL. OF GST : 8.40", x: 0, y: 0, line: 0)).pages[0]
+            .words
+        let m = tax.matches(in: words, isStart: { $0 == 0 })
+        #expect(m.map(\.field) == ["total"] && (m.first?.end ?? 0) >= 4)
+        let plain = LayoutTests.document(LayoutTests.run("TOTAL GST 1.20", x: 0, y: 0, line: 0)).pages[0].words
+        #expect(tax.matches(in: plain, isStart: { $0 == 0 }).map(\.field) == ["total", "tax"])
     }
 }

@@ -98,8 +98,8 @@ extension Router {
         return .address
     }
 
-    /// Whether a word is a registration number: seven digits or more, or digits with a check
-    /// letter (`65351-M`), or digits in brackets.
+    /// Whether a word is a registration number: seven digits or more, or five or more with a
+    /// check letter (`65351-M`), or digits in brackets.
     static func isRegistration(_ word: String) -> Bool {
         let digits = word.filter(\.isNumber).count
         guard digits >= 4 else { return false }
@@ -110,8 +110,9 @@ extension Router {
         if word.hasPrefix("("), digits == core.filter(\.isNumber).count, core.allSatisfy({ $0.isNumber || $0 == "-" }) {
             return true
         }
-        // Digits, a hyphen or not, one check letter.
-        if let last = core.last, last.isLetter, core.dropLast().last.map({ $0 == "-" || $0.isNumber }) == true,
+        // Five digits or more, a hyphen or not, one check letter (not a lot: `1851-A`).
+        if digits >= 5, let last = core.last, last.isLetter,
+            core.dropLast().last.map({ $0 == "-" || $0.isNumber }) == true,
             core.dropLast().allSatisfy({ $0.isNumber || $0 == "-" })
         {
             return true

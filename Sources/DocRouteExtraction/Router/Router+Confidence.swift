@@ -1,7 +1,7 @@
 import DocRouteModel
 
 extension Router {
-    /// The most an unlabelled name chosen by the LLM is trusted.
+    /// The most a value the LLM chose is trusted, unless a check bears it out.
     static let guessConfidence = 0.6
 
     /// Every valid value's confidence, from its evidence completed once all fields are filled:
@@ -41,9 +41,12 @@ extension Router {
             } else {
                 f.confidence = confidenceModel.probability(f, type: spec.type, restricted: restricted)
             }
-            // The LLM's pick of an unlabelled name (an issuer, a shop) is a guess among names,
-            // no surer than the layout's: the model was fitted on labelled values.
-            if f.llm != nil, spec.position != nil { f.confidence = min(f.confidence, Self.guessConfidence) }
+            // The LLM's pick among printed values (an unlabelled shop, which number is the
+            // total) is its judgement, no surer than a layout guess: the model was fitted on
+            // labelled values. A check that agrees (a sum) bears it out.
+            if f.llm != nil, !f.checks.values.contains(.agrees) {
+                f.confidence = min(f.confidence, Self.guessConfidence)
+            }
             if f.confidence < self.spec.reviewBelow {
                 f.doubt =
                     tie

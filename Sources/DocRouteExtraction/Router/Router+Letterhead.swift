@@ -124,7 +124,12 @@ extension Router {
                 // A legal form on a line of its own ends the name above it (`Pasaraya Borong
                 // Pintar` / `Sdn Bhd`).
                 let words = Array(line.words[segment])
-                if Self.isLegalForm(words), let above = Self.segment(above: li, over: words, in: layout) {
+                // Or the segment before it (`MR.D.I.Y. | (M) SDN BHD` cut at a wide gap).
+                let before = segment.lowerBound > 0 ? line.segments.last { $0.upperBound <= segment.lowerBound } : nil
+                if Self.isLegalForm(words),
+                    let above = before.map({ Array(line.words[$0]) })
+                        ?? Self.segment(above: li, over: words, in: layout)
+                {
                     if let name = name(
                         above + words, page: line.page, top: top, foot: foot, blocks: blocks, taken: taken)
                     {
@@ -193,9 +198,13 @@ extension Router {
         return Name(run: run, key: key, legalForm: legal, top: top)
     }
 
-    /// Whether `words` are nothing but a legal form (`Sdn Bhd`, `GmbH`, `Pty. Ltd.`).
+    /// Whether `words` are nothing but a legal form (`Sdn Bhd`, `GmbH`, `Pty. Ltd.`), after a
+    /// note in brackets (`(M) Sdn Bhd`).
     static func isLegalForm(_ words: [TextSpan]) -> Bool {
-        !words.isEmpty && words.count <= 3
+        let words = words.drop {
+            $0.text.hasPrefix("(") && $0.text.hasSuffix(")") && !$0.text.contains(where: \.isNumber)
+        }
+        return !words.isEmpty && words.count <= 3
             && words.allSatisfy { w in
                 legalForms.contains(TextNormalizer.matchKey(w.text).filter(\.isLetter))
                     && (w.text.filter(\.isLetter).count > 2 || w.text.contains(".") || w.text.contains("/")

@@ -44,7 +44,11 @@ extension Router {
                 else { continue }
                 // A key and its value (`Doc No. : CS00013065`), labelled or not, is no name.
                 let after = segment.upperBound < line.words.count ? line.words[segment.upperBound].text : ""
-                if words.contains(where: { $0.text.hasSuffix(":") }) || after.hasPrefix(":") { continue }
+                if words.contains(where: { $0.text.hasSuffix(":") || $0.text.hasPrefix(":") }) || after.hasPrefix(":") {
+                    continue
+                }
+                // Nor is a note in brackets (`(Selayang Mall)`, `(Co. Reg: 860671-D)`).
+                if words.first?.text.hasPrefix("(") == true && words.last?.text.hasSuffix(")") == true { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
@@ -85,8 +89,9 @@ extension Router {
 
     /// Fills fields with `position: below_title` that no label filled, under the letterhead's
     /// name (`letterheadName`; else the title): an `address` takes the address block under it
-    /// (`addressBlock`); a `text` field the line right under it, within a line's height, its
-    /// segment under the name, unless that line holds a label or a date. Confidence 0.5.
+    /// (`addressBlock`; `found: address_block` when it holds a postcode); a `text` field the
+    /// line right under it, within a line's height, its segment under the name, unless that
+    /// line holds a label or a date. Confidence 0.5.
     func fillBelowTitle(_ document: Document, layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .belowTitle && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let (line, nameBox) = nameLine(document, layout: layout, state: state) else { return }
@@ -94,11 +99,14 @@ extension Router {
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
             let taken: [WordRun]
+            var found = "below_title"
             if field.type == .address {
                 guard let block = addressBlock(under: line, nameBox: nameBox, layout: layout, page: page) else {
                     continue
                 }
                 taken = block
+                // A block holding a postcode is an address by more than its place.
+                if block.contains(where: { Self.holdsPostcode($0.words) }) { found = "address_block" }
             } else {
                 guard let next = lineUnder(line, nameBox: nameBox, layout: layout) else { continue }
                 taken = [next]
@@ -111,7 +119,7 @@ extension Router {
             state.filled[field.name] = Record.Field(
                 value: v.value, raw: v.raw, confidence: 0.5 * all.confidence, strategy: .direct,
                 page: all.page + 1, box: all.box, valid: true, tried: [])
-            state.filled[field.name]?.found = "below_title"
+            state.filled[field.name]?.found = found
             state.failures[field.name] = nil
         }
     }
@@ -178,7 +186,6 @@ extension Router {
     func fillFirst(layout: TextLayout, state: inout FillState) {
         let wanted = spec.fields.filter { $0.position == .first && state.filled[$0.name] == nil }
         guard !wanted.isEmpty, let page = layout.lines.first?.page else { return }
-        let taken = state.valuePlaces
         for field in wanted {
             state.tried[field.name, default: []].append(.direct)
             guard let validator = validators[field.name] else { continue }
@@ -197,7 +204,16 @@ extension Router {
                         }
                         let run = WordRun(words: Array(line.words[start..<stop]), page: page)
                         guard case .success(let v) = validator.validate(run.text) else { continue }
-                        if let box = run.box, Self.isTaken(box, page: page + 1, in: taken) { continue }
+                        // Where another value is printed, unless that value's words are others
+                        // (a date under a tall letterhead).
+                        if let box = run.box,
+                            state.filled.values.contains(where: { f in
+                                f.page == page + 1 && f.box.map { Self.same(box, $0) } == true
+                                    && (f.raw ?? "").contains(run.text)
+                            })
+                        {
+                            continue
+                        }
                         state.filled[field.name] = Record.Field(
                             value: v.value, raw: v.raw, currency: v.currency,
                             confidence: 0.5 * run.confidence, strategy: .direct,

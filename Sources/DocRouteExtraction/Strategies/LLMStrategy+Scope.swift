@@ -84,10 +84,13 @@ extension LLMStrategy {
     }
 
     /// Whether the document words its fields as the pipeline does: labels of at least half the
-    /// pipeline's labelled fields are printed. On an unfamiliar one (a card layout labelled in
-    /// other words) a field's label missing says nothing of its value.
+    /// pipeline's labelled fields are printed (those with a `position` left out when others
+    /// remain: a receipt's shop is rarely labelled). On an unfamiliar one (a card layout
+    /// labelled in other words) a field's label missing says nothing of its value.
     static func isFamiliar(_ context: ExtractionContext) -> Bool {
-        let labelled = Set(context.labels.labels.map(\.field))
+        let all = Set(context.labels.labels.map(\.field))
+        let unplaced = all.subtracting(context.labels.placed)
+        let labelled = unplaced.isEmpty ? all : unplaced
         guard !labelled.isEmpty else { return true }
         let printed = Set(context.matches.flatMap { $0.map(\.field) })
         return printed.intersection(labelled).count * 2 >= labelled.count

@@ -25,6 +25,9 @@ public struct LabelMatcher: Sendable {
         var tolerance: Int
         /// The field takes free text, which anything after the label validates as.
         var freeText = false
+        /// The field takes an amount: a label of it followed by `No`/`ID` names a number of
+        /// record instead (`GST ID No: 000504664064`).
+        var amount = false
     }
 
     let labels: [Label]
@@ -35,8 +38,11 @@ public struct LabelMatcher: Sendable {
     /// Labels of symbols only (`#`, `№`), by their text: they match a word that is exactly
     /// the symbol (a trailing colon allowed) where a segment starts.
     let symbols: [String: String]
+    /// Fields with a `position`: printed unlabelled as often as not.
+    let placed: Set<String>
 
     public init(fields: [FieldSpec]) {
+        placed = Set(fields.filter { $0.position != nil }.map(\.name))
         var labels: [Label] = []
         var symbols: [String: String] = [:]
         for f in fields {
@@ -54,7 +60,8 @@ public struct LabelMatcher: Sendable {
                     Label(
                         field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
                         tolerance: TextNormalizer.tolerance(forLength: scalars.count),
-                        freeText: f.type == .text || f.type == .address))
+                        freeText: f.type == .text || f.type == .address,
+                        amount: [.money, .number, .integer].contains(f.type)))
             }
         }
         self.labels = labels
@@ -101,6 +108,22 @@ public struct LabelMatcher: Sendable {
         "qty", "qnty", "quantity", "quantities", "items", "item", "pcs", "pieces", "units", "count", "lines",
         "menge", "anzahl", "stk", "stuck", "artikel", "positionen", "qte", "quantite", "articles", "aantal",
         "stuks", "cantidad", "unidades", "articulos", "quantita", "pezzi", "articoli",
+    ]
+
+    /// Words that say a label numbers a record (`No`, `ID`, `Reg`), in the languages of the
+    /// shipped pipelines.
+    static let recordWords: Set<String> = [
+        "id", "no", "nr", "nbr", "number", "num", "reg", "registration", "regno", "nummer", "numero", "ident",
+        "identification", "identifier", "idnr", "idno",
+    ]
+
+    /// Words that join a label to what it includes or leaves out (`incl.`, `excl.`, `of`,
+    /// `inkl.`, `hors`), in the languages of the shipped pipelines.
+    static let qualifiers: Set<String> = [
+        "incl", "inclusive", "including", "excl", "exclusive", "excluding", "of", "with", "without", "before",
+        "after", "plus", "inkl", "inklusive", "exkl", "exklusive", "zzgl", "mit", "ohne", "hors", "avec", "sans",
+        "avant", "apres", "incl", "exclusief", "inclusief", "met", "zonder", "con", "sin", "incluido", "incluida",
+        "compreso", "compresa", "escluso", "esclusa",
     ]
 
     /// Every label occurrence in `words`, without overlaps (longer and better matches win).
@@ -219,13 +242,33 @@ public struct LabelMatcher: Sendable {
             kept.append(m)
         }
         // A label followed by a word that counts (`Total Qty: 4`, `Total items 3`) labels a
-        // count, not what the label names, unless that word is a label too.
+        // count, not what the label names, unless that word is a label too; an amount's label
+        // followed by one that numbers (`GST ID No:`, `VAT No.`) labels a number of record.
         let starts = Set(kept.map(\.start))
+        let amounts = Set(labels.filter(\.amount).map(\.field))
         kept.removeAll { m in
             guard !m.colon, m.end < words.count, !starts.contains(m.end) else { return false }
             let next = TextNormalizer.matchKey(words[m.end].text).filter(\.isLetter)
-            return Self.countWords.contains(next)
+            return Self.countWords.contains(next) || (amounts.contains(m.field) && Self.recordWords.contains(next))
         }
-        return kept.sorted { $0.start < $1.start }
+        // A label, qualifying words, another field's label (`Total incl. of GST`, `Total
+        // excl. VAT`): one label, the first's; the second names what it includes.
+        kept.sort { $0.start < $1.start }
+        var merged: [Match] = []
+        for m in kept {
+            if var last = merged.last, last.field != m.field, !last.colon, m.start > last.end,
+                m.start - last.end <= 2,
+                (last.end..<m.start).allSatisfy({
+                    Self.qualifiers.contains(TextNormalizer.matchKey(words[$0].text).filter(\.isLetter))
+                })
+            {
+                last.end = m.end
+                last.colon = m.colon
+                merged[merged.count - 1] = last
+                continue
+            }
+            merged.append(m)
+        }
+        return merged
     }
 }

@@ -184,6 +184,19 @@ struct TableStrategy: ExtractionStrategy {
                         add(m.field, more.candidate(quality: m.quality).at("multi_line"))
                     }
                     add(m.field, Candidate(WordRun(words: rest, page: line.page), quality: m.quality).at("same_line"))
+                    // The label's own words before a colon (`Total incl. of GST : 8.40`): what
+                    // follows it, when those are a few words without digits (not a value of
+                    // the label's own, `AAACW8725FSD001 Phone: …`).
+                    if let colon = rest.dropLast().firstIndex(where: { $0.text.hasSuffix(":") }), colon <= 3,
+                        rest[..<colon].allSatisfy({ !$0.text.contains(where: \.isNumber) })
+                    {
+                        add(
+                            m.field,
+                            Candidate(
+                                WordRun(words: Array(rest[(colon + 1)...]), page: line.page), quality: m.quality * 0.98
+                            )
+                            .at("same_line"))
+                    }
                     // An identifier glued to more words ("n°562044387 du 02 Juillet 2015"): its first token.
                     if types[m.field] == .identifier, rest.count > 1 {
                         add(
