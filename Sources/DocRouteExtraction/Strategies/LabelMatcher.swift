@@ -25,9 +25,6 @@ public struct LabelMatcher: Sendable {
         var tolerance: Int
         /// The field takes free text, which anything after the label validates as.
         var freeText = false
-        /// The field takes an amount: a label of it followed by `No`/`ID` names a number of
-        /// record instead (`GST ID No: 000504664064`).
-        var amount = false
     }
 
     let labels: [Label]
@@ -40,9 +37,13 @@ public struct LabelMatcher: Sendable {
     let symbols: [String: String]
     /// Fields with a `position`: printed unlabelled as often as not.
     let placed: Set<String>
+    /// Fields that take an amount: a label of one followed by `No`/`ID` names a number of
+    /// record instead (`GST ID No: 000504664064`).
+    let amounts: Set<String>
 
     public init(fields: [FieldSpec]) {
         placed = Set(fields.filter { $0.position != nil }.map(\.name))
+        amounts = Set(fields.filter { [.money, .number, .integer].contains($0.type) }.map(\.name))
         var labels: [Label] = []
         var symbols: [String: String] = [:]
         for f in fields {
@@ -60,8 +61,7 @@ public struct LabelMatcher: Sendable {
                     Label(
                         field: f.name, key: key, scalars: scalars, tokenCount: tokens.count,
                         tolerance: TextNormalizer.tolerance(forLength: scalars.count),
-                        freeText: f.type == .text || f.type == .address,
-                        amount: [.money, .number, .integer].contains(f.type)))
+                        freeText: f.type == .text || f.type == .address))
             }
         }
         self.labels = labels
@@ -122,7 +122,7 @@ public struct LabelMatcher: Sendable {
     static let qualifiers: Set<String> = [
         "incl", "inclusive", "including", "excl", "exclusive", "excluding", "of", "with", "without", "before",
         "after", "plus", "inkl", "inklusive", "exkl", "exklusive", "zzgl", "mit", "ohne", "hors", "avec", "sans",
-        "avant", "apres", "incl", "exclusief", "inclusief", "met", "zonder", "con", "sin", "incluido", "incluida",
+        "avant", "apres", "exclusief", "inclusief", "met", "zonder", "con", "sin", "incluido", "incluida",
         "compreso", "compresa", "escluso", "esclusa",
     ]
 
@@ -245,7 +245,6 @@ public struct LabelMatcher: Sendable {
         // count, not what the label names, unless that word is a label too; an amount's label
         // followed by one that numbers (`GST ID No:`, `VAT No.`) labels a number of record.
         let starts = Set(kept.map(\.start))
-        let amounts = Set(labels.filter(\.amount).map(\.field))
         kept.removeAll { m in
             guard !m.colon, m.end < words.count, !starts.contains(m.end) else { return false }
             let next = TextNormalizer.matchKey(words[m.end].text).filter(\.isLetter)

@@ -61,9 +61,13 @@ struct TableStrategy: ExtractionStrategy {
             guard case .success(let (v, _)) = numbers.normalize(text, allowCurrency: true) else { return nil }
             return v
         }
-        let down = Set(
-            context.layout.lines.flatMap(\.words).filter { $0.text.hasPrefix("-") || $0.text.hasPrefix("−") }
-                .compactMap { read($0.text) }.filter { $0 < 0 && $0 >= -Self.maxRounding })
+        // Read only for a pipeline that asks for `largest`: every other document skips the walk.
+        let down =
+            fields.contains { $0.occurrence == .largest }
+            ? Set(
+                context.layout.lines.flatMap(\.words).filter { $0.text.hasPrefix("-") || $0.text.hasPrefix("−") }
+                    .compactMap { read($0.text) }.filter { $0 < 0 && $0 >= -Self.maxRounding })
+            : []
         var result: CandidateSet = [:]
         for (field, list) in out {
             let printed = Set(list.compactMap { read($0.candidate.text) })
