@@ -119,7 +119,7 @@ let package = Package(
             name: "DocRouteUnitTests",
             dependencies: [
                 "DocRouteTestSupport", "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteLLM",
-                "DocRouteExtraction", "DocRouteForms",
+                "DocRouteExtraction", "DocRouteForms", "CLeptonica",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

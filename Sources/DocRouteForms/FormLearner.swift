@@ -76,6 +76,7 @@ package struct FormLearner: Sendable {
         let missing = spec.fields.filter { f in f.required && !values.contains { $0.name == f.name } }.map(\.name)
         guard missing.isEmpty else { return .failure(.missing(missing)) }
         var regions: [String: LearnedForm.Region] = [:]
+        var prints: [Placed] = []
         for v in values {
             let page = pages[v.page]
             let lines = max(
@@ -93,9 +94,30 @@ package struct FormLearner: Sendable {
                 }
                 height = box.height / Double(lines) / frames[v.page].height
             }
+            let room = Self.room(of: box, on: page, frame: frames[v.page])
             regions[v.name] = LearnedForm.Region(
-                page: v.page, area: area(Self.room(of: box, on: page, frame: frames[v.page]), page: v.page),
-                lines: lines, height: height)
+                page: v.page, area: area(room, page: v.page), lines: lines, height: height)
+            regions[v.name]?.furniture = Self.furniture(
+                in: room, page: v.page, height: box.height / Double(lines), rasters)
+            prints.append(Placed(name: v.name, page: v.page, box: box, lines: lines))
+        }
+        // The fields the document shows no value of: where the form puts them, by their labels.
+        let unfilled = spec.fields.filter { regions[$0.name] == nil && !$0.labels.isEmpty && $0.position == nil }
+        let labels = unfilled.isEmpty ? [] : LabelMatcher(fields: spec.fields).printed(in: document)
+        if !unfilled.isEmpty, let placement = Self.placement(of: prints, labels: labels) {
+            for f in unfilled {
+                guard
+                    let (page, room) = Self.placed(
+                        f.name, by: placement, labels: labels, pages: pages, frames: frames,
+                        taken: prints.map { ($0.page, $0.box) })
+                else { continue }
+                var region = LearnedForm.Region(
+                    page: page, area: area(room, page: page), lines: 1,
+                    height: origin == .ocr ? placement.height / frames[page].height : 0)
+                region.byLabel = true
+                region.furniture = Self.furniture(in: room, page: page, height: placement.height, rasters)
+                regions[f.name] = region
+            }
         }
         var anchors: [LearnedForm.Anchor] = []
         var anchorInk: [LearnedForm.InkLine] = []
@@ -146,6 +168,16 @@ package struct FormLearner: Sendable {
                 lines: zone.lines, height: line / frames[zone.page].height)
         }
         return .success(template)
+    }
+
+    /// True when the learning copy's image shows furniture lighter than the value in `room`
+    /// (page units; one line of the value `height` tall); nil otherwise.
+    static func furniture(in room: Box, page: Int, height: Double, _ rasters: PageRasters?) -> Bool? {
+        guard let raster = rasters?.page(page),
+            FormReader.furniture(
+                in: raster.pixels(room), of: raster.pix, valueHeight: height * raster.pixelsPerUnit) != nil
+        else { return nil }
+        return true
     }
 
     /// The room a value may take on later copies: from just after the printed thing before it

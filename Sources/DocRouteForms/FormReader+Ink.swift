@@ -11,26 +11,39 @@ extension FormReader {
 
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
     /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
-    /// band below it), and in it, from the first column holding ink to the last one before a
-    /// gap wider than 1.8 value heights. Ink as `InkRoom` tells it; a row or column needs two
-    /// such pixels; a row or column inked across 85 % of the room is a box's edge, not print.
+    /// band below it), and in it, from the first column holding ink to the last one holding
+    /// ink or faint print before a gap wider than 1.8 value heights. Ink as `InkRoom` tells it; a row or column needs two
+    /// such pixels; a row or column inked across 85 % of the room, or a row inked unbroken
+    /// over four value heights, is a box's edge, not print.
     /// Nil when the room holds no print.
-    static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double) -> Box? {
+    static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double, below: Int? = nil) -> Box? {
         // A value is at least a letter: its print is told from paper as in a room of a few
         // letters, however long its room.
-        guard let ink = InkRoom(pix, box: room, printWidth: 4 * valueHeight) else { return nil }
+        guard let ink = InkRoom(pix, box: room, printWidth: 4 * valueHeight, below: below) else { return nil }
         let (x0, y0, x1, y1) = (ink.x0, ink.y0, ink.x1, ink.y1)
         guard x1 > x0, y1 > y0 else { return nil }
         // A form's box drawn round the value: its edges run (almost) all across or all down
         // the room, which print does not. Such rows and columns are paper here.
         var rowInk = [Int](repeating: 0, count: y1 - y0), columnInk = [Int](repeating: 0, count: x1 - x0)
+        // The longest unbroken stretch of ink in each row: print breaks between letters.
+        var rowStretch = [Int](repeating: 0, count: y1 - y0)
         for y in y0..<y1 {
-            for x in x0..<x1 where ink.isInk(x, y) {
+            var stretch = 0
+            for x in x0..<x1 {
+                guard ink.isInk(x, y) else {
+                    stretch = 0
+                    continue
+                }
                 rowInk[y - y0] += 1
                 columnInk[x - x0] += 1
+                stretch += 1
+                rowStretch[y - y0] = max(rowStretch[y - y0], stretch)
             }
         }
-        let ruledRow = rowInk.map { Double($0) >= 0.85 * Double(x1 - x0) && x1 - x0 >= Int(3 * valueHeight) }
+        let ruledRow = rowInk.indices.map { i in
+            x1 - x0 >= Int(3 * valueHeight)
+                && (Double(rowInk[i]) >= 0.85 * Double(x1 - x0) || Double(rowStretch[i]) >= 4 * valueHeight)
+        }
         let ruledColumn = columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }
         func isInk(_ x: Int, _ y: Int) -> Bool { !ruledRow[y - y0] && !ruledColumn[x - x0] && ink.isInk(x, y) }
         var rows = [Int](repeating: 0, count: y1 - y0)
@@ -61,14 +74,19 @@ extension FormReader {
             band.bottom = bands[below].bottom
             below += 1
         }
-        var columns = [Int](repeating: 0, count: x1 - x0)
+        // The run starts at ink and goes on over faint print too (light type whose strokes
+        // are mostly lighter than the ink threshold).
+        var columns = [Int](repeating: 0, count: x1 - x0), faint = columns
         for y in (y0 + band.top)...(y0 + band.bottom) {
-            for x in x0..<x1 where isInk(x, y) { columns[x - x0] += 1 }
+            for x in x0..<x1 where !ruledRow[y - y0] && !ruledColumn[x - x0] && ink.isFaint(x, y) {
+                faint[x - x0] += 1
+                if ink.isInk(x, y) { columns[x - x0] += 1 }
+            }
         }
         guard let first = columns.firstIndex(where: { $0 >= 2 }) else { return nil }
         var last = first, blank = 0
         for i in first..<columns.count {
-            if columns[i] >= 2 {
+            if columns[i] >= 2 || faint[i] >= 2 {
                 last = i; blank = 0
             } else {
                 blank += 1

@@ -25,6 +25,7 @@ extension FormReader {
         _ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
         byValues: Set<String>, numberLine: Bool
     ) throws(DocRouteError) -> Readings {
+        Self.dropFurniture(located, image: image)
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         // The regions are read side by side: a lane per engine each model may have, each
@@ -83,9 +84,13 @@ extension FormReader {
             abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
         else { return nil }
         let box = ink.scaled(by: 1 / image.scale)
+        // A faint last stroke may fall short of ink (a light `n` found as its first stem): the
+        // reading reaches a little further right, within the room.
+        var reach = ink
+        reach.x1 = max(ink.x1, min(room.x1, ink.x1 + 0.4 * height))
         guard
             let reading = try reader.read(
-                page: 0, box: box, lines: region.lines, whitelist: nil,
+                page: 0, box: reach.scaled(by: 1 / image.scale), lines: region.lines, whitelist: nil,
                 margin: accents ? 0.5 : 0.25, enlarge: accents)
         else { return nil }
         // The ink's box, not the words': a line read from a crop stretches its words' boxes

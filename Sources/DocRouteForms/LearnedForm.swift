@@ -29,6 +29,12 @@ public struct LearnedForm: Sendable, Hashable, Codable {
         public var area: Area
         public var lines: Int
         public var height: Double
+        /// Placed by the field's label, as the form places its other values: the document it
+        /// was learned from showed no value of it (nil otherwise).
+        public var byLabel: Bool?
+        /// The form prints furniture lighter than the value in it (grey boxes, comb marks),
+        /// cleared before a copy's value is read (see `FormReader.dropFurniture`; nil: none).
+        public var furniture: Bool?
 
         public init(page: Int, area: Area, lines: Int = 1, height: Double = 0) {
             self.page = page; self.area = area; self.lines = lines; self.height = height

@@ -108,8 +108,13 @@ struct FormsCommand: ParsableCommand {
             let p = Pipeline(spec: spec, reader: DocumentReader(preprocess: !noPreprocess))
             do {
                 let (t, notFound) = try p.learning(path: file, truth: values, into: store.open(mustExist: false))
-                print("learned \(t.id) v\(t.version): \(t.regions.keys.sorted().joined(separator: ", "))")
-                for (name, why) in notFound.sorted(by: { $0.key < $1.key }) {
+                let byLabel = Set(t.regions.filter { $0.value.byLabel == true }.keys)
+                let learned = t.regions.keys.filter { !byLabel.contains($0) }.sorted()
+                print("learned \(t.id) v\(t.version): \(learned.joined(separator: ", "))")
+                for name in byLabel.sorted() {
+                    print("  placed by its label: \(name): \(notFound[name] ?? "no value given")")
+                }
+                for (name, why) in notFound.sorted(by: { $0.key < $1.key }) where !byLabel.contains(name) {
                     print("  not learned: \(name): \(why)")
                 }
             } catch let e as Pipeline.NotLearned {

@@ -1,0 +1,128 @@
+import CLeptonica
+import Testing
+
+import struct DocRouteModel.Box
+
+@testable import DocRouteExtraction
+@testable import DocRouteForms
+@testable import DocRouteModel
+
+/// Issue 24: regions for fields a learning copy leaves empty, placed by their labels, and a
+/// form's lighter furniture cleared from a value's region.
+@Suite struct FormPlacementTests {
+    static func word(_ text: String, _ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, line: Int) -> TextSpan {
+        TextSpan(
+            text: text, box: Box(x0: x0, y0: y0, x1: x1, y1: y1), confidence: 0.95, line: line, block: 0, order: line)
+    }
+
+    static func label(_ field: String, _ box: Box, quality: Double = 1) -> LabelMatcher.Printed {
+        LabelMatcher.Printed(field: field, page: 0, box: box, quality: quality)
+    }
+
+    /// A form whose values stand under their labels, starting left of them (the labels start
+    /// after their numbers): `1. Name:` over `Ada Lovelace`, `2. City:` over `London`,
+    /// `3. Zip:` over nothing, a `Page 1` far right of the empty line.
+    static let page = Page(
+        index: 0, width: 600, height: 400, unit: .px, origin: .ocr,
+        words: [
+            word("1.", 10, 10, 20, 20, line: 0), word("Name:", 24, 10, 70, 20, line: 0),
+            word("Ada", 14, 24, 44, 34, line: 1), word("Lovelace", 48, 24, 120, 34, line: 1),
+            word("2.", 10, 50, 20, 60, line: 2), word("City:", 24, 50, 64, 60, line: 2),
+            word("London", 14, 64, 70, 74, line: 3),
+            word("3.", 10, 90, 20, 100, line: 4), word("Zip:", 24, 90, 56, 100, line: 4),
+            word("Page", 500, 104, 540, 114, line: 5), word("1", 544, 104, 552, 114, line: 5),
+        ])
+    static let values = [
+        FormLearner.Placed(name: "name", page: 0, box: Box(x0: 14, y0: 24, x1: 120, y1: 34), lines: 1),
+        FormLearner.Placed(name: "city", page: 0, box: Box(x0: 14, y0: 64, x1: 70, y1: 74), lines: 1),
+    ]
+    static let labels = [
+        label("name", Box(x0: 24, y0: 10, x1: 70, y1: 20)), label("city", Box(x0: 24, y0: 50, x1: 64, y1: 60)),
+        label("zip", Box(x0: 24, y0: 90, x1: 56, y1: 100)),
+    ]
+
+    @Test func anEmptyFieldIsPlacedUnderItsLabelWhereItsColumnsValuesStart() throws {
+        let placement = try #require(FormLearner.placement(of: Self.values, labels: Self.labels))
+        #expect(placement.side == .below)
+        #expect(placement.dy == 4 && placement.height == 10)
+        let frame = Box(x0: 0, y0: 0, x1: 600, y1: 400)
+        let (page, room) = try #require(
+            FormLearner.placed(
+                "zip", by: placement, labels: Self.labels, pages: [Self.page], frames: [frame],
+                taken: Self.values.map { ($0.page, $0.box) }))
+        #expect(page == 0)
+        // Where the values start (14, not the label's 24), a line under the label, up to the
+        // print after a gap (`Page 1`).
+        #expect(room.x0 == 14 - 5 && room.y0 == 104 - 2 && room.y1 == 114 + 1.5)
+        #expect(room.x1 == 500 - 4)
+        // A field whose label is printed nowhere is not placed; neither is one printed twice
+        // alike, but the one printed best among several is.
+        let twice = Self.labels + [Self.label("zip", Box(x0: 324, y0: 90, x1: 356, y1: 100))]
+        #expect(
+            FormLearner.placed(
+                "fax", by: placement, labels: Self.labels, pages: [Self.page], frames: [frame], taken: []) == nil)
+        #expect(
+            FormLearner.placed("zip", by: placement, labels: twice, pages: [Self.page], frames: [frame], taken: [])
+                == nil)
+        let worse = Self.labels + [Self.label("zip", Box(x0: 324, y0: 90, x1: 356, y1: 100), quality: 0.9)]
+        let best = try #require(
+            FormLearner.placed("zip", by: placement, labels: worse, pages: [Self.page], frames: [frame], taken: []))
+        #expect(best.room.y0 == 102 && best.room.x0 < 50)
+    }
+
+    @Test func valuesBesideTheirLabelsPlaceAnEmptyOneBesideItsLabel() throws {
+        let values = [
+            FormLearner.Placed(name: "name", page: 0, box: Box(x0: 80, y0: 10, x1: 160, y1: 20), lines: 1),
+            FormLearner.Placed(name: "city", page: 0, box: Box(x0: 74, y0: 50, x1: 120, y1: 60), lines: 1),
+        ]
+        let placement = try #require(FormLearner.placement(of: values, labels: Self.labels))
+        #expect(placement.side == .right && placement.dx == 10)
+        // One value alone says nothing of the form.
+        #expect(FormLearner.placement(of: Array(values.prefix(1)), labels: Self.labels) == nil)
+    }
+
+    /// An 8-bit page, white, with `draw` applied.
+    static func image(width: Int32 = 240, height: Int32 = 40, _ draw: (UnsafeMutablePointer<PIX>) -> Void) throws
+        -> UnsafeMutablePointer<PIX>
+    {
+        let pix = try #require(pixCreate(width, height, 8))
+        pixSetAllArbitrary(pix, 255)
+        draw(pix)
+        return pix
+    }
+
+    static func fill(_ pix: UnsafeMutablePointer<PIX>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ grey: UInt32) {
+        for y in y0..<y1 { for x in x0..<x1 { pixSetPixel(pix, Int32(x), Int32(y), grey) } }
+    }
+
+    @Test func greyBoxesUnderBlackDigitsAreClearedAndLightPrintIsNot() throws {
+        // Black strokes (digits) over the first of four grey squares of a comb.
+        let comb = try Self.image { pix in
+            for k in 0..<4 {
+                let x = 60 + 30 * k
+                Self.fill(pix, x, 8, x + 24, 10, 125); Self.fill(pix, x, 30, x + 24, 32, 125)
+                Self.fill(pix, x, 8, x + 2, 32, 125); Self.fill(pix, x + 22, 8, x + 24, 32, 125)
+            }
+            for k in 0..<8 { Self.fill(pix, 12 + 10 * k, 10, 16 + 10 * k, 30, 20) }
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = comb; pixDestroy(&p) }
+        let room = Box(x0: 0, y0: 0, x1: 240, y1: 40)
+        let tones = try #require(FormReader.furniture(in: room, of: comb, valueHeight: 20))
+        #expect(tones.contains(125) && !tones.contains(20))
+        FormReader.whiten(comb, room, from: tones.lowerBound)
+        var grey: UInt32 = 0
+        pixGetPixel(comb, 150, 20, &grey)
+        #expect(grey == 255)
+        pixGetPixel(comb, 13, 20, &grey)
+        #expect(grey == 20)
+        // Light print: strokes of mid grey with a few darker specks, no furniture.
+        let light = try Self.image { pix in
+            for k in 0..<12 {
+                Self.fill(pix, 12 + 14 * k, 10, 18 + 14 * k, 30, 150)
+                Self.fill(pix, 14 + 14 * k, 18, 16 + 14 * k, 20, 60)
+            }
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = light; pixDestroy(&p) }
+        #expect(FormReader.furniture(in: room, of: light, valueHeight: 20) == nil)
+    }
+}
