@@ -97,12 +97,6 @@ extension Router {
         return title.map { ($0.run, "title") }
     }
 
-    /// The pipeline's `after:` headings (`Bill to`), as labels of the fields they head.
-    var headings: LabelMatcher {
-        LabelMatcher(
-            fields: spec.fields.filter { !$0.after.isEmpty }.map { FieldSpec(name: $0.name, labels: $0.after) })
-    }
-
     /// The candidate names of `document` (see `Name`): line segments cut at separators
     /// (`QualityHosting AG - Uferweg 40-42`), without trailing label words, holding three
     /// letters and few digits, neither a label nor a labelled value, not a web or mail address,

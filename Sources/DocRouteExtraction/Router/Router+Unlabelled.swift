@@ -97,6 +97,14 @@ extension Router {
         return words
     }
 
+    /// Whether `text` is a copy's mark, with the document's own label words after it at most
+    /// (`Kopie factuur`, `DUPLICATE INVOICE`).
+    static func isCopyMark(_ text: String, labels: LabelMatcher) -> Bool {
+        var words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        while let last = words.last, labels.matchWhole(last)?.quality == 1 { words.removeLast() }
+        return !words.isEmpty && words.allSatisfy { copyWords.contains(TextNormalizer.matchKey($0)) }
+    }
+
     /// Words that say which copy or state a document is in (`Kopie factuur`, `DUPLICATE
     /// INVOICE`, `Draft`), in the shipped pipelines' languages: a segment of nothing else is no
     /// name.
