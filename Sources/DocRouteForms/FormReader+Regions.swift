@@ -83,6 +83,9 @@ extension FormReader {
         guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
             abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
         else { return nil }
+        // A region placed by its label was never seen filled: a speck or a box's corner there
+        // (narrower than a letter, or lower than half of one) is no value.
+        if region.byLabel == true, ink.width < 0.4 * height || ink.height < 0.5 * height { return nil }
         let box = ink.scaled(by: 1 / image.scale)
         // A faint last stroke may fall short of ink (a light `n` found as its first stem): the
         // reading reaches a little further right, within the room.

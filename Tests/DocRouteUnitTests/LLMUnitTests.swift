@@ -163,6 +163,28 @@ import Testing
             spans: spans, labels: LabelMatcher(fields: fields), into: &outcome)
         #expect(outcome.candidates["issuer"] == nil)
         #expect(outcome.reasons["issuer"] == "llm: quoted a label (invoice_number), not a value")
+        // Nor a heading of the pipeline, nor a copy's mark before the document's label.
+        let marks = ["Factuuradres", "Kopie factuur", "Coolblue B.V."].map {
+            LLMStrategy.Span(page: 0, words: Self.words($0.split(separator: " ").map(String.init)), text: $0, box: nil)
+        }
+        let labelled = fields + [FieldSpec(name: "number", labels: ["Factuur"])]
+        for (quote, reason) in [
+            ("Factuuradres", "llm: quoted a heading (customer), not a value"),
+            ("Kopie factuur", "llm: quoted a copy's mark, not a value"),
+        ] {
+            var o = LLMStrategy.Outcome()
+            try strategy.read(
+                spans: ["issuer": .object(["quote": .string(quote), "span": .number(1)])], fields: fields,
+                spans: marks, labels: LabelMatcher(fields: labelled),
+                headings: LabelMatcher(fields: [FieldSpec(name: "customer", labels: ["Factuuradres"])]), into: &o)
+            #expect(o.candidates["issuer"] == nil)
+            #expect(o.reasons["issuer"] == reason)
+        }
+        var named = LLMStrategy.Outcome()
+        try strategy.read(
+            spans: ["issuer": .object(["quote": .string("Coolblue B.V."), "span": .number(3)])], fields: fields,
+            spans: marks, labels: LabelMatcher(fields: labelled), into: &named)
+        #expect(named.candidates["issuer"]?.first?.text == "Coolblue B.V.")
     }
 
     @Test func requestsCarryTheSchemaStrictOrInThePrompt() throws {

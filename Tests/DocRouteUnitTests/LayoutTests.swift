@@ -307,6 +307,31 @@ import Testing
         #expect(Router.nameKey(["Pay", "as"]) == ("payas", false))
     }
 
+    /// A copy's mark (`Kopie factuur`: the document's word is a label) and a heading of the
+    /// pipeline are no issuer, nor is body-sized print at the top: an invoice whose letterhead
+    /// is a picture has no title (fields-dev's saeco.pdf).
+    @Test func aCopyMarkAHeadingOrBodyPrintIsNoTitle() {
+        var customer = FieldSpec(name: "customer", type: .text)
+        customer.after = ["Factuuradres"]
+        let spec = PipelineSpec(
+            name: "t",
+            fields: [
+                FieldSpec(name: "issuer", type: .text, position: .title), customer,
+                FieldSpec(name: "number", labels: ["Factuur"], type: .identifier),
+            ])
+        let body =
+            Self.run("Factuuradres", x: 80, y: 250, line: 1) + Self.run("Strategic Corp", x: 80, y: 280, line: 2)
+            + Self.run("Klant", x: 80, y: 560, line: 4) + Self.run("Prijzen zijn inclusief BTW", x: 80, y: 700, line: 5)
+            + Self.run("Factuur", x: 600, y: 560, line: 4) + Self.run("VF1005193039", x: 600, y: 590, line: 6)
+        let copy = Self.fields(spec, Self.document(Self.run("Kopie factuur", x: 80, y: 500, h: 38, line: 3) + body))
+        #expect(copy["issuer"]?.value == nil)
+        #expect(copy["number"]?.value == .string("VF1005193039"))
+        #expect(Self.fields(spec, Self.document(body))["issuer"]?.value == nil)
+        // A name printed larger is the title again.
+        let named = Self.fields(spec, Self.document(Self.run("Saeco Shop", x: 80, y: 100, h: 38, line: 0) + body))
+        #expect(named["issuer"]?.value == .string("Saeco Shop"))
+    }
+
     /// A label printed twice (a group's subtotal, then the document's): `occurrence` picks.
     @Test func occurrencePicksTheFirstOrLastPrinting() throws {
         let words = [

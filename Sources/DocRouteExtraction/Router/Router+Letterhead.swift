@@ -49,7 +49,7 @@ extension Router {
     func letterheadName(
         _ document: Document, layout: TextLayout, state: FillState
     ) -> (run: WordRun, found: String)? {
-        let title = Self.title(document, layout: layout, labels: labels, keep: titleFields)
+        let title = Self.title(document, layout: layout, labels: labels, keep: titleFields, headings: headings)
         let names = names(document, layout: layout, taken: state.valuePlaces)
         let domains = Self.domains(layout)
         let text = layout.lines.map { TextNormalizer.matchKey($0.words.map(\.text).joined(separator: " ")) }
@@ -103,10 +103,6 @@ extension Router {
     /// of at most six words.
     func names(_ document: Document, layout: TextLayout, taken: [(page: Int, box: Box)]) -> [Name] {
         guard let first = document.pages.first, let last = document.pages.last else { return [] }
-        let headings = LabelMatcher(
-            fields: spec.fields.filter { !$0.after.isEmpty }.map {
-                FieldSpec(name: $0.name, labels: $0.after)
-            })
         let blocks = layout.lines.indices.flatMap { li -> [(page: Int, box: Box)] in
             let line = layout.lines[li]
             return headings.matches(in: line.words, isStart: line.isSegmentStart).compactMap { m in

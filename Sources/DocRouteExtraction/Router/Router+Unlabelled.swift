@@ -22,14 +22,19 @@ extension Router {
         var run: WordRun
     }
 
-    /// The segment printed largest (median word height) in the top third of the first page,
+    /// The segment printed largest (median word height) in the top third of the first page, a
+    /// fifth larger than the page's median word at least,
     /// the topmost and then leftmost among equals (within 10 %), without label words at its end
-    /// (`… Invoice`), that neither is nor starts with a label of the pipeline, holds no
-    /// colon (a key and its value) and holds four letters or two words.
+    /// (`… Invoice`), that neither is nor starts with a label of the pipeline, is not one of its
+    /// `headings`, holds no colon (a key and its value) and holds four letters or two words.
     static func title(
-        _ document: Document, layout: TextLayout, labels: LabelMatcher, keep: Set<String> = []
+        _ document: Document, layout: TextLayout, labels: LabelMatcher, keep: Set<String> = [],
+        headings: LabelMatcher? = nil
     ) -> Title? {
         guard let first = document.pages.first, first.height > 0 else { return nil }
+        // A title stands out: printed larger than most of the page's words.
+        let body = first.words.compactMap { $0.box?.height }.sorted()
+        let bodyHeight = body.isEmpty ? 0 : body[body.count / 2]
         var best: (title: Title, height: Double)? = nil
         for (i, line) in layout.lines.enumerated() where line.page == first.index {
             guard let box = line.box, box.y0 < first.height / 3 else { continue }
@@ -38,6 +43,8 @@ extension Router {
                 let heights = run.words.compactMap { $0.box?.height }.sorted()
                 guard !heights.isEmpty, case let height = heights[heights.count / 2], height > 0 else { continue }
                 guard let words = Self.unlabelled(run.words, labels: labels, keep: keep) else { continue }
+                // A heading of the pipeline (`Factuuradres`) is no name either.
+                if let headings, headings.matchWhole(run.text)?.quality == 1 { continue }
                 let named = WordRun(words: words, page: run.page)
                 let text = named.text
                 guard text.filter(\.isLetter).count >= 4 || (words.count > 1 && text.contains(where: \.isLetter))
@@ -49,6 +56,7 @@ extension Router {
                 }
                 // Nor is a note in brackets (`(Selayang Mall)`, `(Co. Reg: 860671-D)`).
                 if words.first?.text.hasPrefix("(") == true && words.last?.text.hasSuffix(")") == true { continue }
+                guard height >= 1.2 * bodyHeight else { continue }
                 if best == nil || height > best!.height * 1.1 { best = (Title(line: i, run: named), height) }
             }
         }
@@ -58,7 +66,8 @@ extension Router {
     /// `words` without label words at their end, when what is left may be a name: not empty,
     /// not a label, not a labelled value. A document title after the name (`Amazon Web
     /// Services Invoice`) is not part of it; a segment that is little else (`TAX INVOICE`) is no
-    /// name, nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`).
+    /// name, nor is a labelled value (`Invoice INV/2023/03/0008`, `Balance Due: $127.50`), nor
+    /// a copy's mark (`Kopie`, `DUPLICATE`; see `copyWords`).
     /// A label of one of `keep` (the name's own field: `Sanyu Stationery Shop`) stays.
     static func unlabelled(_ words: [TextSpan], labels: LabelMatcher, keep: Set<String> = []) -> [TextSpan]? {
         var words = words
@@ -82,10 +91,28 @@ extension Router {
             i = end + 1
         }
         guard !words.isEmpty, labels.matchWhole(words.map(\.text).joined(separator: " ")) == nil,
-            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 })
+            !labels.matches(in: words, isStart: { $0 == 0 }).contains(where: { $0.start == 0 }),
+            !words.allSatisfy({ Self.copyWords.contains(TextNormalizer.matchKey($0.text)) })
         else { return nil }
         return words
     }
+
+    /// Whether `text` is a copy's mark, with the document's own label words after it at most
+    /// (`Kopie factuur`, `DUPLICATE INVOICE`).
+    static func isCopyMark(_ text: String, labels: LabelMatcher) -> Bool {
+        var words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        while let last = words.last, labels.matchWhole(last)?.quality == 1 { words.removeLast() }
+        return !words.isEmpty && words.allSatisfy { copyWords.contains(TextNormalizer.matchKey($0)) }
+    }
+
+    /// Words that say which copy or state a document is in (`Kopie factuur`, `DUPLICATE
+    /// INVOICE`, `Draft`), in the shipped pipelines' languages: a segment of nothing else is no
+    /// name.
+    static let copyWords: Set<String> = [
+        "copy", "duplicate", "original", "reprint", "draft", "proforma", "kopie", "duplikat", "entwurf", "copie",
+        "duplicata", "brouillon", "origineel", "concept", "copia", "duplicado", "borrador", "originale", "bozza",
+        "kopia",
+    ]
 
     /// Fills fields with `position: below_title` that no label filled, under the letterhead's
     /// name (`letterheadName`; else the title): an `address` takes the address block under it

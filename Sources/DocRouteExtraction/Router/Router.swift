@@ -25,6 +25,8 @@ public struct Router: Sendable {
     let validators: [String: FieldValidator]
     /// Built once per pipeline and shared by every document.
     let labels: LabelMatcher
+    /// The pipeline's `after:` headings (`Bill to`), as labels of the fields they head.
+    let headings: LabelMatcher
     let aligner: TemplateAligner
     /// One reader per table field, built once.
     let tableReaders: [LineItemReader]
@@ -48,6 +50,8 @@ public struct Router: Sendable {
         }
         validators = v
         labels = LabelMatcher(fields: spec.fields)
+        headings = LabelMatcher(
+            fields: spec.fields.filter { !$0.after.isEmpty }.map { FieldSpec(name: $0.name, labels: $0.after) })
         let totals = spec.fields.filter { [.money, .number, .integer].contains($0.type) }.flatMap(\.labels)
         tableReaders = spec.tableFields.map {
             LineItemReader(
@@ -89,7 +93,7 @@ public struct Router: Sendable {
                 }
             }
         }
-        let context = ExtractionContext(document: document, labels: labels)
+        let context = ExtractionContext(document: document, labels: labels, headings: headings)
         let kind = document.kind
         var matches: [TemplateMatch]? = nil
         func templateMatches() -> [TemplateMatch] {

@@ -84,11 +84,14 @@ struct ExtractionContext: Sendable {
     let labels: LabelMatcher
     /// Every label occurrence on each of `layout`'s lines (found once, used by every strategy).
     let matches: [[LabelMatcher.Match]]
+    /// The pipeline's `after:` headings: no value either.
+    let headings: LabelMatcher
 
-    init(document: Document, labels: LabelMatcher) {
+    init(document: Document, labels: LabelMatcher, headings: LabelMatcher = LabelMatcher(fields: [])) {
         self.document = document
         layout = TextLayout(document)
         self.labels = labels
+        self.headings = headings
         matches = layout.lines.map { labels.matches(in: $0.words, isStart: $0.isSegmentStart) }
     }
 

@@ -80,7 +80,9 @@ package struct LLMStrategy: Sendable {
             outcome.answer = answer
             let object = try answer.object()
             if mode == .spans {
-                try read(spans: object, fields: scope.asked, spans: scope.spans, labels: context.labels, into: &outcome)
+                try read(
+                    spans: object, fields: scope.asked, spans: scope.spans, labels: context.labels,
+                    headings: context.headings, into: &outcome)
             } else {
                 try read(values: object, fields: scope.asked, spans: scope.spans, into: &outcome)
             }
@@ -232,6 +234,7 @@ package struct LLMStrategy: Sendable {
     /// Either way the value is printed text, never the model's.
     func read(
         spans object: [String: JSONValue], fields: [FieldSpec], spans: [Span], labels: LabelMatcher,
+        headings: LabelMatcher = LabelMatcher(fields: []),
         into outcome: inout Outcome
     ) throws(LLMError) {
         var understood = 0
@@ -273,6 +276,15 @@ package struct LLMStrategy: Sendable {
             // A label is no value (small models quote `Factuurnummer` for a name).
             if let label = labels.matchWhole(copied.text), label.quality >= 0.9 {
                 outcome.reasons[field.name] = "llm: quoted a label (\(label.field)), not a value"
+                continue
+            }
+            // Nor is a heading (`Factuuradres` for an issuer), nor a copy's mark (`Kopie factuur`).
+            if let heading = headings.matchWhole(copied.text), heading.quality >= 0.9 {
+                outcome.reasons[field.name] = "llm: quoted a heading (\(heading.field)), not a value"
+                continue
+            }
+            if Router.isCopyMark(copied.text, labels: labels) {
+                outcome.reasons[field.name] = "llm: quoted a copy's mark, not a value"
                 continue
             }
             outcome.candidates[field.name] = [copied]
