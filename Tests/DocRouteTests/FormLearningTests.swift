@@ -455,4 +455,53 @@ import struct DocRouteModel.Box
         #expect(e.forms.count == truths.count - 1 && e.forms.allSatisfy { $0.outcome == "read" })
         #expect(e.table().contains("learned forms: read \(truths.count - 1), fell back 0, learned 0, none 0"))
     }
+
+    /// The same form printed flat to PDF with a text layer (`--pdf`: values in Helvetica or
+    /// Courier, some pages moved and scaled): learned from the copy with the shortest titles,
+    /// every other copy is read by that form from the words in its regions (values that wrap
+    /// on to more lines than the learning copy's: `FormPlacementTests`).
+    @Test func textLayerCopiesAreReadByTheFormLearnedFromOne() throws {
+        let dir = try Support.generated("make-form-copies.py", seed: 24455, ["10", "--pdf"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try PipelineSpec.resolve(
+            Support.packageRoot.appendingPathComponent("Samples/sf424.yaml").path, directories: [])
+        let truths = try Evaluation.loadTruth(path: dir.appendingPathComponent("truth.jsonl").path)
+        let store = try FormStore(path: dir.appendingPathComponent("forms.sqlite").path)
+        let pipeline = Pipeline(spec: spec, forms: store)
+        // Learned from the copy with the shortest titles: the others' wrap on to more lines.
+        func words(_ t: Evaluation.Truth) -> Int {
+            ["funding_title", "project_title", "cfda_title"].map {
+                t.fields[$0]?.description.split(separator: " ").count ?? 0
+            }
+            .reduce(0, +)
+        }
+        let first = try #require(truths.min { words($0) < words($1) })
+        let others = truths.filter { $0.file != first.file }
+        let (form, notFound) = try pipeline.learning(
+            path: dir.appendingPathComponent(first.file).path, truth: first.fields, into: store)
+        #expect(notFound.isEmpty, "\(notFound)")
+        #expect(form.origin == .textLayer)
+        var right = 0, total = 0, wrapped = 0
+        var read: [[Record]] = []
+        for t in others {
+            let record = try #require(pipeline.process(path: dir.appendingPathComponent(t.file).path).first)
+            read.append([record])
+            #expect(record.learnedForm?.outcome == .read, "\(t.file): \(String(describing: record.learnedForm))")
+            for (name, expected) in t.fields {
+                total += 1
+                guard let v = record.fields[name], v.valid, let value = v.value,
+                    FieldValue.same(value, expected, type: spec.fields.first { $0.name == name }!.type)
+                else { continue }
+                right += 1
+                // Right over more lines than the region copy 1 taught.
+                if let region = form.regions[name], let box = v.box, box.height > 1.5 * region.area.height * 792 {
+                    wrapped += 1
+                }
+            }
+        }
+        print("SF-424 text-layer copies: \(right) of \(total) values right, \(wrapped) wrapped past their region")
+        #expect(Double(right) >= 0.97 * Double(total))
+        let e = Evaluation.score(files: others.map(\.file), results: read, truth: others, pipeline: spec)
+        #expect(e.forms.allSatisfy { $0.outcome == "read" })
+    }
 }

@@ -125,4 +125,38 @@ import struct DocRouteModel.Box
         defer { var p: UnsafeMutablePointer<PIX>? = light; pixDestroy(&p) }
         #expect(FormReader.furniture(in: room, of: light, valueHeight: 20) == nil)
     }
+
+    /// A text layer: `Title:` over a value that wraps on to a second line, then the next
+    /// label. The template learned the value as one line; the reading takes the second line
+    /// too, and stops at the label (a fixed word where the template prints it) even though it
+    /// starts where the value starts.
+    @Test func aTextLayerValueWrapsOnToLinesUnderItsRegionUpToTheNextLabel() {
+        func document(_ words: [TextSpan]) -> Document {
+            let page = Page(index: 0, width: 600, height: 800, unit: .pt, origin: .textLayer, words: words)
+            return Document(source: .init(path: "t.pdf", sha256: "", format: .pdf, bytes: 0), pages: [page], tables: [])
+        }
+        let fixedWords = [
+            Self.word("Grant", 10, 20, 50, 30, line: 5), Self.word("Form", 54, 20, 90, 30, line: 5),
+            Self.word("Title:", 10, 100, 40, 108, line: 0), Self.word("Areas:", 12, 136, 46, 144, line: 3),
+        ]
+        let learned = document(fixedWords + [Self.word("Short", 12, 112, 40, 120, line: 1)])
+        let region = LearnedForm.Region(page: 0, area: .init(x0: 10 / 600, y0: 110 / 800, x1: 1.2, y1: 122 / 800))
+        let form = LearnedForm(
+            id: "t-1", pipeline: "t", origin: .textLayer,
+            fingerprint: LayoutFingerprint(learned, excluding: [(0, Box(x0: 12, y0: 112, x1: 40, y1: 120))]),
+            frameAspects: [0.75], anchors: [], regions: ["title": region])
+        let copy = document(
+            fixedWords + [
+                Self.word("A", 12, 112, 20, 120, line: 1), Self.word("long", 22, 112, 40, 120, line: 1),
+                Self.word("title", 12, 124, 30, 132, line: 2), Self.word("wrapped", 32, 124, 60, 132, line: 2),
+                Self.word("Ohio", 12, 148, 30, 156, line: 4),
+            ])
+        let alignment = form.fingerprint.align(LayoutFingerprint(copy))
+        #expect(alignment.score >= LayoutFingerprint.sameLayout)
+        let wrapped = FormReader.candidates(copy, template: form, alignment: alignment, running: ["title"])
+        #expect(wrapped["title"]?.first?.text == "A long\ntitle wrapped")
+        // Not a running field: the region alone.
+        let plain = FormReader.candidates(copy, template: form, alignment: alignment)
+        #expect(plain["title"]?.first?.text == "A long")
+    }
 }

@@ -239,6 +239,25 @@ import Testing
         #expect(TextNormalizer.matchKey("THIJS") != TextNormalizer.matchKey("THIS"))
     }
 
+    /// ASCII takes a byte-wise path; it must give what the Foundation path gives.
+    @Test func asciiKeysAreTheFoundationKeys() {
+        func reference(_ s: String) -> String {
+            var k = String(
+                s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+            k = k.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
+                .replacingOccurrences(of: "ij", with: "u")
+            return String(k.map { $0 == "0" ? "o" : ($0 == "1" ? "l" : $0) })
+        }
+        var rng = SystemRandomNumberGenerator()
+        let letters = Array("rnRNvVijIJ01lo -.#/:Ab9z")
+        for _ in 0..<2000 {
+            let s = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in letters.randomElement(using: &rng)! })
+            #expect(TextNormalizer.matchKey(s) == reference(s), "\(s)")
+        }
+        #expect(TextNormalizer.matchKey("rnrnn vvv IJij 10") == "mmnwvuulo")
+        #expect(TextNormalizer.key("No. 1-A/b") == "no1ab")
+    }
+
     @Test func ocrConfusionsRepairOnlyUnambiguously() throws {
         let spec = try PipelineSpec.parse(
             yaml: """

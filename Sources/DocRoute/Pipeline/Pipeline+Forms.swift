@@ -8,9 +8,9 @@ extension Pipeline {
     /// `process(path:)` with learned forms: a one-page image is first located against the
     /// pipeline's forms and, when one fits, read only in its regions; a PDF text layer is
     /// matched by fingerprint and read from the words in its regions. The form's reading is
-    /// kept when every required field is valid and sure (status `ok`); otherwise — or when no
-    /// form fits — the document takes the full path, and the record says why. A document the
-    /// full path extracts well (`ok`) whose layout no usable form has is learned.
+    /// kept as `kept` says; otherwise — or when no form fits — the document takes the full
+    /// path, and the record says why. A document the full path extracts well (`ok`) whose
+    /// layout no usable form has is learned.
     func process(path: String, forms store: FormStore, start: UInt64) -> [Record] {
         let clock = OCRClock()
         var warnings: [String] = []
@@ -67,7 +67,8 @@ extension Pipeline {
     }
 
     /// Reads a text layer by the usable form whose fingerprint aligns best with `fingerprint`,
-    /// from the words in its regions, when one is of the same layout.
+    /// from the words in its regions, when one is of the same layout; kept as an image's
+    /// reading is (`kept`).
     func readTextLayer(
         _ full: FullRead, fingerprint fp: LayoutFingerprint, forms usable: [LearnedForm], store: FormStore,
         clock: OCRClock, start: UInt64
@@ -79,13 +80,14 @@ extension Pipeline {
         guard let (form, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout else {
             return .notLocated([:])
         }
-        let candidates = FormReader.candidates(document, template: form, alignment: alignment)
+        let running = Set(spec.fields.filter { [.text, .address].contains($0.type) }.map(\.name))
+        let candidates = FormReader.candidates(document, template: form, alignment: alignment, running: running)
         let reason =
             "learned template \(form.id) v\(form.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
         var records = records(for: document, readMs: full.ms, clock: clock, reread: nil, start: start) {
             [router.extract(form: FormReading(candidates: candidates, document: document, reason: reason), reread: nil)]
         }
-        if records.count == 1, records[0].status == .ok {
+        if records.count == 1, kept(records[0], candidates: candidates) {
             _ = try? store.recordUse(form.id, version: form.version, fellBack: false)
             records[0].learnedForm = Record.FormUse(
                 id: form.id, version: form.version, score: alignment.score, outcome: .read)
@@ -157,7 +159,7 @@ extension Pipeline {
     }
 
     /// Locates a one-page image against `templates` and reads the regions of the first that
-    /// fits; the reading is kept when its record is `ok`.
+    /// fits; the reading is kept when `kept` says so.
     func readImage(path: String, forms: [LearnedForm], store: FormStore, clock: OCRClock, start: UInt64)
         -> FormOutcome
     {
@@ -225,10 +227,7 @@ extension Pipeline {
             withZone.pages[0].words += zone
             result = extracted(withZone)
         }
-        // Kept when sure, or when every required field is valid and its region held a reading
-        // (unsure OCR goes to review as the full path's would; an empty region is drift).
-        let regionsRead = spec.fields.filter(\.required).allSatisfy { candidates[$0.name]?.isEmpty == false }
-        if result.count == 1, result[0].status == .ok || (regionsRead && complete(result[0])) {
+        if result.count == 1, kept(result[0], candidates: candidates) {
             _ = try? store.recordUse(t.id, version: t.version, fellBack: false)
             result[0].learnedForm = Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .read)
@@ -238,6 +237,14 @@ extension Pipeline {
             Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
+    }
+
+    /// Whether a form's reading is kept: when sure, or when every required field is valid and
+    /// its region held a reading (unsure values go to review as the full path's would; an
+    /// empty region is drift).
+    func kept(_ record: Record, candidates: CandidateSet) -> Bool {
+        let regionsRead = spec.fields.filter(\.required).allSatisfy { candidates[$0.name]?.isEmpty == false }
+        return record.status == .ok || (regionsRead && complete(record))
     }
 
     /// Whether every required field of `record` is valid (some may be unsure: the record

@@ -26,7 +26,20 @@ public enum TextNormalizer {
 
     /// Lower-case letters and digits only, accents removed: the form labels are compared in.
     public static func key(_ s: String) -> String {
-        String(
+        // ASCII, byte by byte: the same letters and digits, lower-cased, without Foundation.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(s.utf8.count)
+            for b in s.utf8 {
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(b)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(b + 32)
+                default: break
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(
             fold(s).lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
@@ -35,9 +48,34 @@ public enum TextNormalizer {
     public static func matchKey(_ s: String) -> String {
         var k = key(s)
         guard k.contains(where: { "rvi01".contains($0) }) else { return k }
+        if k.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(k.utf8)
+            for (pair, one) in [("rn", "m"), ("vv", "w"), ("ij", "u")] {
+                bytes = replacing(Array(pair.utf8), with: UInt8(ascii: Unicode.Scalar(one)!), in: bytes)
+            }
+            return String(decoding: bytes.map { $0 == 0x30 ? 0x6F : ($0 == 0x31 ? 0x6C : $0) }, as: UTF8.self)
+        }
         k = k.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
             .replacingOccurrences(of: "ij", with: "u")
         return String(k.map { $0 == "0" ? "o" : ($0 == "1" ? "l" : $0) })
+    }
+
+    /// `bytes` with each `pair`, left to right and not overlapping, made `one` (as
+    /// `replacingOccurrences` does).
+    static func replacing(_ pair: [UInt8], with one: UInt8, in bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if i + 1 < bytes.count, bytes[i] == pair[0], bytes[i + 1] == pair[1] {
+                out.append(one)
+                i += 2
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     /// Whitespace runs collapsed to one space, ends trimmed.
