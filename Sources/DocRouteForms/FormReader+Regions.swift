@@ -56,7 +56,7 @@ extension FormReader {
                         guard
                             let c = try candidate(
                                 region, located: located, image: image, reader: accents ? text : page,
-                                accents: accents, wraps: running.contains(name))
+                                accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil)
                         else { continue }
                         out.withLock { $0.candidates[name] = [c] }
                     }
@@ -69,12 +69,21 @@ extension FormReader {
         return out.withLock { $0 }
     }
 
+    /// Where a value of field `name` that wraps stops (pixels): the form's anchor words and the
+    /// other fields' regions on the located copy.
+    func stops(for name: String, _ located: Located) -> [Box] {
+        located.template.anchors.filter { $0.page == 0 }.map { located.map.pixels($0.area) }
+            + located.template.regions.filter { $0.key != name && $0.value.page == 0 }.map {
+                located.map.pixels($0.value.area)
+            }
+    }
+
     /// One region of the located copy read as a candidate; nil when it holds no print where
-    /// the value stood. A value that `wraps` (free text) is read over the lines it wraps on to
-    /// under its region too (`wrapped`).
+    /// the value stood. A value that wraps (free text: `stops` given) is read over the lines
+    /// it wraps on to under its region too (`wrapped`).
     func candidate(
         _ region: LearnedForm.Region, located: Located, image: Image, reader: RegionReader,
-        accents: Bool, wraps: Bool = false
+        accents: Bool, wraps stops: [Box]? = nil
     ) throws(DocRouteError) -> Candidate? {
         let room = located.map.pixels(region.area)
         // Page units are the input's pixels; the image may have been enlarged.
@@ -88,8 +97,8 @@ extension FormReader {
         // (narrower than a letter, or lower than half of one) is no value.
         if region.byLabel == true, ink.width < 0.4 * height || ink.height < 0.5 * height { return nil }
         var (inked, lines) = (ink, region.lines)
-        if wraps {
-            let (whole, count) = Self.wrapped(ink, room: room, of: image.pix, valueHeight: height)
+        if let stops {
+            let (whole, count) = Self.wrapped(ink, room: room, of: image.pix, valueHeight: height, stops: stops)
             if count > 1 { (inked, lines) = (whole, max(lines, count)) }
         }
         let box = inked.scaled(by: 1 / image.scale)

@@ -13,16 +13,19 @@ extension FormReader {
     /// The print of a value that wraps on to the lines under `ink` (its line's printed run,
     /// pixels), within `room`'s width, and how many lines it spans: each next run starts where
     /// the value starts (within a value height and a half), no more than `wrapGap` value
-    /// heights under the line before, no taller than a line, with no ruled line between (a
-    /// box's edge ends the value: the next label stands past it).
-    static func wrapped(_ ink: Box, room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight h: Double) -> (
-        box: Box, lines: Int
-    ) {
+    /// heights under the line before, no taller than a line, touching none of `stops` (the
+    /// form's fixed words and the other fields' regions: a card's next label and value stand
+    /// as near as a wrapped line would), with no ruled line between (a box's edge ends the
+    /// value: the next label stands past it).
+    static func wrapped(
+        _ ink: Box, room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight h: Double, stops: [Box] = []
+    ) -> (box: Box, lines: Int) {
         var box = ink, last = ink, lines = 1
         while lines < maxWrap {
             let below = Box(x0: room.x0, y0: last.y1 + 1, x1: room.x1, y1: last.y1 + (wrapGap + 1.4) * h)
             guard let next = Self.ink(in: below, of: pix, valueHeight: h), next.y0 - last.y1 <= wrapGap * h,
                 abs(next.x0 - ink.x0) <= 1.5 * h, next.height <= 1.6 * h,
+                !stops.contains(where: { $0.sharedShare(with: next) > 0 }),
                 !ruled(Box(x0: room.x0, y0: last.y1, x1: room.x1, y1: next.y0), of: pix, valueHeight: h)
             else { break }
             box = box.union(next)
