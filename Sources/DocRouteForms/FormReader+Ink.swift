@@ -12,9 +12,10 @@ extension FormReader {
     /// The printed run at the start of `room` (pixels): the band of rows with the most ink
     /// (a neighbour's edge caught in the room is thinner than the value; an accent joins the
     /// band below it), and in it, from the first column holding ink to the last one holding
-    /// ink or faint print before a gap wider than 1.8 value heights. Ink as `InkRoom` tells it; a row or column needs two
-    /// such pixels; a row or column inked across 85 % of the room, or a row inked unbroken
-    /// over four value heights, is a box's edge, not print.
+    /// ink or faint print before a gap wider than 1.8 value heights. Ink as `InkRoom` tells
+    /// it; a row or column needs two such pixels; a row or column inked across 85 % of the
+    /// room, or a row inked unbroken over four value heights, is a box's edge, not print, and
+    /// so are the rows or columns beside it (6 % of a value height, one at least).
     /// Nil when the room holds no print.
     static func ink(in room: Box, of pix: UnsafeMutablePointer<PIX>, valueHeight: Double, below: Int? = nil) -> Box? {
         // A value is at least a letter: its print is told from paper as in a room of a few
@@ -40,11 +41,16 @@ extension FormReader {
                 rowStretch[y - y0] = max(rowStretch[y - y0], stretch)
             }
         }
-        let ruledRow = rowInk.indices.map { i in
-            x1 - x0 >= Int(3 * valueHeight)
-                && (Double(rowInk[i]) >= 0.85 * Double(x1 - x0) || Double(rowStretch[i]) >= 4 * valueHeight)
-        }
-        let ruledColumn = columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }
+        // A rule's anti-aliased fringe (a column of a skewed edge inked over a fifth of the
+        // room) goes with it: left as print, it starts the value's run at the box's edge.
+        let fringe = max(1, Int(0.06 * valueHeight))
+        let ruledRow = Self.widened(
+            rowInk.indices.map { i in
+                x1 - x0 >= Int(3 * valueHeight)
+                    && (Double(rowInk[i]) >= 0.85 * Double(x1 - x0) || Double(rowStretch[i]) >= 4 * valueHeight)
+            }, by: fringe)
+        let ruledColumn = Self.widened(
+            columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }, by: fringe)
         func isInk(_ x: Int, _ y: Int) -> Bool { !ruledRow[y - y0] && !ruledColumn[x - x0] && ink.isInk(x, y) }
         var rows = [Int](repeating: 0, count: y1 - y0)
         for y in y0..<y1 { for x in x0..<x1 where isInk(x, y) { rows[y - y0] += 1 } }
@@ -96,6 +102,15 @@ extension FormReader {
         return Box(
             x0: Double(x0 + first), y0: Double(y0 + band.top), x1: Double(x0 + last + 1),
             y1: Double(y0 + band.bottom + 1))
+    }
+
+    /// `marks` with each marked index's `by` neighbours on either side marked too.
+    static func widened(_ marks: [Bool], by: Int) -> [Bool] {
+        var out = marks
+        for i in marks.indices where marks[i] {
+            for j in max(0, i - by)...min(marks.count - 1, i + by) { out[j] = true }
+        }
+        return out
     }
 
     /// Locates `template` on `image` by the printed runs of its anchor lines, found without OCR

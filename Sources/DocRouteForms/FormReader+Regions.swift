@@ -23,7 +23,7 @@ extension FormReader {
     /// With `numberLine`, the zone's number line is read too (by the page model).
     package func read(
         _ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
-        byValues: Set<String>, numberLine: Bool
+        byValues: Set<String>, running: Set<String> = [], numberLine: Bool
     ) throws(DocRouteError) -> Readings {
         Self.dropFurniture(located, image: image)
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
@@ -56,7 +56,7 @@ extension FormReader {
                         guard
                             let c = try candidate(
                                 region, located: located, image: image, reader: accents ? text : page,
-                                accents: accents)
+                                accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil)
                         else { continue }
                         out.withLock { $0.candidates[name] = [c] }
                     }
@@ -69,11 +69,21 @@ extension FormReader {
         return out.withLock { $0 }
     }
 
+    /// Where a value of field `name` that wraps stops (pixels): the form's anchor words and the
+    /// other fields' regions on the located copy.
+    func stops(for name: String, _ located: Located) -> [Box] {
+        located.template.anchors.filter { $0.page == 0 }.map { located.map.pixels($0.area) }
+            + located.template.regions.filter { $0.key != name && $0.value.page == 0 }.map {
+                located.map.pixels($0.value.area)
+            }
+    }
+
     /// One region of the located copy read as a candidate; nil when it holds no print where
-    /// the value stood.
+    /// the value stood. A value that wraps (free text: `stops` given) is read over the lines
+    /// it wraps on to under its region too (`wrapped`).
     func candidate(
         _ region: LearnedForm.Region, located: Located, image: Image, reader: RegionReader,
-        accents: Bool
+        accents: Bool, wraps stops: [Box]? = nil
     ) throws(DocRouteError) -> Candidate? {
         let room = located.map.pixels(region.area)
         // Page units are the input's pixels; the image may have been enlarged.
@@ -86,21 +96,26 @@ extension FormReader {
         // A region placed by its label was never seen filled: a speck or a box's corner there
         // (narrower than a letter, or lower than half of one) is no value.
         if region.byLabel == true, ink.width < 0.4 * height || ink.height < 0.5 * height { return nil }
-        let box = ink.scaled(by: 1 / image.scale)
+        var (inked, lines) = (ink, region.lines)
+        if let stops {
+            let (whole, count) = Self.wrapped(ink, room: room, of: image.pix, valueHeight: height, stops: stops)
+            if count > 1 { (inked, lines) = (whole, max(lines, count)) }
+        }
+        let box = inked.scaled(by: 1 / image.scale)
         // A faint last stroke may fall short of ink (a light `n` found as its first stem): the
         // reading reaches a little further right, within the room.
-        var reach = ink
-        reach.x1 = max(ink.x1, min(room.x1, ink.x1 + 0.4 * height))
+        var reach = inked
+        reach.x1 = max(inked.x1, min(room.x1, inked.x1 + 0.4 * height))
         guard
             let reading = try reader.read(
-                page: 0, box: reach.scaled(by: 1 / image.scale), lines: region.lines, whitelist: nil,
+                page: 0, box: reach.scaled(by: 1 / image.scale), lines: lines, whitelist: nil,
                 margin: accents ? 0.5 : 0.25, enlarge: accents)
         else { return nil }
         // The ink's box, not the words': a line read from a crop stretches its words' boxes
         // over whatever stands in the crop's margin.
         var c = Candidate(
             text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
-            lines: region.lines)
+            lines: lines)
         c.byValuesModel = accents
         return c
     }

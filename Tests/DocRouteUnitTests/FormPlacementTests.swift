@@ -126,6 +126,37 @@ import struct DocRouteModel.Box
         #expect(FormReader.furniture(in: room, of: light, valueHeight: 20) == nil)
     }
 
+    /// A scan: a value of two typed lines in a box, the box's bottom edge under them, then the
+    /// next label starting where the value starts. The value is read over both lines and not
+    /// past the edge; with no edge, a label further down than lines stand apart ends it too.
+    @Test func aScannedValueWrapsOnToTheLinesUnderItUpToABoxEdge() throws {
+        // Letters 6 px wide, 4 apart, 10 px tall (the value's height); lines 8 px apart.
+        func line(_ pix: UnsafeMutablePointer<PIX>, x: Int, y: Int, letters: Int) {
+            for k in 0..<letters { Self.fill(pix, x + 10 * k, y, x + 10 * k + 6, y + 10, 20) }
+        }
+        let boxed = try Self.image(width: 300, height: 120) { pix in
+            line(pix, x: 20, y: 20, letters: 20)
+            line(pix, x: 20, y: 38, letters: 8)
+            Self.fill(pix, 10, 51, 290, 53, 20)  // the box's bottom edge
+            line(pix, x: 20, y: 56, letters: 6)  // the next label, as near as a line
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = boxed; pixDestroy(&p) }
+        let room = Box(x0: 15, y0: 16, x1: 290, y1: 33)
+        let first = try #require(FormReader.ink(in: room, of: boxed, valueHeight: 10))
+        #expect(first.y0 == 20 && first.y1 == 30)
+        let (box, lines) = FormReader.wrapped(first, room: room, of: boxed, valueHeight: 10)
+        #expect(lines == 2 && box.y0 == 20 && box.y1 == 48)
+        // No edge: the label two value heights under the value is not one of its lines.
+        let open = try Self.image(width: 300, height: 120) { pix in
+            line(pix, x: 20, y: 20, letters: 20)
+            line(pix, x: 20, y: 38, letters: 8)
+            line(pix, x: 20, y: 70, letters: 6)
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = open; pixDestroy(&p) }
+        let (_, count) = FormReader.wrapped(first, room: room, of: open, valueHeight: 10)
+        #expect(count == 2)
+    }
+
     /// A text layer: `Title:` over a value that wraps on to a second line, then the next
     /// label. The template learned the value as one line; the reading takes the second line
     /// too, and stops at the label (a fixed word where the template prints it) even though it

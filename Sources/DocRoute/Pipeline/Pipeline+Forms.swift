@@ -80,7 +80,6 @@ extension Pipeline {
         guard let (form, alignment) = best, alignment.score >= LayoutFingerprint.sameLayout else {
             return .notLocated([:])
         }
-        let running = Set(spec.fields.filter { [.text, .address].contains($0.type) }.map(\.name))
         let candidates = FormReader.candidates(document, template: form, alignment: alignment, running: running)
         let reason =
             "learned template \(form.id) v\(form.version) matches \(String(format: "%.2f", alignment.score)): words in its regions"
@@ -192,7 +191,7 @@ extension Pipeline {
             // seldom is (a random number has no words to lean on), in a sixth of the zone's time.
             readings = try templateReader.read(
                 located, image: image, rasters: rasters, values: values,
-                byValues: router.readByValuesModel,
+                byValues: router.readByValuesModel, running: running,
                 numberLine: number.map { located.template.regions[$0] != nil } ?? false)
         } catch {
             return .notLocated([:])
@@ -238,6 +237,10 @@ extension Pipeline {
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
     }
+
+    /// The fields whose values may wrap on to more lines than a form's region learned: free
+    /// text and addresses.
+    var running: Set<String> { Set(spec.fields.filter { [.text, .address].contains($0.type) }.map(\.name)) }
 
     /// Whether a form's reading is kept: when sure, or when every required field is valid and
     /// its region held a reading (unsure values go to review as the full path's would; an
