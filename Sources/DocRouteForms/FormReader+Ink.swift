@@ -47,7 +47,7 @@ extension FormReader {
         let ruledRow = Self.widened(
             rowInk.indices.map { i in
                 x1 - x0 >= Int(3 * valueHeight)
-                    && (Double(rowInk[i]) >= 0.85 * Double(x1 - x0) || Double(rowStretch[i]) >= 4 * valueHeight)
+                    && isRule(count: rowInk[i], longest: rowStretch[i], width: x1 - x0, valueHeight: valueHeight)
             }, by: fringe)
         let ruledColumn = Self.widened(
             columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }, by: fringe)
