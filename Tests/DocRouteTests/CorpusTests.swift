@@ -243,9 +243,9 @@ import Testing
     }
 
     /// The same invoices as text PDFs and as OCR'd images: every labelled field both fill has the
-    /// same value, and the images fill all the PDFs fill but at most one (Flipkart's number,
-    /// printed too small for OCR). (Issuer and customer are left out: found by print size and
-    /// headings, they are guesses a rendering can change.)
+    /// same value, and the images fill all the PDFs fill (Flipkart's number, in a dashed frame
+    /// Tesseract's layout drops, is read as an unread line). (Issuer and customer are left out:
+    /// found by print size and headings, they are guesses a rendering can change.)
     @Test func aTextLayerAndAnOCRPageOfTheSameInvoiceAgree() throws {
         let invoice = try Self.shipped("invoice")
         var missed = 0
@@ -266,6 +266,6 @@ import Testing
             }
             #expect(image.keys.allSatisfy { text[$0] != nil }, "\(name): the image fills \(image.keys.sorted())")
         }
-        #expect(missed <= 1)
+        #expect(missed == 0)
     }
 }
