@@ -56,17 +56,21 @@ enum UnreadLines {
     /// or more, two letters long at least.
     static func lines(of marks: [Box], height: Double, limit: Int) -> [Box] {
         var rows: [(box: Box, count: Int)] = []
+        // The rows a next mark may still join (marks come left to right): those ending less
+        // than a letter and a half before it.
+        var open: [Int] = []
         for m in marks.sorted(by: { $0.x0 < $1.x0 }) {
-            let row = rows.indices.last { i in
+            open.removeAll { rows[$0].box.x1 < m.x0 - 1.5 * height }
+            let row = open.last { i in
                 let r = rows[i].box
-                let overlap = min(r.y1, m.y1) - max(r.y0, m.y0)
-                return overlap >= 0.5 * min(r.height, m.height) && m.x0 - r.x1 <= 1.5 * height && m.x0 >= r.x0
+                return min(r.y1, m.y1) - max(r.y0, m.y0) >= 0.5 * min(r.height, m.height)
             }
             if let row {
                 rows[row].box = rows[row].box.union(m)
                 rows[row].count += 1
             } else {
                 rows.append((m, 1))
+                open.append(rows.count - 1)
             }
         }
         let kept = rows.filter { $0.count >= 3 && $0.box.width >= 2 * height && $0.box.height <= 2.5 * height }
