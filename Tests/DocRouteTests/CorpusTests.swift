@@ -229,7 +229,8 @@ import Testing
     }
 
     /// A photographed till receipt: `20% VAT` and `20% VAT Net` are labels after a rate, and
-    /// net + tax = total picks them among the receipt's many amounts.
+    /// net + tax = total picks them among the receipt's many amounts. The shop's name heads
+    /// it in small print the page layout leaves unread (read as an unread line, enlarged).
     @Test func aReceiptsTotalsAddUp() throws {
         let record = try #require(
             try Self.shipped("receipt").process(
@@ -240,6 +241,7 @@ import Testing
         #expect(v["net"] == .number(Decimal(string: "8.50")!))
         #expect(v["tax"] == .number(Decimal(string: "1.70")!))
         #expect(v["currency"] == .string("GBP"))
+        #expect(v["shop"] == .string("Clachan"))
     }
 
     /// The same invoices as text PDFs and as OCR'd images: every labelled field both fill has the
