@@ -47,7 +47,7 @@ extension FormReader {
         let ruledRow = Self.widened(
             rowInk.indices.map { i in
                 x1 - x0 >= Int(3 * valueHeight)
-                    && (Double(rowInk[i]) >= 0.85 * Double(x1 - x0) || Double(rowStretch[i]) >= 4 * valueHeight)
+                    && isRule(count: rowInk[i], longest: rowStretch[i], width: x1 - x0, valueHeight: valueHeight)
             }, by: fringe)
         let ruledColumn = Self.widened(
             columnInk.map { Double($0) >= 0.85 * Double(y1 - y0) && y1 - y0 >= Int(valueHeight) }, by: fringe)
@@ -183,7 +183,8 @@ extension FormReader {
     /// of inked rows whose middle is nearest the expected middle (and about as tall), and in it
     /// the run of columns — words joined across gaps narrower than the band is tall — that
     /// overlaps the expected span most; nil when that run reaches the room's edge (cut, so not
-    /// measured whole). Ink as `InkRoom` tells it.
+    /// measured whole). Ink as `InkRoom` tells it; a box's edges over, under and beside the
+    /// words (ruled lines, as `isRule` tells them) are not print.
     static func inkRun(in pix: UnsafeMutablePointer<PIX>, expected: Box, slackX: Double, slackY: Double) -> Box? {
         let room = Box(
             x0: expected.x0 - slackX, y0: expected.y0 - slackY, x1: expected.x1 + slackX, y1: expected.y1 + slackY)
@@ -194,8 +195,26 @@ extension FormReader {
         let height = expected.height
         let cx0 = max(x0, Int(expected.x0 - 0.5 * height)), cx1 = min(x1, Int(expected.x1 + 0.5 * height))
         guard cx1 > cx0 else { return nil }
+        // A ruled line (a box's edge over or under the words) is paper here, or it would join
+        // the words' band with the line's.
         var rows = [Int](repeating: 0, count: y1 - y0)
-        for y in y0..<y1 { for x in cx0..<cx1 where ink.isInk(x, y) { rows[y - y0] += 1 } }
+        for y in y0..<y1 {
+            var stretch = 0, longest = 0
+            for x in cx0..<cx1 {
+                guard ink.isInk(x, y) else {
+                    stretch = 0
+                    continue
+                }
+                rows[y - y0] += 1
+                stretch += 1
+                longest = max(longest, stretch)
+            }
+            if Double(cx1 - cx0) >= 3 * height,
+                isRule(count: rows[y - y0], longest: longest, width: cx1 - cx0, valueHeight: height)
+            {
+                rows[y - y0] = 0
+            }
+        }
         var bands: [(top: Int, bottom: Int)] = []
         for (i, n) in rows.enumerated() where n >= 2 {
             if let last = bands.last, last.bottom == i - 1 {
@@ -216,6 +235,15 @@ extension FormReader {
         var columns = [Int](repeating: 0, count: x1 - x0)
         for y in (y0 + band.top)...(y0 + band.bottom) {
             for x in x0..<x1 where ink.isInk(x, y) { columns[x - x0] += 1 }
+        }
+        // So is a ruled line down through the band (a box's side beside the words): inked all
+        // down the band and on past it both ways, which no letter is.
+        let (above, below) = (y0 + band.top - 2, y0 + band.bottom + 2)
+        if above >= y0, below < y1 {
+            for x in x0..<x1
+            where columns[x - x0] >= band.bottom - band.top && ink.isInk(x, above) && ink.isInk(x, below) {
+                columns[x - x0] = 0
+            }
         }
         var runs: [(start: Int, end: Int)] = []
         var blank = Int.max

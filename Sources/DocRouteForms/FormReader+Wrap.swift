@@ -51,8 +51,14 @@ extension FormReader {
                     stretch = 0
                 }
             }
-            if Double(longest) >= 4 * h || Double(count) >= 0.85 * Double(width) { return true }
+            if isRule(count: count, longest: longest, width: width, valueHeight: h) { return true }
         }
         return false
+    }
+
+    /// Whether a row `width` pixels wide, `count` of them inked and the longest unbroken
+    /// stretch `longest`, is a ruled line: print breaks between letters, a rule does not.
+    static func isRule(count: Int, longest: Int, width: Int, valueHeight h: Double) -> Bool {
+        Double(longest) >= 4 * h || Double(count) >= 0.85 * Double(width)
     }
 }

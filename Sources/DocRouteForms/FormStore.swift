@@ -48,7 +48,7 @@ public final class FormStore: Sendable {
         throws -> LearnedForm?
     {
         try db.write { db in
-            let known = try Self.latest(pipeline: template.pipeline, db)
+            let known = try latest(pipeline: template.pipeline, db)
             var t = template
             if let same = known.first(where: sameLayout) {
                 guard same.stale || replacing else { return nil }
@@ -79,22 +79,12 @@ public final class FormStore: Sendable {
 
     /// The newest version of every template of `pipeline` (of every pipeline when nil).
     public func latest(pipeline: String? = nil) throws -> [LearnedForm] {
-        try db.read { db in try latestCached(pipeline: pipeline, db) }
-    }
-
-    private static func latest(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM templates t WHERE version = (SELECT MAX(version) FROM templates WHERE id = t.id)
-                AND (? IS NULL OR pipeline = ?) ORDER BY id
-                """, arguments: [pipeline, pipeline]
-        ).map(template)
+        try db.read { db in try latest(pipeline: pipeline, db) }
     }
 
     /// `latest`, with each version's body decoded once per store: the counts and the stale
     /// mark are read afresh, the rest comes from `decoded`.
-    private func latestCached(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
+    private func latest(pipeline: String?, _ db: Database) throws -> [LearnedForm] {
         let rows = try Row.fetchAll(
             db,
             sql: """

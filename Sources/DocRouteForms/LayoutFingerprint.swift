@@ -94,23 +94,19 @@ public struct LayoutFingerprint: Sendable, Hashable, Codable {
         // Fitted on every pair, then again on the pairs the fit puts in place: a word that
         // paired with the wrong one of its spellings (a value's `of`, the third `Title:`)
         // pulls a least-squares line a line's height off.
-        var kept = pairs
         var fx = Fit(scale: 1, shift: 0), fy = Fit(scale: 1, shift: 0)
+        func inPlace(_ pair: (Anchor, Anchor)) -> Bool {
+            abs(fx(pair.1.x) - pair.0.x) <= Self.tolerance && abs(fy(pair.1.y) - pair.0.y) <= Self.tolerance
+        }
+        var kept = pairs
         for _ in 0..<3 {
             fx = Self.fit(kept.map { ($0.1.x, $0.0.x) })
             fy = Self.fit(kept.map { ($0.1.y, $0.0.y) })
-            let inliers = pairs.filter { a, b in
-                abs(fx(b.x) - a.x) <= Self.tolerance && abs(fy(b.y) - a.y) <= Self.tolerance
-            }
-            guard inliers.count >= 3, inliers.count != kept.count else {
-                if inliers.count >= 3 { kept = inliers }
-                break
-            }
-            kept = inliers
+            let fitted = pairs.filter(inPlace)
+            guard fitted.count >= 3, fitted.count != kept.count else { break }
+            kept = fitted
         }
-        let inliers = pairs.filter { a, b in
-            abs(fx(b.x) - a.x) <= Self.tolerance && abs(fy(b.y) - a.y) <= Self.tolerance
-        }
+        let inliers = pairs.filter(inPlace)
         return Alignment(score: Double(inliers.count) / Double(anchors.count), x: fx, y: fy)
     }
 

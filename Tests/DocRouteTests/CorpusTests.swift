@@ -229,7 +229,8 @@ import Testing
     }
 
     /// A photographed till receipt: `20% VAT` and `20% VAT Net` are labels after a rate, and
-    /// net + tax = total picks them among the receipt's many amounts.
+    /// net + tax = total picks them among the receipt's many amounts. The shop's name heads
+    /// it in small print the page layout leaves unread (read as an unread line, enlarged).
     @Test func aReceiptsTotalsAddUp() throws {
         let record = try #require(
             try Self.shipped("receipt").process(
@@ -240,12 +241,13 @@ import Testing
         #expect(v["net"] == .number(Decimal(string: "8.50")!))
         #expect(v["tax"] == .number(Decimal(string: "1.70")!))
         #expect(v["currency"] == .string("GBP"))
+        #expect(v["shop"] == .string("Clachan"))
     }
 
     /// The same invoices as text PDFs and as OCR'd images: every labelled field both fill has the
-    /// same value, and the images fill all the PDFs fill but at most one (Flipkart's number,
-    /// printed too small for OCR). (Issuer and customer are left out: found by print size and
-    /// headings, they are guesses a rendering can change.)
+    /// same value, and the images fill all the PDFs fill (Flipkart's number, in a dashed frame
+    /// Tesseract's layout drops, is read as an unread line). (Issuer and customer are left out:
+    /// found by print size and headings, they are guesses a rendering can change.)
     @Test func aTextLayerAndAnOCRPageOfTheSameInvoiceAgree() throws {
         let invoice = try Self.shipped("invoice")
         var missed = 0
@@ -266,6 +268,6 @@ import Testing
             }
             #expect(image.keys.allSatisfy { text[$0] != nil }, "\(name): the image fills \(image.keys.sorted())")
         }
-        #expect(missed <= 1)
+        #expect(missed == 0)
     }
 }

@@ -143,6 +143,32 @@ import struct DocRouteModel.Box
         #expect(RuledBoxes.empty(in: pix, words: read, minWidth: 60, minHeight: 30).isEmpty)
     }
 
+    /// Marks of a letter's height in a row, outside every word read, are a line to read
+    /// again, also inside a dashed frame; a row read already, a dashed frame alone, a ruling
+    /// line and a blot taller than print are not.
+    @Test func unreadLinesAreFound() throws {
+        let pix = try #require(pixCreate(1000, 600, 8))
+        defer { Leptonica.destroy(pix) }
+        pixSetAllArbitrary(pix, 255)
+        func ink(_ x: Int32, _ y: Int32, _ w: Int32, _ h: Int32) { pixClearInRect(pix, boxCreate(x, y, w, h)) }
+        // A dashed frame (dashes 8 × 2, gaps 6) round five letters 14 × 20, 6 apart.
+        for x in stride(from: Int32(100), to: 400, by: 14) { ink(x, 80, 8, 2); ink(x, 140, 8, 2) }
+        for y in stride(from: Int32(80), to: 142, by: 14) { ink(100, y, 2, 8); ink(398, y, 2, 8) }
+        for i in Int32(0)..<5 { ink(150 + i * 20, 100, 14, 20) }
+        // A row of letters read already, a dashed frame with nothing in it, a rule, a blot.
+        for i in Int32(0)..<5 { ink(600 + i * 20, 100, 14, 20) }
+        for x in stride(from: Int32(100), to: 400, by: 14) { ink(x, 300, 8, 2); ink(x, 360, 8, 2) }
+        ink(50, 450, 900, 3)
+        ink(600, 300, 120, 120)
+        let read = [DocRouteModel.Box(x0: 598, y0: 98, x1: 700, y1: 122)]
+        let found = UnreadLines.find(in: pix, words: read, height: 20)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first.map { $0.x0 == 150 && $0.x1 == 244 && $0.y0 == 100 && $0.y1 == 120 } == true, "\(found)")
+        // Read: nothing left.
+        let all = read + [DocRouteModel.Box(x0: 150, y0: 100, x1: 244, y1: 120)]
+        #expect(UnreadLines.find(in: pix, words: all, height: 20).isEmpty)
+    }
+
     /// Light falling across a card, its paper going from grey (140) at the top to light grey
     /// (195) at the bottom with the print at 40 % of the paper: one global threshold turns the
     /// upper paper black, so the background is normalised first and every field is read.

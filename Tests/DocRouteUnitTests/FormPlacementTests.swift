@@ -157,6 +157,26 @@ import struct DocRouteModel.Box
         #expect(count == 2)
     }
 
+    /// An anchor line in a box (a form's label by the box's side, a button's word inside its
+    /// frame) is measured as its words' run: the box's edges beside, over and under the words
+    /// are no part of it.
+    @Test func anAnchorLinesRunLeavesOutTheBoxAroundIt() throws {
+        func line(_ pix: UnsafeMutablePointer<PIX>, x: Int, y: Int, letters: Int) {
+            for k in 0..<letters { Self.fill(pix, x + 10 * k, y, x + 10 * k + 6, y + 10, 20) }
+        }
+        let boxed = try Self.image(width: 300, height: 120) { pix in
+            // A box from x 10 to 250, y 33 to 50: its top edge touches the words, which start
+            // 5 px inside its left side.
+            Self.fill(pix, 10, 33, 250, 35, 20); Self.fill(pix, 10, 48, 250, 50, 20)
+            Self.fill(pix, 10, 33, 12, 50, 20); Self.fill(pix, 248, 33, 250, 50, 20)
+            line(pix, x: 17, y: 35, letters: 8)
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = boxed; pixDestroy(&p) }
+        let expected = Box(x0: 17, y0: 35, x1: 93, y1: 45)
+        let run = try #require(FormReader.inkRun(in: boxed, expected: expected, slackX: 20, slackY: 8))
+        #expect(run == expected, "\(run)")
+    }
+
     /// A text layer: `Title:` over a value that wraps on to a second line, then the next
     /// label. The template learned the value as one line; the reading takes the second line
     /// too, and stops at the label (a fixed word where the template prints it) even though it

@@ -28,7 +28,8 @@ struct PageRecognizer {
     /// is read again turned upright; a reading of print smaller than `smallText` is read again
     /// enlarged (resolutions lie: a low-resolution card scanned onto a 300 dpi page). The best
     /// reading is kept. Boxes drawn on the page that the reading left empty though they hold
-    /// print are then read on their own (`RuledBoxes`). Another reading is only tried while the
+    /// print are then read on their own (`RuledBoxes`), and so are lines of print it left
+    /// unread (`UnreadLines`). Another reading is only tried while the
     /// time left allows twice the first one's: retries never cause a timeout.
     func page(
         _ pix: UnsafeMutablePointer<PIX>, index: Int, dpi: Double, boxScale: Double,
@@ -94,6 +95,7 @@ struct PageRecognizer {
             best = enlarged.score > best.score ? enlarged.adding(best) : best.adding(enlarged)
         }
         if affordable() { best = try best.readingEmptyBoxes(pool: pool, deadline: deadline, clock: clock) }
+        if affordable() { best = try best.readingUnreadLines(pool: pool, deadline: deadline, clock: clock) }
         let prepared = best.prepared
         // Boxes come in prepared pixels: `prepared.scale` times the (turned) input's.
         let toUnits = boxScale / prepared.scale
@@ -201,8 +203,7 @@ struct PageRecognizer {
         }
 
         /// This reading with the words read in the ruled boxes it left empty though they hold
-        /// print (at most 12 boxes, each read as one block; words read surely only, as in
-        /// `adding`), each box's words on lines of their own.
+        /// print (at most 12 boxes, each read as one block; see `reading(_:as:)`).
         func readingEmptyBoxes(pool: OCREnginePool, deadline: Deadline, clock: OCRClock?) throws(DocRouteError)
             -> Reading
         {
@@ -211,26 +212,59 @@ struct PageRecognizer {
             let boxes = RuledBoxes.empty(
                 in: prepared.pix, words: words.map(\.box), minWidth: Int(3 * height),
                 minHeight: Int(1.5 * height))
-            guard !boxes.isEmpty else { return self }
+            return try reading(boxes, as: .block, pool: pool, deadline: deadline, clock: clock)
+        }
+
+        /// This reading with the lines of print it left unread (`UnreadLines`, at most 8) read
+        /// on their own, each as one line with a third of a letter round it.
+        func readingUnreadLines(pool: OCREnginePool, deadline: Deadline, clock: OCRClock?) throws(DocRouteError)
+            -> Reading
+        {
+            guard turns == 0 || turns == 2, let height = textHeight else { return self }
+            let margin = 0.35 * height
+            let lines = UnreadLines.find(in: prepared.pix, words: words.map(\.box), height: height).map { b in
+                Box(x0: max(0, b.x0 - margin), y0: max(0, b.y0 - margin), x1: b.x1 + margin, y1: b.y1 + margin)
+            }
+            // Small print is enlarged as a re-read value is (`RegionReader.lineHeight`): a
+            // photo's 19 px `Clachan` reads at 0.48 as it is, at 0.74 enlarged 2.5 times.
+            let enlarge = min(4, max(1, RegionReader.lineHeight / height))
+            return try reading(lines, as: .line, enlarge: enlarge, pool: pool, deadline: deadline, clock: clock)
+        }
+
+        /// This reading with the words read in `areas` (prepared pixels) on their own, as
+        /// `layout` (each enlarged `enlarge` times): words read surely only (as in `adding`),
+        /// each area's words on lines and in a block of their own.
+        func reading(
+            _ areas: [Box], as layout: TesseractEngine.Layout, enlarge: Double = 1, pool: OCREnginePool,
+            deadline: Deadline, clock: OCRClock?
+        ) throws(DocRouteError) -> Reading {
+            guard !areas.isEmpty else { return self }
             var merged = words
             var lines = (words.map(\.line).max() ?? -1) + 1, blocks = (words.map(\.block).max() ?? -1) + 1
-            for box in boxes {
+            for box in areas {
                 try deadline.check()
                 guard let rect = boxCreate(Int32(box.x0), Int32(box.y0), Int32(box.width), Int32(box.height)) else {
                     continue
                 }
                 defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
-                guard let crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
+                guard var crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
+                let k = enlarge > 1.05 ? enlarge : 1
+                if k > 1, let big = pixScale(crop, Float(k), Float(k)) {
+                    Leptonica.destroy(crop)
+                    crop = big
+                }
                 defer { Leptonica.destroy(crop) }
+                let dpi = Int((prepared.dpi * k).rounded())
                 let read = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
                     try pool.withEngine { engine throws(DocRouteError) in
-                        try engine.recognize(crop, dpi: Int(prepared.dpi.rounded()), deadline: deadline, layout: .block)
+                        try engine.recognize(crop, dpi: dpi, deadline: deadline, layout: layout)
                     }
                 }
                 for w in read where Self.isSure(w) {
                     var moved = w
                     moved.box = Box(
-                        x0: w.box.x0 + box.x0, y0: w.box.y0 + box.y0, x1: w.box.x1 + box.x0, y1: w.box.y1 + box.y0)
+                        x0: w.box.x0 / k + box.x0, y0: w.box.y0 / k + box.y0, x1: w.box.x1 / k + box.x0,
+                        y1: w.box.y1 / k + box.y0)
                     moved.line += lines
                     moved.block = blocks
                     merged.append(moved)
