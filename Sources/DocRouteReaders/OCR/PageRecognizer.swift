@@ -248,10 +248,12 @@ struct PageRecognizer {
                 }
                 defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
                 guard var crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
-                let k = enlarge > 1.05 ? enlarge : 1
-                if k > 1, let big = pixScale(crop, Float(k), Float(k)) {
+                // The scale the crop really has: 1 when enlarging it failed.
+                var k = 1.0
+                if enlarge > 1.05, let big = pixScale(crop, Float(enlarge), Float(enlarge)) {
                     Leptonica.destroy(crop)
                     crop = big
+                    k = enlarge
                 }
                 defer { Leptonica.destroy(crop) }
                 let dpi = Int((prepared.dpi * k).rounded())
