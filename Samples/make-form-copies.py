@@ -58,7 +58,7 @@ TYPES = ["A: State Government", "B: County Government", "C: City or Township Gov
          "H: Public/State Controlled Institution of Higher Education",
          "M: Nonprofit with 501C3 IRS Status (Other than Institution of Higher Education)",
          "N: Nonprofit without 501C3 IRS Status (Other than Institution of Higher Education)",
-         "O: Private Institution of Higher Education", "P: Individual", "Q: For-Profit Organization",
+         "O: Private Institution of Higher Education", "P: Individual", "Q: For-Profit Organization (Other than Small Business)",
          "R: Small Business", "I: Indian/Native American Tribal Government (Federally Recognized)"]
 AGENCIES = ["U.S. Department of the Interior, Fish and Wildlife Service", "Department of Health and Human Services",
             "National Science Foundation", "Department of Energy", "Department of Agriculture, Forest Service",

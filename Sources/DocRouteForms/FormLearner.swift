@@ -81,7 +81,7 @@ package struct FormLearner: Sendable {
             let page = pages[v.page]
             let lines = max(
                 1, Set(page.words.filter { w in w.box.map { v.box.holdsCentre(of: $0) } ?? false }.map(\.line)).count)
-            var box = v.box, height = 0.0
+            var box = v.box, height = 0.0, lineHeight = box.height / Double(lines)
             if origin == .ocr, let raster = rasters?.page(v.page) {
                 // The print itself, as a copy's will be found: a word's box from a line read can
                 // stretch over what stood beside it.
@@ -90,15 +90,17 @@ package struct FormLearner: Sendable {
                 if let ink = FormReader.ink(
                     in: around, of: raster.pix, valueHeight: raster.pixels(box).height / Double(lines) / 1.4)
                 {
+                    // The ink's run is the value's first line (see `FormReader.ink`).
                     box = raster.units(ink)
+                    lineHeight = box.height
                 }
-                height = box.height / Double(lines) / frames[v.page].height
+                height = lineHeight / frames[v.page].height
             }
             let room = Self.room(of: box, on: page, frame: frames[v.page])
             regions[v.name] = LearnedForm.Region(
                 page: v.page, area: area(room, page: v.page), lines: lines, height: height)
             regions[v.name]?.furniture = Self.furniture(
-                in: room, page: v.page, height: box.height / Double(lines), rasters)
+                in: room, page: v.page, height: lineHeight, rasters)
             prints.append(Placed(name: v.name, page: v.page, box: box, lines: lines))
         }
         // The fields the document shows no value of: where the form puts them, by their labels.

@@ -26,6 +26,7 @@ extension FormReader {
         byValues: Set<String>, running: Set<String> = [], numberLine: Bool
     ) throws(DocRouteError) -> Readings {
         Self.dropFurniture(located, image: image)
+        Self.dropUprights(located, image: image)
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         // The regions are read side by side: a lane per engine each model may have, each

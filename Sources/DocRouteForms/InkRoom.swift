@@ -16,6 +16,9 @@ struct InkRoom {
     /// Lighter than ink but not paper: a quarter of the way from paper to the darkest print
     /// (the ink threshold where lighter furniture stands).
     private let faint: Int
+    /// A quarter of the way from paper to the darkest print, whatever furniture there is:
+    /// anything printed at all (see `isMarked`).
+    private let mark: Int
 
     /// `box` (pixels) clipped to `pix`; nil when `pix` is not 8-bit, the rectangle is smaller
     /// than `minSide` either way, or it holds no print (paper and print less than 60 apart).
@@ -42,7 +45,8 @@ struct InkRoom {
         guard paper - dark >= 60 else { return nil }
         threshold = below ?? (paper + dark) / 2
         furniture = Self.furniture(histogram, paper: paper, dark: dark)
-        faint = below ?? (furniture == nil ? paper - (paper - dark) / 4 : threshold)
+        mark = paper - (paper - dark) / 4
+        faint = below ?? (furniture == nil ? mark : threshold)
     }
 
     /// A lighter tone than the print's that holds much of the ink — a form's grey boxes, comb
@@ -105,6 +109,9 @@ struct InkRoom {
 
     /// Whether the pixel at (x, y) — image coordinates — is ink.
     func isInk(_ x: Int, _ y: Int) -> Bool { Int(bytes[y * wpl * 4 + (x ^ 3)]) < threshold }
+
+    /// Whether anything is printed at (x, y), furniture included (see `mark`).
+    func isMarked(_ x: Int, _ y: Int) -> Bool { Int(bytes[y * wpl * 4 + (x ^ 3)]) < mark }
 
     /// Whether the pixel at (x, y) is faint print at least (see `faint`).
     func isFaint(_ x: Int, _ y: Int) -> Bool { Int(bytes[y * wpl * 4 + (x ^ 3)]) < faint }

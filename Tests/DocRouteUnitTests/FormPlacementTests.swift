@@ -177,6 +177,33 @@ import struct DocRouteModel.Box
         #expect(run == expected, "\(run)")
     }
 
+    /// A comb's grey dividers stand taller than the digits typed over them: they are cleared,
+    /// except where a digit's stroke crosses one (print both sides) or a darker digit's stem
+    /// lies on it; the digits themselves are left whole.
+    @Test func uprightsTallerThanTheValueAreClearedAndPrintOnThemIsKept() throws {
+        let pix = try Self.image(width: 200, height: 60) { pix in
+            for x in [20, 30, 40] { Self.fill(pix, x, 20, x + 6, 30, 20) }  // digits, 10 px tall
+            Self.fill(pix, 60, 14, 62, 37, 140)  // a divider, crossed by a bar
+            Self.fill(pix, 55, 25, 67, 27, 20)
+            Self.fill(pix, 80, 14, 82, 37, 140)  // a divider with a `1` on it
+            Self.fill(pix, 80, 20, 82, 30, 20)
+            Self.fill(pix, 100, 14, 102, 37, 140)  // a divider alone
+            Self.fill(pix, 150, 0, 152, 60, 140)  // a rule past the room: not the value's
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = pix; pixDestroy(&p) }
+        FormReader.clearUprights(in: Box(x0: 5, y0: 5, x1: 195, y1: 50), of: pix, valueHeight: 10)
+        func grey(_ x: Int, _ y: Int) -> UInt32 {
+            var v: UInt32 = 0
+            pixGetPixel(pix, Int32(x), Int32(y), &v)
+            return v
+        }
+        #expect(grey(100, 15) == 255 && grey(100, 25) == 255 && grey(101, 35) == 255)
+        #expect(grey(60, 15) == 255 && grey(60, 25) == 20 && grey(61, 26) == 20 && grey(60, 30) == 255)
+        #expect(grey(80, 15) == 255 && grey(80, 22) == 20 && grey(81, 29) == 20 && grey(80, 33) == 255)
+        #expect(grey(22, 25) == 20 && grey(45, 29) == 20)
+        #expect(grey(150, 25) == 140)
+    }
+
     /// A text layer: `Title:` over a value that wraps on to a second line, then the next
     /// label. The template learned the value as one line; the reading takes the second line
     /// too, and stops at the label (a fixed word where the template prints it) even though it
