@@ -64,8 +64,11 @@ struct InkRoom {
         // Counts over 8 grey levels, so that one level's noise makes no peak.
         func count(_ g: Int) -> Int { histogram[max(0, g - 4)..<min(256, g + 4)].reduce(0, +) }
         let band = (dark + range / 4)..<(paper - range * 15 / 100)
-        guard let peak = band.max(by: { count($0) < count($1) }),
-            case let between = (dark + range / 10)..<peak,
+        // The valley lies between the print's own peak and the lighter one: a few pixels much
+        // darker than the print (a thick rule's core) leave an empty stretch below the print.
+        let print = (dark...(dark + range / 4)).max(by: { count($0) < count($1) }) ?? dark
+        guard let peak = band.max(by: { count($0) < count($1) }), max(dark + range / 10, print + 4) < peak,
+            case let between = max(dark + range / 10, print + 4)..<peak,
             let low = between.map(count).min()
         else { return nil }
         // The middle of the valley's floor: its lowest levels may stretch from the print's
@@ -73,9 +76,9 @@ struct InkRoom {
         let floor = between.filter { count($0) <= 2 * low + 2 }
         let valley = (floor.first! + floor.last!) / 2
         let tones = valley..<min(256, peak + (peak - valley))
-        let print = histogram[0..<valley].reduce(0, +)
+        let printed = histogram[0..<valley].reduce(0, +)
         let lighter = histogram[tones].reduce(0, +)
-        guard count(peak) >= 4 * max(1, count(valley)), 5 * lighter >= print, print > 0 else { return nil }
+        guard count(peak) >= 4 * max(1, count(valley)), 5 * lighter >= printed, printed > 0 else { return nil }
         return tones
     }
 

@@ -177,6 +177,20 @@ import struct DocRouteModel.Box
         #expect(run == expected, "\(run)")
     }
 
+    /// Grey squares (level 132) under black digits (36), with a few pixels of a thick rule's
+    /// black core (4) in the room: the furniture is the grey, from the valley between the
+    /// digits' peak and the squares' — not from the empty levels under the digits.
+    @Test func furnitureTonesLieBetweenThePrintAndTheLighterPeak() throws {
+        var histogram = [Int](repeating: 3, count: 256)
+        histogram[4] = 54
+        for g in 10..<30 { histogram[g] = 0 }
+        histogram[36] = 625
+        histogram[132] = 3203
+        histogram[255] = 32805
+        let tones = try #require(InkRoom.furniture(histogram, paper: 255, dark: 4))
+        #expect(tones.lowerBound > 40 && tones.lowerBound < 132 && tones.contains(132), "\(tones)")
+    }
+
     /// A comb's grey dividers stand taller than the digits typed over them: they are cleared,
     /// except where a digit's stroke crosses one (print both sides) or a darker digit's stem
     /// lies on it; the digits themselves are left whole.
