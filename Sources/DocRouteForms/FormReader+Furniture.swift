@@ -113,10 +113,10 @@ extension FormReader {
             func inked(_ x: Int, _ y: Int) -> Bool { x >= 0 && x < w && ink.isInk(x, y) }
             // Print laid over a grey stroke (a `1` on a comb's divider) is darker than the
             // stroke's own tone (its rows' median darkest grey): kept.
-            let rows = stroke.flatMap { run in (run.y0..<run.y1).map { y in (y, Int(bytes[y * wpl * 4 + (run.x ^ 3)])) }
-            }
             var darkest: [Int: Int] = [:]
-            for (y, g) in rows { darkest[y] = min(darkest[y] ?? 255, g) }
+            for run in stroke {
+                for y in run.y0..<run.y1 { darkest[y] = min(darkest[y] ?? 255, Int(bytes[y * wpl * 4 + (run.x ^ 3)])) }
+            }
             let tone = darkest.values.sorted()[darkest.count / 2]
             for run in stroke {
                 for y in run.y0..<run.y1 where darkest[y, default: 255] >= tone - 40 {

@@ -67,8 +67,9 @@ struct InkRoom {
         // The valley lies between the print's own peak and the lighter one: a few pixels much
         // darker than the print (a thick rule's core) leave an empty stretch below the print.
         let print = (dark...(dark + range / 4)).max(by: { count($0) < count($1) }) ?? dark
-        guard let peak = band.max(by: { count($0) < count($1) }), max(dark + range / 10, print + 4) < peak,
-            case let between = max(dark + range / 10, print + 4)..<peak,
+        let start = max(dark + range / 10, print + 4)
+        guard let peak = band.max(by: { count($0) < count($1) }), start < peak,
+            case let between = start..<peak,
             let low = between.map(count).min()
         else { return nil }
         // The middle of the valley's floor: its lowest levels may stretch from the print's

@@ -247,14 +247,8 @@ struct PageRecognizer {
                     continue
                 }
                 defer { var b: UnsafeMutablePointer<BOX>? = rect; boxDestroy(&b) }
-                guard var crop = pixClipRectangle(prepared.pix, rect, nil) else { continue }
-                // The scale the crop really has: 1 when enlarging it failed.
-                var k = 1.0
-                if enlarge > 1.05, let big = pixScale(crop, Float(enlarge), Float(enlarge)) {
-                    Leptonica.destroy(crop)
-                    crop = big
-                    k = enlarge
-                }
+                guard let cut = pixClipRectangle(prepared.pix, rect, nil) else { continue }
+                let (crop, k) = Leptonica.enlarged(cut, by: enlarge)
                 defer { Leptonica.destroy(crop) }
                 let dpi = Int((prepared.dpi * k).rounded())
                 let read = try (clock ?? OCRClock()).measure { () throws(DocRouteError) in
@@ -353,5 +347,13 @@ package enum Leptonica {
     package static func destroy(_ pix: UnsafeMutablePointer<PIX>) {
         var p: UnsafeMutablePointer<PIX>? = pix
         pixDestroy(&p)
+    }
+
+    /// `pix` scaled up by `factor` (the original freed) and the scale it really has: `pix`
+    /// itself and 1 when the factor is under 1.05 or scaling fails.
+    static func enlarged(_ pix: UnsafeMutablePointer<PIX>, by factor: Double) -> (UnsafeMutablePointer<PIX>, Double) {
+        guard factor > 1.05, let big = pixScale(pix, Float(factor), Float(factor)) else { return (pix, 1) }
+        destroy(pix)
+        return (big, factor)
     }
 }

@@ -43,14 +43,7 @@ package struct RegionReader: Sendable {
         guard let (cut, cutX, cutY) = raster.crop(box, margin: margin) else { return nil }
         // Small print is enlarged: Tesseract's line model reads accents on capitals far more
         // reliably at ~48 px per line than at the ~25 px of 8 pt print at 300 dpi.
-        let wanted = enlarge ? min(4, max(1, Self.lineHeight / lineHeight)) : 1
-        // The scale the crop really has: 1 when enlarging it failed.
-        var crop = cut, scale = 1.0
-        if wanted > 1.05, let big = pixScale(cut, Float(wanted), Float(wanted)) {
-            Leptonica.destroy(cut)
-            crop = big
-            scale = wanted
-        }
+        let (crop, scale) = Leptonica.enlarged(cut, by: enlarge ? min(4, max(1, Self.lineHeight / lineHeight)) : 1)
         defer { Leptonica.destroy(crop) }
         let dpi = Int((Double(raster.dpi) * scale).rounded())
         // The margin is there for accents, not for what stands beside the value: words centred
