@@ -20,13 +20,18 @@ extension FormReader {
     /// (enlarged, as the full path re-reads text values: accents), which the router then does
     /// not re-read. Only the printed run at the region's start is read (see `ink`): the room
     /// after a short value holds nothing but paper, and noise on it would be read as letters.
-    /// With `numberLine`, the zone's number line is read too (by the page model).
+    /// With `numberLine`, the zone's number line is read too (by the page model). `image` is
+    /// the copy cleared of the form's furniture and boxes (`dropFurniture`, `dropBoxes`: the
+    /// printed runs are measured on it), `rasters` the copy as it came (OCR reads it). The
+    /// regions in `boxed` had boxes round their characters cleared: they are read on
+    /// `cleared` too (the copy with only those cleared), and when the two readings differ,
+    /// both are candidates, the one OCR is surer of first (clearing a comb's divider mends a
+    /// `3` read `8` on it, but can cut a digit whose side lies on it).
     package func read(
         _ located: Located, image: Image, rasters: PageRasters, values: OCREnginePool,
-        byValues: Set<String>, running: Set<String> = [], numberLine: Bool
+        byValues: Set<String>, running: Set<String> = [], numberLine: Bool,
+        boxed: Set<String> = [], cleared: PageRasters? = nil
     ) throws(DocRouteError) -> Readings {
-        Self.dropFurniture(located, image: image)
-        Self.dropUprights(located, image: image)
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
         // The regions are read side by side: a lane per engine each model may have, each
@@ -59,7 +64,18 @@ extension FormReader {
                                 region, located: located, image: image, reader: accents ? text : page,
                                 accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil)
                         else { continue }
-                        out.withLock { $0.candidates[name] = [c] }
+                        var list = [c]
+                        if boxed.contains(name), let cleared,
+                            let other = try candidate(
+                                region, located: located, image: image,
+                                reader: RegionReader(
+                                    pool: accents ? values : pool, rasters: cleared, deadline: deadline, clock: clock),
+                                accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil),
+                            other.text != c.text
+                        {
+                            list = [c, other].sorted { $0.confidence > $1.confidence }
+                        }
+                        out.withLock { $0.candidates[name] = list }
                     }
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
@@ -91,7 +107,13 @@ extension FormReader {
         let height = located.map.e * region.height
         // The print must stand about where the value stood (a value's room is its line):
         // print found well above or below it is a neighbour's, not this value.
-        guard let ink = Self.ink(in: room, of: image.pix, valueHeight: height),
+        // Running text (`stops` given): the learned value may have had no descenders, and a
+        // comma's tail is looked for a little under its room (a comma left out ends the run
+        // at the gap it leaves). Numbers and identifiers hold no commas between words, and
+        // under them may stand the bottoms of boxes drawn round their characters.
+        var deeper = room
+        if stops != nil { deeper.y1 += 0.3 * height }
+        guard let ink = Self.ink(in: deeper, of: image.pix, valueHeight: height),
             abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
         else { return nil }
         // A region placed by its label was never seen filled: a speck or a box's corner there

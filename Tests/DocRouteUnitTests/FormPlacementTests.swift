@@ -205,7 +205,7 @@ import struct DocRouteModel.Box
             Self.fill(pix, 150, 0, 152, 60, 140)  // a rule past the room: not the value's
         }
         defer { var p: UnsafeMutablePointer<PIX>? = pix; pixDestroy(&p) }
-        FormReader.clearUprights(in: Box(x0: 5, y0: 5, x1: 195, y1: 50), of: pix, valueHeight: 10)
+        FormReader.clearBoxes(in: Box(x0: 5, y0: 5, x1: 195, y1: 50), of: pix, valueHeight: 10)
         func grey(_ x: Int, _ y: Int) -> UInt32 {
             var v: UInt32 = 0
             pixGetPixel(pix, Int32(x), Int32(y), &v)
@@ -216,6 +216,35 @@ import struct DocRouteModel.Box
         #expect(grey(80, 15) == 255 && grey(80, 22) == 20 && grey(81, 29) == 20 && grey(80, 33) == 255)
         #expect(grey(22, 25) == 20 && grey(45, 29) == 20)
         #expect(grey(150, 25) == 140)
+    }
+
+    /// A comb of grey squares round black digits: the squares' sides, tops and bottoms are
+    /// cleared and the digits kept; a `T`'s bar as long as a square's top, meeting no side, is
+    /// print and is kept.
+    @Test func barsMeetingUprightsAreClearedAndACharactersBarIsKept() throws {
+        let pix = try Self.image(width: 200, height: 60) { pix in
+            for k in 0..<3 {
+                let x = 60 + 16 * k
+                Self.fill(pix, x, 14, x + 14, 16, 140); Self.fill(pix, x, 35, x + 14, 37, 140)
+                Self.fill(pix, x, 14, x + 2, 37, 140); Self.fill(pix, x + 12, 14, x + 14, 37, 140)
+                Self.fill(pix, x + 4, 20, x + 10, 30, 20)  // a digit in its square
+            }
+            Self.fill(pix, 20, 18, 30, 20, 20); Self.fill(pix, 24, 20, 26, 30, 20)  // a `T`
+        }
+        defer { var p: UnsafeMutablePointer<PIX>? = pix; pixDestroy(&p) }
+        #expect(FormReader.clearBoxes(in: Box(x0: 5, y0: 5, x1: 195, y1: 50), of: pix, valueHeight: 10))
+        func grey(_ x: Int, _ y: Int) -> UInt32 {
+            var v: UInt32 = 0
+            pixGetPixel(pix, Int32(x), Int32(y), &v)
+            return v
+        }
+        for k in 0..<3 {
+            let x = 60 + 16 * k
+            #expect(grey(x + 7, 15) == 255 && grey(x + 7, 36) == 255, "square \(k)'s top and bottom")
+            #expect(grey(x, 25) == 255 && grey(x + 13, 25) == 255, "square \(k)'s sides")
+            #expect(grey(x + 5, 21) == 20 && grey(x + 9, 29) == 20, "digit \(k)")
+        }
+        #expect(grey(21, 19) == 20 && grey(29, 18) == 20 && grey(25, 28) == 20)
     }
 
     /// A text layer: `Title:` over a value that wraps on to a second line, then the next

@@ -64,6 +64,21 @@ import Testing
         }
     }
 
+    /// A title of nine words on one line, its first read `[u.s.`: it is found whole, not as
+    /// its first eight words (within the OCR errors forgiven, but further from the truth).
+    @Test func aLongValueIsFoundWholeNotAsItsFirstWords() throws {
+        let router = Router(spec: Self.spec)
+        let title = "U.S. Department of the Interior, Fish and Wildlife Service"
+        let printed = LayoutTests.run(
+            "[u.s. Department of the Interior, Fish and Wildlife Service", x: 60, y: 60, line: 0)
+        let document = LayoutTests.document(printed, format: .pdf)
+        let (fields, notFound) = router.labelling([:], truth: ["buyer": .string(title)], in: document)
+        #expect(notFound.isEmpty, "\(notFound)")
+        let box = try #require(fields["buyer"]?.box)
+        let service = try #require(printed.last)
+        #expect(box.x1 == service.x + Double(service.text.count) * 11, "\(box)")
+    }
+
     @Test func aValueNotFoundSaysWhy() {
         let router = Router(spec: Self.spec)
         let document = LayoutTests.document(Self.page, format: .pdf)

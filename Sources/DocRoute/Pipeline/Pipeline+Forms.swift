@@ -179,6 +179,7 @@ extension Pipeline {
         let ordered = forms.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.id < $1.id }
         let located: FormReader.Located
         let rasters = PageRasters()
+        let cleared = PageRasters()
         let readings: FormReader.Readings
         let number = spec.fields.first(where: { $0.mrz == .documentNumber })?.name
         do {
@@ -186,13 +187,17 @@ extension Pipeline {
             guard let found else { return .notLocated(scores) }
             located = found
             rasters.keep(image.pix, index: 0, dpi: image.dpi, pixelsPerUnit: image.scale)
+            let boxed = FormReader.dropBoxes(located, image: image)
+            if !boxed.isEmpty { cleared.keep(image.pix, index: 0, dpi: image.dpi, pixelsPerUnit: image.scale) }
+            FormReader.dropFurniture(located, image: image)
             // A TD1 zone's number line is read with the regions (beside them, on the page
             // model's engine): its check digit makes a printed number sure that OCR alone
             // seldom is (a random number has no words to lean on), in a sixth of the zone's time.
             readings = try templateReader.read(
                 located, image: image, rasters: rasters, values: values,
                 byValues: router.readByValuesModel, running: running,
-                numberLine: number.map { located.template.regions[$0] != nil } ?? false)
+                numberLine: number.map { located.template.regions[$0] != nil } ?? false, boxed: boxed,
+                cleared: cleared)
         } catch {
             return .notLocated([:])
         }

@@ -56,17 +56,19 @@ extension Router {
 }
 
 extension Router {
+    /// The most words of one line a labelled value is looked for over.
+    static let wordsInALine = 16
+
     /// `fields` made to agree with a labelled record, and for each truth value not found on
-    /// the page, why: a field whose value differs from
-    /// `truth` (or is missing) is replaced by the printed words that validate to the truth's
-    /// value, when some do. Values are matched by type: the truth is read by the field's
-    /// validator first, so a date or an amount given as printed (`03/01/2024`, `$1,234.00`) or
-    /// in its normal form (`2024-03-01`, `1234`) finds the same words. Runs of up to eight
-    /// words of one line are tried in reading order, then (text fields) a value over up to
-    /// four lines: the end of one line and the start of the lines right under it. Words found
-    /// nowhere exactly may differ by a few OCR errors (text, identifiers, addresses). Fields the
-    /// truth does not name are dropped, and so are truth values printed nowhere (`unmatched`
-    /// says why).
+    /// the page, why: a field whose value differs from `truth` (or is missing) is replaced by
+    /// the printed words that validate to the truth's value, when some do. Values are matched
+    /// by type: the truth is read by the field's validator first, so a date or an amount given
+    /// as printed (`03/01/2024`, `$1,234.00`) or in its normal form (`2024-03-01`, `1234`)
+    /// finds the same words. Runs of up to `wordsInALine` words of one line are tried, then
+    /// (text fields) a value over up to four lines: the end of one line and the start of the
+    /// lines right under it. Words found nowhere exactly may differ by a few OCR errors (text,
+    /// identifiers, addresses): the run fewest errors away is taken. Fields the truth does not
+    /// name are dropped, and so are truth values printed nowhere (`unmatched` says why).
     package func labelling(_ fields: [String: Record.Field], truth: [String: FieldValue], in document: Document)
         -> (fields: [String: Record.Field], unmatched: [String: String])
     {
@@ -91,14 +93,21 @@ extension Router {
             // Exact first anywhere; then, for words (text, identifiers, addresses), a few OCR
             // errors forgiven: the labelled copy was read by OCR too.
             let wanted = Array(TextNormalizer.matchKey(expected.description).unicodeScalars)
-            func matches(_ run: [TextSpan], tolerant: Bool) -> ValidatedValue? {
+            // A run's value and how many OCR errors from the truth's it is (0: the same value).
+            func matching(_ run: [TextSpan], tolerant: Bool) -> (value: ValidatedValue, errors: Int)? {
                 let text = run.map(\.text).joined(separator: " ")
                 guard case .success(let v) = validator.validate(text) else { return nil }
-                if FieldValue.same(expected, v.value, type: field.type) { return v }
+                if FieldValue.same(expected, v.value, type: field.type) { return (v, 0) }
                 guard tolerant else { return nil }
                 let got = Array(TextNormalizer.matchKey(v.value.description).unicodeScalars)
                 let limit = TextNormalizer.tolerance(forLength: max(got.count, wanted.count))
-                return limit > 0 && TextNormalizer.distance(got, wanted, limit: limit) <= limit ? v : nil
+                guard limit > 0, case let d = TextNormalizer.distance(got, wanted, limit: limit), d <= limit else {
+                    return nil
+                }
+                return (v, max(1, d))
+            }
+            func matches(_ run: [TextSpan], tolerant: Bool) -> ValidatedValue? {
+                matching(run, tolerant: tolerant)?.value
             }
             func found(_ run: [TextSpan], _ v: ValidatedValue, page: Int) -> Record.Field {
                 let box = Box.union(of: run.compactMap(\.box))
@@ -108,19 +117,25 @@ extension Router {
             }
             for tolerant in [false, true] where out[field.name] == nil {
                 guard !tolerant || [.text, .identifier, .address].contains(field.type) else { break }
+                // Of the runs within a line, the first exact one, or else the one fewest OCR
+                // errors away (a long title's first words alone may come within the errors
+                // forgiven: `Fish and Wildlife` for `Fish and Wildlife Service`).
+                var best: (run: [TextSpan], value: ValidatedValue, errors: Int, page: Int)?
                 search: for (p, lines) in pages.enumerated() {
                     for words in lines {
                         for start in words.indices {
-                            for end in start..<min(words.count, start + 8) {
+                            for end in start..<min(words.count, start + Self.wordsInALine) {
                                 let run = Array(words[start...end])
-                                if let v = matches(run, tolerant: tolerant) {
-                                    out[field.name] = found(run, v, page: p)
-                                    break search
-                                }
+                                guard let (v, errors) = matching(run, tolerant: tolerant),
+                                    errors < best?.errors ?? .max
+                                else { continue }
+                                best = (run, v, errors, p)
+                                if errors == 0 { break search }
                             }
                         }
                     }
                 }
+                if let best { out[field.name] = found(best.run, best.value, page: best.page) }
                 if out[field.name] == nil, [.text, .address].contains(field.type) {
                     // Over several lines: a line's end, then the next lines' starts, each starting
                     // near where the value's first word starts (an address block, a name under a
