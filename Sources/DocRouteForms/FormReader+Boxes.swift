@@ -14,7 +14,6 @@ extension FormReader {
     /// darker print lies on a grey one (a `1`), the stroke is kept, so that the character stays
     /// whole. A stroke that runs on past the region's room (a box's edge round the whole value,
     /// a column's rule) is left to the ink's run (see `ink`).
-    @discardableResult
     package static func dropBoxes(_ located: Located, image: Image) -> Set<String> {
         var boxed: Set<String> = []
         for (name, region) in located.template.regions where region.page == 0 {
@@ -38,9 +37,9 @@ extension FormReader {
             case let uprights = strokes(in: ink, valueHeight: valueHeight, upright: true), !uprights.isEmpty,
             let data = pixGetData(pix)
         else { return false }
+        let middle = (ink.y0 + ink.y1) / 2
         let bars = strokes(in: ink, valueHeight: valueHeight, upright: false).filter { bar in
-            let middle = (ink.y0 + ink.y1) / 2
-            return 4 * abs(bar.first + bar.last - 2 * middle) >= 2 * Int(valueHeight)
+            4 * abs(bar.first + bar.last - 2 * middle) >= 2 * Int(valueHeight)
                 && uprights.contains { bar.meets($0) }
         }
         let all = uprights + bars
@@ -71,7 +70,10 @@ extension FormReader {
             for run in stroke.runs {
                 for a in run.a0..<run.a1 where darkest[a, default: 255] >= tone - 40 {
                     // A character's stroke crossing this one: print on both sides of it.
-                    func inked(_ b: Int) -> Bool { printed(xy(b, a).x, xy(b, a).y) }
+                    func inked(_ b: Int) -> Bool {
+                        let p = xy(b, a)
+                        return printed(p.x, p.y)
+                    }
                     let crossed =
                         (inked(stroke.first - 1) || inked(stroke.first - 2))
                         && (inked(stroke.last + 1) || inked(stroke.last + 2))
@@ -93,11 +95,18 @@ extension FormReader {
     /// bar) in neighbouring lines across it (`b`).
     struct Stroke {
         let upright: Bool
-        var runs: [(b: Int, a0: Int, a1: Int)]
-        var first: Int { runs.map(\.b).min()! }
-        var last: Int { runs.map(\.b).max()! }
-        var start: Int { runs.map(\.a0).min()! }
-        var end: Int { runs.map(\.a1).max()! }
+        let runs: [(b: Int, a0: Int, a1: Int)]
+        /// The lines across it that it spans (`first...last`) and where it starts and ends along.
+        let first: Int, last: Int, start: Int, end: Int
+
+        /// `runs` must not be empty.
+        init(upright: Bool, runs: [(b: Int, a0: Int, a1: Int)]) {
+            (self.upright, self.runs) = (upright, runs)
+            first = runs.map(\.b).min()!
+            last = runs.map(\.b).max()!
+            start = runs.map(\.a0).min()!
+            end = runs.map(\.a1).max()!
+        }
 
         /// Image coordinates of a point across and along the stroke.
         var xy: (Int, Int) -> (x: Int, y: Int) { upright ? { ($0, $1) } : { ($1, $0) } }
@@ -139,16 +148,16 @@ extension FormReader {
             }
         }
         // A stroke: runs in neighbouring lines that overlap along it.
-        var strokes: [Stroke] = []
+        var groups: [[(b: Int, a0: Int, a1: Int)]] = []
         for run in runs {
-            if let i = strokes.indices.last(where: { i in
-                strokes[i].runs.contains { $0.b == run.b - 1 && $0.a0 < run.a1 && run.a0 < $0.a1 }
+            if let i = groups.indices.last(where: { i in
+                groups[i].contains { $0.b == run.b - 1 && $0.a0 < run.a1 && run.a0 < $0.a1 }
             }) {
-                strokes[i].runs.append(run)
+                groups[i].append(run)
             } else {
-                strokes.append(Stroke(upright: upright, runs: [run]))
+                groups.append([run])
             }
         }
-        return strokes.filter { $0.last - $0.first + 1 <= thin }
+        return groups.map { Stroke(upright: upright, runs: $0) }.filter { $0.last - $0.first + 1 <= thin }
     }
 }

@@ -59,22 +59,16 @@ extension FormReader {
                         out.withLock { $0.numberLine = line }
                     case .region(let name, let region):
                         let accents = byValues.contains(name)
-                        guard
-                            let c = try candidate(
-                                region, located: located, image: image, reader: accents ? text : page,
-                                accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil)
-                        else { continue }
-                        var list = [c]
-                        if boxed.contains(name), let cleared,
-                            let other = try candidate(
-                                region, located: located, image: image,
-                                reader: RegionReader(
-                                    pool: accents ? values : pool, rasters: cleared, deadline: deadline, clock: clock),
-                                accents: accents, wraps: running.contains(name) ? stops(for: name, located) : nil),
-                            other.text != c.text
-                        {
-                            list = [c, other].sorted { $0.confidence > $1.confidence }
+                        var readers = [accents ? text : page]
+                        if boxed.contains(name), let cleared {
+                            readers.append(
+                                RegionReader(
+                                    pool: accents ? values : pool, rasters: cleared, deadline: deadline, clock: clock))
                         }
+                        let list = try candidates(
+                            region, located: located, image: image, readers: readers, accents: accents,
+                            wraps: running.contains(name) ? stops(for: name, located) : nil)
+                        guard !list.isEmpty else { continue }
                         out.withLock { $0.candidates[name] = list }
                     }
                 } catch {
@@ -95,13 +89,16 @@ extension FormReader {
             }
     }
 
-    /// One region of the located copy read as a candidate; nil when it holds no print where
-    /// the value stood. A value that wraps (free text: `stops` given) is read over the lines
-    /// it wraps on to under its region too (`wrapped`).
-    func candidate(
-        _ region: LearnedForm.Region, located: Located, image: Image, reader: RegionReader,
+    /// One region of the located copy read as candidates, one a reader (the page's printed
+    /// run is found once, then read by each of `readers`: the copy as it came, and with boxes
+    /// round its characters cleared); readings alike are one candidate, and the surer comes
+    /// first. None when it holds no print where the value stood, or the first reader reads
+    /// nothing there. A value that wraps (free text: `stops` given) is read over the lines it
+    /// wraps on to under its region too (`wrapped`).
+    func candidates(
+        _ region: LearnedForm.Region, located: Located, image: Image, readers: [RegionReader],
         accents: Bool, wraps stops: [Box]? = nil
-    ) throws(DocRouteError) -> Candidate? {
+    ) throws(DocRouteError) -> [Candidate] {
         let room = located.map.pixels(region.area)
         // Page units are the input's pixels; the image may have been enlarged.
         let height = located.map.e * region.height
@@ -115,10 +112,10 @@ extension FormReader {
         if stops != nil { deeper.y1 += 0.3 * height }
         guard let ink = Self.ink(in: deeper, of: image.pix, valueHeight: height),
             abs((ink.y0 + ink.y1) / 2 - (room.y0 + room.y1) / 2) <= 0.5 * height * Double(region.lines)
-        else { return nil }
+        else { return [] }
         // A region placed by its label was never seen filled: a speck or a box's corner there
         // (narrower than a letter, or lower than half of one) is no value.
-        if region.byLabel == true, ink.width < 0.4 * height || ink.height < 0.5 * height { return nil }
+        if region.byLabel == true, ink.width < 0.4 * height || ink.height < 0.5 * height { return [] }
         var (inked, lines) = (ink, region.lines)
         if let stops {
             let (whole, count) = Self.wrapped(ink, room: room, of: image.pix, valueHeight: height, stops: stops)
@@ -129,17 +126,22 @@ extension FormReader {
         // reading reaches a little further right, within the room.
         var reach = inked
         reach.x1 = max(inked.x1, min(room.x1, inked.x1 + 0.4 * height))
-        guard
-            let reading = try reader.read(
-                page: 0, box: reach.scaled(by: 1 / image.scale), lines: lines, whitelist: nil,
-                margin: accents ? 0.5 : 0.25, enlarge: accents)
-        else { return nil }
-        // The ink's box, not the words': a line read from a crop stretches its words' boxes
-        // over whatever stands in the crop's margin.
-        var c = Candidate(
-            text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
-            lines: lines)
-        c.byValuesModel = accents
-        return c
+        var out: [Candidate] = []
+        for reader in readers {
+            guard
+                let reading = try reader.read(
+                    page: 0, box: reach.scaled(by: 1 / image.scale), lines: lines, whitelist: nil,
+                    margin: accents ? 0.5 : 0.25, enlarge: accents)
+            else { break }
+            guard !out.contains(where: { $0.text == reading.text }) else { continue }
+            // The ink's box, not the words': a line read from a crop stretches its words' boxes
+            // over whatever stands in the crop's margin.
+            var c = Candidate(
+                text: reading.text, page: 0, box: box, confidence: reading.confidence, ocr: true, quality: 1,
+                lines: lines)
+            c.byValuesModel = accents
+            out.append(c)
+        }
+        return out.count > 1 ? out.sorted { $0.confidence > $1.confidence } : out
     }
 }
