@@ -50,8 +50,9 @@ extension FormReader {
         // Half a zone's line: about as wide as a long value.
         if numberLine { pageWork.insert(.numberLine, at: 0) }
         let queues = [widest(onPage.filter { byValues.contains($0.key) }), pageWork]
+        // Pools have at least one engine: a queue with work gets at least one lane.
         let lanes = [values.maxEngines, pool.maxEngines].enumerated().flatMap { q, engines in
-            Array(repeating: q, count: queues[q].isEmpty ? 0 : max(1, min(engines, queues[q].count)))
+            Array(repeating: q, count: min(engines, queues[q].count))
         }
         let taken = Mutex([Int](repeating: 0, count: queues.count))
         let out = Mutex(Readings())
