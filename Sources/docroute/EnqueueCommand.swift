@@ -17,8 +17,11 @@ struct EnqueueCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Files or folders (folders are walked recursively, hidden files skipped).")
+    @Argument(help: "Files or folders (hidden files and data files such as a truth.jsonl skipped, as by batch).")
     var paths: [String]
+
+    @Flag(help: "Walk subfolders too.")
+    var recursive = false
 
     @Option(help: "Pipeline name (looked up in ./Pipelines and DOCROUTE_PIPELINES) or path to a YAML spec.")
     var pipeline: String
@@ -48,7 +51,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let files = FileWalker.expand(paths)
+        let (files, skipped) = FileWalker.inputs(paths, recursive: recursive)
         let (again, inline, attempts) = (self.again, inlineMB << 20, maxAttempts)
         let (created, failed) = try await Database.withClient(try queue.url) { client in
             let queue = JobQueue(client: client)
