@@ -71,7 +71,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(
             Data(
-                "enqueue: \(files.count) files, \(created) enqueued, \(files.count - created - failed) already there, \(failed) not readable\n"
+                "enqueue: \(files.count) files, \(created) enqueued, \(files.count - created - failed) already there, \(failed) not readable, \(skipped.count) data files skipped\n"
                     .utf8))
         if failed > 0 { throw ExitCode(1) }
     }

@@ -78,7 +78,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: client),
             .init(
-                service: QueueWorkerService(worker: worker), successTerminationBehavior: .gracefullyShutdownGroup,
+                service: GracefulService(worker), successTerminationBehavior: .gracefullyShutdownGroup,
                 failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let healthPort {

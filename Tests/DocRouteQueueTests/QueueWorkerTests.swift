@@ -93,6 +93,40 @@ import Testing
         #expect(rest.compactMap { ($0["queue"] as? [String: Any])?["result"] as? Int } == Array(ids[3...]))
     }
 
+    @Test func aWatchedFolderFeedsTheQueueOncePerDocument() async throws {
+        let dir = try QueueSupport.temporaryDirectory("queue-watch")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inbox = dir.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let docs = try (0..<3).map { try QueueSupport.document("doc\($0)", in: dir) }
+        func drop() throws {
+            for d in docs {
+                try FileManager.default.copyItem(at: d, to: inbox.appendingPathComponent(d.lastPathComponent))
+            }
+        }
+        let url = try await QueueSupport.database()
+        let watch = ["watch", inbox.path, "--pipeline", Self.pipeline, "--postgres", url, "--once", "--settle", "0"]
+        try drop()
+        _ = try Self.run(watch)
+        #expect(try await Self.counts(url) == [.queued: 3])
+        // The same documents dropped again: moved aside, nothing new queued.
+        try drop()
+        _ = try Self.run(watch)
+        #expect(try await Self.counts(url) == [.queued: 3])
+        let done = try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("done").path)
+        #expect(done.count == 6)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted() == ["done"])
+        // Larger than a job holds: set aside with a note, not enqueued.
+        try FileManager.default.copyItem(at: docs[0], to: inbox.appendingPathComponent("big.pdf"))
+        _ = try Self.run(watch + ["--inline-mb", "0"])
+        #expect(try await Self.counts(url) == [.queued: 3])
+        let failed = inbox.appendingPathComponent("failed")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: failed.path).sorted() == ["big.pdf", "big.pdf.error"])
+        let note = try String(contentsOf: failed.appendingPathComponent("big.pdf.error"), encoding: .utf8)
+        #expect(note.contains("docroute enqueue"))
+    }
+
     /// Issue 25's acceptance: 3 workers, 500 documents, a worker killed with SIGKILL 20 times at
     /// random and started again: every job has exactly one record, none lost, none twice, and
     /// only the documents that crash their reader are given up. (Jobs may be claimed 5 times: a
