@@ -5,6 +5,10 @@ import DocRouteTestSupport
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -62,11 +66,25 @@ import Testing
 
         let workers = try (0..<2).map { n in
             try Child(
-                ["worker", "--postgres", url, "--pipeline", Self.pipeline, "--jobs", "1", "--lease", "5"],
+                ["worker", "--postgres", url, "--pipeline", Self.pipeline, "--jobs", "1", "--lease", "5"]
+                    + (n == 0 ? ["--health-port", "0"] : []),
                 log: dir.appendingPathComponent("worker\(n).log"),
                 environment: ["DOCROUTE_TEST_FAULTS": "crash=crash.pdf"])
         }
         let done = try await Self.settled(url, timeout: 120)
+        // The first worker's metrics, at the port its log names.
+        let started = (try? String(contentsOf: dir.appendingPathComponent("worker0.log"), encoding: .utf8)) ?? ""
+        let port = try #require(started.firstMatch(of: /127\.0\.0\.1:(\d+)\/healthz/)?.1)
+        let metrics = String(
+            decoding: try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/metrics")!), as: UTF8.self)
+        let health = String(
+            decoding: try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!), as: UTF8.self)
+        #expect(health == "ok\n")
+        for name in [
+            "docroute_jobs_total", "docroute_queue_depth", "docroute_document_seconds", "docroute_dead_letters_total",
+        ] {
+            #expect(metrics.contains(name), "\(metrics)")
+        }
         for w in workers { w.signal(SIGTERM) }
         let statuses = workers.map { $0.wait(timeout: 30) }
         let log = (try? String(contentsOf: dir.appendingPathComponent("worker0.log"), encoding: .utf8)) ?? ""
@@ -91,6 +109,30 @@ import Testing
         #expect(ids.count == 7 && ids == ids.sorted())
         let rest = try Self.lines(Self.run(["results", "--postgres", url, "--since", String(ids[2])]))
         #expect(rest.compactMap { ($0["queue"] as? [String: Any])?["result"] as? Int } == Array(ids[3...]))
+    }
+
+    @Test func sigtermFinishesTheJobInFlight() async throws {
+        let dir = try QueueSupport.temporaryDirectory("queue-drain")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let slow = try QueueSupport.document("slow-hang", in: dir)
+        let url = try await QueueSupport.database()
+        _ = try Self.run(["enqueue", slow.path, "--pipeline", Self.pipeline, "--postgres", url])
+        // The worker process hangs on it until the document's deadline: a record of its own.
+        let worker = try Child(
+            ["worker", "--postgres", url, "--pipeline", Self.pipeline, "--jobs", "1", "--timeout", "2"],
+            log: dir.appendingPathComponent("worker.log"), environment: ["DOCROUTE_TEST_FAULTS": "hang=hang.pdf"])
+        let end = Date().addingTimeInterval(60)
+        while try await Self.counts(url)[.running] != 1, Date() < end { try await Task.sleep(for: .milliseconds(50)) }
+        let asked = Date()
+        worker.signal(SIGTERM)
+        let status = worker.wait(timeout: 60)
+        let log = (try? String(contentsOf: dir.appendingPathComponent("worker.log"), encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(log)")
+        // It waited for the document (about 2 s and a grace) and wrote its record before leaving.
+        #expect(Date().timeIntervalSince(asked) > 1, "\(log)")
+        #expect(try await Self.counts(url) == [.done: 1])
+        let records = try Self.lines(Self.run(["results", "--postgres", url]))
+        #expect(((records.first?["errors"] as? [[String: Any]])?.first)?["code"] as? String == "timeout")
     }
 
     @Test func aWatchedFolderFeedsTheQueueOncePerDocument() async throws {
