@@ -106,6 +106,27 @@ import Testing
         }
     }
 
+    @Test func aHeartbeatRenewsOnlyTheJobsInHandAndAReleaseRequeues() async throws {
+        let dir = try QueueSupport.temporaryDirectory("heartbeat")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = try (0..<3).map { try QueueSupport.document("doc\($0)", in: dir) }
+        try await QueueSupport.withQueue { queue, _ in
+            for f in files { _ = try await queue.enqueue(file: f.path, pipeline: "p") }
+            var jobs: [Job] = []
+            for _ in 0..<3 {
+                jobs.append(try #require(try await queue.claim(pipeline: "p", owner: "w", lease: .milliseconds(300))))
+            }
+            #expect(try await queue.heartbeat(owner: "w", jobs: [jobs[0].id], lease: .seconds(30)) == 1)
+            #expect(try await queue.heartbeat(owner: "other", jobs: [jobs[0].id], lease: .seconds(30)) == 0)
+            try await queue.release(jobs[2], owner: "other")  // not its job: nothing happens
+            try await queue.release(jobs[2], owner: "w")
+            try await Task.sleep(for: .milliseconds(500))
+            // The job not renewed ran out; the renewed one is still held; the released one waits.
+            #expect(try await queue.reclaim().requeued == [jobs[1].id])
+            #expect(try await queue.counts(pipeline: "p") == [.running: 1, .queued: 2])
+        }
+    }
+
     @Test func theLastAttemptIsGivenUpWithAnErrorRecord() async throws {
         let dir = try QueueSupport.temporaryDirectory("dead")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -4,17 +4,27 @@ import Foundation
 import PostgresNIO
 
 extension JobQueue {
-    /// Renews the leases of every job `owner` holds, to `lease` from now; returns how many it holds.
+    /// Renews `owner`'s leases on `jobs` to `lease` from now; returns how many it still holds.
     @discardableResult
-    public func heartbeat(owner: String, lease: Duration) async throws -> Int {
+    public func heartbeat(owner: String, jobs: [Int64], lease: Duration) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
         let rows = try await client.query(
             """
             UPDATE docroute_jobs SET lease_expires = now() + make_interval(secs => \(lease.seconds))
-            WHERE state = 'running' AND lease_owner = \(owner) RETURNING id
+            WHERE state = 'running' AND lease_owner = \(owner) AND id = ANY(\(jobs)) RETURNING id
             """, logger: logger)
         var held = 0
         for try await _ in rows { held += 1 }
         return held
+    }
+
+    /// Puts `job` back in the queue (its worker cannot read it now), if `owner` still holds it.
+    public func release(_ job: Job, owner: String) async throws {
+        try await client.query(
+            """
+            UPDATE docroute_jobs SET state = 'queued', lease_owner = NULL, lease_expires = NULL
+            WHERE id = \(job.id) AND state = 'running' AND lease_owner = \(owner)
+            """, logger: logger)
     }
 
     /// What `reclaim` did with jobs whose lease had run out.

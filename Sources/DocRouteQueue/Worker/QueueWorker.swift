@@ -51,6 +51,8 @@ public final class QueueWorker: Sendable {
     let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let bell = Bell()
+    /// The jobs this worker is processing: the only leases its heartbeat renews.
+    private let held = Mutex<Set<Int64>>([])
 
     public init(
         queue: JobQueue, processor: any DocumentProcessor, settings: Settings, metrics: QueueMetrics = QueueMetrics(),
@@ -108,7 +110,11 @@ public final class QueueWorker: Sendable {
     func process(_ job: Job) async {
         let start = ContinuousClock.now
         metrics.inFlight.increment()
-        defer { metrics.inFlight.decrement() }
+        held.withLock { _ = $0.insert(job.id) }
+        defer {
+            held.withLock { _ = $0.remove(job.id) }
+            metrics.inFlight.decrement()
+        }
         var records: [Record]
         var file: URL? = nil
         if let bytes = job.bytes {
@@ -118,8 +124,19 @@ public final class QueueWorker: Sendable {
                 try bytes.write(to: url)
                 file = url
             } catch {
+                // This host cannot hold the input (a full disk): the job goes back for another
+                // worker, and this lane waits a while; on its last attempt it is given up.
                 logger.error("cannot write job \(job.id)'s input to \(url.path): \(error)")
-                return  // the lease runs out and another worker (or this one, later) tries again
+                if job.attempts >= job.maxAttempts {
+                    let failed = Record.failed(
+                        path: job.name, sha256: job.sha256, pipeline: job.pipeline,
+                        error: Record.ErrorInfo(.io("no worker could hold the input: \(error)")))
+                    _ = try? await queue.finish(job, owner: settings.owner, records: [failed], dead: true)
+                } else {
+                    try? await queue.release(job, owner: settings.owner)
+                }
+                try? await Task.sleep(for: settings.poll)
+                return
             }
         }
         let path = file?.path ?? job.path ?? ""
@@ -158,7 +175,8 @@ public final class QueueWorker: Sendable {
     func keepLeases() async {
         while !Task.isCancelled {
             do {
-                try await queue.heartbeat(owner: settings.owner, lease: settings.lease)
+                try await queue.heartbeat(
+                    owner: settings.owner, jobs: Array(held.withLock { $0 }), lease: settings.lease)
                 let reclaimed = try await queue.reclaim()
                 let expired = reclaimed.requeued.count + reclaimed.dead.count
                 if expired > 0 {
