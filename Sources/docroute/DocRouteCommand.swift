@@ -12,7 +12,8 @@ struct DocRouteCommand: AsyncParsableCommand {
         subcommands: [
             ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
             WatchCommand.self, FormsCommand.self, BenchFormsCommand.self, FitConfidenceCommand.self,
-            WorkerCommand.self, EvalTablesCommand.self, BenchExtractCommand.self,
+            WorkerCommand.self, EvalTablesCommand.self, BenchExtractCommand.self, DBCommand.self, EnqueueCommand.self,
+            ResultsCommand.self,
         ]
     )
 }

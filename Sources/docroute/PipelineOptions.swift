@@ -167,7 +167,7 @@ extension PipelineOptions {
     func processor(jobsDefault: Int = 1, withoutCalibration: Bool = false) throws -> any DocumentProcessor {
         let pipeline = try pipeline(jobsDefault: jobsDefault, withoutCalibration: withoutCalibration)
         if inProcess { return pipeline }
-        var arguments = ["worker"] + workerArguments
+        var arguments = ["worker", "--stdio"] + workerArguments
         if withoutCalibration { arguments.append("--without-calibration") }
         // The reader's own deadline comes first; the worker is killed only when it overran.
         let grace = min(10, max(2, timeout * 0.1))

@@ -27,7 +27,7 @@ import Testing
 
     /// 200 inputs: unique good documents (text PDFs, DOCX, XLSX, a few PNG scans, each made
     /// unique by a trailing comment), exact copies of some of them, and corrupt files.
-    static func inputs(rng: inout WatchSupport.Random) throws -> [Input] {
+    static func inputs(rng: inout SeededRandom) throws -> [Input] {
         let root = WatchSupport.identity
         func files(_ sub: String, _ prefix: String = "") throws -> [Data] {
             try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(sub).path).sorted()
@@ -76,7 +76,7 @@ import Testing
 
     @Test func killNineAtRandomMomentsLosesAndDuplicatesNothing() throws {
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        var rng = WatchSupport.Random(state: seed)
+        var rng = SeededRandom(state: seed)
         let inputs = try Self.inputs(rng: &rng)
         #expect(inputs.count == 200)
         let dir = try WatchSupport.temporaryDirectory("watch-kill")
@@ -91,13 +91,13 @@ import Testing
             "watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path, "--jobs", "2",
             "--settle", "\(settle)", "--poll-interval", "0.1", "--max-attempts", "50",
         ]
-        var child = try WatchSupport.Child(args, log: log)
+        var child = try Child(args, log: log)
         var kills = 0
         // Where the log stood when the current child started.
         var lastStart = 0
         func restart() throws {
             lastStart = ((try? Data(contentsOf: log)) ?? Data()).count
-            child = try WatchSupport.Child(args, log: log)
+            child = try Child(args, log: log)
         }
         // Bursts of 5–20 documents; after each, a kill -9 at a random moment while the daemon
         // is claiming, reading or writing them, and sometimes another while it recovers.
@@ -232,7 +232,7 @@ import Testing
             "0.2",
             "--poll-interval", "0.2", "--health-port", "0",
         ]
-        let child = try WatchSupport.Child(args, log: log)
+        let child = try Child(args, log: log)
         // Wait for the first record, then look at the health endpoints.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && WatchSupport.files(out).filter({ $0.hasSuffix(".jsonl") }).isEmpty { usleep(50_000) }
@@ -259,7 +259,7 @@ import Testing
         #expect(try state.entries([.seen, .processing]).count == processing.count)
         #expect(try state.entries([.done]).count == done.count)
         // A restart finishes the rest.
-        let again = try WatchSupport.Child(Array(args.dropLast(2)) + ["--once"], log: log)
+        let again = try Child(Array(args.dropLast(2)) + ["--once"], log: log)
         #expect(again.wait(timeout: 120) == 0)
         #expect(WatchSupport.files(inbox.appendingPathComponent("done")).sorted() == names.sorted())
         #expect(WatchSupport.files(inbox.appendingPathComponent("processing")).isEmpty)

@@ -30,7 +30,7 @@ import Testing
         try (pdf + Data("\n%crash\n".utf8)).write(to: inbox.appendingPathComponent("crash.pdf"))
         try (pdf + Data("\n%hang\n".utf8)).write(to: inbox.appendingPathComponent("hang.pdf"))
         let start = Date()
-        let child = try WatchSupport.Child(
+        let child = try Child(
             [
                 "watch", inbox.path, "--pipeline", WatchSupport.pipeline, "--out", out.path,
                 "--jobs", "2", "--settle", "0.2", "--poll-interval", "0.2", "--timeout", "4", "--once",

@@ -24,25 +24,6 @@ package enum LLMSupport {
         }
     }
 
-    /// Runs a script of the project and returns its stdout (trimmed); throws on failure.
-    /// Through `system(3)` and a file: Foundation's `Process` did not see the script exit once
-    /// it had left a server running.
-    @discardableResult
-    static func script(_ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).out")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
-            separator: " ")
-        let status = system("cd '\(Support.packageRoot.path)' && bash \(quoted) > '\(output.path)' 2>/dev/null")
-        let text = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").trimmingCharacters(
-            in: .whitespacesAndNewlines)
-        guard status == 0 else {
-            throw CocoaError(
-                .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments) failed (\(status)): \(text)"])
-        }
-        return text
-    }
-
     /// The model the real server runs: `DOCROUTE_TEST_LLM_MODEL` (set by scripts/test.sh), else qwen.
     package static let realModel =
         ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "qwen"
@@ -51,7 +32,7 @@ package enum LLMSupport {
     /// sets it), else a server this test run starts on a free port (built once, cached).
     static let realURL: Result<String, Error> = {
         if let url = ProcessInfo.processInfo.environment["DOCROUTE_TEST_LLM_URL"], !url.isEmpty { return .success(url) }
-        return Result { try script(["scripts/llm-server", "start", realModel, "auto"]) }
+        return Result { try Support.script(["scripts/llm-server", "start", realModel, "auto"]) }
     }()
 
     package static func realServerURL() throws -> String { try realURL.get() }
@@ -59,7 +40,7 @@ package enum LLMSupport {
     /// A second real server (SmolLM2: small and quick to load) on a free port, for a test that
     /// kills it: its URL and port.
     package static func startReal() throws -> (url: String, port: Int) {
-        let url = try script(["scripts/llm-server", "start", "smollm2", "auto"])
+        let url = try Support.script(["scripts/llm-server", "start", "smollm2", "auto"])
         guard let port = url.firstMatch(of: /:(\d+)\/v1$/).flatMap({ Int($0.1) }) else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "llm-server printed \(url)"])
         }
@@ -67,7 +48,7 @@ package enum LLMSupport {
     }
 
     package static func stopReal(port: Int) throws {
-        try script(["scripts/llm-server", "stop", String(port)])
+        try Support.script(["scripts/llm-server", "stop", String(port)])
     }
 
     /// Starts the fake server on a free port.

@@ -11,4 +11,6 @@ extension Tag {
     @Tag package static var endToEnd: Self
     /// Runs the watch daemon: processes, SQLite state, signals.
     @Tag package static var service: Self
+    /// Talks to a real PostgreSQL server (`DOCROUTE_TEST_POSTGRES`, started by `scripts/test.sh`).
+    @Tag package static var queue: Self
 }

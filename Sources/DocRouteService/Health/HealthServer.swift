@@ -9,14 +9,20 @@ import ServiceLifecycle
 /// runs) and `GET /metrics` (Prometheus text). Runs as a service beside the daemon.
 public struct HealthServer: Service {
     public let port: Int
-    let metrics: WatchMetrics
+    let metrics: @Sendable () -> String
     let bound: (@Sendable (Int) -> Void)?
 
-    /// `bound` is told the port actually bound (useful with port 0).
-    public init(port: Int, metrics: WatchMetrics, bound: (@Sendable (Int) -> Void)? = nil) {
+    /// `metrics` gives the Prometheus text; `bound` is told the port actually bound (useful
+    /// with port 0).
+    public init(port: Int, metrics: @escaping @Sendable () -> String, bound: (@Sendable (Int) -> Void)? = nil) {
         self.port = port
         self.metrics = metrics
         self.bound = bound
+    }
+
+    /// The watch daemon's server.
+    public init(port: Int, metrics: WatchMetrics, bound: (@Sendable (Int) -> Void)? = nil) {
+        self.init(port: port, metrics: { metrics.text() }, bound: bound)
     }
 
     public func run() async throws {
@@ -41,10 +47,10 @@ public struct HealthServer: Service {
     final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
-        let metrics: WatchMetrics
+        let metrics: @Sendable () -> String
         var path = ""
 
-        init(metrics: WatchMetrics) { self.metrics = metrics }
+        init(metrics: @escaping @Sendable () -> String) { self.metrics = metrics }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -56,7 +62,7 @@ public struct HealthServer: Service {
                 let (status, type, body): (HTTPResponseStatus, String, String) =
                     switch path {
                     case "/healthz": (.ok, "text/plain", "ok\n")
-                    case "/metrics": (.ok, "text/plain; version=0.0.4", metrics.text())
+                    case "/metrics": (.ok, "text/plain; version=0.0.4", metrics())
                     default: (.notFound, "text/plain", "not found\n")
                     }
                 var headers = HTTPHeaders()

@@ -4,17 +4,17 @@ import Foundation
 /// Lists the documents waiting in an inbox and says which have stopped changing: a file is
 /// taken only once its size and modification time have stayed the same for `settle` seconds,
 /// so a half-copied file is never read.
-struct InboxScanner {
+package struct InboxScanner {
     /// A file in the inbox.
-    struct Entry: Hashable {
+    package struct Entry: Hashable {
         /// Path relative to the inbox.
-        var name: String
-        var size: Int64
-        var modified: Double
+        package var name: String
+        package var size: Int64
+        package var modified: Double
     }
 
     /// The daemon's own folders inside the inbox; never scanned.
-    static let reserved: Set<String> = ["processing", "done", "failed"]
+    package static let reserved: Set<String> = ["processing", "done", "failed"]
 
     let inbox: URL
     let recursive: Bool
@@ -22,7 +22,7 @@ struct InboxScanner {
     /// First time each file was seen with its current size and modification time.
     private var since: [String: (size: Int64, modified: Double, at: Double)] = [:]
 
-    init(inbox: URL, recursive: Bool, settle: Double) {
+    package init(inbox: URL, recursive: Bool, settle: Double) {
         self.inbox = inbox
         self.recursive = recursive
         self.settle = settle
@@ -41,7 +41,7 @@ struct InboxScanner {
 
     /// One walk: the files (as `list()`) and the folders walked, the inbox first (those are
     /// the folders to watch for events).
-    func scan() -> (files: [Entry], directories: [URL]) {
+    package func scan() -> (files: [Entry], directories: [URL]) {
         var files: [Entry] = []
         var directories: [URL] = []
         func walk(_ dir: URL, prefix: String) {
@@ -71,7 +71,7 @@ struct InboxScanner {
 
     /// The entries whose size and modification time have not changed for `settle` seconds at
     /// `now`; `unsettled` is how many are still changing or too recent.
-    mutating func settled(_ entries: [Entry], now: Double) -> (ready: [Entry], unsettled: Int) {
+    package mutating func settled(_ entries: [Entry], now: Double) -> (ready: [Entry], unsettled: Int) {
         var ready: [Entry] = []
         var seen = Set<String>()
         var unsettled = 0
@@ -98,7 +98,7 @@ struct InboxScanner {
     }
 
     /// Forgets a file (claimed or gone).
-    mutating func forget(_ name: String) {
+    package mutating func forget(_ name: String) {
         since.removeValue(forKey: name)
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+import PostgresNIO
+
+extension JobQueue {
+    /// Hands `each` every result written after result `id`, in order, and then each new one as
+    /// it is written (woken by `NOTIFY docroute_results`, else every `poll`), until cancelled or
+    /// `each` returns false.
+    public func follow(
+        after id: Int64, pipeline: String? = nil, poll: Duration = .seconds(1),
+        _ each: @Sendable (Result) async throws -> Bool
+    ) async throws {
+        let bell = Bell()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await client.withConnection { connection in
+                        try await connection.listen(on: "docroute_results") { notifications in
+                            for try await _ in notifications { bell.ring() }
+                        }
+                    }
+                    try? await Task.sleep(for: poll)
+                }
+            }
+            defer { group.cancelAll() }
+            var last = id
+            while !Task.isCancelled {
+                let rung = bell.count
+                let batch = try await results(after: last, pipeline: pipeline)
+                for r in batch {
+                    guard try await each(r) else { return }
+                    last = r.id
+                }
+                if batch.count < 1000 { await bell.wait(after: rung, upTo: poll, unless: { false }) }
+            }
+        }
+    }
+}
