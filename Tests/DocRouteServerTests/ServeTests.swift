@@ -140,4 +140,17 @@ import Testing
         #expect(unknown.status == 404)
         #expect((unknown.json?["error"] as? [String: Any])?["code"] as? String == "unknown_pipeline")
     }
+
+    @Test func aClientOverItsRateIsToldWhenToComeBack() async throws {
+        let server = try Server(["--pipeline", Self.pipeline, "--rate", "0.2", "--burst", "2"])
+        defer { server.stop() }
+        var statuses: [Int] = []
+        for _ in 0..<4 { statuses.append(try await Self.send(server.url + "/v1/pipelines").status) }
+        #expect(statuses == [200, 200, 429, 429])
+        let refused = try await Self.send(server.url + "/v1/pipelines")
+        #expect((refused.json?["error"] as? [String: Any])?["code"] as? String == "rate_limited")
+        #expect(try await Self.send(server.url + "/healthz").status == 200)  // not counted
+        try await Task.sleep(for: .milliseconds(5200))  // a token back at 0.2 a second
+        #expect(try await Self.send(server.url + "/v1/pipelines").status == 200)
+    }
 }
