@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -40,7 +42,7 @@ let package = Package(
         // refuses a cycle, and scripts/check-layers.sh fails a target that imports a module it
         // does not name (a higher layer, or a lower one reached only through another).
         //   model → readers, LLM → extraction → forms → DocRoute (pipeline, batch, eval)
-        //   → service → queue → the command line.
+        //   → service → queue → server → the command line.
         .target(
             name: "DocRouteModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -110,13 +112,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The HTTP API (`docroute serve`): extraction, async jobs with callbacks, auth and limits.
+        .target(
+            name: "DocRouteServer",
+            dependencies: [
+                "DocRoute", "DocRouteModel", "DocRouteQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "docroute",
             dependencies: [
                 "DocRouteModel", "DocRouteReaders", "DocRouteLLM", "DocRouteExtraction", "DocRouteForms",
-                "DocRoute", "DocRouteService", "DocRouteQueue",
+                "DocRoute", "DocRouteService", "DocRouteQueue", "DocRouteServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -159,6 +175,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "DocRouteServerTests",
+            dependencies: ["DocRouteTestSupport", "DocRouteModel"]
         ),
     ],
     swiftLanguageModes: [.v6]

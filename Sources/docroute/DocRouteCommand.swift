@@ -13,7 +13,7 @@ struct DocRouteCommand: AsyncParsableCommand {
             ExtractCommand.self, BatchCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
             WatchCommand.self, FormsCommand.self, BenchFormsCommand.self, FitConfidenceCommand.self,
             WorkerCommand.self, EvalTablesCommand.self, BenchExtractCommand.self, DBCommand.self, EnqueueCommand.self,
-            ResultsCommand.self,
+            ResultsCommand.self, ServeCommand.self,
         ]
     )
 }

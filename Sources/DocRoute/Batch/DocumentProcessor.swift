@@ -1,4 +1,5 @@
 import DocRouteModel
+import Foundation
 
 /// Turns one file into its records: a `Pipeline` in this process, or a `WorkerPool` that runs
 /// the pipeline in worker processes. Never throws: a document that cannot be done gives one
@@ -11,3 +12,15 @@ public protocol DocumentProcessor: Sendable {
 }
 
 extension Pipeline: DocumentProcessor {}
+
+extension DocumentProcessor {
+    /// `process(path:)` for async callers: run on a thread of its own, since it blocks while a
+    /// worker process reads the document.
+    public func records(of path: String) async -> [Record] {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: self.process(path: path)) }
+            thread.name = "docroute-document"
+            thread.start()
+        }
+    }
+}

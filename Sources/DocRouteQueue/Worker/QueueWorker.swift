@@ -140,8 +140,7 @@ public final class QueueWorker: Sendable {
             }
         }
         let path = file?.path ?? job.path ?? ""
-        let processor = self.processor
-        records = await Self.offload { processor.process(path: path) }
+        records = await processor.records(of: path)
         if let file { try? FileManager.default.removeItem(at: file) }
         for i in records.indices { records[i].source.path = job.name }
         let crashed = records.contains { $0.errors.contains { $0.code == DocRouteError.crashed("").code } }
@@ -210,15 +209,6 @@ public final class QueueWorker: Sendable {
                 logger.debug("LISTEN ended: \(String(reflecting: error))")
             }
             try? await Task.sleep(for: settings.poll)
-        }
-    }
-
-    /// Runs blocking work (a worker process's document) on a thread of its own.
-    static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.name = "docroute-job"
-            thread.start()
         }
     }
 }
