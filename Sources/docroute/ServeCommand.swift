@@ -9,12 +9,14 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API: POST /v1/extract a document, get its records.",
+        abstract: "Serve the HTTP API: POST /v1/extract a document, get its records; or /v1/jobs.",
         discussion: """
             --pipeline names the pipelines served, comma-separated (the first is the default). \
             Documents are read in worker processes, --jobs at a time per pipeline. Bearer tokens \
             come from --tokens-file (one a line) and DOCROUTE_TOKENS (comma-separated); with \
-            none, no token is asked for. SIGTERM/SIGINT: requests in flight are answered, then \
+            none, no token is asked for. Job callbacks are signed with the secret in \
+            --callback-secret-file or DOCROUTE_CALLBACK_SECRET; with neither, a callback_url is \
+            refused. Jobs live in this process's memory. SIGTERM/SIGINT: requests in flight are answered, then \
             the server exits.
             """
     )
@@ -39,6 +41,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests a client may send at once before the rate applies.")
     var burst = 20
 
+    @Option(
+        name: .customLong("callback-secret-file"),
+        help: "File holding the secret job callbacks are signed with (HMAC-SHA256).")
+    var callbackSecretFile: String?
+
+    @Option(name: .customLong("callback-attempts"), help: "Times a callback is sent before it is given up.")
+    var callbackAttempts = 8
+
+    @Option(
+        name: .customLong("callback-delay"),
+        help: "Seconds before a callback is sent again; doubled each time, up to 60.")
+    var callbackDelay = 1.0
+
     @Option(name: .customLong("readable"), help: "A folder whose files a JSON request may name by path (repeatable).")
     var readable: [String] = []
 
@@ -46,9 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
         try options.check()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard maxBodyMB >= 1 else { throw ValidationError("--max-body-mb must be at least 1") }
+        guard callbackAttempts >= 1, callbackDelay >= 0 else {
+            throw ValidationError("--callback-attempts must be at least 1, --callback-delay zero or more")
+        }
         guard rate >= 0, burst >= 1 else { throw ValidationError("--rate must be zero or more, --burst at least 1") }
-        if let tokensFile, !FileManager.default.isReadableFile(atPath: tokensFile) {
-            throw ValidationError("--tokens-file \(tokensFile) cannot be read")
+        for (flag, file) in [("--tokens-file", tokensFile), ("--callback-secret-file", callbackSecretFile)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                throw ValidationError("\(flag) \(file) cannot be read")
+            }
         }
     }
 
@@ -58,6 +78,17 @@ struct ServeCommand: AsyncParsableCommand {
         if let tokensFile { lines += try String(contentsOfFile: tokensFile, encoding: .utf8).split(separator: "\n") }
         lines += (ProcessInfo.processInfo.environment["DOCROUTE_TOKENS"] ?? "").split(separator: ",")
         return Set(lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
+    }
+
+    /// The callback secret: the file's content or DOCROUTE_CALLBACK_SECRET, trimmed; nil when
+    /// neither is given. A secret under 16 bytes is refused.
+    func callbackSecret() throws -> Data? {
+        var secret = ProcessInfo.processInfo.environment["DOCROUTE_CALLBACK_SECRET"] ?? ""
+        if let callbackSecretFile { secret = try String(contentsOfFile: callbackSecretFile, encoding: .utf8) }
+        secret = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { return nil }
+        guard secret.utf8.count >= 16 else { throw ValidationError("the callback secret must be 16 bytes or more") }
+        return Data(secret.utf8)
     }
 
     func run() async throws {
@@ -79,7 +110,14 @@ struct ServeCommand: AsyncParsableCommand {
         settings.rate = rate
         settings.burst = burst
         settings.readable = readable.map { URL(fileURLWithPath: $0) }
-        let server = APIServer(settings: settings, pipelines: Pipelines(processors), logger: logger)
+        let callbacks = try callbackSecret().map { secret in
+            var callbacks = Callbacks(secret: secret)
+            callbacks.attempts = callbackAttempts
+            callbacks.firstDelay = .milliseconds(Int(callbackDelay * 1000))
+            return callbacks
+        }
+        let server = APIServer(
+            settings: settings, pipelines: Pipelines(processors), callbacks: callbacks, logger: logger)
         let host = self.host
         try await server.application { port in
             logger.info("listening", metadata: ["url": "http://\(host):\(port)"])
