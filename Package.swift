@@ -145,7 +145,11 @@ let package = Package(
         // the helpers they share.
         .target(
             name: "DocRouteTestSupport",
-            dependencies: ["DocRoute", "DocRouteModel", "DocRouteReaders"],
+            dependencies: [
+                "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/DocRouteTestSupport"
         ),
         .testTarget(
@@ -182,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "DocRouteServerTests",
             dependencies: [
-                "DocRouteTestSupport", "DocRouteModel", "DocRouteServer",
+                "DocRouteTestSupport", "DocRouteModel", "DocRouteServer", "DocRouteQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

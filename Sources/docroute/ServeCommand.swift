@@ -1,9 +1,12 @@
 import ArgumentParser
 import DocRoute
+import DocRouteQueue
 import DocRouteServer
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
+import ServiceLifecycle
 
 /// `docroute serve --pipeline P[,Q…] --port N`: the HTTP API (see `APIServer`).
 struct ServeCommand: AsyncParsableCommand {
@@ -16,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
             come from --tokens-file (one a line) and DOCROUTE_TOKENS (comma-separated); with \
             none, no token is asked for. Job callbacks are signed with the secret in \
             --callback-secret-file or DOCROUTE_CALLBACK_SECRET; with neither, a callback_url is \
-            refused. Jobs live in this process's memory. SIGTERM/SIGINT: requests in flight are answered, then \
+            refused. Jobs live in this process's memory; with --postgres, in the job queue, read by \
+            `docroute worker` processes, and this server sends their callbacks. SIGTERM/SIGINT: requests in flight are answered, then \
             the server exits.
             """
     )
@@ -54,6 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Seconds before a callback is sent again; doubled each time, up to 60.")
     var callbackDelay = 1.0
 
+    @Option(
+        name: .customLong("postgres"),
+        help: "PostgreSQL URL of the job queue: POST /v1/jobs enqueues there (docroute worker reads them).")
+    var postgres: String?
+
     @Option(name: .customLong("readable"), help: "A folder whose files a JSON request may name by path (repeatable).")
     var readable: [String] = []
 
@@ -61,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         try options.check()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard maxBodyMB >= 1 else { throw ValidationError("--max-body-mb must be at least 1") }
+        if let postgres {
+            do { _ = try PostgresURL(postgres) } catch { throw ValidationError("--postgres: \(error)") }
+        }
         guard callbackAttempts >= 1, callbackDelay >= 0 else {
             throw ValidationError("--callback-attempts must be at least 1, --callback-delay zero or more")
         }
@@ -116,11 +128,46 @@ struct ServeCommand: AsyncParsableCommand {
             callbacks.firstDelay = .milliseconds(Int(callbackDelay * 1000))
             return callbacks
         }
-        let server = APIServer(
-            settings: settings, pipelines: Pipelines(processors), callbacks: callbacks, logger: logger)
+        let pipelines = Pipelines(processors)
         let host = self.host
-        try await server.application { port in
+        let bound: @Sendable (Int) -> Void = { port in
             logger.info("listening", metadata: ["url": "http://\(host):\(port)"])
-        }.runService()
+        }
+        guard let postgres else {
+            let server = APIServer(settings: settings, pipelines: pipelines, callbacks: callbacks, logger: logger)
+            try await server.application(bound: bound).runService()
+            return
+        }
+        // With the queue: jobs go to PostgreSQL, and this server sends the callbacks of those
+        // finished (beside any other server on the same queue).
+        let url = try PostgresURL(postgres)
+        let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+        let queue = JobQueue(client: client, logger: logger)
+        let metrics = ServeMetrics()
+        let server = APIServer(
+            settings: settings, pipelines: pipelines, jobs: QueueJobs(queue: queue), callbacks: callbacks,
+            metrics: metrics, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: client),
+            .init(
+                service: SchemaCheck(queue: queue), successTerminationBehavior: .ignore,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: server.application(bound: bound)),
+        ]
+        if let callbacks {
+            let sender = CallbackSender(queue: queue, callbacks: callbacks, metrics: metrics, logger: logger)
+            services.append(.init(service: GracefulService(sender)))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
+}
+
+/// Stops the server at start when the database's queue schema is not this build's.
+struct SchemaCheck: Service {
+    let queue: JobQueue
+
+    func run() async throws { try await queue.checkSchema() }
 }

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func aJobAnswersTheRecordExtractPrints() async throws {
-        let server = try Server(["--pipeline", ServeTests.pipeline])
+        let server = try Server(["--pipeline", ServeTests.pipeline, "--rate", "0"])
         defer { server.stop() }
         let path = Support.identityRoot.appendingPathComponent("png/card-person01-clean.png").path
         let cli = try Support.runBinary(
@@ -87,59 +87,9 @@ import Testing
         #expect(metrics.contains("docroute_document_seconds_count 1"))
     }
 
-    /// What the receiver saw: per job, the deliveries it took (answered 2xx) and every attempt.
-    actor Inbox {
-        var taken: [String: Int] = [:]
-        var attempts: [String: [(delivery: String, attempt: Int)]] = [:]
-        var bodies: [String: Data] = [:]
-        var badSignatures = 0
-
-        /// Records one request and says whether to take it: the first attempt of every seventh
-        /// job is answered 503, so that it is sent again.
-        func receive(job: String, delivery: String, attempt: Int, body: Data, signed: Bool) -> Bool {
-            if !signed { badSignatures += 1 }
-            attempts[job, default: []].append((delivery, attempt))
-            if attempt == 1, (Int(job) ?? 0) % 7 == 0 { return false }
-            taken[job, default: 0] += 1
-            bodies[job] = body
-            return true
-        }
-    }
-
-    /// A callback receiver on loopback; `port` is where it listens.
-    static func receiver(_ inbox: Inbox) -> (Application<RouterResponder<BasicRequestContext>>, AsyncStream<Int>) {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let router = Router()
-        router.post("/hook") { request, _ -> Response in
-            var request = request
-            let body = Data(buffer: try await request.collectBody(upTo: 1 << 24))
-            let field = { (name: String) in
-                request.headers.first { $0.name.canonicalName == name.lowercased() }?.value ?? ""
-            }
-            let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(Self.secret.utf8)))
-            let expected = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-            let take = await inbox.receive(
-                job: field("X-DocRoute-Job"), delivery: field("X-DocRoute-Delivery"),
-                attempt: Int(field("X-DocRoute-Attempt")) ?? 0, body: body,
-                signed: field("X-DocRoute-Signature") == expected)
-            return Response(status: take ? .noContent : .serviceUnavailable)
-        }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        return (app, ports)
-    }
-
     @Test func aHundredConcurrentJobsEachCallBackOnceSigned() async throws {
-        let inbox = Inbox()
-        let (receiver, ports) = Self.receiver(inbox)
-        let running = Task { try await receiver.run() }
-        defer { running.cancel() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
+        let receiver = try await CallbackReceiver.start(secret: Self.secret)
+        defer { receiver.stop() }
         let secret = try Self.secretFile()
         defer { try? FileManager.default.removeItem(at: secret) }
         let server = try Server([
@@ -147,55 +97,8 @@ import Testing
             "--callback-delay", "0.2",
         ])
         defer { server.stop() }
-        // Text-layer documents, so that the test is about the API, not about OCR time.
-        let samples = try ["docx", "pdf"].flatMap { kind in
-            try FileManager.default.contentsOfDirectory(
-                at: Support.identityRoot.appendingPathComponent(kind), includingPropertiesForKeys: nil)
-        }.sorted { $0.path < $1.path }
-        let hook = "http://127.0.0.1:\(port)/hook"
-        let base = server.url
-        let ids = try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            for i in 0..<100 {
-                let sample = samples[i % samples.count]
-                group.addTask {
-                    let (body, type) = ServeTests.multipart(
-                        file: try Data(contentsOf: sample), name: sample.lastPathComponent,
-                        fields: ["callback_url": hook])
-                    let answer = try await ServeTests.send(base + "/v1/jobs", method: "POST", body: body, type: type)
-                    #expect(answer.status == 202, "\(answer.text)")
-                    return (answer.json?["id"] as? String ?? "", i)
-                }
-            }
-            var ids: [String] = []
-            for try await (id, _) in group { ids.append(id) }
-            return ids
-        }
-        #expect(Set(ids).count == 100)
-        let end = Date().addingTimeInterval(120)
-        while await inbox.taken.count < 100, Date() < end { try await Task.sleep(for: .milliseconds(100)) }
-        try await Task.sleep(for: .milliseconds(500))  // a late second delivery would show now
-        let taken = await inbox.taken
-        #expect(Set(taken.keys) == Set(ids))
-        #expect(taken.values.allSatisfy { $0 == 1 }, "\(taken.filter { $0.value != 1 })")
-        #expect(await inbox.badSignatures == 0)
-        // The jobs refused once were sent again, under the same delivery id.
-        let attempts = await inbox.attempts
-        let retried = ids.filter { (Int($0) ?? 0) % 7 == 0 }
-        #expect(!retried.isEmpty)
-        for id in retried {
-            let seen = attempts[id] ?? []
-            #expect(seen.map(\.attempt) == [1, 2], "job \(id): \(seen)")
-            #expect(Set(seen.map(\.delivery)).count == 1)
-        }
-        // A callback's body is the job as GET /v1/jobs/{id} answers it, finished.
-        let bodies = await inbox.bodies
-        for id in ids.prefix(5) {
-            let sent = try #require(try JSONSerialization.jsonObject(with: bodies[id] ?? Data()) as? [String: Any])
-            #expect(sent["state"] as? String == "done")
-            #expect((sent["records"] as? [[String: Any]])?.first?["status"] as? String == "ok")
-            let asked = try await ServeTests.send(server.url + "/v1/jobs/\(id)")
-            #expect(NSDictionary(dictionary: sent) == NSDictionary(dictionary: asked.json ?? [:]))
-        }
+        let ids = try await CallbackReceiver.submit(100, to: server.url, hook: receiver.url)
+        try await receiver.expectEachOnce(ids, server: server.url)
         let metrics = try await ServeTests.send(server.url + "/metrics").text
         #expect(metrics.contains("docroute_callbacks_total{outcome=\"delivered\"} 100"), "\(metrics)")
     }

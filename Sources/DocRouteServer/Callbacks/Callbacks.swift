@@ -41,44 +41,68 @@ public struct Callbacks: Sendable {
         }
     }
 
+    /// How one attempt went.
+    public enum Answer: Sendable, Hashable {
+        /// 2xx.
+        case taken
+        /// A 4xx other than 408 and 429: sending it again would not change the answer.
+        case refused(String)
+        /// No answer, a 5xx, 408 or 429: worth sending again.
+        case notTaken(String)
+    }
+
+    /// The wait before attempt `attempt + 1`: `firstDelay`, doubled each time, at most `maxDelay`.
+    public func delay(after attempt: Int) -> Duration {
+        var delay = firstDelay
+        for _ in 1..<max(1, attempt) where delay < maxDelay { delay *= 2 }
+        return min(delay, maxDelay)
+    }
+
     /// Sends `job` to `url` until it is taken, refused, or the attempts run out. Every attempt
     /// carries the same `X-DocRoute-Delivery`, so a receiver can drop one it has seen.
     public func deliver(_ job: JobStatus, to url: String) async -> Outcome {
         let body = Data(job.json().utf8)
-        let signature = Self.signature(body, secret: secret)
         let delivery = UUID().uuidString
-        var delay = firstDelay
         for attempt in 1...max(1, attempts) {
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "User-Agent", value: "docroute")
-            request.headers.add(name: "X-DocRoute-Signature", value: signature)
-            request.headers.add(name: "X-DocRoute-Job", value: job.id)
-            request.headers.add(name: "X-DocRoute-Delivery", value: delivery)
-            request.headers.add(name: "X-DocRoute-Attempt", value: String(attempt))
-            request.body = .bytes(ByteBuffer(bytes: body))
-            var why: String
-            do {
-                let response = try await client.execute(request, timeout: timeout)
-                _ = try? await response.body.collect(upTo: 1 << 16)
-                let code = Int(response.status.code)
-                if (200..<300).contains(code) { return .delivered }
-                if (400..<500).contains(code), code != 408, code != 429 {
-                    logger.warning("callback refused", metadata: ["job": "\(job.id)", "status": "\(code)"])
-                    return .refused
-                }
-                why = "HTTP \(code)"
-            } catch {
-                why = "\(error)"
+            switch await send(body, to: url, job: job.id, delivery: delivery, attempt: attempt) {
+            case .taken: return .delivered
+            case .refused: return .refused
+            case .notTaken:
+                guard attempt < attempts else { break }
+                try? await Task.sleep(for: delay(after: attempt))
             }
-            logger.info(
-                "callback not taken", metadata: ["job": "\(job.id)", "attempt": "\(attempt)", "why": "\(why)"])
-            guard attempt < attempts else { break }
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, maxDelay)
         }
         logger.warning("callback given up", metadata: ["job": "\(job.id)", "attempts": "\(attempts)"])
         return .failed
+    }
+
+    /// One attempt: `body` posted to `url`, signed, with the job's id, the delivery's id and the
+    /// attempt's number in headers.
+    public func send(_ body: Data, to url: String, job: String, delivery: String, attempt: Int) async -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "docroute")
+        request.headers.add(name: "X-DocRoute-Signature", value: Self.signature(body, secret: secret))
+        request.headers.add(name: "X-DocRoute-Job", value: job)
+        request.headers.add(name: "X-DocRoute-Delivery", value: delivery)
+        request.headers.add(name: "X-DocRoute-Attempt", value: String(attempt))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let why: String
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            let code = Int(response.status.code)
+            if (200..<300).contains(code) { return .taken }
+            if (400..<500).contains(code), code != 408, code != 429 {
+                logger.warning("callback refused", metadata: ["job": "\(job)", "status": "\(code)"])
+                return .refused("HTTP \(code)")
+            }
+            why = "HTTP \(code)"
+        } catch {
+            why = "\(error)"
+        }
+        logger.info("callback not taken", metadata: ["job": "\(job)", "attempt": "\(attempt)", "why": "\(why)"])
+        return .notTaken(why)
     }
 }
