@@ -51,9 +51,8 @@ public struct APIServer: Sendable {
 
     /// Every route and its methods (405 for another method).
     static let routes: [(pattern: String, methods: [HTTPRequest.Method])] = [
-        ("/healthz", [.get, .head]), ("/metrics", [.get, .head]), ("/openapi.json", [.get, .head]),
-        ("/v1/pipelines", [.get, .head]), ("/v1/extract", [.post]), ("/v1/jobs", [.post]),
-        ("/v1/jobs/{id}", [.get, .head]),
+        ("/healthz", [.get, .head]), ("/metrics", [.get]), ("/openapi.json", [.get]), ("/v1/pipelines", [.get]),
+        ("/v1/extract", [.post]), ("/v1/jobs", [.post]), ("/v1/jobs/{id}", [.get]),
     ]
 
     /// The router, with its middleware.
@@ -65,6 +64,7 @@ public struct APIServer: Sendable {
         router.add(middleware: BearerAuth(tokens: settings.tokens, open: Self.open))
         router.add(middleware: RateLimit(rate: settings.rate, burst: settings.burst, open: Self.open))
         router.get("/healthz") { _, _ in "ok\n" }
+        router.head("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/v1/pipelines") { _, _ in try self.json(PipelineList(pipelines: self.listed())) }
         router.get("/metrics") { _, _ in self.metrics.text() }
         router.get("/openapi.json") { _, _ in
