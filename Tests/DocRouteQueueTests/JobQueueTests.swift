@@ -127,6 +127,40 @@ import Testing
         }
     }
 
+    @Test func aFinishedJobWithACallbackURLHasOneCallbackThatSendersShare() async throws {
+        let dir = try QueueSupport.temporaryDirectory("callbacks")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try QueueSupport.document("a", in: dir)
+        let b = try QueueSupport.document("b", in: dir)
+        try await QueueSupport.withQueue { queue, _ in
+            let hooked = try await queue.enqueue(file: a.path, pipeline: "p", callbackURL: "http://127.0.0.1:9/hook")
+            _ = try await queue.enqueue(file: b.path, pipeline: "p")
+            #expect(try await queue.claimCallback(lease: .seconds(5)) == nil)  // nothing finished yet
+            let record = Record.failed(path: "x", pipeline: "p", error: Record.ErrorInfo(code: "x", message: "x"))
+            for _ in 0..<2 {
+                let job = try #require(try await queue.claim(pipeline: "p", owner: "w", lease: .seconds(30)))
+                #expect(try await queue.finish(job, owner: "w", records: [record]))
+            }
+            // Only the job with a URL has a callback, made as it finished.
+            #expect(try await queue.callbackCounts() == ["pending": 1])
+            let first = try #require(try await queue.claimCallback(lease: .milliseconds(200)))
+            #expect(first.job == hooked.id && first.attempt == 1 && first.url == "http://127.0.0.1:9/hook")
+            #expect(try await queue.claimCallback(lease: .seconds(5)) == nil)  // held
+            // Its sender went quiet: once the hold runs out another takes it, same delivery id.
+            try await Task.sleep(for: .milliseconds(300))
+            let second = try #require(try await queue.claimCallback(lease: .seconds(5)))
+            #expect(second.attempt == 2 && second.delivery == first.delivery)
+            #expect(try await queue.settle(first, .delivered) == false)  // the late sender's word does not count
+            #expect(try await queue.settle(second, .retry(after: .milliseconds(200), "HTTP 503")))
+            #expect(try await queue.claimCallback(lease: .seconds(5)) == nil)  // not due yet
+            try await Task.sleep(for: .milliseconds(300))
+            let third = try #require(try await queue.claimCallback(lease: .seconds(5)))
+            #expect(third.attempt == 3)
+            #expect(try await queue.settle(third, .delivered))
+            #expect(try await queue.callbackCounts() == ["delivered": 1])
+        }
+    }
+
     @Test func theLastAttemptIsGivenUpWithAnErrorRecord() async throws {
         let dir = try QueueSupport.temporaryDirectory("dead")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -16,6 +16,11 @@ public enum FileHash {
         } catch {
             return nil
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
+
+    /// The SHA-256 of bytes in hand, lower-case hex.
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }

@@ -80,7 +80,47 @@ public enum Migrations {
                 CREATE TRIGGER docroute_results_written AFTER INSERT ON docroute_results
                     FOR EACH STATEMENT EXECUTE FUNCTION docroute_notify_result()
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "callbacks",
+            sql: [
+                """
+                CREATE TABLE docroute_callbacks (
+                    id bigserial PRIMARY KEY,
+                    job_id bigint NOT NULL UNIQUE REFERENCES docroute_jobs (id),
+                    url text NOT NULL,
+                    -- The same on every attempt, so that a receiver can drop one it has seen.
+                    delivery uuid NOT NULL DEFAULT gen_random_uuid(),
+                    state text NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'delivered', 'refused', 'failed')),
+                    attempts integer NOT NULL DEFAULT 0,
+                    -- When a sender may take it: now, after a delay, or when a sender's lease on
+                    -- it runs out.
+                    next_at timestamptz NOT NULL DEFAULT now(),
+                    error text,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    finished_at timestamptz
+                )
+                """,
+                "CREATE INDEX docroute_callbacks_due ON docroute_callbacks (next_at) WHERE state = 'pending'",
+                // A finished job with a callback URL gets its callback in the transaction that
+                // finishes it, so that none is lost or made twice however workers die.
+                """
+                CREATE FUNCTION docroute_job_finished() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO docroute_callbacks (job_id, url) VALUES (NEW.id, NEW.callback_url)
+                        ON CONFLICT (job_id) DO NOTHING;
+                    PERFORM pg_notify('docroute_callbacks', '');
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER docroute_jobs_finished AFTER UPDATE OF state ON docroute_jobs
+                    FOR EACH ROW WHEN (NEW.state IN ('done', 'dead') AND OLD.state IS DISTINCT FROM NEW.state
+                        AND NEW.callback_url IS NOT NULL)
+                    EXECUTE FUNCTION docroute_job_finished()
+                """,
+            ]),
     ]
 
     /// The version this build's queue needs.

@@ -11,16 +11,7 @@ extension JobQueue {
     ) async throws {
         let bell = Bell()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await client.withConnection { connection in
-                        try await connection.listen(on: "docroute_results") { notifications in
-                            for try await _ in notifications { bell.ring() }
-                        }
-                    }
-                    try? await Task.sleep(for: poll)
-                }
-            }
+            group.addTask { await listen(on: "docroute_results", retry: poll) { _ in bell.ring() } }
             defer { group.cancelAll() }
             var last = id
             while !Task.isCancelled {
@@ -32,6 +23,24 @@ extension JobQueue {
                 }
                 if batch.count < 1000 { await bell.wait(after: rung, upTo: poll, unless: { false }) }
             }
+        }
+    }
+
+    /// Hands `each` the payload of every notification on `channel` (`LISTEN`), until cancelled;
+    /// a lost connection is opened again after `retry`.
+    package func listen(on channel: String, retry: Duration, _ each: @Sendable @escaping (String) -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        for try await n in notifications { each(n.payload) }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("LISTEN \(channel) ended: \(String(reflecting: error))")
+            }
+            try? await Task.sleep(for: retry)
         }
     }
 }

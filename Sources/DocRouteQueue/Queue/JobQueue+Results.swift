@@ -70,19 +70,31 @@ extension JobQueue {
         return out
     }
 
+    /// Where a job stands, with its records once written.
+    public struct Status: Sendable, Hashable {
+        public var id: Int64
+        public var pipeline: String
+        public var name: String
+        public var state: JobState
+        public var attempts: Int
+        /// Each record as JSON, in order; empty until the job is done or dead.
+        public var records: [String]
+    }
+
     /// Where job `id` stands, with its records once written; nil when there is no such job.
-    public func job(_ id: Int64) async throws -> (state: JobState, attempts: Int, records: [String])? {
+    public func job(_ id: Int64) async throws -> Status? {
         let rows = try await client.query(
-            "SELECT state, attempts FROM docroute_jobs WHERE id = \(id)", logger: logger)
-        var found: (JobState, Int)? = nil
-        for try await (state, attempts) in rows.decode((String, Int).self) {
-            found = JobState(rawValue: state).map { ($0, attempts) }
+            "SELECT pipeline, name, state, attempts FROM docroute_jobs WHERE id = \(id)", logger: logger)
+        var found: Status? = nil
+        for try await (pipeline, name, state, attempts) in rows.decode((String, String, String, Int).self) {
+            found = JobState(rawValue: state).map {
+                Status(id: id, pipeline: pipeline, name: name, state: $0, attempts: attempts, records: [])
+            }
         }
-        guard let (state, attempts) = found else { return nil }
+        guard var status = found else { return nil }
         let records = try await client.query(
             "SELECT record::text FROM docroute_results WHERE job_id = \(id) ORDER BY seq", logger: logger)
-        var out: [String] = []
-        for try await json in records.decode(String.self) { out.append(json) }
-        return (state, attempts, out)
+        for try await json in records.decode(String.self) { status.records.append(json) }
+        return status
     }
 }

@@ -32,6 +32,12 @@ public struct JobQueue: Sendable {
         public var created: Bool
     }
 
+    /// Throws `QueueError.notMigrated` unless the database's queue schema is this build's.
+    public func checkSchema() async throws {
+        let version = try await Migrations.version(on: client, logger: logger)
+        guard version == Migrations.latest else { throw QueueError.notMigrated(have: version, need: Migrations.latest) }
+    }
+
     /// Enqueues one document for `pipeline`. The same content (`sha256`) is enqueued once per
     /// pipeline; `again` enqueues it once more all the same.
     public func enqueue(

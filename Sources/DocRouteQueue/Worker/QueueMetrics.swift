@@ -1,3 +1,4 @@
+import DocRouteService
 import Foundation
 import Prometheus
 
@@ -34,14 +35,10 @@ public final class QueueMetrics: Sendable {
         ).increment()
     }
 
-    func record(status: String) {
-        registry.makeCounter(
-            descriptor: Self.name("records", unit: "total", "Records written, by status."), labels: [("status", status)]
-        ).increment()
-    }
+    func record(status: String) { WatchMetrics.count(record: status, in: registry) }
 
     static func name(_ metric: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "docroute", metricName: metric, unitName: unit, helpText: help)
+        WatchMetrics.name(metric, unit: unit, help)
     }
 
     /// The Prometheus text exposition.

@@ -72,8 +72,7 @@ public final class QueueWorker: Sendable {
 
     /// Works until `stop()`; throws at once when the database's queue schema is not this build's.
     public func run() async throws {
-        let version = try await Migrations.version(on: queue.client, logger: logger)
-        guard version == Migrations.latest else { throw QueueError.notMigrated(have: version, need: Migrations.latest) }
+        try await queue.checkSchema()
         try FileManager.default.createDirectory(at: settings.scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: settings.scratch) }
         await withTaskGroup(of: Void.self) { background in
@@ -197,33 +196,25 @@ public final class QueueWorker: Sendable {
     /// cancelled; lanes poll besides, so a lost connection only slows the wake-up.
     func listen() async {
         let pipeline = settings.pipeline
-        while !Task.isCancelled {
-            do {
-                try await queue.client.withConnection { connection in
-                    try await connection.listen(on: "docroute_jobs") { notifications in
-                        for try await n in notifications where n.payload == pipeline { self.bell.ring() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.debug("LISTEN ended: \(String(reflecting: error))")
-            }
-            try? await Task.sleep(for: settings.poll)
+        await queue.listen(on: "docroute_jobs", retry: settings.poll) { payload in
+            if payload == pipeline { self.bell.ring() }
         }
     }
 }
 
 /// Wakes idle lanes: a count of rings that a lane waits to see change.
-final class Bell: Sendable {
+package final class Bell: Sendable {
     private let rings = Atomic<Int>(0)
 
-    var count: Int { rings.load(ordering: .relaxed) }
+    package init() {}
 
-    func ring() { rings.add(1, ordering: .relaxed) }
+    package var count: Int { rings.load(ordering: .relaxed) }
+
+    package func ring() { rings.add(1, ordering: .relaxed) }
 
     /// Returns when the bell rang after `seen`, `unless` holds, or `upTo` has passed (checked
     /// every 20 ms: a lane wakes at most that late).
-    func wait(after seen: Int, upTo: Duration, unless: () -> Bool) async {
+    package func wait(after seen: Int, upTo: Duration, unless: () -> Bool) async {
         let end = ContinuousClock.now + upTo
         while count == seen, !unless(), ContinuousClock.now < end, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))

@@ -45,52 +45,29 @@ extension APIServer {
         return nil
     }
 
-    /// A JSON request naming a file on the server (under one of `Settings.readable`).
-    struct Named: Decodable {
-        var path: String
-        var pipeline: String?
-    }
-
     /// `POST /v1/extract`: reads the document now and answers its records.
     func extract(_ request: Request, context: ServerContext) async throws -> Response {
-        // A body announced as too large is refused before it is read.
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.maxBodyBytes {
-            throw ErrorMiddleware<ServerContext>.tooLarge
+        let submission = try await submission(request)
+        if submission.callback != nil {
+            throw APIError(.badRequest, code: "bad_request", "callback_url is for POST /v1/jobs")
         }
-        var request = request
-        let body = try await request.collectBody(upTo: settings.maxBodyBytes)
-        let type = request.headers[.contentType] ?? ""
-        var pipeline = request.uri.queryParameters["pipeline"].map(String.init)
-        if type.lowercased().hasPrefix("multipart/form-data") {
-            guard let boundary = Self.boundary(type) else {
-                throw APIError(.badRequest, code: "bad_request", "multipart/form-data without a boundary")
+        let processor = try pipelines.processor(submission.pipeline)
+        return Self.recordsBody(try await Self.records(of: submission.input, with: processor, metrics: metrics))
+    }
+
+    /// The records of `input` (uploaded bytes are read from a private file), counted in `metrics`.
+    static func records(
+        of input: Submission.Input, with processor: any DocumentProcessor, metrics: ServeMetrics?
+    ) async throws -> [Record] {
+        let start = ContinuousClock.now
+        let records =
+            switch input {
+            case .bytes(let bytes, let name): try await read(bytes, named: name, with: processor)
+            case .path(let path): await processor.records(of: path)
             }
-            let parts = try Self.parts(body, boundary: boundary)
-            guard let file = parts.first(where: { $0.name == "file" }) else {
-                throw APIError(.badRequest, code: "bad_request", "no part named file in the multipart body")
-            }
-            if let named = parts.first(where: { $0.name == "pipeline" }) { pipeline = String(buffer: named.body) }
-            let processor = try pipelines.processor(pipeline)
-            return Self.recordsBody(
-                try await Self.read(Data(buffer: file.body), named: file.filename ?? "upload", with: processor))
-        }
-        guard type.lowercased().hasPrefix("application/json") else {
-            throw APIError(
-                .unsupportedMediaType, code: "bad_request",
-                "send multipart/form-data (a file) or application/json (a path)")
-        }
-        let named = try JSONDecoder().decode(Named.self, from: body)
-        let processor = try pipelines.processor(named.pipeline ?? pipeline)
-        let url = URL(fileURLWithPath: named.path).standardizedFileURL.resolvingSymlinksInPath()
-        guard
-            settings.readable.contains(where: {
-                url.path.hasPrefix($0.standardizedFileURL.resolvingSymlinksInPath().path + "/")
-            })
-        else {
-            throw APIError(.forbidden, code: "forbidden", "\(named.path) is not under a folder this server may read")
-        }
-        let records = await processor.records(of: url.path)
-        return Self.recordsBody(records)
+        metrics?.seconds.record((ContinuousClock.now - start) / .seconds(1))
+        for record in records { metrics?.record(status: record.status.rawValue) }
+        return records
     }
 
     /// Writes `bytes` to a private file named like the upload (its extension kept), reads it,

@@ -30,24 +30,51 @@ public struct APIServer: Sendable {
 
     public let settings: Settings
     public let pipelines: Pipelines
+    /// Where async jobs go: the given store (PostgreSQL's queue), else this process's memory.
+    public let jobs: any JobStore
+    let callbacks: Callbacks?
+    public let metrics: ServeMetrics
     let logger: Logger
 
-    public init(settings: Settings, pipelines: Pipelines, logger: Logger = Logger(label: "docroute.serve")) {
-        self.settings = settings; self.pipelines = pipelines; self.logger = logger
+    /// `callbacks` signs and sends job callbacks (nil: a `callback_url` is refused).
+    public init(
+        settings: Settings, pipelines: Pipelines, jobs: (any JobStore)? = nil, callbacks: Callbacks? = nil,
+        metrics: ServeMetrics = ServeMetrics(), logger: Logger = Logger(label: "docroute.serve")
+    ) {
+        self.settings = settings; self.pipelines = pipelines; self.callbacks = callbacks
+        self.metrics = metrics; self.logger = logger
+        self.jobs = jobs ?? MemoryJobs(pipelines: pipelines, callbacks: callbacks, metrics: metrics)
     }
 
     /// Paths served without a token and not rate-limited.
     static let open: Set<String> = ["/healthz", "/metrics", "/openapi.json"]
 
+    /// Every route and its methods (405 for another method).
+    static let routes: [(pattern: String, methods: [HTTPRequest.Method])] = [
+        ("/healthz", [.get, .head]), ("/metrics", [.get]), ("/openapi.json", [.get]), ("/v1/pipelines", [.get]),
+        ("/v1/extract", [.post]), ("/v1/jobs", [.post]), ("/v1/jobs/{id}", [.get]),
+    ]
+
     /// The router, with its middleware.
     public func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MethodCheck(routes: Self.routes))
         router.add(middleware: BearerAuth(tokens: settings.tokens, open: Self.open))
         router.add(middleware: RateLimit(rate: settings.rate, burst: settings.burst, open: Self.open))
         router.get("/healthz") { _, _ in "ok\n" }
+        router.head("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/v1/pipelines") { _, _ in try self.json(PipelineList(pipelines: self.listed())) }
+        router.get("/metrics") { _, _ in self.metrics.text() }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPI.document)))
+        }
         router.post("/v1/extract") { request, context in try await self.extract(request, context: context) }
+        router.post("/v1/jobs") { request, context in try await self.submitJob(request, context: context) }
+        router.get("/v1/jobs/{id}") { request, context in try await self.jobStatus(request, context: context) }
         return router
     }
 

@@ -32,13 +32,17 @@ public final class WatchMetrics: Sendable {
         ).increment()
     }
 
-    func record(status: String) {
+    func record(status: String) { Self.count(record: status, in: registry) }
+
+    /// Counts a record written with `status` in `registry` (the daemon's and the queue worker's).
+    package static func count(record status: String, in registry: PrometheusCollectorRegistry) {
         registry.makeCounter(
-            descriptor: Self.name("records", unit: "total", "Records written, by status."), labels: [("status", status)]
+            descriptor: name("records", unit: "total", "Records written, by status."), labels: [("status", status)]
         ).increment()
     }
 
-    static func name(_ metric: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+    /// A metric of DocRoute's (`docroute_` prefix).
+    package static func name(_ metric: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "docroute", metricName: metric, unitName: unit, helpText: help)
     }
 
