@@ -200,15 +200,19 @@ import Testing
         var workers = try (0..<3).map(start)
         var random = SeededRandom(state: 25)
         var kills = 0, killedWithWorkLeft = 0
-        var next = Date().addingTimeInterval(1)
+        // Kills paced by the work done, not by the clock, so that all 20 land while work is
+        // left however fast the workers read: the next after 5–24 more jobs are written.
+        var next = 5 + Int(random.next() % 20)
         let settled = try await Self.settled(url, timeout: 600) {
-            guard kills < 20, Date() >= next else { return }
+            guard kills < 20 else { return }
+            let counts = try await Self.counts(url)
+            guard (counts[.done] ?? 0) + (counts[.dead] ?? 0) >= next else { return }
             let victim = Int(random.next() % 3)
             workers[victim].killNine()
             kills += 1
             if (try await Self.counts(url)[.queued] ?? 0) > 0 { killedWithWorkLeft += 1 }
             workers[victim] = (try? start(victim)) ?? workers[victim]
-            next = Date().addingTimeInterval(0.2 + Double(random.next() % 500) / 1000)
+            next += 5 + Int(random.next() % 20)
         }
         for w in workers { w.signal(SIGTERM) }
         for w in workers { w.wait(timeout: 30) }
