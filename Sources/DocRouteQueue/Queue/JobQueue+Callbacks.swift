@@ -28,10 +28,9 @@ extension JobQueue {
     /// that runs out first); nil when none is due. Senders claiming at the same moment skip
     /// each other's callbacks.
     public func claimCallback(lease: Duration) async throws -> Callback? {
-        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         let rows = try await client.query(
             """
-            UPDATE docroute_callbacks SET attempts = attempts + 1, next_at = now() + make_interval(secs => \(seconds))
+            UPDATE docroute_callbacks SET attempts = attempts + 1, next_at = now() + make_interval(secs => \(lease.seconds))
             WHERE id = (
                 SELECT id FROM docroute_callbacks WHERE state = 'pending' AND next_at <= now()
                 ORDER BY next_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
@@ -56,7 +55,7 @@ extension JobQueue {
         case .failed(let why): (state, error) = ("failed", why)
         case .retry(let after, let why):
             (state, error) = ("pending", why)
-            delay = Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18
+            delay = after.seconds
         }
         let rows = try await client.query(
             """

@@ -15,10 +15,7 @@ extension APIServer {
                     "this server has no callback secret to sign with (serve --callback-secret-file)")
             }
         }
-        guard let pipeline = submission.pipeline ?? pipelines.names.first else {
-            throw APIError(.notFound, code: "unknown_pipeline", "this server runs no pipeline")
-        }
-        _ = try pipelines.processor(pipeline)
+        let pipeline = try pipelines.name(submission.pipeline)
         let job = try await jobs.submit(submission, pipeline: pipeline)
         var response = Self.jobBody(job)
         response.status = .accepted

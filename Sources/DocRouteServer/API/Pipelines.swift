@@ -28,4 +28,7 @@ public struct Pipelines: Sendable {
         }
         return p
     }
+
+    /// The name of pipeline `name` (the default when nil); 404 `unknown_pipeline` as `processor`.
+    func name(_ name: String?) throws -> String { try processor(name).spec.name }
 }

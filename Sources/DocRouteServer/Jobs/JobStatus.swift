@@ -16,9 +16,6 @@ public struct JobStatus: Sendable, Hashable {
         self.attempts = attempts; self.records = records
     }
 
-    /// True once the job has its records (`done`, or `dead` with an error record).
-    public var finished: Bool { state == "done" || state == "dead" }
-
     struct Head: Encodable {
         var id: String
         var state: String
